@@ -7,12 +7,14 @@ import java.util.Objects;
  * A promotion customers apply by code: its rule, when it is valid, the order subtotal it needs, how often one
  * customer may use it, and whether it may be combined with other promotions in the same cart.
  *
+ * @param description what the customer is told the promotion is, e.g. "10 % off shoes"
  * @param minimumOrder the cart subtotal (before any discount) the promotion needs; zero for none
  * @param usageLimitPerCustomer how many times one customer may use it; {@link #UNLIMITED} for no limit
  * @param combinable false when the promotion must be the only one in its cart
  */
 public record Promotion(
     String code,
+    String description,
     PromotionRule rule,
     ValidityWindow validity,
     Money minimumOrder,
@@ -23,6 +25,7 @@ public record Promotion(
 
     public Promotion {
         PriceEntry.requireText(code, "code");
+        Objects.requireNonNull(description, "description");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(validity, "validity");
         Objects.requireNonNull(minimumOrder, "minimumOrder");
@@ -39,22 +42,22 @@ public record Promotion(
 
     /** A combinable promotion valid at all times, with no minimum and no usage limit. */
     public static Promotion simple(String code, PromotionRule rule, Currency currency) {
-        return new Promotion(code, rule, ValidityWindow.always(), Money.zero(currency), UNLIMITED, true);
+        return new Promotion(code, code, rule, ValidityWindow.always(), Money.zero(currency), UNLIMITED, true);
     }
 
     public Promotion withValidity(ValidityWindow window) {
-        return new Promotion(code, rule, window, minimumOrder, usageLimitPerCustomer, combinable);
+        return new Promotion(code, description, rule, window, minimumOrder, usageLimitPerCustomer, combinable);
     }
 
     public Promotion withMinimumOrder(Money minimum) {
-        return new Promotion(code, rule, validity, minimum, usageLimitPerCustomer, combinable);
+        return new Promotion(code, description, rule, validity, minimum, usageLimitPerCustomer, combinable);
     }
 
     public Promotion withUsageLimitPerCustomer(int limit) {
-        return new Promotion(code, rule, validity, minimumOrder, limit, combinable);
+        return new Promotion(code, description, rule, validity, minimumOrder, limit, combinable);
     }
 
     public Promotion withCombinable(boolean canCombine) {
-        return new Promotion(code, rule, validity, minimumOrder, usageLimitPerCustomer, canCombine);
+        return new Promotion(code, description, rule, validity, minimumOrder, usageLimitPerCustomer, canCombine);
     }
 }

@@ -42,6 +42,15 @@ public record Totals(
         return lineDiscounts + orderDiscounts;
     }
 
+    /** How many units the cart holds, over all lines. */
+    public int itemCount() {
+        int count = 0;
+        for (LineTotal line : lines) {
+            count += line.quantity();
+        }
+        return count;
+    }
+
     /** {@code amount} minor units as money of this result's currency. */
     public Money money(long amount) {
         return Money.of(amount, currency);
