@@ -1,0 +1,109 @@
+package dev.cartwright.service.grpc;
+
+import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.service.auth.Caller;
+import dev.cartwright.service.auth.CallerContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.grpc.common.GrpcHeaderNames;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.health.HealthService;
+import io.vertx.grpc.reflection.ReflectionService;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.Service;
+import io.vertx.grpc.server.StatusException;
+import java.util.List;
+
+/**
+ * Owns one service port: gRPC (HTTP/2), gRPC-Web and HTTP/JSON transcoding on the same
+ * listener, the standard health service, server reflection, and the caller identity of each
+ * call. Health and reflection are open to everyone so stock tools work unchanged.
+ */
+public final class GrpcEndpoint {
+
+    private GrpcEndpoint() {
+    }
+
+    /** Binds {@code services} plus health and reflection on {@code host:port}. */
+    public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
+                                           HealthService health, List<Service> services) {
+        GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(1024 * 1024));
+        services.forEach(grpc::addService);
+        grpc.addService(health);
+        grpc.addService(ReflectionService.v1());
+        HttpServerOptions options = new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setUseAlpn(false)
+            .setHttp2ClearTextEnabled(true)
+            .setTcpNoDelay(true)
+            .setReusePort(true);
+        return vertx.createHttpServer(options)
+            .requestHandler(request -> dispatch(grpc, authenticator, request))
+            .listen();
+    }
+
+    private static void dispatch(GrpcServer grpc, Authenticator authenticator, HttpServerRequest request) {
+        defaultJsonContentType(request);
+        String path = request.path();
+        if (path.startsWith("/grpc.health.") || path.startsWith("/grpc.reflection.")) {
+            grpc.handle(request);
+            return;
+        }
+        Future<Caller> caller = authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (caller.isComplete()) {
+            proceed(grpc, request, caller);
+        } else {
+            request.pause();
+            caller.onComplete(ar -> {
+                proceed(grpc, request, caller);
+                request.resume();
+            });
+        }
+    }
+
+    private static void proceed(GrpcServer grpc, HttpServerRequest request, Future<Caller> caller) {
+        if (caller.failed()) {
+            reject(request, caller.cause());
+            return;
+        }
+        CallerContext.bind(Vertx.currentContext(), caller.result());
+        grpc.handle(request);
+    }
+
+    /**
+     * curl sends no content type on a GET or DELETE; the transcoder needs one to know the call
+     * is HTTP/JSON.
+     */
+    private static void defaultJsonContentType(HttpServerRequest request) {
+        if (request.getHeader(HttpHeaders.CONTENT_TYPE) == null
+            && (request.method() == HttpMethod.GET || request.method() == HttpMethod.DELETE
+                || request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
+            request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+    }
+
+    private static void reject(HttpServerRequest request, Throwable cause) {
+        String message = cause instanceof StatusException s ? s.message() : "unauthenticated";
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && contentType.startsWith("application/grpc")) {
+            request.response()
+                .setStatusCode(200)
+                .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                .putHeader(GrpcHeaderNames.GRPC_STATUS, GrpcStatus.UNAUTHENTICATED.toString())
+                .putHeader(GrpcHeaderNames.GRPC_MESSAGE, message)
+                .end();
+        } else {
+            request.response()
+                .setStatusCode(401)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new io.vertx.core.json.JsonObject().put("code", GrpcStatus.UNAUTHENTICATED.code).put("message", message).encode());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.cartwright.service.grpc;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the edge of every RPC: it times the call, counts it by outcome status, and makes sure a
+ * client only ever sees a gRPC status. A {@link StatusException} passes through; anything else
+ * is a bug on our side, logged with a reference the client also receives, and sent as INTERNAL.
+ */
+public final class Rpc {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rpc.class);
+
+    private final MeterRegistry registry;
+    private final String service;
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public Rpc(MeterRegistry registry, String service) {
+        this.registry = registry;
+        this.service = service;
+    }
+
+    public <T> Future<T> call(String method, Supplier<Future<T>> body) {
+        long start = System.nanoTime();
+        Future<T> result;
+        try {
+            result = body.get();
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        return result.transform(ar -> {
+            if (ar.succeeded()) {
+                record(method, GrpcStatus.OK, start);
+                return Future.succeededFuture(ar.result());
+            }
+            StatusException status = toStatus(method, ar.cause());
+            record(method, status.status(), start);
+            return Future.failedFuture(status);
+        });
+    }
+
+    private StatusException toStatus(String method, Throwable failure) {
+        if (failure instanceof StatusException status) {
+            return status;
+        }
+        String reference = UUID.randomUUID().toString();
+        LOG.error("rpc={}.{} failed unexpectedly ref={}", service, method, reference, failure);
+        return new StatusException(GrpcStatus.INTERNAL, "internal error, ref " + reference);
+    }
+
+    private void record(String method, GrpcStatus status, long startNanos) {
+        String key = method + '|' + status.name();
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder("cartwright.rpc")
+                .description("RPC latency by method and gRPC status")
+                .tag("service", service)
+                .tag("method", method)
+                .tag("status", status.name())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry));
+        }
+        timer.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+}
