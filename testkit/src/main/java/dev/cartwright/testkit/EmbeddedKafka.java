@@ -112,6 +112,10 @@ public final class EmbeddedKafka {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "dev/cartwright/testkit/embedded-kafka-logback.xml");
         }
+        // A few broker classes call the Log4j 2 API; without this, Log4j complains on startup that it has no backend.
+        if (System.getProperty("log4j2.loggerContextFactory") == null) {
+            System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+        }
         PrintStream err = System.err;
         Settings settings;
         try {

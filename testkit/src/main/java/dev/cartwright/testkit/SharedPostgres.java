@@ -102,8 +102,11 @@ final class SharedPostgres implements AutoCloseable {
             PostgresInfo.jdbcUrl(info.host(), info.port(), "postgres"), info.credentials())) {
             connection.isValid(5);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL: cannot log in as '" + info.user() + "' to " + where + ": "
-                + e.getMessage() + "\nSet CARTWRIGHT_PG_USER / CARTWRIGHT_PG_PASSWORD to a role that may create databases.", e);
+            // SQLSTATE class 08 is "connection exception": nothing usable answers, as opposed to a refused login.
+            String hint = e.getSQLState() != null && e.getSQLState().startsWith("08") ? HOW_TO_START
+                : "Set CARTWRIGHT_PG_USER / CARTWRIGHT_PG_PASSWORD to a role that may create databases.";
+            throw new IllegalStateException("PostgreSQL: cannot connect as '" + info.user() + "' to " + where + ": "
+                + e.getMessage() + "\n" + hint, e);
         }
     }
 
