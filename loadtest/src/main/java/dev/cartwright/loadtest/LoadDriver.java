@@ -1,0 +1,290 @@
+package dev.cartwright.loadtest;
+
+import dev.cartwright.proto.checkout.v1.AddItemRequest;
+import dev.cartwright.proto.checkout.v1.Cart;
+import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
+import dev.cartwright.proto.checkout.v1.ClearCartRequest;
+import dev.cartwright.proto.checkout.v1.CreateCartRequest;
+import dev.cartwright.proto.checkout.v1.GetCartRequest;
+import dev.cartwright.proto.checkout.v1.RemoveItemRequest;
+import dev.cartwright.proto.checkout.v1.UpdateItemRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An open-loop load driver for CartService over native gRPC. Requests are issued on a fixed
+ * arrival schedule, whether earlier ones have answered or not, and each latency is measured
+ * from the moment the request was due, not from when it was sent: a stall in the service shows up
+ * as latency instead of as a quietly lower request rate (no coordinated omission).
+ *
+ * <p>Each of {@code --shoppers} shoppers works through a session on their own cart: add 1 to
+ * 10 products, change a quantity, remove a line, read the cart, clear it and start over.
+ */
+public final class LoadDriver {
+
+    /** The steps of one shopper's session; ADD repeats {@code itemsPerSession} times. */
+    enum Step { ADD, UPDATE, REMOVE, GET, CLEAR }
+
+    private final Vertx vertx;
+    private final DriverOptions options;
+    private final CartServiceGrpcClient carts;
+    private final RpcStats stats = new RpcStats();
+    private final SplittableRandom random;
+    private final Shopper[] shoppers;
+    private long inFlight;
+
+    private LoadDriver(Vertx vertx, DriverOptions options, CartServiceGrpcClient carts) {
+        this.vertx = vertx;
+        this.options = options;
+        this.carts = carts;
+        this.random = new SplittableRandom(options.seed());
+        this.shoppers = new Shopper[options.shoppers()];
+    }
+
+    public static void main(String[] args) throws Exception {
+        DriverOptions options = DriverOptions.parse(args);
+        Vertx vertx = Vertx.vertx();
+        HttpClient http = vertx.createHttpClient(
+            new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                .setHttp2MultiplexingLimit(options.streamsPerConnection()).setTcpNoDelay(true),
+            new PoolOptions().setHttp2MaxSize(options.connections()));
+        GrpcClient grpc = GrpcClient.client(vertx, http);
+        CartServiceGrpcClient client = CartServiceGrpcClient.create(grpc, options.address());
+        LoadDriver driver = new LoadDriver(vertx, options, client);
+        CompletableFuture<JsonObject> done = new CompletableFuture<>();
+        vertx.runOnContext(v -> driver.run().onComplete(ar -> {
+            if (ar.succeeded()) {
+                done.complete(ar.result());
+            } else {
+                done.completeExceptionally(ar.cause());
+            }
+        }));
+        try {
+            JsonObject report = done.get(options.warmupSeconds() + options.durationSeconds() + 600, TimeUnit.SECONDS);
+            System.out.println(report.encodePrettily());
+            if (options.output() != null) {
+                Files.writeString(options.output(), report.encodePrettily());
+            }
+        } finally {
+            grpc.close();
+            vertx.close();
+        }
+    }
+
+    private Future<JsonObject> run() {
+        return createCarts()
+            .compose(v -> phase(options.warmupSeconds(), false))
+            .compose(v -> {
+                stats.reset();
+                return phase(options.durationSeconds(), true);
+            })
+            .map(elapsedNanos -> report(elapsedNanos));
+    }
+
+    /** Creates every shopper's cart, a bounded number at a time. */
+    private Future<Void> createCarts() {
+        Promise<Void> promise = Promise.promise();
+        int[] next = {0};
+        int[] done = {0};
+        int window = Math.min(64, shoppers.length);
+        Runnable[] launch = new Runnable[1];
+        launch[0] = () -> {
+            int i = next[0]++;
+            if (i >= shoppers.length) {
+                return;
+            }
+            carts.createCart(CreateCartRequest.newBuilder().setCurrencyCode("USD").build())
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        promise.tryFail(new IllegalStateException("cannot create carts: " + ar.cause().getMessage(), ar.cause()));
+                        return;
+                    }
+                    shoppers[i] = new Shopper(ar.result().getCartId(), 1 + random.nextInt(options.maxItemsPerSession()));
+                    if (++done[0] == shoppers.length) {
+                        promise.tryComplete();
+                    } else {
+                        launch[0].run();
+                    }
+                });
+        };
+        for (int i = 0; i < window; i++) {
+            launch[0].run();
+        }
+        return promise.future();
+    }
+
+    /** Issues requests at the fixed rate for {@code seconds}; completes with the elapsed nanos. */
+    private Future<Long> phase(int seconds, boolean measured) {
+        Promise<Long> promise = Promise.promise();
+        if (seconds <= 0) {
+            promise.complete(0L);
+            return promise.future();
+        }
+        long start = System.nanoTime();
+        long total = (long) options.rate() * seconds;
+        double intervalNanos = 1e9 / options.rate();
+        long[] issued = {0};
+        long timer = vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            while (issued[0] < total) {
+                long due = start + (long) (issued[0] * intervalNanos);
+                if (due > now) {
+                    break;
+                }
+                issued[0]++;
+                fire(due, measured);
+            }
+        });
+        vertx.setTimer(seconds * 1000L, id -> {
+            vertx.cancelTimer(timer);
+            drain(promise, start);
+        });
+        return promise.future();
+    }
+
+    private void drain(Promise<Long> promise, long start) {
+        if (inFlight == 0) {
+            promise.complete(System.nanoTime() - start);
+        } else {
+            vertx.setTimer(5, id -> drain(promise, start));
+        }
+    }
+
+    private void fire(long dueNanos, boolean measured) {
+        Shopper shopper = shoppers[random.nextInt(shoppers.length)];
+        Step step = shopper.nextStep();
+        String product = options.productIds().get(random.nextInt(options.productIds().size()));
+        Future<Cart> call = switch (step) {
+            case ADD -> carts.addItem(AddItemRequest.newBuilder().setCartId(shopper.cartId)
+                .setProductId(product).setQuantity(1 + random.nextInt(3)).build());
+            case UPDATE -> carts.updateItem(UpdateItemRequest.newBuilder().setCartId(shopper.cartId)
+                .setProductId(shopper.lastProduct == null ? product : shopper.lastProduct).setQuantity(2).build());
+            case REMOVE -> carts.removeItem(RemoveItemRequest.newBuilder().setCartId(shopper.cartId)
+                .setProductId(shopper.lastProduct == null ? product : shopper.lastProduct).build());
+            case GET -> carts.getCart(GetCartRequest.newBuilder().setCartId(shopper.cartId).build());
+            case CLEAR -> carts.clearCart(ClearCartRequest.newBuilder().setCartId(shopper.cartId).build());
+        };
+        if (step == Step.ADD) {
+            shopper.lastProduct = product;
+        }
+        inFlight++;
+        call.onComplete(ar -> {
+            inFlight--;
+            if (measured) {
+                stats.record(step.name(), System.nanoTime() - dueNanos, ar.failed() ? ar.cause() : null);
+            }
+        });
+    }
+
+    private JsonObject report(long elapsedNanos) {
+        return stats.toJson(elapsedNanos)
+            .put("driver", "grpc-open-loop")
+            .put("target", options.target())
+            .put("rate", options.rate())
+            .put("durationSeconds", options.durationSeconds())
+            .put("warmupSeconds", options.warmupSeconds())
+            .put("shoppers", options.shoppers())
+            .put("connections", options.connections());
+    }
+
+    /** One shopper's position in their session. Touched only from the driver's event loop. */
+    private static final class Shopper {
+        final String cartId;
+        final int itemsPerSession;
+        int position;
+        String lastProduct;
+
+        Shopper(String cartId, int itemsPerSession) {
+            this.cartId = cartId;
+            this.itemsPerSession = itemsPerSession;
+        }
+
+        Step nextStep() {
+            int p = position++;
+            if (p < itemsPerSession) {
+                return Step.ADD;
+            }
+            Step[] tail = {Step.UPDATE, Step.GET, Step.REMOVE, Step.GET, Step.CLEAR};
+            Step step = tail[p - itemsPerSession];
+            if (step == Step.CLEAR) {
+                position = 0;
+            }
+            return step;
+        }
+    }
+
+    /** The command line. */
+    record DriverOptions(String target, SocketAddress address, int rate, int durationSeconds, int warmupSeconds,
+                         int shoppers, int connections, int streamsPerConnection, int maxItemsPerSession,
+                         List<String> productIds, long seed, Path output) {
+
+        static DriverOptions parse(String[] args) {
+            String target = "127.0.0.1:9003";
+            int rate = 2000;
+            int duration = 30;
+            int warmup = 10;
+            int shoppers = 1000;
+            int connections = 4;
+            int streams = 1000;
+            int maxItems = 10;
+            String products = "1-2000";
+            long seed = 42;
+            Path output = null;
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : "";
+                switch (args[i]) {
+                    case "--target" -> target = value;
+                    case "--rate" -> rate = Integer.parseInt(value);
+                    case "--duration" -> duration = Integer.parseInt(value);
+                    case "--warmup" -> warmup = Integer.parseInt(value);
+                    case "--shoppers" -> shoppers = Integer.parseInt(value);
+                    case "--connections" -> connections = Integer.parseInt(value);
+                    case "--streams" -> streams = Integer.parseInt(value);
+                    case "--max-items" -> maxItems = Integer.parseInt(value);
+                    case "--products" -> products = value;
+                    case "--seed" -> seed = Long.parseLong(value);
+                    case "--out" -> output = Path.of(value);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+                i++;
+            }
+            int colon = target.lastIndexOf(':');
+            SocketAddress address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
+                target.substring(0, colon));
+            return new DriverOptions(target, address, rate, duration, warmup, shoppers, connections, streams, maxItems,
+                productRange(products), seed, output);
+        }
+
+        /**
+         * {@code 1-2000} means ids 1 to 2000 except those the simulator's catalogue keeps
+         * unsellable or out of stock ({@link SimulatedCatalogue#sellableAndInStock}).
+         */
+        static List<String> productRange(String spec) {
+            int dash = spec.indexOf('-');
+            int from = Integer.parseInt(spec.substring(0, dash));
+            int to = Integer.parseInt(spec.substring(dash + 1));
+            List<String> ids = new ArrayList<>();
+            for (int id = from; id <= to; id++) {
+                if (SimulatedCatalogue.sellableAndInStock(id)) {
+                    ids.add(Integer.toString(id));
+                }
+            }
+            return ids;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.cartwright.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.client.InvalidStatusException;
+import io.vertx.grpc.common.GrpcStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadDriverTest {
+
+    @Test
+    void productRangeSkipsWhatTheCatalogueDoesNotSell() {
+        List<String> ids = LoadDriver.DriverOptions.productRange("495-500");
+        assertThat(ids).containsExactly("495", "496", "497", "498", "500");
+    }
+
+    @Test
+    void optionsParseTheCommandLine() {
+        LoadDriver.DriverOptions o = LoadDriver.DriverOptions.parse(
+            new String[] {"--target", "10.0.0.1:9999", "--rate", "500", "--duration", "5", "--shoppers", "20"});
+        assertThat(o.address().host()).isEqualTo("10.0.0.1");
+        assertThat(o.address().port()).isEqualTo(9999);
+        assertThat(o.rate()).isEqualTo(500);
+        assertThat(o.durationSeconds()).isEqualTo(5);
+        assertThat(o.shoppers()).isEqualTo(20);
+    }
+
+    @Test
+    void statsReportPercentilesThroughputAndErrorsByStatus() {
+        RpcStats stats = new RpcStats();
+        for (int i = 1; i <= 100; i++) {
+            stats.record("ADD", i * 1_000_000L, null);
+        }
+        stats.record("GET", 5_000_000L, new InvalidStatusException(GrpcStatus.OK, GrpcStatus.UNAVAILABLE));
+        JsonObject report = stats.toJson(1_000_000_000L);
+        JsonObject add = report.getJsonObject("rpcs").getJsonObject("ADD");
+        assertThat(add.getLong("count")).isEqualTo(100);
+        assertThat(add.getDouble("p50Ms")).isBetween(49.9, 50.1);
+        assertThat(add.getDouble("p99Ms")).isBetween(98.9, 99.1);
+        assertThat(add.getDouble("maxMs")).isBetween(99.9, 100.1);
+        assertThat(report.getJsonObject("all").getLong("throughputPerSecond")).isEqualTo(101);
+        assertThat(report.getJsonObject("errors").getLong("GET:UNAVAILABLE")).isEqualTo(1);
+        assertThat(report.getLong("errorCount")).isEqualTo(1);
+    }
+
+    @Test
+    void grpcCallFindsThePublicMethods() {
+        assertThat(GrpcCall.find("checkout.v1.CartService/CreateCart").getInputType().getName()).isEqualTo("CreateCartRequest");
+        assertThat(GrpcCall.find("return.v1.ReturnService/CreateReturnRequest").getOutputType().getName())
+            .isEqualTo("ReturnRequest");
+    }
+}
