@@ -1,0 +1,56 @@
+package dev.cartwright.sim;
+
+import java.util.Set;
+
+/**
+ * How badly one simulator behaves: a value, replaced as a whole when a knob turns.
+ *
+ * @param latencyMs   added to every call before it is answered (on a timer, never blocking)
+ * @param errorRate   chance in [0, 1] that a call fails with UNAVAILABLE
+ * @param failNext    the next this-many calls fail with UNAVAILABLE
+ * @param declineAll  payment only: every authorisation is declined
+ * @param down        every call fails with UNAVAILABLE and health reports NOT_SERVING
+ * @param outOfStock  warehouse only: these product ids have nothing available
+ */
+public record Knobs(long latencyMs, double errorRate, int failNext, boolean declineAll, boolean down, Set<String> outOfStock) {
+
+    /** A well-behaved simulator. */
+    public static final Knobs NONE = new Knobs(0, 0.0, 0, false, false, Set.of());
+
+    public Knobs {
+        if (latencyMs < 0) {
+            throw new IllegalArgumentException("latencyMs must be >= 0, was " + latencyMs);
+        }
+        if (!(errorRate >= 0.0 && errorRate <= 1.0)) {
+            throw new IllegalArgumentException("errorRate must be within [0, 1], was " + errorRate);
+        }
+        if (failNext < 0) {
+            throw new IllegalArgumentException("failNext must be >= 0, was " + failNext);
+        }
+        outOfStock = Set.copyOf(outOfStock);
+    }
+
+    public Knobs withLatencyMs(long value) {
+        return new Knobs(value, errorRate, failNext, declineAll, down, outOfStock);
+    }
+
+    public Knobs withErrorRate(double value) {
+        return new Knobs(latencyMs, value, failNext, declineAll, down, outOfStock);
+    }
+
+    public Knobs withFailNext(int value) {
+        return new Knobs(latencyMs, errorRate, value, declineAll, down, outOfStock);
+    }
+
+    public Knobs withDeclineAll(boolean value) {
+        return new Knobs(latencyMs, errorRate, failNext, value, down, outOfStock);
+    }
+
+    public Knobs withDown(boolean value) {
+        return new Knobs(latencyMs, errorRate, failNext, declineAll, value, outOfStock);
+    }
+
+    public Knobs withOutOfStock(Set<String> value) {
+        return new Knobs(latencyMs, errorRate, failNext, declineAll, down, value);
+    }
+}
