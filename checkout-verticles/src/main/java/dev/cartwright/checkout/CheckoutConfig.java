@@ -1,0 +1,159 @@
+package dev.cartwright.checkout;
+
+import dev.cartwright.checkout.neighbours.NeighbourAddresses;
+import dev.cartwright.checkout.pricing.TaxRules;
+import dev.cartwright.pricing.CartLimits;
+import dev.cartwright.pricing.TaxTable;
+import dev.cartwright.service.auth.AuthConfig;
+import dev.cartwright.service.config.ConfigException;
+import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.config.Endpoints;
+import java.time.Duration;
+import java.util.Currency;
+import java.util.regex.Pattern;
+
+/**
+ * Owns every setting of the Checkout Service process, typed and checked once at start-up: a bad value stops
+ * the process with a message naming the key ({@link ConfigException}), never a surprise at the first request.
+ *
+ * @param host                 interface the service and admin ports bind to
+ * @param port                 gRPC, gRPC-Web and HTTP/JSON port
+ * @param adminPort            /health and /metrics
+ * @param apiInstances         event-loop verticle instances sharing {@code port} (reusePort)
+ * @param endpoints            PostgreSQL, Redis, Kafka addresses
+ * @param database             the PostgreSQL database of the service
+ * @param schema               the schema inside {@code database}
+ * @param pgPoolSize           connections of the reactive PostgreSQL pool
+ * @param redisPoolSize        connections of the Redis pool
+ * @param auth                 how callers are authenticated
+ * @param neighbours           where the neighbour services listen
+ * @param neighbourTimeout     the longest one neighbour call may take
+ * @param neighbourMaxFailures failures in a row that open a neighbour's circuit breaker
+ * @param neighbourReset       how long an open breaker waits before letting a trial call through
+ * @param neighbourRetries     extra attempts of an idempotent read after a transient failure
+ * @param limits               quantity and line limits of one cart
+ * @param idleTtl              how long an untouched cart stays hot in Redis
+ * @param abandonAfter         idle time after which a cart is marked abandoned
+ * @param sweepEvery           how often the abandonment sweeper runs
+ * @param defaultCurrency      the currency carts are priced in (the price book's currency)
+ * @param defaultRegion        the tax region of a cart created without one
+ * @param taxTable             tax rules by region
+ * @param cartChangesStream    the Redis stream of cart changes (the outbox of cart events)
+ * @param cartEventsTopic      the Kafka topic cart events are published to
+ * @param pricingEventsTopic   price.changed events consumed
+ * @param warehouseEventsTopic stock.changed events consumed
+ * @param catalogEventsTopic   product.changed events consumed
+ * @param promotionEventsTopic promotion.changed events consumed
+ */
+public record CheckoutConfig(
+    String host,
+    int port,
+    int adminPort,
+    int apiInstances,
+    Endpoints endpoints,
+    String database,
+    String schema,
+    int pgPoolSize,
+    int redisPoolSize,
+    AuthConfig auth,
+    NeighbourAddresses neighbours,
+    Duration neighbourTimeout,
+    int neighbourMaxFailures,
+    Duration neighbourReset,
+    int neighbourRetries,
+    CartLimits limits,
+    Duration idleTtl,
+    Duration abandonAfter,
+    Duration sweepEvery,
+    Currency defaultCurrency,
+    String defaultRegion,
+    TaxTable taxTable,
+    String cartChangesStream,
+    String cartEventsTopic,
+    String pricingEventsTopic,
+    String warehouseEventsTopic,
+    String catalogEventsTopic,
+    String promotionEventsTopic) {
+
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+
+    /** Reads and validates everything; throws {@link ConfigException} naming the first bad key. */
+    public static CheckoutConfig read(ConfigReader config) {
+        String host = config.string("CARTWRIGHT_CHECKOUT_HOST", "0.0.0.0");
+        int port = config.integer("CARTWRIGHT_CHECKOUT_PORT", 9003, 0, 65535);
+        int adminPort = config.integer("CARTWRIGHT_CHECKOUT_ADMIN_PORT", 9013, 0, 65535);
+        if (port != 0 && port == adminPort) {
+            throw new ConfigException("CARTWRIGHT_CHECKOUT_ADMIN_PORT", "must differ from CARTWRIGHT_CHECKOUT_PORT (" + port + ")");
+        }
+        int instances = config.integer("CARTWRIGHT_CHECKOUT_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256);
+        Endpoints endpoints = Endpoints.read(config);
+        String database = config.string("CARTWRIGHT_CHECKOUT_DB", "checkout_db");
+        String schema = config.string("CARTWRIGHT_CHECKOUT_SCHEMA", "checkout");
+        if (!SCHEMA.matcher(schema).matches()) {
+            throw new ConfigException("CARTWRIGHT_CHECKOUT_SCHEMA", "must be a plain lower-case identifier, was " + schema);
+        }
+        if (!SCHEMA.matcher(database).matches()) {
+            throw new ConfigException("CARTWRIGHT_CHECKOUT_DB", "must be a plain lower-case identifier, was " + database);
+        }
+        int pgPool = config.integer("CARTWRIGHT_CHECKOUT_PG_POOL", 8, 1, 512);
+        int redisPool = config.integer("CARTWRIGHT_CHECKOUT_REDIS_POOL", 16, 1, 1024);
+        if (!endpoints.redisUrl().startsWith("redis://") && !endpoints.redisUrl().startsWith("rediss://")) {
+            throw new ConfigException("CARTWRIGHT_REDIS_URL", "must start with redis:// or rediss://, was " + endpoints.redisUrl());
+        }
+        AuthConfig auth = AuthConfig.read(config, "development");
+        NeighbourAddresses neighbours = NeighbourAddresses.read(config);
+        Duration timeout = positive(config, "CARTWRIGHT_NEIGHBOUR_TIMEOUT", Duration.ofSeconds(2));
+        int maxFailures = config.integer("CARTWRIGHT_NEIGHBOUR_MAX_FAILURES", 5, 1, 1000);
+        Duration reset = positive(config, "CARTWRIGHT_NEIGHBOUR_RESET", Duration.ofSeconds(10));
+        int retries = config.integer("CARTWRIGHT_NEIGHBOUR_RETRIES", 2, 0, 10);
+        int maxQuantity = config.integer("CARTWRIGHT_CART_MAX_QUANTITY", 999, 1, 1_000_000);
+        int maxLines = config.integer("CARTWRIGHT_CART_MAX_LINES", 200, 1, 10_000);
+        Duration idleTtl = positive(config, "CARTWRIGHT_CART_IDLE_TTL", Duration.ofDays(7));
+        Duration abandonAfter = positive(config, "CARTWRIGHT_CART_ABANDON_AFTER", Duration.ofDays(30));
+        Duration sweepEvery = positive(config, "CARTWRIGHT_CART_SWEEP_EVERY", Duration.ofMinutes(5));
+        Currency currency = currency(config.string("CARTWRIGHT_DEFAULT_CURRENCY", "USD"));
+        TaxTable taxTable = TaxRules.parse("CARTWRIGHT_TAX_REGIONS", config.string("CARTWRIGHT_TAX_REGIONS", TaxRules.DEFAULT));
+        String region = config.string("CARTWRIGHT_DEFAULT_REGION", "US-CA");
+        if (!taxTable.knows(region)) {
+            throw new ConfigException("CARTWRIGHT_DEFAULT_REGION", "no tax rules for " + region + " in CARTWRIGHT_TAX_REGIONS "
+                + taxTable.regions());
+        }
+        return new CheckoutConfig(host, port, adminPort, instances, endpoints, database, schema, pgPool, redisPool, auth,
+            neighbours, timeout, maxFailures, reset, retries, new CartLimits(1, maxQuantity, maxLines), idleTtl, abandonAfter,
+            sweepEvery, currency, region, taxTable,
+            config.string("CARTWRIGHT_CART_CHANGES_STREAM", "cartwright:cart-changes"),
+            topic(config, "CARTWRIGHT_CART_EVENTS_TOPIC", "cart.events"),
+            topic(config, "CARTWRIGHT_PRICING_EVENTS_TOPIC", "pricing.events"),
+            topic(config, "CARTWRIGHT_WAREHOUSE_EVENTS_TOPIC", "warehouse.events"),
+            topic(config, "CARTWRIGHT_CATALOG_EVENTS_TOPIC", "catalog.events"),
+            topic(config, "CARTWRIGHT_PROMOTION_EVENTS_TOPIC", "promotion.events"));
+    }
+
+    private static Duration positive(ConfigReader config, String key, Duration defaultValue) {
+        Duration d = config.duration(key, defaultValue);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigException(key, "must be positive, was " + d);
+        }
+        return d;
+    }
+
+    private static Currency currency(String code) {
+        try {
+            if (code.length() != 3) {
+                throw new IllegalArgumentException("three letters expected");
+            }
+            return Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("CARTWRIGHT_DEFAULT_CURRENCY", "not an ISO 4217 currency code: " + code);
+        }
+    }
+
+    private static String topic(ConfigReader config, String key, String defaultValue) {
+        String topic = config.string(key, defaultValue);
+        if (!TOPIC.matcher(topic).matches()) {
+            throw new ConfigException(key, "not a valid Kafka topic name: " + topic);
+        }
+        return topic;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.cartwright.checkout.api;
+
+import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
+import dev.cartwright.proto.checkout.v1.CheckoutServiceGrpcService;
+import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.service.grpc.GrpcEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.grpc.health.HealthService;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One event-loop instance of the service port. The process deploys one per core; each binds the same port
+ * (the endpoint sets reusePort, and Vert.x shares the listener between instances), so connections spread over
+ * the event loops while every instance serves the same endpoints over the same shared state.
+ */
+public final class CartApiVerticle extends VerticleBase {
+
+    private final String host;
+    private final int port;
+    private final Authenticator authenticator;
+    private final CartGrpc carts;
+    private final CheckoutGrpc checkouts;
+    private final Supplier<Future<Boolean>> serving;
+    private HttpServer server;
+
+    public CartApiVerticle(String host, int port, Authenticator authenticator, CartGrpc carts, CheckoutGrpc checkouts,
+                           Supplier<Future<Boolean>> serving) {
+        this.host = host;
+        this.port = port;
+        this.authenticator = authenticator;
+        this.carts = carts;
+        this.checkouts = checkouts;
+        this.serving = serving;
+    }
+
+    @Override
+    public Future<?> start() {
+        HealthService health = HealthService.create(vertx);
+        health.register(CartServiceGrpcService.SERVICE_NAME, serving::get);
+        health.register(CheckoutServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
+        return GrpcEndpoint.start(vertx, host, port, authenticator, health,
+                List.of(CartServiceGrpcService.of(carts), CheckoutServiceGrpcService.of(checkouts)))
+            .onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int actualPort() {
+        return server == null ? -1 : server.actualPort();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.cartwright.checkout.api;
+
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Owns the shape every request field must have before anything is read or written. Each check names the field
+ * in its INVALID_ARGUMENT message, so a client knows what to fix; nothing has been touched when one fails.
+ */
+final class RequestChecks {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{0,128}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Za-z]{3}");
+    private static final Pattern REGION = Pattern.compile("[A-Za-z0-9-]{1,16}");
+
+    private RequestChecks() {
+    }
+
+    /** An opaque id: 1-64 characters of letters, digits, '.', '_', ':' and '-'. */
+    static String id(String field, String value) {
+        if (value.isEmpty()) {
+            throw invalid(field, "is required");
+        }
+        if (!ID.matcher(value).matches()) {
+            throw invalid(field, "must be 1-64 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        return value;
+    }
+
+    /** An id that may be left empty (a guest has no customer id). */
+    static String optionalId(String field, String value) {
+        return value.isEmpty() ? value : id(field, value);
+    }
+
+    static int quantity(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw invalid(field, "must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    /** A promotion code, returned in the upper case the carts hold codes in. */
+    static String code(String field, String value) {
+        if (value.isEmpty()) {
+            throw invalid(field, "is required");
+        }
+        if (!CODE.matcher(value).matches()) {
+            throw invalid(field, "must be 1-32 characters of letters, digits, '_' or '-'");
+        }
+        return value.toUpperCase(Locale.ROOT);
+    }
+
+    static String idempotencyKey(String field, String value) {
+        if (!IDEMPOTENCY_KEY.matcher(value).matches()) {
+            throw invalid(field, "must be at most 128 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        return value;
+    }
+
+    /** A currency code, upper-cased; "" stays "" (the caller picks the default). */
+    static String currency(String field, String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        if (!CURRENCY.matcher(value).matches()) {
+            throw invalid(field, "must be a three-letter ISO 4217 code");
+        }
+        return value.toUpperCase(Locale.ROOT);
+    }
+
+    static String region(String field, String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        if (!REGION.matcher(value).matches()) {
+            throw invalid(field, "must be 1-16 characters of letters, digits or '-'");
+        }
+        return value.toUpperCase(Locale.ROOT);
+    }
+
+    static long expectedVersion(String field, long value) {
+        if (value < 1) {
+            throw invalid(field, "must be at least 1, was " + value);
+        }
+        return value;
+    }
+
+    static StatusException invalid(String field, String problem) {
+        return new StatusException(GrpcStatus.INVALID_ARGUMENT, field + " " + problem);
+    }
+}

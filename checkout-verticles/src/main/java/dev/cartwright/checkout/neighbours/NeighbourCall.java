@@ -1,0 +1,131 @@
+package dev.cartwright.checkout.neighbours;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.StreamResetException;
+import io.vertx.grpc.client.InvalidStatusException;
+import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Owns the way out to one neighbour: its circuit breaker (a timeout per call, opening after repeated
+ * failures, half-open after a pause), bounded retries of idempotent reads with backoff, and the
+ * translation of every failure into UNAVAILABLE, which tells our own caller the request is safe to retry.
+ *
+ * <p>Only the neighbour's own trouble counts against the breaker: a transport failure, a timeout, or a
+ * status of UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN or RESOURCE_EXHAUSTED. A NOT_FOUND or
+ * INVALID_ARGUMENT is an answer, not an outage.
+ */
+public final class NeighbourCall {
+
+    private static final long FIRST_BACKOFF_MS = 50;
+
+    private final String name;
+    private final Vertx vertx;
+    private final CircuitBreaker breaker;
+    private final int retries;
+
+    public NeighbourCall(String name, Vertx vertx, Duration timeout, int maxFailures, Duration reset, int retries) {
+        this.name = name;
+        this.vertx = vertx;
+        this.retries = retries;
+        this.breaker = CircuitBreaker.create("neighbour-" + name, vertx, new CircuitBreakerOptions()
+                .setTimeout(timeout.toMillis())
+                .setMaxFailures(maxFailures)
+                .setResetTimeout(reset.toMillis())
+                .setMaxRetries(0)
+                .setNotificationAddress(null))
+            .failurePolicy(future -> future.failed() && isTransient(future.cause()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public CircuitBreakerState state() {
+        return breaker.state();
+    }
+
+    /** Publishes {@code cartwright.neighbour.breaker.open} (1 while open) for this neighbour. */
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("cartwright.neighbour.breaker.open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
+            .description("1 while the neighbour's circuit breaker is open or half-open")
+            .tag("neighbour", name)
+            .register(registry);
+    }
+
+    /** A call that must not be repeated by us (it changes something): one attempt through the breaker. */
+    public <T> Future<T> once(String operation, Supplier<Future<T>> call) {
+        return breaker.<T>execute(call).recover(e -> Future.failedFuture(unavailable(operation, e)));
+    }
+
+    /** An idempotent read: retried up to the configured count on transient failures, never while the breaker is open. */
+    public <T> Future<T> read(String operation, Supplier<Future<T>> call) {
+        return attempt(operation, call, 0);
+    }
+
+    private <T> Future<T> attempt(String operation, Supplier<Future<T>> call, int attempt) {
+        return breaker.<T>execute(call).recover(e -> {
+            if (attempt >= retries || e instanceof OpenCircuitException || !isTransient(e)) {
+                return Future.failedFuture(unavailable(operation, e));
+            }
+            Promise<T> retry = Promise.promise();
+            vertx.setTimer(FIRST_BACKOFF_MS << attempt, id -> attempt(operation, call, attempt + 1).onComplete(retry));
+            return retry.future();
+        });
+    }
+
+    private StatusException unavailable(String operation, Throwable e) {
+        String why;
+        if (e instanceof OpenCircuitException) {
+            why = "circuit open";
+        } else if (e instanceof io.vertx.circuitbreaker.TimeoutException) {
+            why = "timed out";
+        } else {
+            GrpcStatus status = statusOf(e);
+            why = status != null ? status.name() : String.valueOf(e.getMessage());
+        }
+        return new StatusException(GrpcStatus.UNAVAILABLE, name + " unavailable (" + operation + ": " + why + ")");
+    }
+
+    /** The gRPC status a failed neighbour call ended with, or null for a failure below gRPC. */
+    static GrpcStatus statusOf(Throwable e) {
+        if (e instanceof InvalidStatusException invalid) {
+            return invalid.actualStatus();
+        }
+        if (e instanceof GrpcErrorException error) {
+            return error.status();
+        }
+        if (e instanceof StatusException status) {
+            return status.status();
+        }
+        return null;
+    }
+
+    static boolean isTransient(Throwable e) {
+        if (e instanceof OpenCircuitException) {
+            return false;
+        }
+        if (e instanceof StreamResetException) {
+            return true;
+        }
+        GrpcStatus status = statusOf(e);
+        if (status == null) {
+            return true;
+        }
+        return switch (status) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, RESOURCE_EXHAUSTED, CANCELLED, ABORTED -> true;
+            default -> false;
+        };
+    }
+}
