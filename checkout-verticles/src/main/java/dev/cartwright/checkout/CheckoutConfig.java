@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param schema               the schema inside {@code database}
  * @param pgPoolSize           connections of the reactive PostgreSQL pool
  * @param redisPoolSize        connections of the Redis pool
+ * @param redisKeyPrefix       prepended to every cart key in Redis ("" in production; lets deployments share a server)
  * @param auth                 how callers are authenticated
  * @param neighbours           where the neighbour services listen
  * @param neighbourTimeout     the longest one neighbour call may take
@@ -55,6 +56,7 @@ public record CheckoutConfig(
     String schema,
     int pgPoolSize,
     int redisPoolSize,
+    String redisKeyPrefix,
     AuthConfig auth,
     NeighbourAddresses neighbours,
     Duration neighbourTimeout,
@@ -119,7 +121,11 @@ public record CheckoutConfig(
             throw new ConfigException("CARTWRIGHT_DEFAULT_REGION", "no tax rules for " + region + " in CARTWRIGHT_TAX_REGIONS "
                 + taxTable.regions());
         }
-        return new CheckoutConfig(host, port, adminPort, instances, endpoints, database, schema, pgPool, redisPool, auth,
+        String keyPrefix = config.string("CARTWRIGHT_REDIS_KEY_PREFIX", "");
+        if (keyPrefix.contains(" ") || keyPrefix.contains("{") || keyPrefix.contains("}")) {
+            throw new ConfigException("CARTWRIGHT_REDIS_KEY_PREFIX", "must not contain spaces or braces, was '" + keyPrefix + "'");
+        }
+        return new CheckoutConfig(host, port, adminPort, instances, endpoints, database, schema, pgPool, redisPool, keyPrefix, auth,
             neighbours, timeout, maxFailures, reset, retries, new CartLimits(1, maxQuantity, maxLines), idleTtl, abandonAfter,
             sweepEvery, currency, region, taxTable,
             config.string("CARTWRIGHT_CART_CHANGES_STREAM", "cartwright:cart-changes"),

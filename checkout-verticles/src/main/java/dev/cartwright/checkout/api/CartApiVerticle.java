@@ -9,12 +9,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.grpc.health.HealthService;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * One event-loop instance of the service port. The process deploys one per core; each binds the same port
  * (the endpoint sets reusePort, and Vert.x shares the listener between instances), so connections spread over
- * the event loops while every instance serves the same endpoints over the same shared state.
+ * the event loops while every instance serves the same endpoints over the same shared state. The first instance
+ * to bind records the port actually bound in {@code boundPort} (useful when the configured port is 0).
  */
 public final class CartApiVerticle extends VerticleBase {
 
@@ -24,16 +26,18 @@ public final class CartApiVerticle extends VerticleBase {
     private final CartGrpc carts;
     private final CheckoutGrpc checkouts;
     private final Supplier<Future<Boolean>> serving;
+    private final AtomicInteger boundPort;
     private HttpServer server;
 
     public CartApiVerticle(String host, int port, Authenticator authenticator, CartGrpc carts, CheckoutGrpc checkouts,
-                           Supplier<Future<Boolean>> serving) {
+                           Supplier<Future<Boolean>> serving, AtomicInteger boundPort) {
         this.host = host;
         this.port = port;
         this.authenticator = authenticator;
         this.carts = carts;
         this.checkouts = checkouts;
         this.serving = serving;
+        this.boundPort = boundPort;
     }
 
     @Override
@@ -43,7 +47,10 @@ public final class CartApiVerticle extends VerticleBase {
         health.register(CheckoutServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
         return GrpcEndpoint.start(vertx, host, port, authenticator, health,
                 List.of(CartServiceGrpcService.of(carts), CheckoutServiceGrpcService.of(checkouts)))
-            .onSuccess(s -> server = s);
+            .onSuccess(s -> {
+                server = s;
+                boundPort.compareAndSet(-1, s.actualPort());
+            });
     }
 
     @Override
@@ -51,8 +58,4 @@ public final class CartApiVerticle extends VerticleBase {
         return server == null ? Future.succeededFuture() : server.close();
     }
 
-    /** The port actually bound (useful when configured as 0). */
-    public int actualPort() {
-        return server == null ? -1 : server.actualPort();
-    }
 }

@@ -1,0 +1,213 @@
+package dev.cartwright.checkout;
+
+import dev.cartwright.cart.CartIds;
+import dev.cartwright.cart.store.CartStoreConfig;
+import dev.cartwright.cart.store.PgCartRepository;
+import dev.cartwright.cart.store.RedisCartStore;
+import dev.cartwright.checkout.api.CartApiVerticle;
+import dev.cartwright.checkout.api.CartGrpc;
+import dev.cartwright.checkout.api.CheckoutGrpc;
+import dev.cartwright.checkout.events.KafkaBridge;
+import dev.cartwright.checkout.neighbours.Neighbours;
+import dev.cartwright.checkout.pricing.PricingEventsVerticle;
+import dev.cartwright.checkout.pricing.PricingFeed;
+import dev.cartwright.checkout.pricing.ProductNames;
+import dev.cartwright.checkout.pricing.StockLevels;
+import dev.cartwright.pricing.PriceBook;
+import dev.cartwright.pricing.PricingCore;
+import dev.cartwright.pricing.PromotionSet;
+import dev.cartwright.service.admin.AdminServer;
+import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.service.db.DbConfig;
+import dev.cartwright.service.db.SchemaMigrations;
+import dev.cartwright.service.grpc.Rpc;
+import dev.cartwright.service.runtime.ServiceRuntime;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires one Checkout Service process, in the order its parts depend on each other: schema, database pool, Redis,
+ * cart store, neighbour clients, the pricing snapshot loaded from the neighbours, then the API verticles (one per
+ * event loop), the Kafka bridge, the pricing event consumer, and the admin port. {@link CheckoutMain} runs it
+ * as a process; integration tests run it in-process on ephemeral ports.
+ */
+public final class CheckoutService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckoutService.class);
+    private static final Duration LOAD_PATIENCE = Duration.ofSeconds(60);
+
+    private final ServiceRuntime runtime;
+    private final CheckoutConfig config;
+    private final Authenticator authenticator;
+    private final Clock clock;
+    private final List<String> deployments = new ArrayList<>();
+    private final AtomicBoolean pricingLoaded = new AtomicBoolean();
+    private Pool pool;
+    private Redis redis;
+    private Neighbours neighbours;
+    private HttpServer admin;
+    private int grpcPort = -1;
+    private KafkaBridge bridge;
+
+    private CheckoutService(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
+        this.runtime = runtime;
+        this.config = config;
+        this.clock = clock;
+        this.authenticator = Authenticator.from(runtime.vertx(), config.auth());
+    }
+
+    /** Starts everything; the future fails (and what had started is stopped) if any part cannot start. */
+    public static Future<CheckoutService> start(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
+        CheckoutService service = new CheckoutService(runtime, config, clock);
+        return service.startAll().map(v -> service)
+            .recover(e -> service.stop().transform(x -> Future.failedFuture(e)));
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public int adminPort() {
+        return admin == null ? -1 : admin.actualPort();
+    }
+
+    public boolean isDevelopmentMode() {
+        return authenticator.isDevelopment();
+    }
+
+    /** The Kafka bridge of this process (only one process relays at a time; see {@link KafkaBridge}). */
+    public KafkaBridge bridge() {
+        return bridge;
+    }
+
+    private Future<Void> startAll() {
+        Vertx vertx = runtime.vertx();
+        DbConfig db = DbConfig.of(config.endpoints(), config.database(), "checkout_db", config.pgPoolSize());
+        String consumerName = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
+        CartStoreConfig storeConfig = CartStoreConfig.defaults(consumerName)
+            .withKeyPrefix(config.redisKeyPrefix())
+            .withStreamKey(config.cartChangesStream())
+            .withIdleTtl(config.idleTtl())
+            .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500);
+        return SchemaMigrations.apply(vertx, db, config.schema())
+            .compose(migrated -> {
+                pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
+                redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.endpoints().redisUrl())
+                    .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis"));
+                return RedisCartStore.create(vertx, redis, new PgCartRepository(pool), storeConfig, clock);
+            })
+            .compose(store -> {
+                neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourTimeout(), config.neighbourMaxFailures(),
+                    config.neighbourReset(), config.neighbourRetries());
+                neighbours.bindTo(runtime.registry());
+                PricingCore pricing = new PricingCore(PriceBook.empty(config.defaultCurrency()),
+                    PromotionSet.empty(PromotionSet.DEFAULT_MAX_PER_CART), config.taxTable(), config.limits());
+                ProductNames names = new ProductNames();
+                StockLevels stock = new StockLevels();
+                PricingFeed feed = new PricingFeed(neighbours, pricing, names, stock, config.defaultCurrency(), config.taxTable());
+                return loadPricing(feed, System.nanoTime() + LOAD_PATIENCE.toNanos(), 0)
+                    .compose(loaded -> deployApi(store, pricing, names, stock))
+                    .compose(api -> deployEvents(store, feed, storeConfig));
+            })
+            .compose(v -> startAdmin())
+            .mapEmpty();
+    }
+
+    /** The neighbours may still be starting (a local run starts them together): try again, for a while. */
+    private Future<Void> loadPricing(PricingFeed feed, long deadlineNanos, int attempt) {
+        return feed.loadAll().onSuccess(v -> pricingLoaded.set(true)).recover(e -> {
+            if (System.nanoTime() > deadlineNanos) {
+                return Future.failedFuture(new IllegalStateException("could not load prices, products, stock and promotions from the"
+                    + " neighbours within " + LOAD_PATIENCE.toSeconds() + "s (CARTWRIGHT_CATALOG_ADDR, CARTWRIGHT_PRICING_ADDR,"
+                    + " CARTWRIGHT_WAREHOUSE_ADDR, CARTWRIGHT_PROMOTION_ADDR): " + e.getMessage(), e));
+            }
+            long pause = Math.min(2000, 100L << Math.min(attempt, 5));
+            LOG.warn("event=pricing_load_retry attempt={} pause_ms={} error=\"{}\"", attempt + 1, pause, e.getMessage());
+            Promise<Void> later = Promise.promise();
+            runtime.vertx().setTimer(pause, id -> loadPricing(feed, deadlineNanos, attempt + 1).onComplete(later));
+            return later.future();
+        });
+    }
+
+    private Future<Void> deployApi(RedisCartStore store, PricingCore pricing, ProductNames names, StockLevels stock) {
+        Rpc cartRpc = new Rpc(runtime.registry(), "checkout.v1.CartService");
+        Rpc checkoutRpc = new Rpc(runtime.registry(), "checkout.v1.CheckoutService");
+        CartGrpc carts = new CartGrpc(store, pricing, names, stock, neighbours, CartIds.secure(), clock, cartRpc,
+            new CartGrpc.Settings(config.defaultRegion()));
+        CheckoutGrpc checkouts = new CheckoutGrpc(checkoutRpc);
+        AtomicInteger bound = new AtomicInteger(-1);
+        return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, carts,
+                checkouts, () -> Future.succeededFuture(pricingLoaded.get()), bound),
+                new DeploymentOptions().setInstances(config.apiInstances()))
+            .map(id -> {
+                deployments.add(id);
+                grpcPort = bound.get();
+                return null;
+            });
+    }
+
+    private Future<Void> deployEvents(RedisCartStore store, PricingFeed feed, CartStoreConfig storeConfig) {
+        Vertx vertx = runtime.vertx();
+        bridge = new KafkaBridge(new KafkaBridge.Settings(config.endpoints().redisUrl(), storeConfig.streamKey(),
+            storeConfig.bridgeGroup(), storeConfig.consumerName(), config.endpoints().kafkaBootstrap(), config.cartEventsTopic(),
+            200, Duration.ofSeconds(1)), store::find, runtime.registry());
+        PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
+            List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
+                config.promotionEventsTopic()), feed, runtime.registry());
+        return vertx.deployVerticle(bridge).compose(id -> {
+            deployments.add(id);
+            return vertx.deployVerticle(pricingEvents);
+        }).map(id -> {
+            deployments.add(id);
+            return null;
+        });
+    }
+
+    private Future<Void> startAdmin() {
+        AdminServer server = new AdminServer(runtime.vertx(), runtime.registry())
+            .check("redis", () -> redis.send(Request.cmd(Command.PING)))
+            .check("postgres", () -> pool.query("SELECT 1").execute())
+            .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
+                : Future.failedFuture("prices not loaded yet"));
+        return server.listen(config.host(), config.adminPort()).map(s -> {
+            admin = s;
+            return null;
+        });
+    }
+
+    /** Undeploys the verticles (newest first), then closes the admin port and the clients. */
+    public Future<Void> stop() {
+        Vertx vertx = runtime.vertx();
+        Future<Void> chain = Future.succeededFuture();
+        List<String> ids = new ArrayList<>(deployments);
+        java.util.Collections.reverse(ids);
+        for (String id : ids) {
+            chain = chain.eventually(() -> vertx.undeploy(id));
+        }
+        deployments.clear();
+        return chain
+            .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
+            .eventually(() -> neighbours == null ? Future.succeededFuture() : neighbours.close())
+            .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+            .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+            .mapEmpty();
+    }
+}
