@@ -51,7 +51,7 @@ else
 fi
 
 bold "== Return Service testing (localhost:$RETURN_PORT)"
-ORDER_ID=${CARTWRIGHT_DEMO_ORDER_ID:-$(curl -s "$SIM_ADMIN/demo-order" | field '["orderId"]' 2>/dev/null || true)}
+ORDER_ID=${CARTWRIGHT_DEMO_ORDER_ID:-$(curl -s -XPOST "$SIM_ADMIN/demo-order" | field '["orderId"]' 2>/dev/null || true)}
 [[ -n "$ORDER_ID" ]] || { echo "No delivered order to return: the simulator's $SIM_ADMIN/demo-order gave none." >&2; exit 1; }
 echo "A delivered order of customer 123 to return: $ORDER_ID" >&2
 
