@@ -1,0 +1,88 @@
+package dev.cartwright.cart.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * One Lua script of the store: its source (read once from the class path at start-up) and its SHA-1, called with
+ * EVALSHA. A server that does not know the script (restarted, flushed, failed over) answers NOSCRIPT; the call is
+ * then repeated once with EVAL, which also caches the script again, so no call ever loads the script up front.
+ */
+final class LuaScript {
+
+    private final String name;
+    private final String source;
+    private final String sha;
+
+    private LuaScript(String name, String source) {
+        this.name = name;
+        this.source = source;
+        this.sha = sha1(source);
+    }
+
+    /** Reads {@code lua/<name>} from the class path; blocking, for start-up only. */
+    static LuaScript load(String name) {
+        String path = "lua/" + name;
+        try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script not on the class path: " + path);
+            }
+            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read Lua script " + path, e);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    String sha() {
+        return sha;
+    }
+
+    /** Loads the script into the server's script cache (start-up, so the first EVALSHA finds it). */
+    Future<Void> preload(Redis redis) {
+        return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).mapEmpty();
+    }
+
+    Future<Response> call(Redis redis, List<String> keys, List<String> args) {
+        return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(failure -> {
+            String message = failure.getMessage();
+            if (message != null && message.startsWith("NOSCRIPT")) {
+                return redis.send(request(Command.EVAL, source, keys, args));
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private static Request request(Command command, String script, List<String> keys, List<String> args) {
+        Request request = Request.cmd(command).arg(script).arg(keys.size());
+        for (String key : keys) {
+            request.arg(key);
+        }
+        for (String arg : args) {
+            request.arg(arg);
+        }
+        return request;
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        }
+    }
+}

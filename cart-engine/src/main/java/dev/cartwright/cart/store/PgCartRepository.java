@@ -1,0 +1,266 @@
+package dev.cartwright.cart.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.cartwright.cart.Cart;
+import dev.cartwright.cart.CartLine;
+import dev.cartwright.cart.CartStatus;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The durable side of carts in checkout_db (tables carts, cart_items, cart_promotions): reads for the read-through
+ * and the abandonment sweeper, and the write-behind's batch upsert, which only ever moves a cart's version forward.
+ * Instants travel as epoch millis and are converted in SQL with exact integer arithmetic.
+ */
+public final class PgCartRepository {
+
+    /** A line stored without a category (written by something other than this store) is read as this one. */
+    static final String NO_CATEGORY = "uncategorized";
+
+    private static final String MILLIS = "(extract(epoch FROM %s) * 1000)::bigint";
+    private static final String INSTANT = "(timestamptz 'epoch' + %s * interval '1 millisecond')";
+
+    private static final String LOAD = "SELECT c.cart_id, COALESCE(c.customer_id, '') AS customer_id, c.status, c.currency,"
+        + " COALESCE(c.region, '') AS region, c.version, " + MILLIS.formatted("c.created_at") + " AS created_ms, "
+        + MILLIS.formatted("c.updated_at") + " AS updated_ms, COALESCE(c.merged_into, '') AS merged_into,"
+        + " COALESCE(c.converted_order_id, '') AS order_id,"
+        + " (SELECT COALESCE(json_agg(json_build_array(i.product_id, COALESCE(i.category_id, '" + NO_CATEGORY + "'),"
+        + " COALESCE(i.name, ''), i.quantity, i.unit_price_minor::text, " + MILLIS.formatted("i.added_at") + "::text)), '[]'::json)"
+        + " FROM cart_items i WHERE i.cart_id = c.cart_id) AS items,"
+        + " (SELECT COALESCE(json_agg(json_build_array(p.code, " + MILLIS.formatted("p.applied_at") + "::text)"
+        + " ORDER BY p.applied_at, p.code), '[]'::json) FROM cart_promotions p WHERE p.cart_id = c.cart_id) AS promotions"
+        + " FROM carts c WHERE c.cart_id = $1";
+
+    private static final String ACTIVE_OF = "SELECT cart_id FROM carts WHERE customer_id = $1 AND status = 'active'";
+
+    private static final String IDLE = "SELECT cart_id FROM carts WHERE status = 'active' AND last_activity_at < "
+        + INSTANT.formatted("$1::bigint") + " ORDER BY last_activity_at LIMIT $2";
+
+    // One statement for the headers of the whole batch. Terminal states are written before active ones (ordinality),
+    // so a customer's old cart leaves 'active' before the new one enters it (carts_one_active_per_customer).
+    private static final String UPSERT_CARTS = "INSERT INTO carts (cart_id, customer_id, status, currency, region, version,"
+        + " created_at, updated_at, last_activity_at, abandoned_at, merged_into, converted_order_id)"
+        + " SELECT t.cart_id, NULLIF(t.customer_id, ''), t.status, t.currency, NULLIF(t.region, ''), t.version, "
+        + INSTANT.formatted("t.created_ms") + ", " + INSTANT.formatted("t.updated_ms") + ", " + INSTANT.formatted("t.updated_ms")
+        + ", CASE WHEN t.status = 'abandoned' THEN " + INSTANT.formatted("t.updated_ms") + " END,"
+        + " NULLIF(t.merged_into, ''), NULLIF(t.order_id, '')"
+        + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[],"
+        + " $9::text[], $10::text[]) WITH ORDINALITY"
+        + " AS t(cart_id, customer_id, status, currency, region, version, created_ms, updated_ms, merged_into, order_id, ord)"
+        + " ORDER BY t.ord"
+        + " ON CONFLICT (cart_id) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status,"
+        + " currency = excluded.currency, region = excluded.region, version = excluded.version, updated_at = excluded.updated_at,"
+        // Marking a cart merged, converted or abandoned is not the customer's activity.
+        + " last_activity_at = CASE WHEN excluded.status = 'active' THEN excluded.last_activity_at ELSE carts.last_activity_at END,"
+        + " abandoned_at = excluded.abandoned_at, merged_into = excluded.merged_into, converted_order_id = excluded.converted_order_id"
+        + " WHERE carts.version < excluded.version"
+        + " RETURNING cart_id";
+
+    private static final String DELETE_ITEMS = "DELETE FROM cart_items WHERE cart_id = ANY($1::text[])";
+    private static final String DELETE_PROMOTIONS = "DELETE FROM cart_promotions WHERE cart_id = ANY($1::text[])";
+
+    private static final String INSERT_ITEMS = "INSERT INTO cart_items (cart_id, product_id, category_id, name, quantity,"
+        + " unit_price_minor, currency, added_at)"
+        + " SELECT t.cart_id, t.product_id, t.category_id, NULLIF(t.name, ''), t.quantity, t.price, t.currency, "
+        + INSTANT.formatted("t.added_ms")
+        + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::bigint[])"
+        + " AS t(cart_id, product_id, category_id, name, quantity, price, currency, added_ms)";
+
+    private static final String INSERT_PROMOTIONS = "INSERT INTO cart_promotions (cart_id, code, applied_at)"
+        + " SELECT t.cart_id, t.code, " + INSTANT.formatted("t.applied_ms")
+        + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(cart_id, code, applied_ms)";
+
+    private static final Comparator<StoredCart> ACTIVE_LAST =
+        Comparator.comparing(stored -> stored.cart().status() == CartStatus.ACTIVE);
+
+    private final Pool pool;
+
+    public PgCartRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The stored cart with its lines and promotion codes, read in one statement (one snapshot). */
+    public Future<Optional<StoredCart>> load(String cartId) {
+        return pool.preparedQuery(LOAD).execute(Tuple.of(cartId)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(toStoredCart(rows.iterator().next()));
+        });
+    }
+
+    /** The id of the customer's ACTIVE cart as stored (the write-behind may lag behind Redis). */
+    public Future<Optional<String>> activeCartIdOf(String customerId) {
+        return pool.preparedQuery(ACTIVE_OF).execute(Tuple.of(customerId)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(rows.iterator().next().getString("cart_id"));
+        });
+    }
+
+    /** Ids of up to {@code limit} ACTIVE carts whose last activity is before {@code cutoff}, idlest first. */
+    public Future<List<String>> idleActiveCarts(Instant cutoff, int limit) {
+        return pool.preparedQuery(IDLE).execute(Tuple.of(cutoff.toEpochMilli(), limit)).map(rows -> {
+            List<String> ids = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                ids.add(row.getString("cart_id"));
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Writes the carts (at most one per cart id) in one transaction: one upsert of all headers, guarded so that a
+     * version never moves backwards, then the lines and codes of exactly the carts whose version advanced are
+     * replaced. Returns the ids of those carts.
+     */
+    public Future<Set<String>> upsert(List<StoredCart> carts) {
+        if (carts.isEmpty()) {
+            return Future.succeededFuture(Set.of());
+        }
+        List<StoredCart> ordered = new ArrayList<>(carts);
+        ordered.sort(ACTIVE_LAST);
+        return pool.withTransaction(connection -> connection.preparedQuery(UPSERT_CARTS).execute(headers(ordered))
+            .compose(rows -> {
+                Set<String> advanced = new HashSet<>();
+                for (Row row : rows) {
+                    advanced.add(row.getString("cart_id"));
+                }
+                if (advanced.isEmpty()) {
+                    return Future.succeededFuture(advanced);
+                }
+                return replaceContents(connection, ordered, advanced).map(advanced);
+            }));
+    }
+
+    private static Future<Void> replaceContents(SqlConnection connection, List<StoredCart> carts, Set<String> advanced) {
+        List<StoredCart> written = carts.stream().filter(stored -> advanced.contains(stored.cart().cartId())).toList();
+        Tuple ids = Tuple.of(advanced.toArray(new String[0]));
+        Future<RowSet<Row>> items = connection.preparedQuery(DELETE_ITEMS).execute(ids)
+            .compose(deleted -> connection.preparedQuery(INSERT_ITEMS).execute(items(written)));
+        Future<RowSet<Row>> promotions = connection.preparedQuery(DELETE_PROMOTIONS).execute(ids)
+            .compose(deleted -> connection.preparedQuery(INSERT_PROMOTIONS).execute(promotions(written)));
+        return Future.all(items, promotions).mapEmpty();
+    }
+
+    private static Tuple headers(List<StoredCart> carts) {
+        int n = carts.size();
+        String[] ids = new String[n];
+        String[] customers = new String[n];
+        String[] statuses = new String[n];
+        String[] currencies = new String[n];
+        String[] regions = new String[n];
+        Long[] versions = new Long[n];
+        Long[] created = new Long[n];
+        Long[] updated = new Long[n];
+        String[] mergedInto = new String[n];
+        String[] orders = new String[n];
+        for (int i = 0; i < n; i++) {
+            Cart cart = carts.get(i).cart();
+            ids[i] = cart.cartId();
+            customers[i] = cart.customerId();
+            statuses[i] = cart.status().name().toLowerCase(Locale.ROOT);
+            currencies[i] = cart.currency();
+            regions[i] = cart.region();
+            versions[i] = cart.version();
+            created[i] = cart.createdAt().toEpochMilli();
+            updated[i] = cart.updatedAt().toEpochMilli();
+            mergedInto[i] = cart.mergedInto();
+            orders[i] = carts.get(i).convertedOrderId();
+        }
+        return Tuple.of(ids, customers, statuses, currencies, regions, versions, created, updated, mergedInto, orders);
+    }
+
+    private static Tuple items(List<StoredCart> carts) {
+        List<String> ids = new ArrayList<>();
+        List<String> products = new ArrayList<>();
+        List<String> categories = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Integer> quantities = new ArrayList<>();
+        List<Long> prices = new ArrayList<>();
+        List<String> currencies = new ArrayList<>();
+        List<Long> added = new ArrayList<>();
+        for (StoredCart stored : carts) {
+            Cart cart = stored.cart();
+            for (CartLine line : cart.lines()) {
+                ids.add(cart.cartId());
+                products.add(line.productId());
+                categories.add(line.categoryId());
+                names.add(line.name());
+                quantities.add(line.quantity());
+                prices.add(line.unitPriceMinor());
+                currencies.add(cart.currency());
+                added.add(line.addedAt().toEpochMilli());
+            }
+        }
+        return Tuple.of(ids.toArray(new String[0]), products.toArray(new String[0]), categories.toArray(new String[0]),
+            names.toArray(new String[0]), quantities.toArray(new Integer[0]), prices.toArray(new Long[0]),
+            currencies.toArray(new String[0]), added.toArray(new Long[0]));
+    }
+
+    private static Tuple promotions(List<StoredCart> carts) {
+        List<String> ids = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        List<Long> applied = new ArrayList<>();
+        for (StoredCart stored : carts) {
+            List<String> cartCodes = stored.cart().promotionCodes();
+            for (int i = 0; i < cartCodes.size(); i++) {
+                ids.add(stored.cart().cartId());
+                codes.add(cartCodes.get(i));
+                applied.add(stored.promotionsAppliedAt().get(i).toEpochMilli());
+            }
+        }
+        return Tuple.of(ids.toArray(new String[0]), codes.toArray(new String[0]), applied.toArray(new Long[0]));
+    }
+
+    private static StoredCart toStoredCart(Row row) {
+        List<CartLine> lines = new ArrayList<>();
+        for (Object item : jsonArray(row.getValue("items"))) {
+            JsonArray line = (JsonArray) item;
+            lines.add(new CartLine(line.getString(0), line.getString(1), line.getString(2), line.getInteger(3),
+                Long.parseLong(line.getString(4)), Instant.ofEpochMilli(Long.parseLong(line.getString(5)))));
+        }
+        lines.sort(Comparator.comparing(CartLine::addedAt).thenComparing(CartLine::productId));
+        List<String> codes = new ArrayList<>();
+        List<Instant> applied = new ArrayList<>();
+        for (Object item : jsonArray(row.getValue("promotions"))) {
+            JsonArray promotion = (JsonArray) item;
+            codes.add(promotion.getString(0));
+            applied.add(Instant.ofEpochMilli(Long.parseLong(promotion.getString(1))));
+        }
+        Cart cart = new Cart(
+            row.getString("cart_id"),
+            row.getString("customer_id"),
+            CartStatus.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
+            row.getString("currency"),
+            row.getString("region"),
+            lines,
+            codes,
+            row.getLong("version"),
+            Instant.ofEpochMilli(row.getLong("created_ms")),
+            Instant.ofEpochMilli(row.getLong("updated_ms")),
+            row.getString("merged_into"));
+        return new StoredCart(cart, applied, row.getString("order_id"));
+    }
+
+    private static JsonArray jsonArray(Object value) {
+        if (value instanceof JsonArray array) {
+            return array;
+        }
+        return new JsonArray(String.valueOf(value));
+    }
+}

@@ -1,0 +1,373 @@
+package dev.cartwright.cart.store;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.cartwright.cart.Cart;
+import dev.cartwright.cart.CartCommand;
+import dev.cartwright.cart.CartCommand.AddItem;
+import dev.cartwright.cart.CartCommand.ApplyPromotion;
+import dev.cartwright.cart.CartCommand.ClearCart;
+import dev.cartwright.cart.CartCommand.CreateCart;
+import dev.cartwright.cart.CartCommand.MarkAbandoned;
+import dev.cartwright.cart.CartCommand.MarkConverted;
+import dev.cartwright.cart.CartCommand.MarkMerged;
+import dev.cartwright.cart.CartCommand.MergeFrom;
+import dev.cartwright.cart.CartCommand.RemoveItem;
+import dev.cartwright.cart.CartCommand.RemovePromotion;
+import dev.cartwright.cart.CartCommand.SetQuantity;
+import dev.cartwright.cart.CartLine;
+import dev.cartwright.cart.CartMutationException;
+import dev.cartwright.cart.CartStatus;
+import dev.cartwright.cart.CartText;
+import dev.cartwright.cart.Mutation;
+import dev.cartwright.cart.MutationResult;
+import dev.cartwright.cart.MutationResult.Applied;
+import dev.cartwright.cart.MutationResult.NotFound;
+import dev.cartwright.cart.MutationResult.Refused;
+import dev.cartwright.cart.MutationResult.StaleVersion;
+import dev.cartwright.cart.Refusal;
+import dev.cartwright.pricing.CartLimits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * The cart store: carts live in Redis hashes changed only by cart-mutate.lua (one EVALSHA per change, which also
+ * appends the change to the stream the write-behind and the Kafka bridge read), and PostgreSQL behind them for carts
+ * no longer hot. Owns the request encoding of the script protocol and the read-through.
+ */
+public final class RedisCartStore implements CartStore {
+
+    private static final String OK = "OK";
+
+    private final Redis redis;
+    private final PgCartRepository repository;
+    private final CartStoreConfig config;
+    private final Clock clock;
+    private final LuaScript mutate;
+    private final LuaScript restore;
+    private final LuaScript indexSwap;
+    private final String idleTtlSeconds;
+    private final String idempotencyTtlSeconds;
+
+    private RedisCartStore(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, List<LuaScript> scripts) {
+        this.redis = redis;
+        this.repository = repository;
+        this.config = config;
+        this.clock = clock;
+        this.mutate = scripts.get(0);
+        this.restore = scripts.get(1);
+        this.indexSwap = scripts.get(2);
+        this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
+        this.idempotencyTtlSeconds = Long.toString(Math.max(1, config.idempotencyTtl().toSeconds()));
+    }
+
+    /**
+     * Reads the scripts (off the event loop) and loads them into Redis, so the first EVALSHA finds them. The Redis
+     * client is the caller's: a pooled client shared by the process (several connections are what lets one process
+     * pipeline many carts' changes).
+     */
+    public static Future<RedisCartStore> create(Vertx vertx, Redis redis, PgCartRepository repository, CartStoreConfig config,
+                                                Clock clock) {
+        return vertx.executeBlocking(() -> List.of(
+                LuaScript.load("cart-mutate.lua"), LuaScript.load("cart-restore.lua"), LuaScript.load("customer-index-swap.lua")))
+            .compose(scripts -> Future.all(scripts.stream().map(script -> script.preload(redis)).toList())
+                .map(loaded -> new RedisCartStore(redis, repository, config, clock, scripts)));
+    }
+
+    public CartStoreConfig config() {
+        return config;
+    }
+
+    // Changes -------------------------------------------------------------------------------------------------------
+
+    @Override
+    public Future<MutationResult> apply(Mutation mutation) {
+        if (mutation.command() instanceof CreateCart create) {
+            return create(mutation.cartId(), create, mutation.idempotencyKey());
+        }
+        return runMutation(mutation).compose(reply -> {
+            if (!"NOTFOUND".equals(reply.get(0).toString())) {
+                return Future.succeededFuture(toResult(reply));
+            }
+            // Not hot: bring the stored cart back (so its lines and version survive) and apply the change to it.
+            return readThrough(mutation.cartId()).compose(found -> found.isEmpty()
+                ? Future.succeededFuture(new NotFound())
+                : runMutation(mutation).map(RedisCartStore::toResult));
+        });
+    }
+
+    @Override
+    public Future<Cart> createOrGetActive(String newCartId, String customerId, String currency, String region, String idempotencyKey) {
+        CreateCart create = new CreateCart(customerId, currency, region);
+        CartText.requireCartId(newCartId);
+        return create(newCartId, create, idempotencyKey).compose(result -> cartOf(newCartId, result));
+    }
+
+    private Future<MutationResult> create(String newCartId, CreateCart create, String idempotencyKey) {
+        if (!create.customerId().isEmpty()) {
+            return activeCartOf(create.customerId()).compose(active -> active.isPresent()
+                ? Future.succeededFuture(new Applied(active.get(), true))
+                : createCustomerCart(newCartId, create, true));
+        }
+        if (idempotencyKey.isEmpty()) {
+            return runCreate(newCartId, create).map(RedisCartStore::toResult);
+        }
+        // A guest's retried create mints a new cart id each time; the request key remembers the first one.
+        Request remember = Request.cmd(Command.SET).arg(config.keyPrefix() + "cart-create:{" + idempotencyKey + "}").arg(newCartId)
+            .arg("NX").arg("GET").arg("EX").arg(idempotencyTtlSeconds);
+        return redis.send(remember).compose(previous -> {
+            if (previous == null) {
+                return runCreate(newCartId, create).map(RedisCartStore::toResult);
+            }
+            String firstId = previous.toString();
+            return find(firstId).compose(found -> found.isPresent()
+                ? Future.succeededFuture(new Applied(found.get(), true))
+                : runCreate(firstId, create).map(RedisCartStore::toResult));
+        });
+    }
+
+    private Future<MutationResult> createCustomerCart(String newCartId, CreateCart create, boolean mayRepairIndex) {
+        return runCreate(newCartId, create).compose(reply -> {
+            if (!"EXISTS".equals(reply.get(0).toString())) {
+                return Future.succeededFuture(toResult(reply));
+            }
+            // Another cart is in the index: created concurrently (answer with it) or no longer active (repair, retry).
+            String other = reply.get(1).toString();
+            return find(other).compose(found -> {
+                if (found.isPresent() && found.get().status() == CartStatus.ACTIVE) {
+                    return Future.succeededFuture(new Applied(found.get(), true));
+                }
+                if (!mayRepairIndex) {
+                    return Future.failedFuture(new IllegalStateException(
+                        "the cart index of customer " + create.customerId() + " keeps pointing at inactive carts"));
+                }
+                return swapIndex(create.customerId(), other, "").compose(swapped -> createCustomerCart(newCartId, create, false));
+            });
+        });
+    }
+
+    private Future<Response> runCreate(String cartId, CreateCart create) {
+        List<String> keys = new ArrayList<>(4);
+        keys.add(config.cartKey(cartId));
+        keys.add(config.idempotencyKey(cartId, ""));
+        keys.add(config.streamKey());
+        if (!create.customerId().isEmpty()) {
+            keys.add(config.customerIndexKey(create.customerId()));
+        }
+        List<String> args = header(create, cartId, "", "");
+        args.add(create.customerId());
+        args.add(create.currency());
+        args.add(create.region());
+        return mutate.call(redis, keys, args);
+    }
+
+    private Future<Response> runMutation(Mutation mutation) {
+        String cartId = mutation.cartId();
+        List<String> keys = List.of(config.cartKey(cartId), config.idempotencyKey(cartId, mutation.idempotencyKey()), config.streamKey());
+        String expected = mutation.expectedVersion().isPresent() ? Long.toString(mutation.expectedVersion().getAsLong()) : "";
+        List<String> args = header(mutation.command(), cartId, expected, mutation.idempotencyKey());
+        arguments(mutation.command(), args);
+        return mutate.call(redis, keys, args);
+    }
+
+    private List<String> header(CartCommand command, String cartId, String expectedVersion, String idempotencyKey) {
+        List<String> args = new ArrayList<>(16);
+        args.add(command.kind());
+        args.add(expectedVersion);
+        args.add(idempotencyKey.isEmpty() ? "0" : "1");
+        args.add(Long.toString(clock.millis()));
+        args.add(idleTtlSeconds);
+        args.add(idempotencyTtlSeconds);
+        args.add(cartId);
+        return args;
+    }
+
+    /** The per-kind arguments of cart-mutate.lua, in the order the script reads them. */
+    static void arguments(CartCommand command, List<String> args) {
+        if (command instanceof CreateCart create) {
+            args.add(create.customerId());
+            args.add(create.currency());
+            args.add(create.region());
+        } else if (command instanceof AddItem add) {
+            args.add(add.productId());
+            args.add(add.categoryId());
+            args.add(add.name());
+            args.add(Integer.toString(add.quantity()));
+            args.add(Long.toString(add.unitPriceMinor()));
+            limits(add.limits(), args);
+        } else if (command instanceof SetQuantity set) {
+            args.add(set.productId());
+            args.add(Integer.toString(set.quantity()));
+            args.add(Integer.toString(set.limits().minQuantityPerLine()));
+            args.add(Integer.toString(set.limits().maxQuantityPerLine()));
+        } else if (command instanceof RemoveItem remove) {
+            args.add(remove.productId());
+        } else if (command instanceof ApplyPromotion apply) {
+            args.add(apply.code());
+        } else if (command instanceof RemovePromotion remove) {
+            args.add(remove.code());
+        } else if (command instanceof MergeFrom merge) {
+            args.add(merge.sourceCartId());
+            args.add(merge.sourceCurrency());
+            limits(merge.limits(), args);
+            args.add(Integer.toString(merge.lines().size()));
+            for (CartLine line : merge.lines()) {
+                args.add(line.productId());
+                args.add(line.categoryId());
+                args.add(line.name());
+                args.add(Integer.toString(line.quantity()));
+                args.add(Long.toString(line.unitPriceMinor()));
+                args.add(Long.toString(line.addedAt().toEpochMilli()));
+            }
+            args.add(Integer.toString(merge.promotionCodes().size()));
+            args.addAll(merge.promotionCodes());
+        } else if (command instanceof MarkMerged merged) {
+            args.add(merged.targetCartId());
+        } else if (command instanceof MarkConverted converted) {
+            args.add(converted.orderId());
+        } else if (!(command instanceof ClearCart) && !(command instanceof MarkAbandoned)) {
+            // ClearCart and MarkAbandoned need nothing beyond the header; Java 17 has no exhaustive switch over
+            // the sealed type, so a new command must be added here explicitly.
+            throw new IllegalArgumentException("no script arguments for " + command);
+        }
+    }
+
+    private static void limits(CartLimits limits, List<String> args) {
+        args.add(Integer.toString(limits.minQuantityPerLine()));
+        args.add(Integer.toString(limits.maxQuantityPerLine()));
+        args.add(Integer.toString(limits.maxLinesPerCart()));
+    }
+
+    static MutationResult toResult(Response reply) {
+        String status = reply.get(0).toString();
+        return switch (status) {
+            case OK -> new Applied(CartHash.decode(RedisReplies.strings(reply, 2)).cart(), "1".equals(reply.get(1).toString()));
+            case "NOTFOUND" -> new NotFound();
+            case "STALE" -> new StaleVersion(Long.parseLong(reply.get(1).toString()));
+            case "REFUSED" -> new Refused(Refusal.valueOf(reply.get(1).toString()), reply.get(2).toString());
+            default -> throw new IllegalStateException("unexpected reply from cart-mutate.lua: " + status);
+        };
+    }
+
+    // Reads ---------------------------------------------------------------------------------------------------------
+
+    @Override
+    public Future<Optional<Cart>> find(String cartId) {
+        return redis.send(Request.cmd(Command.HGETALL).arg(config.cartKey(cartId))).compose(reply -> {
+            List<String> fields = RedisReplies.fieldsAndValues(reply);
+            if (!fields.isEmpty()) {
+                return Future.succeededFuture(Optional.of(CartHash.decode(fields).cart()));
+            }
+            return readThrough(cartId);
+        });
+    }
+
+    /** Loads the cart from PostgreSQL and puts it back hot unless Redis got a (newer) cart meanwhile. */
+    private Future<Optional<Cart>> readThrough(String cartId) {
+        return repository.load(cartId).compose(stored -> {
+            if (stored.isEmpty()) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            List<String> args = new ArrayList<>();
+            args.add(idleTtlSeconds);
+            args.addAll(CartHash.encode(stored.get()));
+            return restore.call(redis, List.of(config.cartKey(cartId)), args).map(reply -> {
+                if ("RESTORED".equals(reply.get(0).toString())) {
+                    return Optional.of(stored.get().cart());
+                }
+                return Optional.of(CartHash.decode(RedisReplies.strings(reply, 1)).cart());
+            });
+        });
+    }
+
+    @Override
+    public Future<Optional<Cart>> activeCartOf(String customerId) {
+        CartText.requireCustomerId(customerId);
+        if (customerId.isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        Request lookup = Request.cmd(Command.GETEX).arg(config.customerIndexKey(customerId)).arg("EX").arg(idleTtlSeconds);
+        return redis.send(lookup).compose(indexed -> {
+            if (indexed == null) {
+                return activeCartFromStore(customerId, "");
+            }
+            String cartId = indexed.toString();
+            return find(cartId).compose(found -> isActiveCartOf(found, customerId)
+                ? Future.succeededFuture(found)
+                : activeCartFromStore(customerId, cartId));
+        });
+    }
+
+    /** The index had nothing (expired) or a cart no longer active: ask PostgreSQL, then repair the index. */
+    private Future<Optional<Cart>> activeCartFromStore(String customerId, String staleCartId) {
+        return repository.activeCartIdOf(customerId).compose(stored -> {
+            if (stored.isEmpty() || stored.get().equals(staleCartId)) {
+                return staleCartId.isEmpty()
+                    ? Future.succeededFuture(Optional.<Cart>empty())
+                    : swapIndex(customerId, staleCartId, "").map(swapped -> Optional.<Cart>empty());
+            }
+            return find(stored.get()).compose(found -> {
+                if (!isActiveCartOf(found, customerId)) {
+                    return Future.succeededFuture(Optional.<Cart>empty());
+                }
+                return swapIndex(customerId, staleCartId, stored.get()).map(swapped -> found);
+            });
+        });
+    }
+
+    private static boolean isActiveCartOf(Optional<Cart> cart, String customerId) {
+        return cart.isPresent() && cart.get().status() == CartStatus.ACTIVE && cart.get().customerId().equals(customerId);
+    }
+
+    private Future<Boolean> swapIndex(String customerId, String from, String to) {
+        return indexSwap.call(redis, List.of(config.customerIndexKey(customerId)), List.of(from, to, idleTtlSeconds))
+            .map(reply -> reply.toInteger() == 1);
+    }
+
+    // Merging -------------------------------------------------------------------------------------------------------
+
+    @Override
+    public Future<Cart> merge(String sourceCartId, String targetCartId, CartLimits limits) {
+        CartText.requireCartId(sourceCartId);
+        CartText.requireCartId(targetCartId);
+        if (sourceCartId.equals(targetCartId)) {
+            return Future.failedFuture(new IllegalArgumentException("a cart cannot be merged into itself: " + sourceCartId));
+        }
+        return find(sourceCartId).compose(source -> {
+            if (source.isEmpty()) {
+                return Future.failedFuture(new CartMutationException(sourceCartId, new NotFound()));
+            }
+            Cart from = source.get();
+            if (from.status() == CartStatus.MERGED && from.mergedInto().equals(targetCartId)) {
+                // Both steps are done (a repeated call): answer with the target as it is now.
+                return find(targetCartId).compose(target -> target.isPresent()
+                    ? Future.succeededFuture(target.get())
+                    : Future.failedFuture(new CartMutationException(targetCartId, new NotFound())));
+            }
+            if (from.status() != CartStatus.ACTIVE) {
+                return Future.failedFuture(new CartMutationException(sourceCartId,
+                    new Refused(Refusal.NOT_ACTIVE, "cart " + sourceCartId + " is " + from.status())));
+            }
+            // Step 1 is applied once per source (the target remembers it); step 2 once per target (the source's state).
+            MergeFrom fold = new MergeFrom(sourceCartId, from.currency(), from.lines(), from.promotionCodes(), limits);
+            return apply(Mutation.of(targetCartId, fold)).compose(folded -> cartOf(targetCartId, folded))
+                .compose(target -> apply(Mutation.of(sourceCartId, new MarkMerged(targetCartId)))
+                    .compose(marked -> cartOf(sourceCartId, marked))
+                    .map(target));
+        });
+    }
+
+    private static Future<Cart> cartOf(String cartId, MutationResult result) {
+        if (result instanceof Applied applied) {
+            return Future.succeededFuture(applied.cart());
+        }
+        return Future.failedFuture(new CartMutationException(cartId, result));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.cartwright.cart.store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vertx.redis.client.Response;
+
+/** Parses the entries of stream replies (XRANGE, XREADGROUP, XAUTOCLAIM) in RESP2 or RESP3 shape. */
+public final class StreamEntries {
+
+    /**
+     * One stream entry.
+     *
+     * @param fields empty when the entry was deleted from the stream but is still pending
+     */
+    public record Entry(String id, Map<String, String> fields) {
+    }
+
+    private StreamEntries() {
+    }
+
+    /** The entries of an XRANGE reply, or of one stream's part of an XREADGROUP or XAUTOCLAIM reply. */
+    public static List<Entry> parse(Response entries) {
+        List<Entry> out = new ArrayList<>();
+        if (entries == null) {
+            return out;
+        }
+        for (Response entry : entries) {
+            if (entry == null) {
+                continue;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            Response values = entry.size() > 1 ? entry.get(1) : null;
+            if (values != null) {
+                List<String> flat = RedisReplies.fieldsAndValues(values);
+                for (int i = 0; i + 1 < flat.size(); i += 2) {
+                    fields.put(flat.get(i), flat.get(i + 1));
+                }
+            }
+            out.add(new Entry(entry.get(0).toString(), fields));
+        }
+        return out;
+    }
+
+    /** The entries an XREADGROUP reply holds for its single stream; empty when it timed out (nil). */
+    public static List<Entry> parseReadGroup(Response reply) {
+        if (reply == null) {
+            return List.of();
+        }
+        if (reply.isMap()) {
+            for (String stream : reply.getKeys()) {
+                return parse(reply.get(stream));
+            }
+            return List.of();
+        }
+        if (reply.size() == 0) {
+            return List.of();
+        }
+        return parse(reply.get(0).get(1));
+    }
+
+    /** Milliseconds part of an entry id ({@code <millis>-<sequence>}). */
+    public static long millisOf(String id) {
+        int dash = id.indexOf('-');
+        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+    }
+
+    /** The smallest id greater than {@code id}. */
+    static String successor(String id) {
+        int dash = id.indexOf('-');
+        if (dash < 0) {
+            return id + "-1";
+        }
+        return id.substring(0, dash) + "-" + (Long.parseLong(id.substring(dash + 1)) + 1);
+    }
+
+    /** Compares two entry ids numerically. */
+    static int compare(String a, String b) {
+        int byMillis = Long.compare(millisOf(a), millisOf(b));
+        if (byMillis != 0) {
+            return byMillis;
+        }
+        return Long.compare(sequenceOf(a), sequenceOf(b));
+    }
+
+    private static long sequenceOf(String id) {
+        int dash = id.indexOf('-');
+        return dash < 0 ? 0 : Long.parseLong(id.substring(dash + 1));
+    }
+}

@@ -1,0 +1,389 @@
+-- Applies one change to one cart, atomically: idempotency check, existence, expected version, the cart's rules,
+-- the write, the version bump, the idle TTL and the change-stream entry. Redis runs one script at a time, so
+-- concurrent changes to a cart never lose each other.
+--
+-- KEYS[1] the cart hash {cart:<id>}
+-- KEYS[2] the idempotency key {cart:<id>}:idem:<request key> (read and written only when ARGV[3] == '1')
+-- KEYS[3] the change stream
+-- KEYS[4] the customer index customer-cart:{<customer>} (only for 'create' with a customer)
+--
+-- ARGV[1] kind, ARGV[2] expected version or '', ARGV[3] '1' when an idempotency key is given, ARGV[4] now (epoch
+-- millis), ARGV[5] idle TTL (seconds), ARGV[6] idempotency TTL (seconds), ARGV[7] cart id, ARGV[8..] per kind.
+--
+-- Replies (all elements strings):
+--   {'OK', replayed '0'|'1', field, value, field, value, ...}   the cart hash after the change
+--   {'NOTFOUND'}   {'STALE', version}   {'REFUSED', reason, detail}   {'EXISTS', cart id} (create: the customer
+--   already has a cart in the index)
+--
+-- The cart hash: id, cu (customer, '' for a guest), st (status), cur, rg, v (version), ca, ua (created/updated
+-- millis), mi (merged into), oid (order id once converted), pr (promotions 'code=millis,...' in applied order),
+-- 'l:<product>' = 'quantity|unit price|added millis|category|name' per line, 'mf:<source cart>' once merged from.
+
+local cart_key = KEYS[1]
+local stream_key = KEYS[3]
+local kind = ARGV[1]
+local expected = ARGV[2]
+local has_idem = ARGV[3] == '1'
+local now = ARGV[4]
+local idle_ttl = ARGV[5]
+local idem_ttl = ARGV[6]
+local cart_id = ARGV[7]
+
+if has_idem then
+    local stored = redis.call('GET', KEYS[2])
+    if stored then
+        local reply = cmsgpack.unpack(stored)
+        reply[2] = '1'
+        return reply
+    end
+end
+
+local function load_cart()
+    local raw = redis.call('HGETALL', cart_key)
+    if #raw == 0 then
+        return nil
+    end
+    local h = {}
+    for i = 1, #raw, 2 do
+        h[raw[i]] = raw[i + 1]
+    end
+    return h
+end
+
+local function flatten(h, replayed)
+    local reply = {'OK', replayed}
+    for field, value in pairs(h) do
+        reply[#reply + 1] = field
+        reply[#reply + 1] = value
+    end
+    return reply
+end
+
+local function refused(reason, detail)
+    return {'REFUSED', reason, detail}
+end
+
+local function line_count(h)
+    local n = 0
+    for field in pairs(h) do
+        if string.sub(field, 1, 2) == 'l:' then
+            n = n + 1
+        end
+    end
+    return n
+end
+
+-- 'quantity|price|added|category|name' -> quantity (number), the rest after the quantity
+local function split_line(value)
+    local q, rest = string.match(value, '^(%d+)|(.*)$')
+    return tonumber(q), rest
+end
+
+local function line_price(rest)
+    return string.match(rest, '^([^|]*)|')
+end
+
+local function line_added(rest)
+    return string.match(rest, '^[^|]*|([^|]*)|')
+end
+
+local function promotions(h)
+    local list = {}
+    local pr = h['pr'] or ''
+    for code, at in string.gmatch(pr, '([^,=]+)=(%d+)') do
+        list[#list + 1] = {code, tonumber(at)}
+    end
+    return list
+end
+
+local function has_promotion(list, code)
+    for _, entry in ipairs(list) do
+        if entry[1] == code then
+            return true
+        end
+    end
+    return false
+end
+
+local function encode_promotions(list)
+    local parts = {}
+    for i, entry in ipairs(list) do
+        parts[i] = entry[1] .. '=' .. string.format('%d', entry[2])
+    end
+    return table.concat(parts, ',')
+end
+
+-- Applied codes keep their order through PostgreSQL (ordered by applied_at), so times strictly increase.
+local function next_applied_at(list)
+    local at = tonumber(now)
+    local last = list[#list]
+    if last and last[2] >= at then
+        at = last[2] + 1
+    end
+    return at
+end
+
+local h = load_cart()
+local sets = {}
+local dels = {}
+local event = nil
+
+local function set(field, value)
+    h[field] = value
+    sets[#sets + 1] = field
+    sets[#sets + 1] = value
+end
+
+local function del(field)
+    h[field] = nil
+    dels[#dels + 1] = field
+end
+
+local function finish()
+    local version = string.format('%d', tonumber(h['v']) + 1)
+    set('v', version)
+    set('ua', now)
+    redis.call('HSET', cart_key, unpack(sets))
+    if #dels > 0 then
+        redis.call('HDEL', cart_key, unpack(dels))
+    end
+    redis.call('EXPIRE', cart_key, idle_ttl)
+    local entry = {'cart_id', cart_id, 'version', version, 'type', event.type, 'customer_id', h['cu'],
+        'product_id', event.product or '', 'quantity', event.quantity or '0', 'delta', event.delta or '0',
+        'unit_price', event.price or '0', 'currency', h['cur'], 'at', now}
+    if event.other then
+        entry[#entry + 1] = 'other_cart_id'
+        entry[#entry + 1] = event.other
+    end
+    if event.code then
+        entry[#entry + 1] = 'code'
+        entry[#entry + 1] = event.code
+    end
+    if event.order then
+        entry[#entry + 1] = 'order_id'
+        entry[#entry + 1] = event.order
+    end
+    redis.call('XADD', stream_key, '*', unpack(entry))
+    local reply = flatten(h, '0')
+    if has_idem then
+        redis.call('SET', KEYS[2], cmsgpack.pack(reply), 'EX', idem_ttl)
+    end
+    return reply
+end
+
+-- Creating ------------------------------------------------------------------------------------------------------
+
+if kind == 'create' then
+    local customer = ARGV[8]
+    if customer ~= '' then
+        local other = redis.call('GET', KEYS[4])
+        if other and other ~= cart_id then
+            return {'EXISTS', other}
+        end
+    end
+    if h then
+        return flatten(h, '1')
+    end
+    h = {v = '0'}
+    set('id', cart_id)
+    set('cu', customer)
+    set('st', 'ACTIVE')
+    set('cur', ARGV[9])
+    set('rg', ARGV[10])
+    set('ca', now)
+    set('mi', '')
+    set('oid', '')
+    set('pr', '')
+    if customer ~= '' then
+        redis.call('SET', KEYS[4], cart_id, 'EX', idle_ttl)
+    end
+    event = {type = 'cart.created'}
+    return finish()
+end
+
+-- Every other change needs the cart -----------------------------------------------------------------------------
+
+if not h then
+    return {'NOTFOUND'}
+end
+
+if expected ~= '' and expected ~= h['v'] then
+    return {'STALE', h['v']}
+end
+
+local status = h['st']
+
+-- The terminal marks are idempotent by themselves: marking again the same way changes nothing.
+if kind == 'mark-merged' and status == 'MERGED' and h['mi'] == ARGV[8] then
+    return flatten(h, '1')
+end
+if kind == 'mark-converted' and status == 'CONVERTED' and h['oid'] == ARGV[8] then
+    return flatten(h, '1')
+end
+if kind == 'mark-abandoned' and status == 'ABANDONED' then
+    return flatten(h, '1')
+end
+if kind == 'merge-from' and h['mf:' .. ARGV[8]] then
+    return flatten(h, '1')
+end
+
+if status ~= 'ACTIVE' then
+    return refused('NOT_ACTIVE', 'cart is ' .. status)
+end
+
+if kind == 'add' then
+    local product, category, name = ARGV[8], ARGV[9], ARGV[10]
+    local quantity, price = tonumber(ARGV[11]), ARGV[12]
+    local min_q, max_q, max_lines = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+    local field = 'l:' .. product
+    local current = h[field]
+    local new_quantity, added
+    if current then
+        local q, rest = split_line(current)
+        new_quantity = q + quantity
+        added = line_added(rest)
+    else
+        new_quantity = quantity
+        added = now
+        if line_count(h) >= max_lines then
+            return refused('LINE_LIMIT', 'a cart holds at most ' .. ARGV[15] .. ' lines')
+        end
+    end
+    if new_quantity < min_q or new_quantity > max_q then
+        return refused('QUANTITY_LIMIT', product .. ': quantity ' .. new_quantity .. ' outside ' .. ARGV[13] .. '..' .. ARGV[14])
+    end
+    set(field, new_quantity .. '|' .. price .. '|' .. added .. '|' .. category .. '|' .. name)
+    event = {type = 'cart.item.added', product = product, quantity = tostring(new_quantity), delta = ARGV[11], price = price}
+    return finish()
+end
+
+if kind == 'set' or kind == 'remove' then
+    local product = ARGV[8]
+    local field = 'l:' .. product
+    local current = h[field]
+    if not current then
+        return refused('NO_SUCH_LINE', product)
+    end
+    local q, rest = split_line(current)
+    local price = line_price(rest)
+    local quantity = 0
+    if kind == 'set' then
+        quantity = tonumber(ARGV[9])
+    end
+    if quantity == 0 then
+        del(field)
+        event = {type = 'cart.item.removed', product = product, quantity = '0', delta = tostring(q), price = price}
+        return finish()
+    end
+    local min_q, max_q = tonumber(ARGV[10]), tonumber(ARGV[11])
+    if quantity < min_q or quantity > max_q then
+        return refused('QUANTITY_LIMIT', product .. ': quantity ' .. quantity .. ' outside ' .. ARGV[10] .. '..' .. ARGV[11])
+    end
+    set(field, quantity .. '|' .. rest)
+    event = {type = 'cart.item.updated', product = product, quantity = tostring(quantity), delta = tostring(q), price = price}
+    return finish()
+end
+
+if kind == 'clear' then
+    local fields = {}
+    for field in pairs(h) do
+        if string.sub(field, 1, 2) == 'l:' then
+            fields[#fields + 1] = field
+        end
+    end
+    for _, field in ipairs(fields) do
+        del(field)
+    end
+    event = {type = 'cart.cleared', delta = tostring(#fields)}
+    return finish()
+end
+
+if kind == 'promo-add' or kind == 'promo-remove' then
+    local code = ARGV[8]
+    local list = promotions(h)
+    if kind == 'promo-add' then
+        if has_promotion(list, code) then
+            return refused('PROMOTION_ALREADY_APPLIED', code)
+        end
+        list[#list + 1] = {code, next_applied_at(list)}
+        event = {type = 'cart.promotion.applied', code = code}
+    else
+        if not has_promotion(list, code) then
+            return refused('PROMOTION_NOT_APPLIED', code)
+        end
+        local kept = {}
+        for _, entry in ipairs(list) do
+            if entry[1] ~= code then
+                kept[#kept + 1] = entry
+            end
+        end
+        list = kept
+        event = {type = 'cart.promotion.removed', code = code}
+    end
+    set('pr', encode_promotions(list))
+    return finish()
+end
+
+if kind == 'merge-from' then
+    local source = ARGV[8]
+    if ARGV[9] ~= h['cur'] then
+        return refused('CURRENCY_MISMATCH', 'cart ' .. source .. ' is in ' .. ARGV[9] .. ', this cart in ' .. h['cur'])
+    end
+    local max_q, max_lines = tonumber(ARGV[11]), tonumber(ARGV[12])
+    local lines = line_count(h)
+    local n = tonumber(ARGV[13])
+    local i = 14
+    local units = 0
+    for _ = 1, n do
+        local product, category, name = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+        local quantity, price, added = tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5]
+        i = i + 6
+        local field = 'l:' .. product
+        local current = h[field]
+        if current then
+            local q, rest = split_line(current)
+            local merged = math.min(q + quantity, max_q)
+            units = units + merged - q
+            set(field, merged .. '|' .. rest)
+        elseif lines < max_lines then
+            local merged = math.min(quantity, max_q)
+            units = units + merged
+            lines = lines + 1
+            set(field, merged .. '|' .. price .. '|' .. added .. '|' .. category .. '|' .. name)
+        end
+    end
+    local codes = tonumber(ARGV[i])
+    local list = promotions(h)
+    for j = 1, codes do
+        local code = ARGV[i + j]
+        if not has_promotion(list, code) then
+            list[#list + 1] = {code, next_applied_at(list)}
+        end
+    end
+    set('pr', encode_promotions(list))
+    set('mf:' .. source, now)
+    event = {type = 'cart.merged', other = source, delta = tostring(units)}
+    return finish()
+end
+
+if kind == 'mark-merged' then
+    set('st', 'MERGED')
+    set('mi', ARGV[8])
+    event = {type = 'cart.merged', other = ARGV[8]}
+    return finish()
+end
+
+if kind == 'mark-converted' then
+    set('st', 'CONVERTED')
+    set('oid', ARGV[8])
+    event = {type = 'cart.converted', order = ARGV[8]}
+    return finish()
+end
+
+if kind == 'mark-abandoned' then
+    set('st', 'ABANDONED')
+    event = {type = 'cart.abandoned'}
+    return finish()
+end
+
+return redis.error_reply('ERR unknown cart change ' .. tostring(kind))
