@@ -78,11 +78,14 @@ public final class GrpcEndpoint {
     }
 
     /**
-     * curl sends no content type on a GET or DELETE; the transcoder needs one to know the call
-     * is HTTP/JSON.
+     * curl sends no content type on a GET or DELETE, and {@code application/x-www-form-urlencoded}
+     * with {@code -d}; the transcoder needs {@code application/json} to know the call is HTTP/JSON.
+     * No endpoint here takes form data, so a form content type can only mean a JSON body sent by curl.
      */
     private static void defaultJsonContentType(HttpServerRequest request) {
-        if (request.getHeader(HttpHeaders.CONTENT_TYPE) == null
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        boolean missingOrForm = contentType == null || contentType.startsWith("application/x-www-form-urlencoded");
+        if (missingOrForm
             && (request.method() == HttpMethod.GET || request.method() == HttpMethod.DELETE
                 || request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
             request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
