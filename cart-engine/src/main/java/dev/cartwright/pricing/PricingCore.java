@@ -18,6 +18,8 @@ import java.util.function.UnaryOperator;
 public final class PricingCore {
 
     private final AtomicReference<PricingSnapshot> current;
+    /** Working memory for totals, one per calling thread (event loops are few and long-lived). */
+    private final ThreadLocal<TotalsScratch> scratch = ThreadLocal.withInitial(TotalsScratch::new);
 
     public PricingCore(PricingSnapshot initial) {
         this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
@@ -32,9 +34,12 @@ public final class PricingCore {
         return current.get();
     }
 
-    /** Totals from the snapshot in force now; see {@link PricingSnapshot#totals}. */
+    /**
+     * Totals from the snapshot in force now; see {@link PricingSnapshot#totals}. Reuses this thread's working
+     * memory, so it allocates nothing but the result.
+     */
     public Totals totals(PricingRequest request) {
-        return current.get().totals(request);
+        return current.get().totals(request, scratch.get());
     }
 
     /** A promotion decision from the snapshot in force now; see {@link PricingSnapshot#checkPromotion}. */

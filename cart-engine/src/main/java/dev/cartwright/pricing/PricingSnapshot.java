@@ -68,7 +68,12 @@ public final class PricingSnapshot {
      *     does not know
      */
     public Totals totals(PricingRequest request) {
-        return TotalsCalculation.compute(this, request);
+        return TotalsCalculation.compute(this, request, new TotalsScratch());
+    }
+
+    /** The same calculation with working memory the caller keeps for its thread (see {@link PricingCore#totals}). */
+    Totals totals(PricingRequest request, TotalsScratch scratch) {
+        return TotalsCalculation.compute(this, request, scratch);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.cartwright.pricing;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,8 +24,8 @@ import java.util.List;
  * </ol>
  * Percentage discounts are rounded {@link RoundingMode#HALF_UP} to a whole minor unit.
  *
- * <p>The work is done on raw {@code long} arrays; the only objects made are the result and a few scratch
- * arrays sized by the number of lines.
+ * <p>The work is done on raw {@code long} arrays held in a {@link TotalsScratch}; with a reused scratch the
+ * only objects made are those of the result. No streams, no boxing, no lambdas on this path.
  */
 final class TotalsCalculation {
 
@@ -39,10 +40,15 @@ final class TotalsCalculation {
     private static final int PHASE_FREE_SHIPPING = 5;
     private static final int PHASES = 6;
 
+    /** Sort key: cheapest unit first (buy-X-get-Y). */
+    private static final int CHEAPEST_FIRST = 0;
+    /** Sort key: line identity, then larger weight first (ties of largest remainder). */
+    private static final int BY_IDENTITY = 1;
+
     private TotalsCalculation() {
     }
 
-    static Totals compute(PricingSnapshot snapshot, PricingRequest request) {
+    static Totals compute(PricingSnapshot snapshot, PricingRequest request, TotalsScratch scratch) {
         List<PricingLine> lines = request.lines();
         int n = lines.size();
         CartLimits limits = snapshot.limits();
@@ -53,12 +59,12 @@ final class TotalsCalculation {
         if (region == null) {
             throw new IllegalArgumentException("unknown tax region: " + request.region());
         }
-
-        long[] subtotals = new long[n];
-        long[] lineDiscounts = new long[n];
-        long[] orderDiscounts = new long[n];
-        long[] scratch = new long[n];
-        int[] order = new int[n];
+        List<String> codes = request.promotionCodes();
+        int k = codes.size();
+        TotalsScratch s = scratch.prepare(n, k);
+        long[] subtotals = s.subtotals;
+        long[] lineDiscounts = s.lineDiscounts;
+        long[] orderDiscounts = s.orderDiscounts;
 
         long subtotal = 0;
         for (int i = 0; i < n; i++) {
@@ -72,10 +78,8 @@ final class TotalsCalculation {
         }
 
         // Judge the codes in the order they were applied; earlier codes win stacking conflicts.
-        List<String> codes = request.promotionCodes();
-        int k = codes.size();
-        Promotion[] accepted = new Promotion[k];
-        long[] promotionDiscounts = new long[k];
+        Promotion[] accepted = s.accepted;
+        long[] promotionDiscounts = s.promotionDiscounts;
         List<PromotionDecision.Rejected> rejected = null;
         int acceptedCount = 0;
         boolean exclusiveHeld = false;
@@ -117,13 +121,13 @@ final class TotalsCalculation {
                 long discount;
                 switch (phase) {
                     case PHASE_BUY_X_GET_Y:
-                        discount = buyXGetY((PromotionRule.BuyXGetY) rule, lines, subtotals, lineDiscounts, order);
+                        discount = buyXGetY((PromotionRule.BuyXGetY) rule, lines, s);
                         break;
                     case PHASE_LINE_PERCENT:
-                        discount = linePercent((PromotionRule.PercentOff) rule, lines, subtotals, lineDiscounts);
+                        discount = linePercent((PromotionRule.PercentOff) rule, lines, s);
                         break;
                     case PHASE_LINE_AMOUNT:
-                        discount = lineAmount((PromotionRule.AmountOff) rule, lines, subtotals, lineDiscounts, scratch, order);
+                        discount = lineAmount((PromotionRule.AmountOff) rule, lines, s);
                         break;
                     case PHASE_ORDER_PERCENT:
                         discount = MinorUnits.basisPointsOf(orderRemaining, ((PromotionRule.PercentOff) rule).basisPoints(),
@@ -147,12 +151,12 @@ final class TotalsCalculation {
                 promotionDiscounts[j] = discount;
             }
             if (phase == PHASE_ORDER_AMOUNT && orderDiscount > 0) {
-                long[] weights = scratch;
+                int[] everyLine = s.order;
                 for (int i = 0; i < n; i++) {
-                    weights[i] = subtotals[i] - lineDiscounts[i];
-                    order[i] = i;
+                    s.weights[i] = subtotals[i] - lineDiscounts[i];
+                    everyLine[i] = i;
                 }
-                allocate(orderDiscount, order, n, weights, lines, orderDiscounts);
+                allocate(orderDiscount, everyLine, n, lines, s, orderDiscounts);
             }
         }
 
@@ -186,14 +190,18 @@ final class TotalsCalculation {
         }
         grandTotal = Math.addExact(grandTotal, shipping);
 
-        AppliedPromotion[] applied = new AppliedPromotion[acceptedCount];
-        for (int j = 0, a = 0; j < k; j++) {
-            if (accepted[j] != null) {
-                applied[a++] = new AppliedPromotion(accepted[j].code(), promotionDiscounts[j]);
+        List<AppliedPromotion> applied = List.of();
+        if (acceptedCount > 0) {
+            AppliedPromotion[] appliedArray = new AppliedPromotion[acceptedCount];
+            for (int j = 0, a = 0; j < k; j++) {
+                if (accepted[j] != null) {
+                    appliedArray[a++] = new AppliedPromotion(accepted[j].code(), promotionDiscounts[j]);
+                }
             }
+            applied = new ResultList<>(appliedArray);
         }
-        return new Totals(snapshot.version(), book.currency(), region.mode(), List.of(lineTotals), subtotal, lineDiscountSum,
-            orderDiscount, shipping, shippingDiscount, taxSum, grandTotal, List.of(applied),
+        return new Totals(snapshot.version(), book.currency(), region.mode(), new ResultList<>(lineTotals), subtotal,
+            lineDiscountSum, orderDiscount, shipping, shippingDiscount, taxSum, grandTotal, applied,
             rejected == null ? List.of() : List.copyOf(rejected));
     }
 
@@ -277,15 +285,15 @@ final class TotalsCalculation {
     }
 
     /** Makes the cheapest covered units free: {@code get} of every {@code buy + get} covered units. */
-    private static long buyXGetY(PromotionRule.BuyXGetY rule, List<PricingLine> lines, long[] subtotals, long[] lineDiscounts,
-        int[] order) {
+    private static long buyXGetY(PromotionRule.BuyXGetY rule, List<PricingLine> lines, TotalsScratch s) {
         Target target = rule.target();
-        int covered = 0;
+        int[] covered = s.order;
+        int count = 0;
         long units = 0;
         for (int i = 0; i < lines.size(); i++) {
             PricingLine line = lines.get(i);
             if (target.covers(line.productId(), line.categoryId())) {
-                order[covered++] = i;
+                covered[count++] = i;
                 units += line.quantity();
             }
         }
@@ -293,53 +301,29 @@ final class TotalsCalculation {
         if (freeUnits == 0) {
             return 0;
         }
-        // Cheapest first; equal prices by line identity, then by what is left on the line, so the choice never
-        // depends on the order of the lines.
-        for (int a = 1; a < covered; a++) {
-            int current = order[a];
-            int b = a - 1;
-            while (b >= 0 && compareForFreeUnits(current, order[b], lines, subtotals, lineDiscounts) < 0) {
-                order[b + 1] = order[b];
-                b--;
-            }
-            order[b + 1] = current;
-        }
+        sort(covered, count, CHEAPEST_FIRST, lines, s);
         long total = 0;
-        for (int t = 0; t < covered && freeUnits > 0; t++) {
-            int i = order[t];
+        for (int t = 0; t < count && freeUnits > 0; t++) {
+            int i = covered[t];
             PricingLine line = lines.get(i);
             long take = Math.min(freeUnits, line.quantity());
-            long discount = Math.min(Math.multiplyExact(take, line.unitPrice()), subtotals[i] - lineDiscounts[i]);
-            lineDiscounts[i] += discount;
+            long discount = Math.min(Math.multiplyExact(take, line.unitPrice()), s.subtotals[i] - s.lineDiscounts[i]);
+            s.lineDiscounts[i] += discount;
             total += discount;
             freeUnits -= take;
         }
         return total;
     }
 
-    private static int compareForFreeUnits(int a, int b, List<PricingLine> lines, long[] subtotals, long[] lineDiscounts) {
-        PricingLine left = lines.get(a);
-        PricingLine right = lines.get(b);
-        int byPrice = Long.compare(left.unitPrice(), right.unitPrice());
-        if (byPrice != 0) {
-            return byPrice;
-        }
-        int byIdentity = compareIdentity(left, right);
-        if (byIdentity != 0) {
-            return byIdentity;
-        }
-        return Long.compare(subtotals[b] - lineDiscounts[b], subtotals[a] - lineDiscounts[a]);
-    }
-
-    private static long linePercent(PromotionRule.PercentOff rule, List<PricingLine> lines, long[] subtotals, long[] lineDiscounts) {
+    private static long linePercent(PromotionRule.PercentOff rule, List<PricingLine> lines, TotalsScratch s) {
         Target target = rule.target();
         long total = 0;
         for (int i = 0; i < lines.size(); i++) {
             PricingLine line = lines.get(i);
             if (target.covers(line.productId(), line.categoryId())) {
                 // At most 100 % of what is left, so never more than the line still costs.
-                long discount = MinorUnits.basisPointsOf(subtotals[i] - lineDiscounts[i], rule.basisPoints(), DISCOUNT_ROUNDING);
-                lineDiscounts[i] += discount;
+                long discount = MinorUnits.basisPointsOf(s.subtotals[i] - s.lineDiscounts[i], rule.basisPoints(), DISCOUNT_ROUNDING);
+                s.lineDiscounts[i] += discount;
                 total += discount;
             }
         }
@@ -347,45 +331,45 @@ final class TotalsCalculation {
     }
 
     /** A fixed amount off the covered lines together, shared among them by largest remainder. */
-    private static long lineAmount(PromotionRule.AmountOff rule, List<PricingLine> lines, long[] subtotals, long[] lineDiscounts,
-        long[] weights, int[] order) {
+    private static long lineAmount(PromotionRule.AmountOff rule, List<PricingLine> lines, TotalsScratch s) {
         Target target = rule.target();
-        int covered = 0;
+        int[] covered = s.order;
+        int count = 0;
         long remaining = 0;
         for (int i = 0; i < lines.size(); i++) {
             PricingLine line = lines.get(i);
             if (target.covers(line.productId(), line.categoryId())) {
-                order[covered++] = i;
-                weights[i] = subtotals[i] - lineDiscounts[i];
-                remaining += weights[i];
+                covered[count++] = i;
+                s.weights[i] = s.subtotals[i] - s.lineDiscounts[i];
+                remaining += s.weights[i];
             }
         }
         long discount = Math.min(rule.amount().amount(), remaining);
         if (discount > 0) {
-            allocate(discount, order, covered, weights, lines, lineDiscounts);
+            allocate(discount, covered, count, lines, s, s.lineDiscounts);
         }
         return discount;
     }
 
     /**
-     * Adds {@code amount} to {@code into} over the lines {@code order[0..count)} in proportion to their
-     * {@code weights}, to the last minor unit: each line gets the floor of its exact share, and the units left
+     * Adds {@code amount} to {@code into} over the lines {@code members[0..count)} in proportion to their
+     * {@code s.weights}, to the last minor unit: each line gets the floor of its exact share, and the units left
      * over go one each to the lines with the largest remainders. Requires {@code amount <= sum(weights)}, which
      * keeps every share within its weight.
      */
-    private static void allocate(long amount, int[] order, int count, long[] weights, List<PricingLine> lines, long[] into) {
+    private static void allocate(long amount, int[] members, int count, List<PricingLine> lines, TotalsScratch s, long[] into) {
+        long[] weights = s.weights;
         long totalWeight = 0;
         for (int t = 0; t < count; t++) {
-            totalWeight += weights[order[t]];
+            totalWeight += weights[members[t]];
         }
         if (totalWeight == 0) {
             return;
         }
-        // The remainders replace the weights as sort keys; shares are held back in into[] meanwhile.
-        long[] remainders = new long[count];
+        long[] remainders = s.remainders;
         long handedOut = 0;
         for (int t = 0; t < count; t++) {
-            int i = order[t];
+            int i = members[t];
             long weight = weights[i];
             long high = Math.multiplyHigh(amount, weight);
             long product = amount * weight;
@@ -402,38 +386,71 @@ final class TotalsCalculation {
             into[i] += share;
             handedOut += share;
         }
-        long leftover = amount - handedOut;
+        int leftover = (int) (amount - handedOut);
         if (leftover == 0) {
             return;
         }
-        // Largest remainder first; ties by line identity, then by the larger weight, so line order never matters.
-        for (int a = 1; a < count; a++) {
-            int line = order[a];
-            long remainder = remainders[a];
-            int b = a - 1;
-            while (b >= 0 && compareForLeftover(remainder, line, remainders[b], order[b], weights, lines) < 0) {
-                order[b + 1] = order[b];
-                remainders[b + 1] = remainders[b];
-                b--;
+        // The leftover-th largest remainder is the bar: every line above it gets a unit, and the units still left
+        // go to the lines exactly at it in identity order, so line order never matters.
+        long[] sorted = s.sortedRemainders;
+        System.arraycopy(remainders, 0, sorted, 0, count);
+        Arrays.sort(sorted, 0, count);
+        long bar = sorted[count - leftover];
+        int[] ties = s.ties;
+        int tied = 0;
+        for (int t = 0; t < count; t++) {
+            if (remainders[t] > bar) {
+                into[members[t]] += 1;
+                leftover--;
+            } else if (remainders[t] == bar) {
+                ties[tied++] = members[t];
             }
-            order[b + 1] = line;
-            remainders[b + 1] = remainder;
         }
+        sort(ties, tied, BY_IDENTITY, lines, s);
         for (int t = 0; t < leftover; t++) {
-            into[order[t]] += 1;
+            into[ties[t]] += 1;
         }
     }
 
-    private static int compareForLeftover(long remainderA, int a, long remainderB, int b, long[] weights, List<PricingLine> lines) {
-        int byRemainder = Long.compare(remainderB, remainderA);
-        if (byRemainder != 0) {
-            return byRemainder;
+    /** Shell sort of line indices, in place and allocation-free; {@code key} picks the order. */
+    private static void sort(int[] indices, int count, int key, List<PricingLine> lines, TotalsScratch s) {
+        int gap = 1;
+        while (gap < count / 3) {
+            gap = 3 * gap + 1;
         }
-        int byIdentity = compareIdentity(lines.get(a), lines.get(b));
+        for (; gap >= 1; gap /= 3) {
+            for (int x = gap; x < count; x++) {
+                int moving = indices[x];
+                int y = x;
+                while (y >= gap && compare(key, moving, indices[y - gap], lines, s) < 0) {
+                    indices[y] = indices[y - gap];
+                    y -= gap;
+                }
+                indices[y] = moving;
+            }
+        }
+    }
+
+    private static int compare(int key, int a, int b, List<PricingLine> lines, TotalsScratch s) {
+        PricingLine left = lines.get(a);
+        PricingLine right = lines.get(b);
+        if (key == CHEAPEST_FIRST) {
+            // Cheapest first; equal prices by identity, then by more left on the line.
+            int byPrice = Long.compare(left.unitPrice(), right.unitPrice());
+            if (byPrice != 0) {
+                return byPrice;
+            }
+            int byIdentity = compareIdentity(left, right);
+            if (byIdentity != 0) {
+                return byIdentity;
+            }
+            return Long.compare(s.subtotals[b] - s.lineDiscounts[b], s.subtotals[a] - s.lineDiscounts[a]);
+        }
+        int byIdentity = compareIdentity(left, right);
         if (byIdentity != 0) {
             return byIdentity;
         }
-        return Long.compare(weights[b], weights[a]);
+        return Long.compare(s.weights[b], s.weights[a]);
     }
 
     /** Orders lines by what they are, never by where they are: product, category, unit price, quantity. */

@@ -191,6 +191,23 @@ class TotalsProperties {
         }
     }
 
+    @Property(tries = 300)
+    void reusedWorkingMemoryGivesTheSameResultsAsFreshMemory(@ForAll("scenarioSequences") List<Scenario> scenarios) {
+        // PricingCore reuses one scratch per thread; nothing may leak from one cart into the next.
+        TotalsScratch reused = new TotalsScratch();
+        for (Scenario scenario : scenarios) {
+            Totals fresh = scenario.snapshot().totals(scenario.request());
+            Totals again = TotalsCalculation.compute(scenario.snapshot(), scenario.request(), reused);
+
+            assertThat(again).isEqualTo(fresh);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Scenario>> scenarioSequences() {
+        return PricingArbitraries.scenario().list().ofMinSize(2).ofMaxSize(8);
+    }
+
     private static List<LineTotal> sorted(List<LineTotal> lines) {
         List<LineTotal> copy = new ArrayList<>(lines);
         copy.sort(BY_EVERY_FIELD);
