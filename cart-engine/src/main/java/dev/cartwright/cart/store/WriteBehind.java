@@ -1,0 +1,312 @@
+package dev.cartwright.cart.store;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.DatabaseException;
+
+/**
+ * Persists hot carts to PostgreSQL behind the cart change stream: reads the stream in batches as one consumer of
+ * the write-behind group, reads the current state of each cart named in the batch (so a burst of changes to one cart
+ * becomes one write of its newest version), writes the batch in one transaction whose header upsert never moves a
+ * version backwards, and only then acknowledges the entries. A crash between write and acknowledgement repeats an
+ * idempotent write. Entries a dead consumer left pending are taken over with XAUTOCLAIM; while PostgreSQL is down it
+ * backs off exponentially and catches up after. Reports its lag as gauges.
+ */
+public final class WriteBehind extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String CLAIM_START = "0-0";
+    private static final long METRICS_INTERVAL_MS = 1_000;
+
+    private final Redis redis;
+    private final PgCartRepository repository;
+    private final CartStoreConfig config;
+    private final Clock clock;
+    private final ChangeStream stream;
+    private final AtomicLong pendingEntries = new AtomicLong();
+    private final AtomicLong oldestPendingAgeSeconds = new AtomicLong();
+    private final Counter cartsWritten;
+    private final Counter entriesAcknowledged;
+    private final Counter failedBatches;
+
+    private RedisConnection connection;
+    private boolean stopping;
+    private Promise<Void> stopped;
+    private long backoffTimer = -1;
+    private long metricsTimer = -1;
+    private int failures;
+    private long lastClaimMillis;
+    /** Where reading our own pending entries continues; null once they are done and new entries are read. */
+    private String ownPendingFrom = "0";
+    /** The XAUTOCLAIM cursor while a takeover is under way; null between takeovers. */
+    private String claimCursor;
+
+    public WriteBehind(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, MeterRegistry registry) {
+        this.redis = redis;
+        this.repository = repository;
+        this.config = config;
+        this.clock = clock;
+        this.stream = new ChangeStream(redis, config.streamKey());
+        Gauge.builder("cart.writebehind.pending", pendingEntries, AtomicLong::get)
+            .description("Change-stream entries not yet persisted by the write-behind group (pending and undelivered)")
+            .tag("stream", config.streamKey()).register(registry);
+        Gauge.builder("cart.writebehind.oldest.age", oldestPendingAgeSeconds, AtomicLong::get)
+            .description("Age in seconds of the oldest change-stream entry the write-behind has not persisted")
+            .baseUnit("seconds").tag("stream", config.streamKey()).register(registry);
+        this.cartsWritten = Counter.builder("cart.writebehind.carts.written").tag("stream", config.streamKey()).register(registry);
+        this.entriesAcknowledged = Counter.builder("cart.writebehind.entries.acked").tag("stream", config.streamKey()).register(registry);
+        this.failedBatches = Counter.builder("cart.writebehind.batch.failures").tag("stream", config.streamKey()).register(registry);
+    }
+
+    /** Entries the group has not acknowledged yet (delivered and pending, or not delivered), as of the last look. */
+    public long pendingEntries() {
+        return pendingEntries.get();
+    }
+
+    /** Age of the oldest entry not yet acknowledged, in seconds, as of the last look; 0 when caught up. */
+    public long oldestPendingAgeSeconds() {
+        return oldestPendingAgeSeconds.get();
+    }
+
+    @Override
+    public Future<?> start() {
+        stopped = Promise.promise();
+        lastClaimMillis = clock.millis();
+        return stream.ensureGroup(config.writeBehindGroup()).onSuccess(created -> {
+            metricsTimer = vertx.setPeriodic(METRICS_INTERVAL_MS, tick -> refreshLag());
+            context.runOnContext(go -> loop());
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        vertx.cancelTimer(metricsTimer);
+        if (backoffTimer >= 0 && vertx.cancelTimer(backoffTimer)) {
+            backoffTimer = -1;
+            stopped.tryComplete();
+        }
+        // A read blocked in XREADGROUP returns within readBlock; the loop then completes `stopped`.
+        return stopped.future().eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
+    }
+
+    private void loop() {
+        if (stopping) {
+            stopped.tryComplete();
+            return;
+        }
+        connection().compose(this::nextBatch).compose(this::persist).onComplete(done -> {
+            if (done.succeeded()) {
+                failures = 0;
+                loop();
+                return;
+            }
+            failures++;
+            failedBatches.increment();
+            long delay = backoffMillis(failures);
+            LOG.warn("write-behind batch failed (attempt {}), retrying in {} ms: {}", failures, delay, done.cause().toString());
+            ownPendingFrom = "0";
+            claimCursor = null;
+            if (connection != null && !(done.cause() instanceof DatabaseException)) {
+                connection.close();
+                connection = null;
+            }
+            if (stopping) {
+                stopped.tryComplete();
+                return;
+            }
+            backoffTimer = vertx.setTimer(delay, fire -> {
+                backoffTimer = -1;
+                loop();
+            });
+        });
+    }
+
+    long backoffMillis(int failureCount) {
+        long initial = config.backoffInitial().toMillis();
+        long max = config.backoffMax().toMillis();
+        int doublings = Math.min(failureCount - 1, 30);
+        return Math.min(max, initial << doublings);
+    }
+
+    private Future<RedisConnection> connection() {
+        if (connection != null) {
+            return Future.succeededFuture(connection);
+        }
+        // A connection of its own: XREADGROUP BLOCK would otherwise hold one of the pool's.
+        return redis.connect().onSuccess(opened -> {
+            connection = opened;
+            opened.exceptionHandler(failure -> LOG.warn("write-behind Redis connection: {}", failure.toString()));
+        });
+    }
+
+    /** Takeover of idle pending entries first (when due), then our own pending entries, then new ones. */
+    private Future<List<StreamEntries.Entry>> nextBatch(RedisConnection redisConnection) {
+        long now = clock.millis();
+        if (claimCursor == null && now - lastClaimMillis >= config.claimMinIdle().toMillis()) {
+            claimCursor = CLAIM_START;
+        }
+        if (claimCursor != null) {
+            lastClaimMillis = now;
+            Request claim = Request.cmd(Command.XAUTOCLAIM).arg(config.streamKey()).arg(config.writeBehindGroup())
+                .arg(config.consumerName()).arg(config.claimMinIdle().toMillis()).arg(claimCursor).arg("COUNT").arg(config.batchSize());
+            return redisConnection.send(claim).map(reply -> {
+                String next = reply.get(0).toString();
+                claimCursor = CLAIM_START.equals(next) ? null : next;
+                List<StreamEntries.Entry> claimed = StreamEntries.parse(reply.get(1));
+                if (!claimed.isEmpty()) {
+                    LOG.info("write-behind took over {} pending entries", claimed.size());
+                }
+                return claimed;
+            });
+        }
+        if (ownPendingFrom != null) {
+            return redisConnection.send(readGroup(ownPendingFrom, false)).map(reply -> {
+                List<StreamEntries.Entry> entries = StreamEntries.parseReadGroup(reply);
+                ownPendingFrom = entries.isEmpty() ? null : entries.get(entries.size() - 1).id();
+                return entries;
+            });
+        }
+        return redisConnection.send(readGroup(">", true)).map(StreamEntries::parseReadGroup);
+    }
+
+    private Request readGroup(String from, boolean block) {
+        Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(config.writeBehindGroup()).arg(config.consumerName())
+            .arg("COUNT").arg(config.batchSize());
+        if (block) {
+            read.arg("BLOCK").arg(config.readBlock().toMillis());
+        }
+        return read.arg("STREAMS").arg(config.streamKey()).arg(from);
+    }
+
+    /** Writes the newest state of every cart named in the batch, then acknowledges the entries written. */
+    private Future<Void> persist(List<StreamEntries.Entry> entries) {
+        if (entries.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Set<String> cartIds = new LinkedHashSet<>();
+        for (StreamEntries.Entry entry : entries) {
+            String cartId = entry.fields().get("cart_id");
+            if (cartId != null) {
+                cartIds.add(cartId);
+            }
+        }
+        if (cartIds.isEmpty()) {
+            return acknowledge(entries, Set.of());
+        }
+        List<Request> reads = new ArrayList<>(cartIds.size());
+        for (String cartId : cartIds) {
+            reads.add(Request.cmd(Command.HGETALL).arg(config.cartKey(cartId)));
+        }
+        return connection.batch(reads).compose(replies -> {
+            List<StoredCart> carts = new ArrayList<>(replies.size());
+            for (Response reply : replies) {
+                List<String> fields = RedisReplies.fieldsAndValues(reply);
+                // A cart gone from Redis was idle past its TTL, so its newest state was written long ago.
+                if (!fields.isEmpty()) {
+                    carts.add(CartHash.decode(fields));
+                }
+            }
+            return repository.upsert(carts)
+                .map(written -> {
+                    cartsWritten.increment(written.size());
+                    return Set.<String>of();
+                })
+                .recover(failure -> isUniqueViolation(failure) ? writeOneByOne(carts) : Future.failedFuture(failure))
+                .compose(unwritten -> acknowledge(entries, unwritten));
+        });
+    }
+
+    /**
+     * A batch broke a uniqueness rule (a customer's new active cart arriving before the old one's end, written by
+     * another consumer): write cart by cart, and leave the entries of carts that still fail pending, so a later
+     * takeover retries them once the other write has landed.
+     */
+    private Future<Set<String>> writeOneByOne(List<StoredCart> carts) {
+        Set<String> unwritten = new HashSet<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (StoredCart cart : carts) {
+            chain = chain.compose(previous -> repository.upsert(List.of(cart))
+                .<Void>map(written -> {
+                    cartsWritten.increment(written.size());
+                    return null;
+                })
+                .recover(failure -> {
+                    if (!isUniqueViolation(failure)) {
+                        return Future.failedFuture(failure);
+                    }
+                    LOG.warn("write-behind: cart {} not written yet: {}", cart.cart().cartId(), failure.getMessage());
+                    unwritten.add(cart.cart().cartId());
+                    return Future.succeededFuture();
+                }));
+        }
+        return chain.map(done -> unwritten);
+    }
+
+    private static boolean isUniqueViolation(Throwable failure) {
+        return failure instanceof DatabaseException database && UNIQUE_VIOLATION.equals(database.getSqlState());
+    }
+
+    private Future<Void> acknowledge(List<StreamEntries.Entry> entries, Set<String> unwrittenCarts) {
+        Request ack = Request.cmd(Command.XACK).arg(config.streamKey()).arg(config.writeBehindGroup());
+        int count = 0;
+        for (StreamEntries.Entry entry : entries) {
+            if (!unwrittenCarts.contains(entry.fields().get("cart_id"))) {
+                ack.arg(entry.id());
+                count++;
+            }
+        }
+        if (count == 0) {
+            return Future.succeededFuture();
+        }
+        int acked = count;
+        return connection.send(ack).map(reply -> {
+            entriesAcknowledged.increment(acked);
+            return null;
+        });
+    }
+
+    /**
+     * Looks up the group's lag for the gauges (done every second on its own), through the shared client: the
+     * verticle's own connection may be blocked in XREADGROUP.
+     */
+    public Future<Void> refreshLag() {
+        return stream.groups().compose(groups -> {
+            ChangeStream.GroupState state = groups.get(config.writeBehindGroup());
+            if (state == null) {
+                return Future.succeededFuture();
+            }
+            pendingEntries.set(state.pending() + state.lag().orElse(0L));
+            Future<Optional<String>> oldest = state.oldestPendingId().isPresent()
+                ? Future.succeededFuture(state.oldestPendingId())
+                : state.lag().orElse(0L) > 0 ? stream.firstAfter(state.lastDeliveredId()) : Future.succeededFuture(Optional.empty());
+            return oldest.map(id -> {
+                oldestPendingAgeSeconds.set(id.map(value -> Math.max(0, (clock.millis() - StreamEntries.millisOf(value)) / 1000))
+                    .orElse(0L));
+                return null;
+            });
+        }).<Void>mapEmpty().onFailure(failure -> LOG.debug("write-behind lag unknown: {}", failure.toString()));
+    }
+}
