@@ -1,0 +1,169 @@
+package dev.cartwright.checkout;
+
+import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.runtime.ServiceRuntime;
+import dev.cartwright.sim.PlatformSim;
+import dev.cartwright.sim.SimConfig;
+import dev.cartwright.sim.SimService;
+import dev.cartwright.sim.SimTopics;
+import dev.cartwright.testkit.KafkaInfo;
+import dev.cartwright.testkit.PostgresInfo;
+import dev.cartwright.testkit.RedisInfo;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Checkout Service running in-process for integration tests, on real PostgreSQL (a fresh schema), Redis (the
+ * test's key prefix and its own change stream) and Kafka (fresh topics), with the neighbour simulators in-process on
+ * ephemeral ports. Calls go through the Vert.x gRPC client, as a storefront's would.
+ */
+final class CheckoutHarness implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    final Vertx clientVertx;
+    final PlatformSim sim;
+    final ServiceRuntime runtime;
+    final CheckoutService service;
+    final GrpcClient grpc;
+    final SocketAddress address;
+    final String cartEventsTopic;
+    final String streamKey;
+
+    private CheckoutHarness(Vertx clientVertx, PlatformSim sim, ServiceRuntime runtime, CheckoutService service,
+                            String cartEventsTopic, String streamKey) {
+        this.clientVertx = clientVertx;
+        this.sim = sim;
+        this.runtime = runtime;
+        this.service = service;
+        this.grpc = GrpcClient.client(clientVertx);
+        this.address = SocketAddress.inetSocketAddress(service.grpcPort(), "127.0.0.1");
+        this.cartEventsTopic = cartEventsTopic;
+        this.streamKey = streamKey;
+    }
+
+    static CheckoutHarness start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka, Map<String, String> extra) {
+        Vertx clientVertx = Vertx.vertx();
+        SimTopics simTopics = new SimTopics(kafka.createTopic("order_events"), kafka.createTopic("pricing_events"),
+            kafka.createTopic("warehouse_events"));
+        PlatformSim sim = await(PlatformSim.start(clientVertx, SimConfig.defaults().withBasePort(0)
+            .withKafkaBootstrap(kafka.bootstrapServers()).withTopics(simTopics)));
+        String cartEvents = kafka.createTopic("cart_events");
+        String streamKey = redis.key("cart-changes");
+        Map<String, String> env = new HashMap<>();
+        env.put("CARTWRIGHT_PG_HOST", postgres.host());
+        env.put("CARTWRIGHT_PG_PORT", Integer.toString(postgres.port()));
+        env.put("CARTWRIGHT_PG_USER", postgres.user());
+        env.put("CARTWRIGHT_PG_PASSWORD", postgres.password());
+        env.put("CARTWRIGHT_CHECKOUT_DB", postgres.database());
+        env.put("CARTWRIGHT_CHECKOUT_SCHEMA", postgres.freshSchema("checkout"));
+        env.put("CARTWRIGHT_REDIS_URL", redis.url());
+        env.put("CARTWRIGHT_REDIS_KEY_PREFIX", redis.keyPrefix());
+        env.put("CARTWRIGHT_CART_CHANGES_STREAM", streamKey);
+        env.put("CARTWRIGHT_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("CARTWRIGHT_CART_EVENTS_TOPIC", cartEvents);
+        env.put("CARTWRIGHT_PRICING_EVENTS_TOPIC", simTopics.pricingEvents());
+        env.put("CARTWRIGHT_WAREHOUSE_EVENTS_TOPIC", simTopics.warehouseEvents());
+        env.put("CARTWRIGHT_CATALOG_EVENTS_TOPIC", kafka.createTopic("catalog_events"));
+        env.put("CARTWRIGHT_PROMOTION_EVENTS_TOPIC", kafka.createTopic("promotion_events"));
+        env.put("CARTWRIGHT_CHECKOUT_HOST", "127.0.0.1");
+        env.put("CARTWRIGHT_CHECKOUT_PORT", Integer.toString(freePort()));
+        env.put("CARTWRIGHT_CHECKOUT_ADMIN_PORT", "0");
+        env.put("CARTWRIGHT_CHECKOUT_INSTANCES", "2");
+        env.put("CARTWRIGHT_CATALOG_ADDR", hostPort(sim, SimService.CATALOG));
+        env.put("CARTWRIGHT_PRICING_ADDR", hostPort(sim, SimService.PRICING));
+        env.put("CARTWRIGHT_PROMOTION_ADDR", hostPort(sim, SimService.PROMOTION));
+        env.put("CARTWRIGHT_WAREHOUSE_ADDR", hostPort(sim, SimService.WAREHOUSE));
+        env.put("CARTWRIGHT_PAYMENT_ADDR", hostPort(sim, SimService.PAYMENT));
+        env.put("CARTWRIGHT_SHIPPING_ADDR", hostPort(sim, SimService.SHIPPING));
+        env.put("CARTWRIGHT_ORDER_ADDR", hostPort(sim, SimService.ORDER));
+        env.put("CARTWRIGHT_CUSTOMER_ADDR", hostPort(sim, SimService.CUSTOMER));
+        env.putAll(extra);
+        CheckoutConfig config = CheckoutConfig.read(ConfigReader.from(env));
+        ServiceRuntime runtime = ServiceRuntime.create("checkout-it");
+        CheckoutService service = await(CheckoutService.start(runtime, config, Clock.systemUTC()));
+        return new CheckoutHarness(clientVertx, sim, runtime, service, cartEvents, streamKey);
+    }
+
+    private static String hostPort(PlatformSim sim, SimService service) {
+        return "127.0.0.1:" + sim.port(service);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What one call ended with: the status, its message, and the reply when OK. */
+    record Reply<T>(GrpcStatus status, String message, T body) {
+        boolean ok() {
+            return status == GrpcStatus.OK;
+        }
+    }
+
+    /** One unary call, with an optional bearer token; never fails on a non-OK status, which it reports instead. */
+    <Q, R> Future<Reply<R>> call(ServiceMethod<R, Q> method, Q request, String bearerToken) {
+        return grpc.request(address, method).compose(req -> {
+            MultiMap headers = req.headers();
+            if (bearerToken != null) {
+                headers.set("authorization", "Bearer " + bearerToken);
+            }
+            return req.send(request);
+        }).compose(resp -> {
+            List<R> bodies = new ArrayList<>();
+            Promise<Reply<R>> done = Promise.promise();
+            resp.handler(bodies::add);
+            resp.endHandler(v -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(),
+                bodies.isEmpty() ? null : bodies.get(0))));
+            resp.exceptionHandler(e -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(), null)));
+            return done.future();
+        });
+    }
+
+    <Q, R> Reply<R> callNow(ServiceMethod<R, Q> method, Q request) {
+        return await(call(method, request, null));
+    }
+
+    <Q, R> Reply<R> callNow(ServiceMethod<R, Q> method, Q request, String token) {
+        return await(call(method, request, token));
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            await(service.stop());
+            await(runtime.vertx().close());
+            await(sim.close());
+            await(grpc.close());
+            await(clientVertx.close());
+        } catch (RuntimeException e) {
+            // Closing is best effort; a failure here must not hide the tests' own outcome.
+        }
+    }
+}
