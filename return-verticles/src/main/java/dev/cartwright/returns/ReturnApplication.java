@@ -1,0 +1,206 @@
+package dev.cartwright.returns;
+
+import dev.cartwright.proto.returns.v1.ReturnServiceGrpcService;
+import dev.cartwright.returns.api.ReturnGrpc;
+import dev.cartwright.returns.domain.RefundCalculator;
+import dev.cartwright.returns.domain.ReturnEligibility;
+import dev.cartwright.returns.events.OrderEventsConsumer;
+import dev.cartwright.returns.events.ReturnEvents;
+import dev.cartwright.returns.neighbours.Neighbours;
+import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.workflow.OrderSource;
+import dev.cartwright.returns.workflow.RetryWorker;
+import dev.cartwright.returns.workflow.ReturnSettings;
+import dev.cartwright.returns.workflow.ReturnWorkflow;
+import dev.cartwright.returns.workflow.Settlements;
+import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.service.db.DbConfig;
+import dev.cartwright.service.grpc.GrpcEndpoint;
+import dev.cartwright.service.grpc.Rpc;
+import dev.cartwright.service.outbox.Outbox;
+import dev.cartwright.service.outbox.OutboxRelay;
+import dev.cartwright.service.outbox.OutboxRelayOptions;
+import dev.cartwright.service.outbox.OutboxTable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.grpc.health.HealthService;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+/**
+ * Owns one running Return Service inside a Vert.x instance: the PostgreSQL pool, the neighbour clients, the
+ * workflows, and the verticles (the gRPC endpoint, the order-event consumer, the outbox relay, the retry worker).
+ * {@link ReturnMain} starts one for the process; integration tests start one in-process. Assumes return_db's schema
+ * is migrated.
+ */
+public final class ReturnApplication {
+
+    public static final URI EVENT_SOURCE = URI.create("/cartwright/return-service");
+    public static final String NOTIFY_CHANNEL = "return_outbox";
+    public static final String SERVICE_NAME = "return.v1.ReturnService";
+
+    private final Vertx vertx;
+    private final ReturnConfig config;
+    private final Pool pool;
+    private final Neighbours neighbours;
+    private final OutboxRelayOptions relayOptions;
+    private final PgConnectOptions connectOptions;
+    private final ReturnStore store;
+    private volatile OutboxRelay relay;
+    private volatile String relayDeployment;
+    private String apiDeployment;
+    private String consumerDeployment;
+    private String workerDeployment;
+    private int grpcPort;
+
+    private ReturnApplication(Vertx vertx, ReturnConfig config, Pool pool, Neighbours neighbours, OutboxRelayOptions relayOptions,
+                              PgConnectOptions connectOptions, ReturnStore store) {
+        this.vertx = vertx;
+        this.config = config;
+        this.pool = pool;
+        this.neighbours = neighbours;
+        this.relayOptions = relayOptions;
+        this.connectOptions = connectOptions;
+        this.store = store;
+    }
+
+    /**
+     * Starts the service; {@code kafkaOverrides} are added to both the producer and the consumer settings (tests use
+     * them for a unique consumer group).
+     */
+    public static Future<ReturnApplication> start(Vertx vertx, ReturnConfig config, MeterRegistry registry, Clock clock,
+                                                  Supplier<UUID> ids) {
+        DbConfig db = DbConfig.of(config.endpoints(), config.database(), "return_db", config.poolSize());
+        PgConnectOptions connect = db.connectOptions(config.schema());
+        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.poolSize())).connectingTo(connect).using(vertx).build();
+        Neighbours neighbours = new Neighbours(vertx, config.neighbours(), config.callPolicy());
+        OutboxTable table = new OutboxTable("outbox");
+        OutboxRelayOptions relayOptions = OutboxRelayOptions.of(table, config.returnEventsTopic(), EVENT_SOURCE,
+                config.endpoints().kafkaBootstrap())
+            .withPollInterval(config.relayPoll())
+            .withNotifyChannel(NOTIFY_CHANNEL)
+            .withMetrics(registry);
+        ReturnStore store = new ReturnStore();
+        ReturnApplication app = new ReturnApplication(vertx, config, pool, neighbours, relayOptions, connect, store);
+        return app.deploy(registry, clock, ids).map(app);
+    }
+
+    private Future<Void> deploy(MeterRegistry registry, Clock clock, Supplier<UUID> ids) {
+        Outbox outbox = new Outbox(relayOptions.table(), Optional.of(NOTIFY_CHANNEL));
+        ReturnEvents events = new ReturnEvents(ids);
+        ReturnSettings settings = new ReturnSettings(new ReturnEligibility(config.window()),
+            new RefundCalculator(config.restockingFeeBasisPoints()), config.attemptLease(), config.retryBase(), config.retryMax(),
+            config.maxRefundAttempts(), config.workerInterval());
+        Runnable wake = () -> {
+            OutboxRelay current = relay;
+            if (current != null) {
+                current.wake();
+            }
+        };
+        Settlements settlements = new Settlements(pool, store, neighbours, outbox, events, settings, clock, wake);
+        OrderSource orders = new OrderSource(pool, store, neighbours, clock);
+        ReturnWorkflow workflow = new ReturnWorkflow(pool, store, orders, neighbours, settlements, outbox, events, settings, clock, ids,
+            wake);
+        Authenticator authenticator = Authenticator.from(vertx, config.auth());
+        ReturnGrpc grpc = new ReturnGrpc(workflow, new Rpc(registry, "returns"));
+        Map<String, String> consumerKafka = Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.endpoints().kafkaBootstrap(),
+            ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
+            ConsumerConfig.CLIENT_ID_CONFIG, "return-service-orders");
+        return vertx.deployVerticle(new ApiVerticle(grpc, authenticator))
+            .compose(id -> {
+                apiDeployment = id;
+                return startRelay();
+            })
+            .compose(v -> vertx.deployVerticle(new OrderEventsConsumer(pool, store, consumerKafka, config.orderEventsTopic(), clock,
+                Optional.of(registry))))
+            .compose(id -> {
+                consumerDeployment = id;
+                return vertx.deployVerticle(new RetryWorker(pool, store, settlements, settings, clock, Optional.of(registry)));
+            })
+            .map(id -> {
+                workerDeployment = id;
+                return null;
+            });
+    }
+
+    /** The gRPC endpoint: one HTTP server carrying gRPC, gRPC-Web and HTTP/JSON, with health and reflection. */
+    private final class ApiVerticle extends VerticleBase {
+
+        private final ReturnGrpc grpc;
+        private final Authenticator authenticator;
+
+        ApiVerticle(ReturnGrpc grpc, Authenticator authenticator) {
+            this.grpc = grpc;
+            this.authenticator = authenticator;
+        }
+
+        @Override
+        public Future<?> start() {
+            HealthService health = HealthService.create(vertx);
+            health.register(SERVICE_NAME, () -> pool.query("SELECT 1").execute().map(rows -> true).otherwise(false));
+            return GrpcEndpoint.start(vertx, config.host(), config.port(), authenticator, health, List.of(
+                    ReturnServiceGrpcService.of(grpc)))
+                .map(HttpServer::actualPort)
+                .onSuccess(p -> grpcPort = p);
+        }
+    }
+
+    /** Deploys the outbox relay (again, after {@link #stopRelay()}). */
+    public Future<Void> startRelay() {
+        OutboxRelay fresh = new OutboxRelay(pool, Optional.of(connectOptions), relayOptions);
+        return vertx.deployVerticle(fresh).map(id -> {
+            relay = fresh;
+            relayDeployment = id;
+            return null;
+        });
+    }
+
+    /** Undeploys the outbox relay; events keep being written to the outbox and wait there. */
+    public Future<Void> stopRelay() {
+        String id = relayDeployment;
+        relay = null;
+        relayDeployment = null;
+        return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public ReturnConfig config() {
+        return config;
+    }
+
+    public Neighbours neighbours() {
+        return neighbours;
+    }
+
+    /** Undeploys everything this service deployed, then closes its clients and pool. */
+    public Future<Void> stop() {
+        Future<Void> api = apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment);
+        return api
+            .transform(ar -> workerDeployment == null ? Future.succeededFuture() : vertx.undeploy(workerDeployment))
+            .transform(ar -> consumerDeployment == null ? Future.succeededFuture() : vertx.undeploy(consumerDeployment))
+            .transform(ar -> stopRelay())
+            .transform(ar -> neighbours.close())
+            .transform(ar -> pool.close());
+    }
+}

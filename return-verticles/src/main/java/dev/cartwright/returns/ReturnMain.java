@@ -1,0 +1,78 @@
+package dev.cartwright.returns;
+
+import dev.cartwright.service.admin.AdminServer;
+import dev.cartwright.service.config.ConfigException;
+import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.db.DbConfig;
+import dev.cartwright.service.db.SchemaMigrations;
+import dev.cartwright.service.runtime.ServiceRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Return Service process: configuration → runtime → return_db migrations → the service (clients, workflows,
+ * verticles) → the admin port; then one line on standard output, {@code RETURN READY grpc=host:port admin=host:port}.
+ * SIGTERM stops the verticles (the relay finishes its batch), closes the clients and Vert.x, and exits.
+ */
+public final class ReturnMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReturnMain.class);
+
+    private ReturnMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ReturnConfig config;
+        try {
+            config = ReturnConfig.read(ConfigReader.fromEnvironment());
+        } catch (ConfigException e) {
+            System.err.println("Return Service cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (config.auth().development()) {
+            String banner = "*".repeat(100);
+            LOG.warn("\n{}\n*  WARNING: CARTWRIGHT_AUTH_MODE=development - every caller is trusted as staff and may name any customer.\n"
+                + "*  Never run this mode where real customers can reach it; set CARTWRIGHT_AUTH_MODE=jwt and CARTWRIGHT_JWT_KEY.\n{}",
+                banner, banner);
+        }
+        ServiceRuntime runtime = ServiceRuntime.create("returns");
+        DbConfig db = DbConfig.of(config.endpoints(), config.database(), "return_db", config.poolSize());
+        ReturnConfig c = config;
+        Future<String> ready = SchemaMigrations.apply(runtime.vertx(), db, config.schema())
+            .compose(migrated -> ReturnApplication.start(runtime.vertx(), c, runtime.registry(), Clock.systemUTC(), UUID::randomUUID))
+            .compose(app -> {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, runtime), "return-shutdown"));
+                AdminServer admin = new AdminServer(runtime.vertx(), runtime.registry())
+                    .check("return_db", () -> app.pool().query("SELECT 1").execute());
+                return admin.listen(c.host(), c.adminPort()).map(HttpServer::actualPort)
+                    .map(adminPort -> "RETURN READY grpc=" + c.host() + ":" + app.grpcPort() + " admin=" + c.host() + ":" + adminPort);
+            });
+        CountDownLatch started = new CountDownLatch(1);
+        ready.onComplete(ar -> started.countDown());
+        started.await();
+        if (ready.failed()) {
+            LOG.error("Return Service failed to start", ready.cause());
+            runtime.vertx().close().await(10, TimeUnit.SECONDS);
+            System.exit(1);
+        }
+        System.out.println(ready.result());
+        System.out.flush();
+    }
+
+    private static void shutdown(ReturnApplication app, ServiceRuntime runtime) {
+        LOG.info("stopping the Return Service");
+        try {
+            app.stop().transform(ar -> runtime.vertx().close()).await(20, TimeUnit.SECONDS);
+            LOG.info("Return Service stopped");
+        } catch (Exception e) {
+            LOG.warn("shutdown did not finish cleanly: {}", e.toString());
+        }
+    }
+}

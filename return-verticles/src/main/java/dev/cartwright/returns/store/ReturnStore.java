@@ -1,0 +1,450 @@
+package dev.cartwright.returns.store;
+
+import dev.cartwright.returns.domain.OrderLine;
+import dev.cartwright.returns.domain.OrderSnapshot;
+import dev.cartwright.returns.domain.RefundHistory;
+import dev.cartwright.returns.domain.Resolution;
+import dev.cartwright.returns.domain.ReturnReason;
+import dev.cartwright.returns.domain.ReturnStatus;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Owns the SQL of return_db: returns with their items, history, refunds and labels, and the order projection. Every
+ * method takes the {@link SqlClient} to run on, so the caller decides what shares one transaction; methods that
+ * lock say so.
+ */
+public final class ReturnStore {
+
+    private static final String RETURN_COLUMNS = "return_id, order_id, customer_id, status, resolution, rejection_reason, note, "
+        + "currency, version, created_at, updated_at";
+    private static final String REFUND_COLUMNS = "refund_id, return_id, order_id, kind, status, amount_minor, shipping_minor, "
+        + "currency, idempotency_key, payment_refund_id, exchange_order_id, attempts, last_error, next_attempt_at, created_at, "
+        + "completed_at";
+
+    public static OffsetDateTime ts(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    // ---- order projection ------------------------------------------------------------------------------------
+
+    /** The projected order; with {@code lock} the row is locked until the transaction ends (serialises returns of one order). */
+    public Future<Optional<OrderSnapshot>> findOrder(SqlClient c, String orderId, boolean lock) {
+        String sql = "SELECT order_id, customer_id, status, currency, shipping_minor, grand_total_minor, payment_reference, delivered_at "
+            + "FROM order_projection WHERE order_id = $1" + (lock ? " FOR UPDATE" : "");
+        return c.preparedQuery(sql).execute(Tuple.of(orderId)).compose(rows -> {
+            if (rows.size() == 0) {
+                return Future.succeededFuture(Optional.<OrderSnapshot>empty());
+            }
+            Row o = rows.iterator().next();
+            return c.preparedQuery("SELECT order_item_id, product_id, category_id, quantity, unit_price_minor, discount_minor, tax_minor, "
+                    + "total_minor FROM order_projection_items WHERE order_id = $1 ORDER BY order_item_id")
+                .execute(Tuple.of(orderId))
+                .map(items -> {
+                    List<OrderLine> lines = new ArrayList<>();
+                    for (Row i : items) {
+                        lines.add(new OrderLine(i.getString("order_item_id"), i.getString("product_id"), i.getString("category_id"),
+                            i.getInteger("quantity"), i.getLong("unit_price_minor"), i.getLong("discount_minor"), i.getLong("tax_minor"),
+                            i.getLong("total_minor")));
+                    }
+                    return Optional.of(new OrderSnapshot(o.getString("order_id"), o.getString("customer_id"), o.getString("status"),
+                        o.getString("currency"), lines, o.getLong("shipping_minor"), o.getLong("grand_total_minor"),
+                        o.getString("payment_reference"), Optional.ofNullable(instant(o, "delivered_at"))));
+                });
+        });
+    }
+
+    /**
+     * Writes the order into the projection. A delivered order stays delivered (a late order.shipped changes nothing
+     * but fills in what was missing); the lines are replaced by the newest copy.
+     */
+    public Future<Void> upsertOrder(SqlClient c, OrderSnapshot order, Optional<Instant> shippedAt, String source, Instant now) {
+        String sql = "INSERT INTO order_projection (order_id, customer_id, status, currency, shipping_minor, grand_total_minor, "
+            + "payment_reference, shipped_at, delivered_at, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+            + "ON CONFLICT (order_id) DO UPDATE SET customer_id = excluded.customer_id, "
+            + "status = CASE WHEN order_projection.status = 'delivered' THEN 'delivered' ELSE excluded.status END, "
+            + "currency = excluded.currency, shipping_minor = excluded.shipping_minor, grand_total_minor = excluded.grand_total_minor, "
+            + "payment_reference = excluded.payment_reference, "
+            + "shipped_at = COALESCE(excluded.shipped_at, order_projection.shipped_at), "
+            + "delivered_at = COALESCE(order_projection.delivered_at, excluded.delivered_at), "
+            + "source = excluded.source, updated_at = excluded.updated_at";
+        Tuple row = Tuple.tuple()
+            .addString(order.orderId()).addString(order.customerId()).addString(order.status()).addString(order.currency())
+            .addLong(order.shipping()).addLong(order.grandTotal()).addString(order.paymentReference())
+            .addOffsetDateTime(shippedAt.map(ReturnStore::ts).orElse(null))
+            .addOffsetDateTime(order.deliveredAt().map(ReturnStore::ts).orElse(null))
+            .addString(source).addOffsetDateTime(ts(now));
+        return c.preparedQuery(sql).execute(row)
+            .compose(v -> c.preparedQuery("DELETE FROM order_projection_items WHERE order_id = $1").execute(Tuple.of(order.orderId())))
+            .compose(v -> {
+                if (order.lines().isEmpty()) {
+                    return Future.succeededFuture();
+                }
+                List<Tuple> items = new ArrayList<>();
+                for (OrderLine l : order.lines()) {
+                    items.add(Tuple.tuple().addString(order.orderId()).addString(l.orderItemId()).addString(l.productId())
+                        .addString(l.categoryId()).addInteger(l.quantity()).addLong(l.unitPrice()).addLong(l.discount())
+                        .addLong(l.tax()).addLong(l.total()));
+                }
+                return c.preparedQuery("INSERT INTO order_projection_items (order_id, order_item_id, product_id, category_id, quantity, "
+                    + "unit_price_minor, discount_minor, tax_minor, total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                    .executeBatch(items).mapEmpty();
+            });
+    }
+
+    /** Records a consumed event; false when it was processed before (the caller then changes nothing). */
+    public Future<Boolean> markProcessed(SqlClient c, String eventId, String eventType, Instant now) {
+        return c.preparedQuery("INSERT INTO processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3) "
+                + "ON CONFLICT (event_id) DO NOTHING")
+            .execute(Tuple.of(eventId, eventType, ts(now)))
+            .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Units per order item that count against what may still be returned: those asked for in returns still open
+     * (requested, approved), those that came back in returns past that point.
+     */
+    public Future<Map<String, Integer>> claimedUnits(SqlClient c, String orderId) {
+        return c.preparedQuery("SELECT i.order_item_id, SUM(CASE WHEN r.status IN ('requested', 'approved') THEN i.quantity "
+                + "ELSE i.quantity_received END)::int AS units FROM return_items i JOIN return_requests r ON r.return_id = i.return_id "
+                + "WHERE r.order_id = $1 AND r.status NOT IN ('rejected', 'cancelled') GROUP BY i.order_item_id")
+            .execute(Tuple.of(orderId))
+            .map(rows -> {
+                Map<String, Integer> claimed = new HashMap<>();
+                rows.forEach(r -> claimed.put(r.getString("order_item_id"), r.getInteger("units")));
+                return claimed;
+            });
+    }
+
+    /** What the order's earlier settlements (pending or completed, not failed) already gave back. */
+    public Future<RefundHistory> refundHistory(SqlClient c, String orderId) {
+        Future<RowSet<Row>> units = c.preparedQuery("SELECT i.order_item_id, SUM(i.quantity_received)::int AS units FROM return_items i "
+                + "JOIN return_refunds f ON f.return_id = i.return_id WHERE f.order_id = $1 AND f.status <> 'failed' "
+                + "GROUP BY i.order_item_id")
+            .execute(Tuple.of(orderId));
+        Future<RowSet<Row>> money = c.preparedQuery("SELECT COALESCE(SUM(amount_minor), 0)::bigint AS amount, "
+                + "COALESCE(BOOL_OR(shipping_minor > 0), false) AS shipping FROM return_refunds WHERE order_id = $1 AND status <> 'failed'")
+            .execute(Tuple.of(orderId));
+        return Future.all(units, money).map(v -> {
+            Map<String, Integer> byItem = new HashMap<>();
+            units.result().forEach(r -> byItem.put(r.getString("order_item_id"), r.getInteger("units")));
+            Row m = money.result().iterator().next();
+            return new RefundHistory(byItem, m.getLong("amount"), m.getBoolean("shipping"));
+        });
+    }
+
+    // ---- returns ---------------------------------------------------------------------------------------------
+
+    public Future<Void> insertReturn(SqlClient c, NewReturn r, String actor) {
+        Tuple header = Tuple.tuple().addString(r.returnId()).addString(r.orderId()).addString(r.customerId())
+            .addString(r.resolution().wireName()).addString(r.note()).addString(r.idempotencyKey().orElse(null))
+            .addString(r.currency()).addOffsetDateTime(ts(r.at()));
+        List<Tuple> items = new ArrayList<>();
+        for (NewReturn.NewItem i : r.items()) {
+            items.add(Tuple.tuple().addString(r.returnId()).addString(i.orderItemId()).addString(i.productId()).addString(i.categoryId())
+                .addInteger(i.quantity()).addString(i.reason()).addString(i.note()).addString(i.exchangeProductId()));
+        }
+        return c.preparedQuery("INSERT INTO return_requests (return_id, order_id, customer_id, status, resolution, note, idempotency_key, "
+                + "currency, version, created_at, updated_at) VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, 1, $8, $8)")
+            .execute(header)
+            .compose(v -> c.preparedQuery("INSERT INTO return_items (return_id, order_item_id, product_id, category_id, quantity, reason, "
+                + "note, exchange_product_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(items))
+            .compose(v -> insertHistory(c, r.returnId(), Optional.empty(), ReturnStatus.REQUESTED, actor, "", r.at()));
+    }
+
+    public Future<Void> insertHistory(SqlClient c, String returnId, Optional<ReturnStatus> from, ReturnStatus to, String actor,
+                                      String reason, Instant at) {
+        return c.preparedQuery("INSERT INTO return_status_history (return_id, from_status, to_status, actor, reason, at) "
+                + "VALUES ($1, $2, $3, $4, $5, $6)")
+            .execute(Tuple.tuple().addString(returnId).addString(from.map(ReturnStatus::wireName).orElse(null)).addString(to.wireName())
+                .addString(actor).addString(reason).addOffsetDateTime(ts(at)))
+            .mapEmpty();
+    }
+
+    /**
+     * Moves the return to {@code to} if it is still at {@code version}; false when someone else changed it first.
+     * {@code rejectionReason} is stored when present.
+     */
+    public Future<Boolean> updateStatus(SqlClient c, String returnId, long version, ReturnStatus to, Optional<String> rejectionReason,
+                                        Instant at) {
+        return c.preparedQuery("UPDATE return_requests SET status = $3, version = version + 1, updated_at = $4, "
+                + "rejection_reason = COALESCE($5, rejection_reason) WHERE return_id = $1 AND version = $2")
+            .execute(Tuple.tuple().addString(returnId).addLong(version).addString(to.wireName()).addOffsetDateTime(ts(at))
+                .addString(rejectionReason.orElse(null)))
+            .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The return and everything that belongs to it; with {@code lock} its row is locked for the transaction. */
+    public Future<Optional<StoredReturn>> load(SqlClient c, String returnId, boolean lock) {
+        return c.preparedQuery("SELECT " + RETURN_COLUMNS + " FROM return_requests WHERE return_id = $1" + (lock ? " FOR UPDATE" : ""))
+            .execute(Tuple.of(returnId))
+            .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty())
+                : assemble(c, List.of(rows.iterator().next())).map(list -> Optional.of(list.get(0))));
+    }
+
+    public Future<Optional<StoredReturn>> findByIdempotencyKey(SqlClient c, String customerId, String key) {
+        return c.preparedQuery("SELECT return_id FROM return_requests WHERE customer_id = $1 AND idempotency_key = $2")
+            .execute(Tuple.of(customerId, key))
+            .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty())
+                : load(c, rows.iterator().next().getString("return_id"), false));
+    }
+
+    /** A page of returns of a customer and/or an order, newest first, starting after {@code after}. */
+    public Future<List<StoredReturn>> list(SqlClient c, Optional<String> customerId, Optional<String> orderId, Optional<PageCursor> after,
+                                           int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + RETURN_COLUMNS + " FROM return_requests WHERE true");
+        Tuple args = Tuple.tuple();
+        if (customerId.isPresent()) {
+            args.addString(customerId.get());
+            sql.append(" AND customer_id = $").append(args.size());
+        }
+        if (orderId.isPresent()) {
+            args.addString(orderId.get());
+            sql.append(" AND order_id = $").append(args.size());
+        }
+        if (after.isPresent()) {
+            args.addOffsetDateTime(ts(after.get().createdAt()));
+            int t = args.size();
+            args.addString(after.get().returnId());
+            sql.append(" AND (created_at, return_id) < ($").append(t).append(", $").append(args.size()).append(')');
+        }
+        args.addInteger(limit);
+        sql.append(" ORDER BY created_at DESC, return_id DESC LIMIT $").append(args.size());
+        return c.preparedQuery(sql.toString()).execute(args).compose(rows -> {
+            List<Row> headers = new ArrayList<>();
+            rows.forEach(headers::add);
+            return headers.isEmpty() ? Future.succeededFuture(List.of()) : assemble(c, headers);
+        });
+    }
+
+    private Future<List<StoredReturn>> assemble(SqlClient c, List<Row> headers) {
+        String[] ids = headers.stream().map(r -> r.getString("return_id")).toArray(String[]::new);
+        Future<RowSet<Row>> items = c.preparedQuery("SELECT return_id, order_item_id, product_id, category_id, quantity, reason, note, "
+                + "exchange_product_id, quantity_received, condition, passed_inspection, refund_amount_minor, restock_status "
+                + "FROM return_items WHERE return_id = ANY($1) ORDER BY return_id, order_item_id")
+            .execute(Tuple.of(ids));
+        Future<RowSet<Row>> refunds = c.preparedQuery("SELECT " + REFUND_COLUMNS + " FROM return_refunds WHERE return_id = ANY($1)")
+            .execute(Tuple.of(ids));
+        Future<RowSet<Row>> labels = c.preparedQuery("SELECT return_id, carrier, tracking_number, label_url FROM return_shipping "
+                + "WHERE return_id = ANY($1)").execute(Tuple.of(ids));
+        Future<RowSet<Row>> history = c.preparedQuery("SELECT return_id, from_status, to_status, actor, reason, at "
+                + "FROM return_status_history WHERE return_id = ANY($1) ORDER BY id").execute(Tuple.of(ids));
+        return Future.all(items, refunds, labels, history).map(v -> {
+            Map<String, List<StoredItem>> itemsBy = new HashMap<>();
+            for (Row r : items.result()) {
+                Long amount = r.getLong("refund_amount_minor");
+                itemsBy.computeIfAbsent(r.getString("return_id"), k -> new ArrayList<>()).add(new StoredItem(r.getString("order_item_id"),
+                    r.getString("product_id"), r.getString("category_id"), r.getInteger("quantity"),
+                    ReturnReason.fromWireName(r.getString("reason")).orElseThrow(), r.getString("note"), r.getString("exchange_product_id"),
+                    r.getInteger("quantity_received"), r.getString("condition"), r.getBoolean("passed_inspection"),
+                    amount == null ? OptionalLong.empty() : OptionalLong.of(amount), r.getString("restock_status")));
+            }
+            Map<String, StoredRefund> refundBy = new HashMap<>();
+            for (Row r : refunds.result()) {
+                refundBy.put(r.getString("return_id"), refund(r));
+            }
+            Map<String, ReturnLabel> labelBy = new HashMap<>();
+            for (Row r : labels.result()) {
+                labelBy.put(r.getString("return_id"), new ReturnLabel(r.getString("carrier"), r.getString("tracking_number"),
+                    r.getString("label_url")));
+            }
+            Map<String, List<StatusChange>> historyBy = new HashMap<>();
+            for (Row r : history.result()) {
+                String from = r.getString("from_status");
+                historyBy.computeIfAbsent(r.getString("return_id"), k -> new ArrayList<>()).add(new StatusChange(
+                    from == null ? Optional.empty() : ReturnStatus.fromWireName(from), ReturnStatus.fromWireName(r.getString("to_status"))
+                    .orElseThrow(), r.getString("actor"), r.getString("reason"), instant(r, "at")));
+            }
+            List<StoredReturn> out = new ArrayList<>();
+            for (Row h : headers) {
+                String id = h.getString("return_id");
+                out.add(new StoredReturn(id, h.getString("order_id"), h.getString("customer_id"),
+                    ReturnStatus.fromWireName(h.getString("status")).orElseThrow(),
+                    Resolution.fromWireName(h.getString("resolution")).orElseThrow(), h.getString("rejection_reason"), h.getString("note"),
+                    h.getString("currency"), h.getLong("version"), instant(h, "created_at"), instant(h, "updated_at"),
+                    itemsBy.getOrDefault(id, List.of()), Optional.ofNullable(refundBy.get(id)), Optional.ofNullable(labelBy.get(id)),
+                    historyBy.getOrDefault(id, List.of())));
+            }
+            return out;
+        });
+    }
+
+    // ---- labels, receiving, restocking -----------------------------------------------------------------------
+
+    public Future<Void> insertLabel(SqlClient c, String returnId, ReturnLabel label, Instant at) {
+        return c.preparedQuery("INSERT INTO return_shipping (return_id, carrier, tracking_number, label_url, created_at) "
+                + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (return_id) DO NOTHING")
+            .execute(Tuple.of(returnId, label.carrier(), label.trackingNumber(), label.labelUrl(), ts(at)))
+            .mapEmpty();
+    }
+
+    /** Records what came back of one line; units that passed inspection are queued for restocking at once. */
+    public Future<Void> recordReceived(SqlClient c, String returnId, String orderItemId, int quantityReceived, String condition,
+                                       boolean passedInspection, Instant at) {
+        boolean restock = passedInspection && quantityReceived > 0;
+        return c.preparedQuery("UPDATE return_items SET quantity_received = $3, condition = $4, passed_inspection = $5, "
+                + "restock_status = $6, restock_next_attempt_at = $7 WHERE return_id = $1 AND order_item_id = $2")
+            .execute(Tuple.tuple().addString(returnId).addString(orderItemId).addInteger(quantityReceived).addString(condition)
+                .addBoolean(passedInspection).addString(restock ? "pending" : "none").addOffsetDateTime(restock ? ts(at) : null))
+            .mapEmpty();
+    }
+
+    /** A line waiting to go back on the shelf. */
+    public record DueRestock(String returnId, String orderId, String orderItemId, String productId, int quantity, String condition,
+                             int attempts) {
+    }
+
+    /**
+     * Takes up to {@code limit} restocks that are due and pushes their next attempt out by {@code lease}, so another
+     * worker (in this process or another) does not take them meanwhile.
+     */
+    public Future<List<DueRestock>> claimDueRestocks(SqlClient c, Instant now, Instant leaseUntil, int limit) {
+        return c.preparedQuery("UPDATE return_items i SET restock_next_attempt_at = $2 FROM return_requests r "
+                + "WHERE r.return_id = i.return_id AND (i.return_id, i.order_item_id) IN "
+                + "(SELECT return_id, order_item_id FROM return_items "
+                + "WHERE restock_status = 'pending' AND restock_next_attempt_at <= $1 ORDER BY restock_next_attempt_at LIMIT $3 "
+                + "FOR UPDATE SKIP LOCKED) RETURNING i.return_id, r.order_id, i.order_item_id, i.product_id, i.quantity_received, "
+                + "i.condition, i.restock_attempts")
+            .execute(Tuple.of(ts(now), ts(leaseUntil), limit))
+            .map(rows -> {
+                List<DueRestock> due = new ArrayList<>();
+                rows.forEach(r -> due.add(new DueRestock(r.getString("return_id"), r.getString("order_id"), r.getString("order_item_id"),
+                    r.getString("product_id"), r.getInteger("quantity_received"), r.getString("condition"), r.getInteger(
+                            "restock_attempts"))));
+                return due;
+            });
+    }
+
+    /** Marks a restock done; false when it was done already (another worker got there first). */
+    public Future<Boolean> completeRestock(SqlClient c, String returnId, String orderItemId) {
+        return c.preparedQuery("UPDATE return_items SET restock_status = 'done', restock_next_attempt_at = NULL, "
+                + "restock_attempts = restock_attempts + 1, restock_last_error = '' "
+                + "WHERE return_id = $1 AND order_item_id = $2 AND restock_status = 'pending'")
+            .execute(Tuple.of(returnId, orderItemId))
+            .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Future<Void> recordRestockFailure(SqlClient c, String returnId, String orderItemId, String error, Instant nextAttemptAt) {
+        return c.preparedQuery("UPDATE return_items SET restock_attempts = restock_attempts + 1, restock_last_error = $3, "
+                + "restock_next_attempt_at = $4 WHERE return_id = $1 AND order_item_id = $2 AND restock_status = 'pending'")
+            .execute(Tuple.of(returnId, orderItemId, error, ts(nextAttemptAt)))
+            .mapEmpty();
+    }
+
+    // ---- refunds ---------------------------------------------------------------------------------------------
+
+    /** A settlement about to be stored, pending. */
+    public record NewRefund(String refundId, String returnId, String orderId, Resolution kind, long amount, long shipping, String currency,
+                            String idempotencyKey, Instant createdAt, Instant nextAttemptAt) {
+    }
+
+    /**
+     * Inserts the refund unless one with its idempotency key exists; either way returns the stored one and whether it
+     * was created now. Run inside the transaction that locked the return, so the two cannot race.
+     */
+    public Future<Map.Entry<StoredRefund, Boolean>> insertRefundOrGetExisting(SqlClient c, NewRefund r) {
+        return c.preparedQuery("INSERT INTO return_refunds (refund_id, return_id, order_id, kind, status, amount_minor, shipping_minor, "
+                + "currency, idempotency_key, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10) "
+                + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + REFUND_COLUMNS)
+            .execute(Tuple.tuple().addString(r.refundId()).addString(r.returnId()).addString(r.orderId()).addString(r.kind().wireName())
+                .addLong(r.amount()).addLong(r.shipping()).addString(r.currency()).addString(r.idempotencyKey())
+                .addOffsetDateTime(ts(r.nextAttemptAt())).addOffsetDateTime(ts(r.createdAt())))
+            .compose(rows -> {
+                if (rows.size() == 1) {
+                    return Future.succeededFuture(Map.entry(refund(rows.iterator().next()), true));
+                }
+                return findRefund(c, r.idempotencyKey()).map(existing -> Map.entry(existing.orElseThrow(), false));
+            });
+    }
+
+    public Future<Optional<StoredRefund>> findRefund(SqlClient c, String idempotencyKey) {
+        return c.preparedQuery("SELECT " + REFUND_COLUMNS + " FROM return_refunds WHERE idempotency_key = $1")
+            .execute(Tuple.of(idempotencyKey))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refund(rows.iterator().next())));
+    }
+
+    /** Stores each line's share of the refund and the fee kept from it. */
+    public Future<Void> recordLineRefunds(SqlClient c, String returnId, List<Tuple> itemAmountFee) {
+        if (itemAmountFee.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        for (Tuple t : itemAmountFee) {
+            rows.add(Tuple.of(returnId, t.getString(0), t.getLong(1), t.getLong(2)));
+        }
+        return c.preparedQuery("UPDATE return_items SET refund_amount_minor = $3, restocking_fee_minor = $4 "
+                + "WHERE return_id = $1 AND order_item_id = $2").executeBatch(rows).mapEmpty();
+    }
+
+    /**
+     * Takes the pending refund for one attempt if it is due (pushing its next attempt out by the lease); empty when
+     * someone else is trying it or its back-off has not passed.
+     */
+    public Future<Optional<StoredRefund>> claimIfDue(SqlClient c, String refundId, Instant now, Instant leaseUntil) {
+        return c.preparedQuery("UPDATE return_refunds SET next_attempt_at = $3 WHERE refund_id = $1 AND status = 'pending' "
+                + "AND next_attempt_at <= $2 RETURNING " + REFUND_COLUMNS)
+            .execute(Tuple.of(refundId, ts(now), ts(leaseUntil)))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refund(rows.iterator().next())));
+    }
+
+    /** Takes up to {@code limit} due refunds for one attempt each (see {@link #claimIfDue}). */
+    public Future<List<StoredRefund>> claimDueRefunds(SqlClient c, Instant now, Instant leaseUntil, int limit) {
+        return c.preparedQuery("UPDATE return_refunds SET next_attempt_at = $2 WHERE refund_id IN (SELECT refund_id FROM return_refunds "
+                + "WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) "
+                + "RETURNING " + REFUND_COLUMNS)
+            .execute(Tuple.of(ts(now), ts(leaseUntil), limit))
+            .map(rows -> {
+                List<StoredRefund> due = new ArrayList<>();
+                rows.forEach(r -> due.add(refund(r)));
+                return due;
+            });
+    }
+
+    /** Marks the refund completed; false when it was not pending any more (another attempt completed it). */
+    public Future<Boolean> completeRefund(SqlClient c, String refundId, String paymentRefundId, String exchangeOrderId, Instant at) {
+        return c.preparedQuery("UPDATE return_refunds SET status = 'completed', payment_refund_id = $2, exchange_order_id = $3, "
+                + "attempts = attempts + 1, last_error = '', next_attempt_at = NULL, completed_at = $4 "
+                + "WHERE refund_id = $1 AND status = 'pending'")
+            .execute(Tuple.of(refundId, paymentRefundId, exchangeOrderId, ts(at)))
+            .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Records a failed attempt: retried at {@code nextAttemptAt}, or given up on when {@code failedForGood}. */
+    public Future<Void> recordRefundFailure(SqlClient c, String refundId, String error, Instant nextAttemptAt, boolean failedForGood) {
+        return c.preparedQuery("UPDATE return_refunds SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, "
+                + "status = CASE WHEN $4 THEN 'failed' ELSE status END WHERE refund_id = $1 AND status = 'pending'")
+            .execute(Tuple.tuple().addString(refundId).addString(error).addOffsetDateTime(failedForGood ? null : ts(nextAttemptAt))
+                .addBoolean(failedForGood))
+            .mapEmpty();
+    }
+
+    public Future<Long> countPendingRefunds(SqlClient c) {
+        return c.query("SELECT count(*) AS n FROM return_refunds WHERE status = 'pending'").execute()
+            .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    private static StoredRefund refund(Row r) {
+        return new StoredRefund(r.getString("refund_id"), r.getString("return_id"), r.getString("order_id"),
+            Resolution.fromWireName(r.getString("kind")).orElseThrow(), r.getString("status"), r.getLong("amount_minor"),
+            r.getLong("shipping_minor"), r.getString("currency"), r.getString("idempotency_key"), r.getString("payment_refund_id"),
+            r.getString("exchange_order_id"), r.getInteger("attempts"), r.getString("last_error"),
+            Optional.ofNullable(instant(r, "next_attempt_at")), instant(r, "created_at"), Optional.ofNullable(instant(r, "completed_at")));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.cartwright.returns.workflow;
+
+import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.store.StoredRefund;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns finishing what a neighbour outage left pending: every {@code workerInterval} it claims the refunds and
+ * restocks whose back-off has passed (SKIP LOCKED, with a lease, so several processes can run it) and makes one more
+ * attempt at each. Nothing is lost while a neighbour is down; it only waits here.
+ */
+public final class RetryWorker extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetryWorker.class);
+    private static final int BATCH = 20;
+
+    private final Pool pool;
+    private final ReturnStore store;
+    private final Settlements settlements;
+    private final ReturnSettings settings;
+    private final Clock clock;
+    private final Optional<MeterRegistry> registry;
+    private final AtomicLong pendingRefunds = new AtomicLong();
+    private final List<Meter> meters = new ArrayList<>();
+    private long timer = -1;
+    private boolean running;
+    private boolean stopped;
+
+    public RetryWorker(Pool pool, ReturnStore store, Settlements settlements, ReturnSettings settings, Clock clock,
+                       Optional<MeterRegistry> registry) {
+        this.pool = pool;
+        this.store = store;
+        this.settlements = settlements;
+        this.settings = settings;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    @Override
+    public Future<?> start() {
+        registry.ifPresent(r -> {
+            meters.add(Gauge.builder("cartwright.returns.refunds.pending", pendingRefunds, AtomicLong::get)
+                .description("Refunds waiting for the payment (or order) neighbour to confirm them").register(r));
+            meters.add(Gauge.builder("cartwright.returns.settlement.attempts", settlements, s -> s.succeededAttempts())
+                .description("Settlement attempts confirmed by the neighbour since start").tag("outcome", "succeeded").register(r));
+            meters.add(Gauge.builder("cartwright.returns.settlement.attempts", settlements, s -> s.failedAttempts())
+                .description("Settlement attempts that failed since start").tag("outcome", "failed").register(r));
+        });
+        timer = vertx.setPeriodic(settings.workerInterval().toMillis(), id -> round());
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopped = true;
+        vertx.cancelTimer(timer);
+        registry.ifPresent(r -> meters.forEach(r::remove));
+        return Future.succeededFuture();
+    }
+
+    private void round() {
+        if (running || stopped) {
+            return;
+        }
+        running = true;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant lease = now.plus(settings.attemptLease());
+        Future<Void> refunds = pool.withTransaction(c -> store.claimDueRefunds(c, now, lease, BATCH)).compose(due -> {
+            List<Future<Void>> attempts = new ArrayList<>();
+            for (StoredRefund refund : due) {
+                attempts.add(settlements.settle(refund, Settlements.SYSTEM));
+            }
+            return Future.join(attempts).mapEmpty();
+        });
+        Future<Void> restocks = refunds.transform(ar -> settlements.restockDue(BATCH));
+        restocks.transform(ar -> store.countPendingRefunds(pool)).onComplete(ar -> {
+            running = false;
+            if (ar.succeeded()) {
+                pendingRefunds.set(ar.result());
+            } else {
+                LOG.warn("retry round failed: {}", ar.cause().toString());
+            }
+        });
+    }
+}

@@ -1,0 +1,391 @@
+package dev.cartwright.returns.workflow;
+
+import dev.cartwright.proto.platform.v1.CreateReturnLabelRequest;
+import dev.cartwright.proto.platform.v1.ParcelLine;
+import dev.cartwright.returns.domain.Eligibility;
+import dev.cartwright.returns.domain.OrderSnapshot;
+import dev.cartwright.returns.domain.RefundHistory;
+import dev.cartwright.returns.domain.RefundOutcome;
+import dev.cartwright.returns.domain.RefundQuote;
+import dev.cartwright.returns.domain.RequestedItem;
+import dev.cartwright.returns.domain.ReturnAction;
+import dev.cartwright.returns.domain.ReturnStateMachine;
+import dev.cartwright.returns.domain.ReturnedUnits;
+import dev.cartwright.returns.domain.Transition;
+import dev.cartwright.returns.events.ReturnEvents;
+import dev.cartwright.returns.neighbours.NeighbourFailure;
+import dev.cartwright.returns.neighbours.Neighbours;
+import dev.cartwright.returns.store.NewReturn;
+import dev.cartwright.returns.store.PageCursor;
+import dev.cartwright.returns.store.ReturnLabel;
+import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.store.StoredItem;
+import dev.cartwright.returns.store.StoredRefund;
+import dev.cartwright.returns.store.StoredReturn;
+import dev.cartwright.service.auth.Caller;
+import dev.cartwright.service.outbox.Outbox;
+import dev.cartwright.service.outbox.OutboxEvent;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * Owns the return workflows, one method per operation: who may do it, the rules (eligibility, the state machine,
+ * the refund calculator), and the transaction that changes return_db and writes the outbox events together. Remote
+ * calls happen outside transactions, each with an idempotency key derived from the return id, so a retried
+ * operation repeats nothing it already did.
+ */
+public final class ReturnWorkflow {
+
+    private final Pool pool;
+    private final ReturnStore store;
+    private final OrderSource orders;
+    private final Neighbours neighbours;
+    private final Settlements settlements;
+    private final Outbox outbox;
+    private final ReturnEvents events;
+    private final ReturnSettings settings;
+    private final Clock clock;
+    private final Supplier<UUID> ids;
+    private final Runnable afterCommit;
+
+    public ReturnWorkflow(Pool pool, ReturnStore store, OrderSource orders, Neighbours neighbours, Settlements settlements, Outbox outbox,
+                          ReturnEvents events, ReturnSettings settings, Clock clock, Supplier<UUID> ids, Runnable afterCommit) {
+        this.pool = pool;
+        this.store = store;
+        this.orders = orders;
+        this.neighbours = neighbours;
+        this.settlements = settlements;
+        this.outbox = outbox;
+        this.events = events;
+        this.settings = settings;
+        this.clock = clock;
+        this.ids = ids;
+        this.afterCommit = afterCommit;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Who did it, as the history records it. */
+    public static String actor(Caller caller) {
+        if (caller.development()) {
+            return "developer";
+        }
+        return caller.isStaff() ? "staff:" + caller.subject() : "customer:" + caller.subject();
+    }
+
+    private static void requireStaff(Caller caller, String operation) {
+        if (!caller.isStaff()) {
+            throw ReturnFailure.denied(operation + " needs the staff role");
+        }
+    }
+
+    // ---- create, read, list ----------------------------------------------------------------------------------
+
+    public Future<StoredReturn> create(Caller caller, CreateReturn cmd) {
+        return orders.resolve(cmd.orderId()).compose(order -> {
+            String customerId = owner(caller, cmd, order);
+            Optional<Future<Optional<StoredReturn>>> earlier = cmd.idempotencyKey()
+                .map(key -> store.findByIdempotencyKey(pool, customerId, key));
+            return earlier.orElse(Future.succeededFuture(Optional.empty())).compose(found -> found.isPresent()
+                ? Future.succeededFuture(found.get()) : createNew(caller, cmd, customerId));
+        });
+    }
+
+    /** The customer the return is for; a customer can only return their own orders. */
+    private static String owner(Caller caller, CreateReturn cmd, OrderSnapshot order) {
+        String orderCustomer = order.customerId();
+        if (caller.development() || caller.isStaff()) {
+            if (cmd.customerId().isPresent() && !cmd.customerId().get().equals(orderCustomer)) {
+                throw ReturnFailure.denied("order " + order.orderId() + " does not belong to customer " + cmd.customerId().get());
+            }
+            return orderCustomer;
+        }
+        if (caller.subject().isEmpty()) {
+            throw ReturnFailure.denied("sign in to request a return");
+        }
+        if (!caller.subject().equals(orderCustomer) || cmd.customerId().filter(c -> !c.equals(caller.subject())).isPresent()) {
+            throw ReturnFailure.denied("a customer can only return their own orders");
+        }
+        return orderCustomer;
+    }
+
+    private Future<StoredReturn> createNew(Caller caller, CreateReturn cmd, String customerId) {
+        String returnId = ids.get().toString();
+        Instant now = now();
+        List<RequestedItem> requested = cmd.items().stream().map(i -> new RequestedItem(i.orderItemId(), i.quantity(), i.reason(
+                ))).toList();
+        return pool.withTransaction(c -> store.findOrder(c, cmd.orderId(), true).compose(locked -> {
+            // Locked: two requests for one order decide their quantities one after the other.
+            OrderSnapshot order = locked.orElseThrow(() -> ReturnFailure.precondition("order " + cmd.orderId() + " is not delivered"));
+            return store.claimedUnits(c, order.orderId()).compose(claimed -> {
+                Eligibility eligibility = settings.eligibility().check(order, requested, claimed, now);
+                if (eligibility instanceof Eligibility.NotEligible no) {
+                    throw no.problem() == Eligibility.Problem.BAD_INPUT ? ReturnFailure.invalid(no.field(), no.message())
+                        : ReturnFailure.precondition(no.field() + ": " + no.message());
+                }
+                List<NewReturn.NewItem> items = new ArrayList<>();
+                for (CreateReturn.Item i : cmd.items()) {
+                    var line = order.line(i.orderItemId()).orElseThrow();
+                    items.add(new NewReturn.NewItem(i.orderItemId(), line.productId(), line.categoryId(), i.quantity(), i.reason(
+                            ).wireName(),
+                        i.note(), i.exchangeProductId()));
+                }
+                NewReturn r = new NewReturn(returnId, order.orderId(), customerId, cmd.resolution(), cmd.note(), cmd.idempotencyKey(),
+                    order.currency(), now, items);
+                return store.insertReturn(c, r, actor(caller))
+                    .compose(v -> store.refundHistory(c, order.orderId()))
+                    .compose(history -> store.load(c, returnId, false).compose(stored -> {
+                        long estimate = estimate(order, stored.orElseThrow(), history, false);
+                        return outbox.append(c, List.of(events.requested(stored.get(), estimate, now)));
+                    }));
+            });
+        })).compose(v -> {
+            afterCommit.run();
+            return get(caller, returnId);
+        }, failure -> {
+            // A concurrent retry with the same idempotency key won the insert: answer with its return.
+            if (cmd.idempotencyKey().isPresent() && failure.getMessage() != null && failure.getMessage().contains("idempotency_key")) {
+                return store.findByIdempotencyKey(pool, customerId, cmd.idempotencyKey().get())
+                    .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(failure)));
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    /** What the return would refund: units received once they are, units asked for before. */
+    private long estimate(OrderSnapshot order, StoredReturn r, RefundHistory history, boolean received) {
+        RefundOutcome outcome = settings.calculator().quote(order.paid(), units(r, received), history);
+        return outcome instanceof RefundOutcome.Quoted q ? q.quote().total() : 0;
+    }
+
+    private static List<ReturnedUnits> units(StoredReturn r, boolean received) {
+        List<ReturnedUnits> units = new ArrayList<>();
+        for (StoredItem i : r.items()) {
+            int q = received ? i.quantityReceived() : i.quantity();
+            if (q > 0) {
+                units.add(new ReturnedUnits(i.orderItemId(), q, i.reason()));
+            }
+        }
+        return units;
+    }
+
+    public Future<StoredReturn> get(Caller caller, String returnId) {
+        return store.load(pool, returnId, false).map(found -> {
+            StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
+            if (!caller.mayActFor(r.customerId())) {
+                throw ReturnFailure.denied("return " + returnId + " belongs to another customer");
+            }
+            return r;
+        });
+    }
+
+    /** Newest first; a customer sees only their own returns. */
+    public Future<ReturnPage> list(Caller caller, Optional<String> customerId, Optional<String> orderId, int pageSize,
+                                   Optional<PageCursor> after) {
+        Optional<String> customer = customerId;
+        if (!caller.development() && !caller.isStaff()) {
+            if (caller.subject().isEmpty()) {
+                throw ReturnFailure.denied("sign in to list returns");
+            }
+            if (customerId.isPresent() && !customerId.get().equals(caller.subject())) {
+                throw ReturnFailure.denied("a customer can only list their own returns");
+            }
+            customer = Optional.of(caller.subject());
+        }
+        if (customer.isEmpty() && orderId.isEmpty()) {
+            throw ReturnFailure.invalid("customer_id", "give customer_id or order_id");
+        }
+        return store.list(pool, customer, orderId, after, pageSize + 1).map(rows -> {
+            if (rows.size() <= pageSize) {
+                return new ReturnPage(rows, Optional.empty());
+            }
+            List<StoredReturn> page = rows.subList(0, pageSize);
+            StoredReturn last = page.get(page.size() - 1);
+            return new ReturnPage(page, Optional.of(new PageCursor(last.createdAt(), last.returnId())));
+        });
+    }
+
+    // ---- transitions -----------------------------------------------------------------------------------------
+
+    /**
+     * Runs one transition in one transaction: lock the return, check the expected version and the state machine,
+     * move it (version-guarded), record the history, let {@code more} change what else belongs to the step and name
+     * its events, and write those to the outbox.
+     */
+    private Future<StoredReturn> transition(Caller caller, String returnId, OptionalLong expectedVersion, ReturnAction action,
+                                            String why, Optional<String> rejectionReason,
+                                            BiFunction<SqlConnection, StoredReturn, Future<List<OutboxEvent>>> more) {
+        Instant now = now();
+        return pool.withTransaction(c -> store.load(c, returnId, true).compose(found -> {
+            StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
+            if (!caller.mayActFor(r.customerId())) {
+                throw ReturnFailure.denied("return " + returnId + " belongs to another customer");
+            }
+            if (expectedVersion.isPresent() && expectedVersion.getAsLong() != r.version()) {
+                throw ReturnFailure.precondition("return " + returnId + " is at version " + r.version() + ", not "
+                    + expectedVersion.getAsLong() + " (it is " + r.status().wireName() + ")");
+            }
+            Transition t = ReturnStateMachine.apply(r.status(), action);
+            if (t instanceof Transition.Refused refused) {
+                throw ReturnFailure.precondition(refused.message());
+            }
+            Transition.Moved moved = (Transition.Moved) t;
+            return store.updateStatus(c, returnId, r.version(), moved.to(), rejectionReason, now).compose(updated -> {
+                if (!updated) {
+                    throw ReturnFailure.aborted("return " + returnId + " changed concurrently; read it again");
+                }
+                return store.insertHistory(c, returnId, Optional.of(r.status()), moved.to(), actor(caller), why, now);
+            }).compose(v -> more.apply(c, r)).compose(evts -> outbox.append(c, evts));
+        })).compose(v -> {
+            afterCommit.run();
+            return store.load(pool, returnId, false).map(Optional::orElseThrow);
+        });
+    }
+
+    public Future<StoredReturn> approve(Caller caller, String returnId, String note, OptionalLong expectedVersion) {
+        requireStaff(caller, "ApproveReturn");
+        Instant now = now();
+        // Check first, so no label is made for a return that cannot be approved; the label call is idempotent on the return.
+        return store.load(pool, returnId, false).compose(found -> {
+            StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
+            if (ReturnStateMachine.apply(r.status(), ReturnAction.APPROVE) instanceof Transition.Refused refused) {
+                throw ReturnFailure.precondition(refused.message());
+            }
+            if (expectedVersion.isPresent() && expectedVersion.getAsLong() != r.version()) {
+                throw ReturnFailure.precondition("return " + returnId + " is at version " + r.version() + ", not "
+                        + expectedVersion.getAsLong());
+            }
+            CreateReturnLabelRequest.Builder request = CreateReturnLabelRequest.newBuilder()
+                .setIdempotencyKey(returnId + ":label").setReturnId(returnId).setOrderId(r.orderId());
+            r.items().forEach(i -> request.addLines(ParcelLine.newBuilder().setProductId(i.productId()).setQuantity(i.quantity())));
+            return neighbours.createReturnLabel(request.build())
+                .recover(e -> Future.failedFuture(unavailable("the shipping service could not make a return label", e)));
+        }).compose(label -> {
+            ReturnLabel stored = new ReturnLabel(label.getCarrier(), label.getTrackingNumber(), label.getLabelUrl());
+            return transition(caller, returnId, expectedVersion, ReturnAction.APPROVE, note, Optional.empty(),
+                (c, r) -> store.insertLabel(c, returnId, stored, now).map(v -> List.of(events.approved(r, actor(caller), stored, now))));
+        });
+    }
+
+    public Future<StoredReturn> reject(Caller caller, String returnId, String reason, OptionalLong expectedVersion) {
+        requireStaff(caller, "RejectReturn");
+        Instant now = now();
+        return transition(caller, returnId, expectedVersion, ReturnAction.REJECT, reason, Optional.of(reason),
+            (c, r) -> Future.succeededFuture(List.of(events.rejected(r, actor(caller), reason, now))));
+    }
+
+    public Future<StoredReturn> cancel(Caller caller, String returnId, String reason) {
+        return transition(caller, returnId, OptionalLong.empty(), ReturnAction.CANCEL, reason, Optional.empty(),
+            (c, r) -> Future.succeededFuture(List.of()));
+    }
+
+    public Future<StoredReturn> receive(Caller caller, String returnId, List<ReceivedLine> lines, OptionalLong expectedVersion) {
+        requireStaff(caller, "ReceiveItems");
+        Instant now = now();
+        return transition(caller, returnId, expectedVersion, ReturnAction.RECEIVE_ITEMS, "items received", Optional.empty(), (c, r) -> {
+            Map<String, ReceivedLine> byItem = new HashMap<>();
+            for (int i = 0; i < lines.size(); i++) {
+                ReceivedLine line = lines.get(i);
+                Optional<StoredItem> item = r.item(line.orderItemId());
+                if (item.isEmpty()) {
+                    throw ReturnFailure.invalid("items[" + i + "].order_item_id", "return " + returnId + " has no item "
+                            + line.orderItemId());
+                }
+                if (line.quantityReceived() > item.get().quantity()) {
+                    throw ReturnFailure.invalid("items[" + i + "].quantity_received", "at most " + item.get().quantity()
+                        + " units of item " + line.orderItemId() + " were to come back");
+                }
+                if (byItem.put(line.orderItemId(), line) != null) {
+                    throw ReturnFailure.invalid("items[" + i + "].order_item_id", "item " + line.orderItemId() + " appears more than once");
+                }
+            }
+            Future<Void> recorded = Future.succeededFuture();
+            for (ReceivedLine line : byItem.values()) {
+                recorded = recorded.compose(v -> store.recordReceived(c, returnId, line.orderItemId(), line.quantityReceived(),
+                    line.condition(), line.passedInspection(), now));
+            }
+            return recorded.compose(v -> store.load(c, returnId, false)).map(after -> List.of(events.itemsReceived(
+                    after.orElseThrow(), now)));
+        }).onSuccess(r -> settlements.restockDue(50));
+    }
+
+    // ---- refunds ---------------------------------------------------------------------------------------------
+
+    /** The idempotency key of a return's settlement, e.g. {@code <return_id>:refund}. */
+    public static String settlementKey(StoredReturn r) {
+        return r.returnId() + ":" + r.resolution().wireName();
+    }
+
+    /**
+     * Creates the settlement of a return once (insert-or-return-existing under the return's lock) and makes one
+     * attempt at it when no other attempt holds it. A retried or concurrent call gets the same settlement; the
+     * neighbour is called with the same idempotency key whoever calls, so nothing is ever paid twice.
+     */
+    public Future<StoredReturn> processRefund(Caller caller, String returnId) {
+        requireStaff(caller, "ProcessRefund");
+        Instant now = now();
+        Instant lease = now.plus(settings.attemptLease());
+        return pool.withTransaction(c -> store.load(c, returnId, true).compose(found -> {
+            StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
+            if (r.refund().isPresent()) {
+                return store.claimIfDue(c, r.refund().get().refundId(), now, lease);
+            }
+            if (ReturnStateMachine.apply(r.status(), ReturnAction.REFUND) instanceof Transition.Refused refused) {
+                throw ReturnFailure.precondition(refused.message());
+            }
+            return createSettlement(c, r, now, lease).map(Optional::of);
+        })).compose(attempt -> attempt.isEmpty() ? Future.succeededFuture()
+            : settlements.settle(attempt.get(), actor(caller)).recover(e -> Future.succeededFuture()))
+            .compose(v -> {
+                afterCommit.run();
+                return store.load(pool, returnId, false).map(Optional::orElseThrow);
+            });
+    }
+
+    private Future<StoredRefund> createSettlement(SqlConnection c, StoredReturn r, Instant now, Instant lease) {
+        // The order's row is locked too: refunds of one order are computed one after the other against its history.
+        return store.findOrder(c, r.orderId(), true).compose(order -> store.refundHistory(c, r.orderId()).compose(history -> {
+            OrderSnapshot o = order.orElseThrow(() -> ReturnFailure.precondition("order " + r.orderId() + " is not known"));
+            RefundOutcome outcome = settings.calculator().quote(o.paid(), units(r, true), history);
+            if (outcome instanceof RefundOutcome.Refused refused) {
+                throw ReturnFailure.precondition("cannot refund item " + refused.orderItemId() + ": " + refused.message());
+            }
+            RefundQuote quote = ((RefundOutcome.Quoted) outcome).quote();
+            ReturnStore.NewRefund fresh = new ReturnStore.NewRefund(ids.get().toString(), r.returnId(), r.orderId(), r.resolution(),
+                quote.total(), quote.shipping(), r.currency(), settlementKey(r), now, lease);
+            return store.insertRefundOrGetExisting(c, fresh).compose(entry -> {
+                StoredRefund refund = entry.getKey();
+                if (!entry.getValue()) {
+                    return Future.succeededFuture(refund);
+                }
+                List<Tuple> lines = quote.lines().stream().map(l -> Tuple.of(l.orderItemId(), l.amount(), l.restockingFee())).toList();
+                return store.recordLineRefunds(c, r.returnId(), lines)
+                    .compose(v -> outbox.append(c, List.of(events.refundInitiated(r, refund, now))))
+                    .map(refund);
+            });
+        }));
+    }
+
+    private static Throwable unavailable(String what, Throwable e) {
+        if (e instanceof NeighbourFailure f && !f.retryable()) {
+            return ReturnFailure.precondition(what + ": " + f.getMessage());
+        }
+        return ReturnFailure.unavailable(what + " (" + e.getMessage() + "); try again");
+    }
+}
