@@ -125,7 +125,7 @@ public final class WriteBehind extends VerticleBase {
             }
             failures++;
             failedBatches.increment();
-            long delay = backoffMillis(failures);
+            long delay = backoffMillis(config, failures);
             LOG.warn("write-behind batch failed (attempt {}), retrying in {} ms: {}", failures, delay, done.cause().toString());
             ownPendingFrom = "0";
             claimCursor = null;
@@ -144,7 +144,8 @@ public final class WriteBehind extends VerticleBase {
         });
     }
 
-    long backoffMillis(int failureCount) {
+    /** The wait after {@code failureCount} failures in a row: doubling from the initial wait, capped. */
+    static long backoffMillis(CartStoreConfig config, int failureCount) {
         long initial = config.backoffInitial().toMillis();
         long max = config.backoffMax().toMillis();
         int doublings = Math.min(failureCount - 1, 30);
