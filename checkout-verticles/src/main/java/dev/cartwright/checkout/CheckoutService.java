@@ -1,9 +1,12 @@
 package dev.cartwright.checkout;
 
 import dev.cartwright.cart.CartIds;
+import dev.cartwright.cart.store.AbandonmentSweeper;
 import dev.cartwright.cart.store.CartStoreConfig;
+import dev.cartwright.cart.store.ChangeStreamTrimmer;
 import dev.cartwright.cart.store.PgCartRepository;
 import dev.cartwright.cart.store.RedisCartStore;
+import dev.cartwright.cart.store.WriteBehind;
 import dev.cartwright.checkout.api.CartApiVerticle;
 import dev.cartwright.checkout.api.CartGrpc;
 import dev.cartwright.checkout.api.CheckoutGrpc;
@@ -22,6 +25,7 @@ import dev.cartwright.service.db.DbConfig;
 import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.grpc.Rpc;
 import dev.cartwright.service.runtime.ServiceRuntime;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,7 +50,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires one Checkout Service process, in the order its parts depend on each other: schema, database pool, Redis,
  * cart store, neighbour clients, the pricing snapshot loaded from the neighbours, then the API verticles (one per
- * event loop), the Kafka bridge, the pricing event consumer, and the admin port. {@link CheckoutMain} runs it
+ * event loop), the write-behind to PostgreSQL, the Kafka bridge, the change stream trimmer, the abandonment sweeper,
+ * the pricing event consumer, and the admin port. {@link CheckoutMain} runs it
  * as a process; integration tests run it in-process on ephemeral ports.
  */
 public final class CheckoutService {
@@ -61,6 +66,7 @@ public final class CheckoutService {
     private final List<String> deployments = new ArrayList<>();
     private final AtomicBoolean pricingLoaded = new AtomicBoolean();
     private Pool pool;
+    private PgCartRepository repository;
     private Redis redis;
     private Neighbours neighbours;
     private HttpServer admin;
@@ -112,7 +118,8 @@ public final class CheckoutService {
                 pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
                 redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.endpoints().redisUrl())
                     .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis"));
-                return RedisCartStore.create(vertx, redis, new PgCartRepository(pool), storeConfig, clock);
+                repository = new PgCartRepository(pool);
+                return RedisCartStore.create(vertx, redis, repository, storeConfig, clock);
             })
             .compose(store -> {
                 neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourTimeout(), config.neighbourMaxFailures(),
@@ -172,13 +179,20 @@ public final class CheckoutService {
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());
-        return vertx.deployVerticle(bridge).compose(id -> {
-            deployments.add(id);
-            return vertx.deployVerticle(pricingEvents);
-        }).map(id -> {
-            deployments.add(id);
-            return null;
-        });
+        List<Deployable> parts = List.of(
+            new WriteBehind(redis, repository, storeConfig, clock, runtime.registry()),
+            bridge,
+            new ChangeStreamTrimmer(redis, storeConfig),
+            new AbandonmentSweeper(store, repository, storeConfig, clock),
+            pricingEvents);
+        Future<Void> chain = Future.succeededFuture();
+        for (Deployable part : parts) {
+            chain = chain.compose(v -> vertx.deployVerticle(part)).map(id -> {
+                deployments.add(id);
+                return null;
+            });
+        }
+        return chain;
     }
 
     private Future<Void> startAdmin() {

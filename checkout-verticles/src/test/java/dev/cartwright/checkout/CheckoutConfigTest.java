@@ -1,0 +1,78 @@
+package dev.cartwright.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cartwright.service.config.ConfigException;
+import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.sim.SimTopics;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CheckoutConfigTest {
+
+    private static CheckoutConfig read(Map<String, String> env) {
+        return CheckoutConfig.read(ConfigReader.from(env));
+    }
+
+    @Test
+    void defaultsAreTheDocumentedPortsLimitsAndAddresses() {
+        CheckoutConfig config = read(Map.of());
+        assertThat(config.port()).isEqualTo(9003);
+        assertThat(config.adminPort()).isEqualTo(9013);
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.limits().maxQuantityPerLine()).isEqualTo(999);
+        assertThat(config.limits().maxLinesPerCart()).isEqualTo(200);
+        assertThat(config.abandonAfter()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.defaultCurrency().getCurrencyCode()).isEqualTo("USD");
+        assertThat(config.taxTable().knows(config.defaultRegion())).isTrue();
+        assertThat(config.neighbours().catalog().port()).isEqualTo(9101);
+        assertThat(config.neighbours().customer().port()).isEqualTo(9108);
+        assertThat(config.apiInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(config.auth().development()).isTrue();
+    }
+
+    @Test
+    void consumedTopicsDefaultToTheNamesTheSimulatorsPublishTo() {
+        CheckoutConfig config = read(Map.of());
+        assertThat(config.pricingEventsTopic()).isEqualTo(SimTopics.DEFAULT_PRICING_EVENTS);
+        assertThat(config.warehouseEventsTopic()).isEqualTo(SimTopics.DEFAULT_WAREHOUSE_EVENTS);
+    }
+
+    @Test
+    void overridesAreRead() {
+        CheckoutConfig config = read(Map.of("CARTWRIGHT_CHECKOUT_PORT", "19003", "CARTWRIGHT_CART_MAX_QUANTITY", "50",
+            "CARTWRIGHT_PRICING_ADDR", "pricing.internal:7000", "CARTWRIGHT_CART_ABANDON_AFTER", "7d",
+            "CARTWRIGHT_TAX_REGIONS", "DE=inclusive:1900:food=700", "CARTWRIGHT_DEFAULT_REGION", "DE"));
+        assertThat(config.port()).isEqualTo(19003);
+        assertThat(config.limits().maxQuantityPerLine()).isEqualTo(50);
+        assertThat(config.neighbours().pricing().host()).isEqualTo("pricing.internal");
+        assertThat(config.neighbours().pricing().port()).isEqualTo(7000);
+        assertThat(config.abandonAfter()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.taxTable().regionOrNull("DE").rateFor("food")).isEqualTo(700);
+    }
+
+    @Test
+    void aBadValueStopsStartUpNamingTheKey() {
+        assertBadKey(Map.of("CARTWRIGHT_CHECKOUT_PORT", "ninety"), "CARTWRIGHT_CHECKOUT_PORT");
+        assertBadKey(Map.of("CARTWRIGHT_CHECKOUT_PORT", "70000"), "CARTWRIGHT_CHECKOUT_PORT");
+        assertBadKey(Map.of("CARTWRIGHT_CHECKOUT_ADMIN_PORT", "9003"), "CARTWRIGHT_CHECKOUT_ADMIN_PORT");
+        assertBadKey(Map.of("CARTWRIGHT_CATALOG_ADDR", "catalog"), "CARTWRIGHT_CATALOG_ADDR");
+        assertBadKey(Map.of("CARTWRIGHT_WAREHOUSE_ADDR", "host:port"), "CARTWRIGHT_WAREHOUSE_ADDR");
+        assertBadKey(Map.of("CARTWRIGHT_CART_MAX_LINES", "0"), "CARTWRIGHT_CART_MAX_LINES");
+        assertBadKey(Map.of("CARTWRIGHT_DEFAULT_CURRENCY", "EURO"), "CARTWRIGHT_DEFAULT_CURRENCY");
+        assertBadKey(Map.of("CARTWRIGHT_TAX_REGIONS", "US=sideways:5"), "CARTWRIGHT_TAX_REGIONS");
+        assertBadKey(Map.of("CARTWRIGHT_DEFAULT_REGION", "MARS"), "CARTWRIGHT_DEFAULT_REGION");
+        assertBadKey(Map.of("CARTWRIGHT_CART_EVENTS_TOPIC", "cart events"), "CARTWRIGHT_CART_EVENTS_TOPIC");
+        assertBadKey(Map.of("CARTWRIGHT_AUTH_MODE", "jwt"), "CARTWRIGHT_JWT_KEY");
+        assertBadKey(Map.of("CARTWRIGHT_REDIS_URL", "localhost:6379"), "CARTWRIGHT_REDIS_URL");
+        assertBadKey(Map.of("CARTWRIGHT_NEIGHBOUR_TIMEOUT", "0s"), "CARTWRIGHT_NEIGHBOUR_TIMEOUT");
+    }
+
+    private static void assertBadKey(Map<String, String> env, String key) {
+        assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class)
+            .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key))
+            .hasMessageContaining(key);
+    }
+}
