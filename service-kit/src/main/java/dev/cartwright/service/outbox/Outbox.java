@@ -24,8 +24,9 @@ public final class Outbox {
     public Outbox(OutboxTable table, Optional<String> notifyChannel) {
         this.table = table;
         this.notifyChannel = notifyChannel;
+        // Bound as text and cast: a String bound straight to a jsonb parameter would be stored as one JSON string.
         this.insert = "INSERT INTO " + table.name()
-            + " (event_id, aggregate_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)";
+            + " (event_id, aggregate_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4::text::jsonb, $5)";
     }
 
     public OutboxTable table() {

@@ -1,0 +1,509 @@
+package dev.cartwright.returns.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.cartwright.proto.events.v1.RefundCompleted;
+import dev.cartwright.proto.platform.v1.OrderDetails;
+import dev.cartwright.proto.returns.v1.ApproveReturnRequest;
+import dev.cartwright.proto.returns.v1.CancelReturnRequest;
+import dev.cartwright.proto.returns.v1.CreateReturnRequest;
+import dev.cartwright.proto.returns.v1.GetReturnRequestRequest;
+import dev.cartwright.proto.returns.v1.ListReturnRequestsRequest;
+import dev.cartwright.proto.returns.v1.ListReturnRequestsResponse;
+import dev.cartwright.proto.returns.v1.ProcessRefundRequest;
+import dev.cartwright.proto.returns.v1.ReceiveItemsRequest;
+import dev.cartwright.proto.returns.v1.ReceivedItem;
+import dev.cartwright.proto.returns.v1.RefundStatus;
+import dev.cartwright.proto.returns.v1.RejectReturnRequest;
+import dev.cartwright.proto.returns.v1.ReturnItemRequest;
+import dev.cartwright.proto.returns.v1.ReturnRequest;
+import dev.cartwright.proto.returns.v1.ReturnServiceGrpcClient;
+import dev.cartwright.proto.returns.v1.ReturnStatus;
+import dev.cartwright.returns.ReturnApplication;
+import dev.cartwright.returns.ReturnConfig;
+import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.sim.OrderSimulator;
+import dev.cartwright.sim.PlatformSim;
+import dev.cartwright.sim.SimConfig;
+import dev.cartwright.sim.SimService;
+import dev.cartwright.sim.SimTopics;
+import dev.cartwright.testkit.KafkaInfo;
+import dev.cartwright.testkit.Migrations;
+import dev.cartwright.testkit.PostgresInfo;
+import dev.cartwright.testkit.RealServices;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Return Service end to end, in-process on real PostgreSQL and Kafka, with the neighbour simulators: orders
+ * arrive as order.delivered events from the order simulator, calls go through the generated gRPC client, refunds go
+ * to the payment simulator, and every event is read back from Kafka.
+ */
+@ExtendWith(RealServices.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReturnServiceIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final AtomicInteger CUSTOMERS = new AtomicInteger();
+
+    private Vertx vertx;
+    private PostgresInfo pg;
+    private String schema;
+    private PlatformSim sim;
+    private ReturnApplication app;
+    private GrpcClient grpc;
+    private SocketAddress address;
+    private ReturnServiceGrpcClient client;
+    private ReturnEventsTap tap;
+    private final MutableClock clock = new MutableClock();
+
+    @BeforeAll
+    void start(PostgresInfo postgres, KafkaInfo kafka) {
+        pg = postgres;
+        schema = postgres.freshSchema("returns");
+        Migrations.apply(postgres, schema, "classpath:db/return_db");
+        String orderTopic = kafka.createTopic("order_events");
+        String returnTopic = kafka.createTopic("return_events");
+        vertx = Vertx.vertx();
+        sim = PlatformSim.start(vertx, SimConfig.defaults().withBasePort(0).withProductCount(300)
+            .withKafkaBootstrap(kafka.bootstrapServers())
+            .withTopics(new SimTopics(orderTopic, kafka.createTopic("pricing_events"), kafka.createTopic("warehouse_events"))))
+            .await();
+        Map<String, String> env = new HashMap<>();
+        env.put("CARTWRIGHT_PG_HOST", postgres.host());
+        env.put("CARTWRIGHT_PG_PORT", Integer.toString(postgres.port()));
+        env.put("CARTWRIGHT_PG_USER", postgres.user());
+        env.put("CARTWRIGHT_PG_PASSWORD", postgres.password());
+        env.put("CARTWRIGHT_RETURN_DB", postgres.database());
+        env.put("CARTWRIGHT_RETURN_DB_SCHEMA", schema);
+        env.put("CARTWRIGHT_RETURN_PORT", "0");
+        env.put("CARTWRIGHT_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("CARTWRIGHT_RETURN_EVENTS_TOPIC", returnTopic);
+        env.put("CARTWRIGHT_ORDER_EVENTS_TOPIC", orderTopic);
+        env.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", kafka.freshGroupId("returns"));
+        env.put("CARTWRIGHT_ORDER_ADDRESS", "127.0.0.1:" + sim.port(SimService.ORDER));
+        env.put("CARTWRIGHT_PAYMENT_ADDRESS", "127.0.0.1:" + sim.port(SimService.PAYMENT));
+        env.put("CARTWRIGHT_SHIPPING_ADDRESS", "127.0.0.1:" + sim.port(SimService.SHIPPING));
+        env.put("CARTWRIGHT_WAREHOUSE_ADDRESS", "127.0.0.1:" + sim.port(SimService.WAREHOUSE));
+        env.put("CARTWRIGHT_NEIGHBOUR_RETRIES", "1");
+        env.put("CARTWRIGHT_RETURN_RETRY_BASE", "200ms");
+        env.put("CARTWRIGHT_RETURN_RETRY_MAX", "1s");
+        env.put("CARTWRIGHT_RETURN_WORKER_INTERVAL", "100ms");
+        env.put("CARTWRIGHT_RETURN_ATTEMPT_LEASE", "5s");
+        env.put("CARTWRIGHT_RETURN_RELAY_POLL", "50ms");
+        ReturnConfig config = ReturnConfig.read(ConfigReader.from(env));
+        app = ReturnApplication.start(vertx, config, new SimpleMeterRegistry(), clock, UUID::randomUUID).await();
+        grpc = GrpcClient.client(vertx);
+        address = SocketAddress.inetSocketAddress(app.grpcPort(), "127.0.0.1");
+        client = ReturnServiceGrpcClient.create(grpc, address);
+        tap = new ReturnEventsTap(kafka.bootstrapServers(), returnTopic, kafka.freshGroupId("tap"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (tap != null) {
+            tap.close();
+        }
+        if (app != null) {
+            app.stop().await(20, TimeUnit.SECONDS);
+        }
+        if (sim != null) {
+            sim.close().await(10, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterEach
+    void putThingsBack() {
+        clock.reset();
+        sim.resetKnobs();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private static String customer() {
+        return "cust-it-" + CUSTOMERS.incrementAndGet();
+    }
+
+    private String product(int n) {
+        return sim.catalogue().products().get(10 + n).productId();
+    }
+
+    /** A delivered order made by the order simulator, which publishes its order.shipped and order.delivered. */
+    private OrderDetails deliveredOrder(String customer, Instant deliveredAt, OrderSimulator.Line... lines) {
+        return sim.order().createDeliveredOrder(customer, deliveredAt, lines).await();
+    }
+
+    /** Waits until the order.delivered event of {@code orderId} is in the projection. */
+    private void awaitProjected(String orderId) throws Exception {
+        Instant until = Instant.now().plus(PATIENCE);
+        while (Instant.now().isBefore(until)) {
+            if ("delivered".equals(queryString("SELECT status FROM order_projection WHERE order_id = ? AND source = 'event'", orderId))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("order " + orderId + " never reached the projection through order.delivered");
+    }
+
+    private String queryString(String sql, String arg) throws SQLException {
+        try (Connection c = pg.connect(schema); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, arg);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    private long queryLong(String sql, String arg) throws SQLException {
+        try (Connection c = pg.connect(schema); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, arg);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    private static ReturnItemRequest item(String orderItemId, int quantity, String reason) {
+        return ReturnItemRequest.newBuilder().setOrderItemId(orderItemId).setQuantity(quantity).setReason(reason).build();
+    }
+
+    private ReturnRequest create(String orderId, ReturnItemRequest... items) {
+        return client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(orderId).addAllItems(List.of(items)).build()).await();
+    }
+
+    private ReturnRequest get(String returnId) {
+        return client.getReturnRequest(GetReturnRequestRequest.newBuilder().setReturnId(returnId).build()).await();
+    }
+
+    private ReturnRequest approve(String returnId) {
+        return client.approveReturn(ApproveReturnRequest.newBuilder().setReturnId(returnId).build()).await();
+    }
+
+    private ReturnRequest receiveAll(ReturnRequest r) {
+        ReceiveItemsRequest.Builder b = ReceiveItemsRequest.newBuilder().setReturnId(r.getReturnId());
+        r.getItemsList().forEach(i -> b.addItems(ReceivedItem.newBuilder().setOrderItemId(i.getOrderItemId())
+            .setQuantityReceived(i.getQuantity()).setCondition("resellable").setPassedInspection(true)));
+        return client.receiveItems(b.build()).await();
+    }
+
+    private ReturnRequest refund(String returnId) {
+        return client.processRefund(ProcessRefundRequest.newBuilder().setReturnId(returnId).build()).await();
+    }
+
+    /** A call's status and message, as a client sees them. */
+    record Outcome<T>(GrpcStatus status, String message, T value) {
+    }
+
+    private <Q, R> Outcome<R> invoke(ServiceMethod<R, Q> method, Q request) {
+        return grpc.request(address, method).compose(req -> {
+            req.end(request);
+            return req.response().compose(resp -> resp.last().transform(ar ->
+                Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null))));
+        }).await();
+    }
+
+    private ReturnRequest awaitStatus(String returnId, ReturnStatus wanted) throws InterruptedException {
+        Instant until = Instant.now().plus(PATIENCE);
+        ReturnRequest r = get(returnId);
+        while (r.getStatus() != wanted && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+            r = get(returnId);
+        }
+        assertThat(r.getStatus()).as("status of " + returnId).isEqualTo(wanted);
+        return r;
+    }
+
+    // ---- tests -----------------------------------------------------------------------------------------------
+
+    @Test
+    void theWholePathFromOrderDeliveredToRefundCompleted() throws Exception {
+        String customer = customer();
+        OrderDetails order = deliveredOrder(customer, clock.instant().minus(Duration.ofDays(2)),
+            new OrderSimulator.Line(product(1), 2), new OrderSimulator.Line(product(2), 1));
+        awaitProjected(order.getOrderId());
+
+        ReturnRequest created = create(order.getOrderId(), item("1", 1, "defective"));
+        assertThat(created.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
+        assertThat(created.getCustomerId()).isEqualTo(customer);
+        assertThat(created.getResolution()).isEqualTo("refund");
+        String id = created.getReturnId();
+
+        ReturnRequest approved = approve(id);
+        assertThat(approved.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_APPROVED);
+        assertThat(approved.getShipping().getCarrier()).isNotEmpty();
+        assertThat(approved.getShipping().getTrackingNumber()).isNotEmpty();
+
+        ReturnRequest received = receiveAll(approved);
+        assertThat(received.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_ITEMS_RECEIVED);
+
+        ReturnRequest refunded = refund(id);
+        assertThat(refunded.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
+        assertThat(refunded.getRefundsList()).hasSize(1);
+        var refund = refunded.getRefunds(0);
+        assertThat(refund.getStatus()).isEqualTo(RefundStatus.REFUND_STATUS_COMPLETED);
+        assertThat(refund.getIdempotencyKey()).isEqualTo(id + ":refund");
+        // One unit of a two-unit line (its exact half, tax included) plus the shipping: the item was defective.
+        long lineTotal = order.getItems(0).getTotal().getAmountMinor();
+        long expected = lineTotal / 2 + order.getShipping().getAmountMinor();
+        assertThat(refund.getAmount().getAmountMinor()).isEqualTo(expected);
+        assertThat(sim.payment().refund(id + ":refund")).hasValueSatisfying(p -> {
+            assertThat(p.getAmount().getAmountMinor()).isEqualTo(expected);
+            assertThat(p.getRefundId()).isEqualTo(refund.getPaymentRefundId());
+        });
+        assertThat(refunded.getHistoryList()).extracting(h -> h.getToStatus()).containsExactly(
+            ReturnStatus.RETURN_STATUS_REQUESTED, ReturnStatus.RETURN_STATUS_APPROVED, ReturnStatus.RETURN_STATUS_ITEMS_RECEIVED,
+            ReturnStatus.RETURN_STATUS_REFUNDED, ReturnStatus.RETURN_STATUS_COMPLETED);
+
+        ReturnEventsTap.Seen completed = tap.await(id, "refund.completed");
+        RefundCompleted.Builder payload = RefundCompleted.newBuilder();
+        JsonFormat.parser().merge(new String(completed.event().getData().toBytes(), StandardCharsets.UTF_8), payload);
+        assertThat(payload.getAmount().getAmountMinor()).isEqualTo(expected);
+        assertThat(payload.getReturnId()).isEqualTo(id);
+        tap.await(id, "item.restocked");
+        List<String> types = tap.typesFor(id);
+        assertThat(types).containsSubsequence("return.requested", "return.approved", "return.items_received", "refund.initiated",
+            "refund.completed");
+        assertThat(types).contains("item.restocked");
+        // Each event once, with its outbox event id as the CloudEvents id and the return id as subject.
+        Set<String> ids = new HashSet<>();
+        for (ReturnEventsTap.Seen s : tap.forReturn(id)) {
+            assertThat(s.event().getSubject()).isEqualTo(id);
+            assertThat(s.event().getSource().toString()).isEqualTo("/cartwright/return-service");
+            ids.add(s.event().getId());
+        }
+        assertThat(queryLong("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NOT NULL", id)).isEqualTo(ids.size());
+        assertThat(get(id).getItems(0).getRestocked()).isTrue();
+    }
+
+    @Test
+    void partialReturnsAcrossTwoRequestsAreCappedByWhatWasBought() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(1)), new OrderSimulator.Line(product(3), 3));
+        awaitProjected(order.getOrderId());
+        ReturnRequest first = create(order.getOrderId(), item("1", 2, "changed_mind"));
+        assertThat(first.getItems(0).getQuantity()).isEqualTo(2);
+
+        Outcome<ReturnRequest> tooMany = invoke(ReturnServiceGrpcClient.CreateReturnRequest,
+            CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("1", 2, "changed_mind")).build());
+        assertThat(tooMany.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(tooMany.message()).contains("items[0].quantity").contains("only 1 of 3");
+
+        ReturnRequest second = create(order.getOrderId(), item("1", 1, "changed_mind"));
+        assertThat(second.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
+        Outcome<ReturnRequest> none = invoke(ReturnServiceGrpcClient.CreateReturnRequest,
+            CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("1", 1, "other")).build());
+        assertThat(none.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+
+        // Both refunded: together exactly the line's total less 10% of each part (changed_mind), no shipping.
+        long lineTotal = order.getItems(0).getTotal().getAmountMinor();
+        long paid = 0;
+        for (ReturnRequest r : List.of(second, first)) {
+            receiveAll(approve(r.getReturnId()));
+            ReturnRequest done = refund(r.getReturnId());
+            assertThat(done.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
+            paid += done.getRefunds(0).getAmount().getAmountMinor();
+        }
+        long shareOfOne = lineTotal / 3;
+        long shareOfTwo = lineTotal - shareOfOne;
+        assertThat(paid).isEqualTo(shareOfOne - shareOfOne / 10 + shareOfTwo - shareOfTwo / 10);
+        assertThat(sim.payment().refundedForOrder(order.getOrderId())).isEqualTo(paid);
+
+        ListReturnRequestsResponse listed = client.listReturnRequests(ListReturnRequestsRequest.newBuilder()
+            .setOrderId(order.getOrderId()).setPageSize(1).build()).await();
+        assertThat(listed.getReturnRequestsList()).extracting(ReturnRequest::getReturnId).containsExactly(second.getReturnId());
+        ListReturnRequestsResponse next = client.listReturnRequests(ListReturnRequestsRequest.newBuilder()
+            .setOrderId(order.getOrderId()).setPageSize(1).setPageToken(listed.getNextPageToken()).build()).await();
+        assertThat(next.getReturnRequestsList()).extracting(ReturnRequest::getReturnId).containsExactly(first.getReturnId());
+        assertThat(next.getNextPageToken()).isEmpty();
+    }
+
+    @Test
+    void theWindowClosesThirtyDaysAfterDelivery() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(20)), new OrderSimulator.Line(product(4), 2));
+        awaitProjected(order.getOrderId());
+        assertThat(create(order.getOrderId(), item("1", 1, "damaged")).getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
+
+        clock.advance(Duration.ofDays(11));
+        Outcome<ReturnRequest> late = invoke(ReturnServiceGrpcClient.CreateReturnRequest,
+            CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("1", 1, "damaged")).build());
+        assertThat(late.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(late.message()).contains("items[0]").contains("return window");
+        assertThat(queryLong("SELECT count(*) FROM return_requests WHERE order_id = ?", order.getOrderId())).isEqualTo(1);
+    }
+
+    @Test
+    void aRejectedReturnStaysRejected() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(3)), new OrderSimulator.Line(product(5), 1));
+        awaitProjected(order.getOrderId());
+        ReturnRequest r = create(order.getOrderId(), item("1", 1, "not_as_described"));
+        ReturnRequest rejected = client.rejectReturn(RejectReturnRequest.newBuilder().setReturnId(r.getReturnId())
+            .setReason("photos show wear").build()).await();
+        assertThat(rejected.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REJECTED);
+        assertThat(rejected.getRejectionReason()).isEqualTo("photos show wear");
+        assertThat(rejected.getHistoryList()).last().satisfies(h -> {
+            assertThat(h.getFromStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
+            assertThat(h.getReason()).isEqualTo("photos show wear");
+        });
+
+        Outcome<ReturnRequest> approveAfter = invoke(ReturnServiceGrpcClient.ApproveReturn,
+            ApproveReturnRequest.newBuilder().setReturnId(r.getReturnId()).build());
+        assertThat(approveAfter.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(approveAfter.message()).contains("rejected");
+        tap.await(r.getReturnId(), "return.rejected");
+        // The rejected units are free again.
+        assertThat(create(order.getOrderId(), item("1", 1, "other")).getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
+    }
+
+    @Test
+    void aReturnCanBeCancelledUntilItsItemsArrive() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(3)), new OrderSimulator.Line(product(6), 2));
+        awaitProjected(order.getOrderId());
+        ReturnRequest a = create(order.getOrderId(), item("1", 1, "other"));
+        approve(a.getReturnId());
+        ReturnRequest cancelled = client.cancelReturn(CancelReturnRequest.newBuilder().setReturnId(a.getReturnId())
+            .setReason("kept it").build()).await();
+        assertThat(cancelled.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_CANCELLED);
+
+        ReturnRequest b = create(order.getOrderId(), item("1", 2, "other"));
+        receiveAll(approve(b.getReturnId()));
+        Outcome<ReturnRequest> tooLate = invoke(ReturnServiceGrpcClient.CancelReturn,
+            CancelReturnRequest.newBuilder().setReturnId(b.getReturnId()).build());
+        assertThat(tooLate.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(tooLate.message()).isEqualTo("cannot cancel a return that is items_received");
+    }
+
+    @Test
+    void badInputNamesTheFieldAndChangesNothing() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(3)), new OrderSimulator.Line(product(7), 1));
+        Outcome<ReturnRequest> badReason = invoke(ReturnServiceGrpcClient.CreateReturnRequest,
+            CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("1", 1, "broken")).build());
+        assertThat(badReason.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        assertThat(badReason.message()).startsWith("items[0].reason");
+        Outcome<ReturnRequest> badItem = invoke(ReturnServiceGrpcClient.CreateReturnRequest,
+            CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("7", 1, "other")).build());
+        assertThat(badItem.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        assertThat(badItem.message()).startsWith("items[0].order_item_id");
+        Outcome<ReturnRequest> someoneElse = invoke(ReturnServiceGrpcClient.CreateReturnRequest,
+            CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).setCustomerId("cust-other").addItems(item("1", 1,
+                    "other")).build());
+        assertThat(someoneElse.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+        Outcome<ReturnRequest> unknown = invoke(ReturnServiceGrpcClient.GetReturnRequest,
+            GetReturnRequestRequest.newBuilder().setReturnId("no-such-return").build());
+        assertThat(unknown.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(queryLong("SELECT count(*) FROM return_requests WHERE order_id = ?", order.getOrderId())).isZero();
+    }
+
+    @Test
+    void anOrderNotYetProjectedIsFetchedFromTheOrderService() throws Exception {
+        // A delivered order made without publishing: only the Order service knows it.
+        String customer = customer();
+        OrderDetails order = sim.order().createDeliveredOrder(customer, clock.instant().minus(Duration.ofDays(1)),
+            new OrderSimulator.Line(product(8), 1)).await();
+        ReturnRequest r = create(order.getOrderId(), item("1", 1, "wrong_item"));
+        assertThat(r.getCustomerId()).isEqualTo(customer);
+        assertThat(queryString("SELECT status FROM order_projection WHERE order_id = ?", order.getOrderId())).isEqualTo("delivered");
+    }
+
+    @Test
+    void processRefundRetriedTwentyTimesConcurrentlyRefundsOnce() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(9), 2));
+        awaitProjected(order.getOrderId());
+        ReturnRequest r = receiveAll(approve(create(order.getOrderId(), item("1", 2, "damaged")).getReturnId()));
+        List<Future<ReturnRequest>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(client.processRefund(ProcessRefundRequest.newBuilder().setReturnId(r.getReturnId()).build()));
+        }
+        Future.join(new ArrayList<>(calls)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        Set<String> refundIds = new HashSet<>();
+        for (Future<ReturnRequest> call : calls) {
+            assertThat(call.succeeded()).as("every retry succeeds: " + call.cause()).isTrue();
+            refundIds.add(call.result().getRefunds(0).getRefundId());
+        }
+        assertThat(refundIds).hasSize(1);
+        String key = r.getReturnId() + ":refund";
+        ReturnRequest done = awaitStatus(r.getReturnId(), ReturnStatus.RETURN_STATUS_COMPLETED);
+        assertThat(sim.payment().refundsIssued(key)).isEqualTo(1);
+        assertThat(sim.payment().refundsForOrder(order.getOrderId())).hasSize(1);
+        assertThat(queryLong("SELECT count(*) FROM return_refunds WHERE return_id = ?", r.getReturnId())).isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND event_type = 'refund.completed'", r.getReturnId()))
+            .isEqualTo(1);
+        assertThat(sim.payment().refundedForOrder(order.getOrderId())).isEqualTo(done.getRefunds(0).getAmount().getAmountMinor());
+        // Everything paid back: both units and the shipping, exactly the order's total.
+        assertThat(done.getRefunds(0).getAmount().getAmountMinor()).isEqualTo(order.getGrandTotal().getAmountMinor());
+    }
+
+    @Test
+    void anEventWrittenWhileTheRelayIsDownIsPublishedWhenItReturns() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(11), 1));
+        awaitProjected(order.getOrderId());
+        app.stopRelay().await(20, TimeUnit.SECONDS);
+        String id;
+        try {
+            id = create(order.getOrderId(), item("1", 1, "defective")).getReturnId();
+            // Committed with the return, and nobody is there to publish it.
+            assertThat(queryLong("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NULL", id)).isEqualTo(1);
+            assertThat(tap.forReturn(id)).isEmpty();
+        } finally {
+            app.startRelay().await(20, TimeUnit.SECONDS);
+        }
+        ReturnEventsTap.Seen requested = tap.await(id, "return.requested");
+        assertThat(requested.event().getId())
+            .isEqualTo(queryString("SELECT event_id::text FROM outbox WHERE aggregate_id = ? AND event_type = 'return.requested'", id));
+        assertThat(queryLong("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NULL", id)).isZero();
+    }
+
+    @Test
+    void aRefundWhilePaymentIsDownEndsRefundedOnceItRecovers() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(12), 1));
+        awaitProjected(order.getOrderId());
+        ReturnRequest r = receiveAll(approve(create(order.getOrderId(), item("1", 1, "defective")).getReturnId()));
+        sim.knobs(SimService.PAYMENT).down(true);
+        ReturnRequest pending = refund(r.getReturnId());
+        assertThat(pending.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_ITEMS_RECEIVED);
+        assertThat(pending.getRefunds(0).getStatus()).isEqualTo(RefundStatus.REFUND_STATUS_PENDING);
+        assertThat(pending.getRefunds(0).getLastError()).contains("payment");
+        assertThat(pending.getRefunds(0).getAttempts()).isGreaterThanOrEqualTo(1);
+        String key = r.getReturnId() + ":refund";
+        assertThat(sim.payment().refundsIssued(key)).isZero();
+
+        sim.knobs(SimService.PAYMENT).down(false);
+        ReturnRequest done = awaitStatus(r.getReturnId(), ReturnStatus.RETURN_STATUS_COMPLETED);
+        assertThat(done.getRefunds(0).getStatus()).isEqualTo(RefundStatus.REFUND_STATUS_COMPLETED);
+        assertThat(done.getRefunds(0).getLastError()).isEmpty();
+        assertThat(sim.payment().refundsIssued(key)).isEqualTo(1);
+        assertThat(sim.payment().refundsForOrder(order.getOrderId())).hasSize(1);
+        tap.await(r.getReturnId(), "refund.completed");
+        assertThat(tap.typesFor(r.getReturnId()).stream().filter("refund.completed"::equals).count()).isEqualTo(1);
+    }
+}
