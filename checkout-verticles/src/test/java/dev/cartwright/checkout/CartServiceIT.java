@@ -246,6 +246,35 @@ class CartServiceIT {
     }
 
     @Test
+    void theWriteBehindStoresEachCartsNewestVersionInPostgres() throws Exception {
+        Cart cart = newCart(uniqueCustomer());
+        ok(add(cart.getCartId(), "456", 2));
+        Cart last = ok(add(cart.getCartId(), "123", 1));
+        long stored = -1;
+        int storedLines = -1;
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        try (java.sql.Connection db = harness.postgres.connect(harness.schema)) {
+            while (stored < last.getVersion() && System.nanoTime() < deadline) {
+                try (java.sql.PreparedStatement q = db.prepareStatement(
+                    "SELECT c.version, (SELECT count(*) FROM cart_items i WHERE i.cart_id = c.cart_id) FROM carts c WHERE c.cart_id = ?")) {
+                    q.setString(1, cart.getCartId());
+                    try (java.sql.ResultSet rs = q.executeQuery()) {
+                        if (rs.next()) {
+                            stored = rs.getLong(1);
+                            storedLines = rs.getInt(2);
+                        }
+                    }
+                }
+                if (stored < last.getVersion()) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        assertThat(stored).isEqualTo(last.getVersion());
+        assertThat(storedLines).isEqualTo(2);
+    }
+
+    @Test
     void checkoutServiceAnswersUnimplementedForNow() {
         Reply<?> reply = harness.callNow(CheckoutServiceGrpcClient.StartCheckout,
             StartCheckoutRequest.newBuilder().setCartId("abc").build());

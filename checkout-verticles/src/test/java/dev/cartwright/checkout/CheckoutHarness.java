@@ -11,7 +11,6 @@ import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RedisInfo;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -21,9 +20,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -44,9 +41,11 @@ final class CheckoutHarness implements AutoCloseable {
     final SocketAddress address;
     final String cartEventsTopic;
     final String streamKey;
+    final PostgresInfo postgres;
+    final String schema;
 
     private CheckoutHarness(Vertx clientVertx, PlatformSim sim, ServiceRuntime runtime, CheckoutService service,
-                            String cartEventsTopic, String streamKey) {
+                            String cartEventsTopic, String streamKey, PostgresInfo postgres, String schema) {
         this.clientVertx = clientVertx;
         this.sim = sim;
         this.runtime = runtime;
@@ -55,6 +54,8 @@ final class CheckoutHarness implements AutoCloseable {
         this.address = SocketAddress.inetSocketAddress(service.grpcPort(), "127.0.0.1");
         this.cartEventsTopic = cartEventsTopic;
         this.streamKey = streamKey;
+        this.postgres = postgres;
+        this.schema = schema;
     }
 
     static CheckoutHarness start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka, Map<String, String> extra) {
@@ -71,7 +72,8 @@ final class CheckoutHarness implements AutoCloseable {
         env.put("CARTWRIGHT_PG_USER", postgres.user());
         env.put("CARTWRIGHT_PG_PASSWORD", postgres.password());
         env.put("CARTWRIGHT_CHECKOUT_DB", postgres.database());
-        env.put("CARTWRIGHT_CHECKOUT_SCHEMA", postgres.freshSchema("checkout"));
+        String schema = postgres.freshSchema("checkout");
+        env.put("CARTWRIGHT_CHECKOUT_SCHEMA", schema);
         env.put("CARTWRIGHT_REDIS_URL", redis.url());
         env.put("CARTWRIGHT_REDIS_KEY_PREFIX", redis.keyPrefix());
         env.put("CARTWRIGHT_CART_CHANGES_STREAM", streamKey);
@@ -97,7 +99,7 @@ final class CheckoutHarness implements AutoCloseable {
         CheckoutConfig config = CheckoutConfig.read(ConfigReader.from(env));
         ServiceRuntime runtime = ServiceRuntime.create("checkout-it");
         CheckoutService service = await(CheckoutService.start(runtime, config, Clock.systemUTC()));
-        return new CheckoutHarness(clientVertx, sim, runtime, service, cartEvents, streamKey);
+        return new CheckoutHarness(clientVertx, sim, runtime, service, cartEvents, streamKey, postgres, schema);
     }
 
     private static String hostPort(PlatformSim sim, SimService service) {
@@ -127,15 +129,8 @@ final class CheckoutHarness implements AutoCloseable {
                 headers.set("authorization", "Bearer " + bearerToken);
             }
             return req.send(request);
-        }).compose(resp -> {
-            List<R> bodies = new ArrayList<>();
-            Promise<Reply<R>> done = Promise.promise();
-            resp.handler(bodies::add);
-            resp.endHandler(v -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(),
-                bodies.isEmpty() ? null : bodies.get(0))));
-            resp.exceptionHandler(e -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(), null)));
-            return done.future();
-        });
+        }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(
+            new Reply<>(resp.status(), resp.statusMessage(), last.succeeded() ? last.result() : null))));
     }
 
     <Q, R> Reply<R> callNow(ServiceMethod<R, Q> method, Q request) {
