@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The standard benchmark, end to end on one machine: the ceiling (redis-benchmark calling the cart
+# Lua script), the native gRPC driver (open loop) and the Gatling cart simulation over HTTP/JSON,
+# all in one run so that the figures can be compared as ratios. Writes JSON and Markdown under
+# loadtest/results/<timestamp>/ and adds the Markdown to BENCHMARKS.md.
+#
+#   ./cartwright bench [--duration 60] [--warmup 15] [--rate 3000] [--connections 1000]
+#                      [--users 1000] [--think-ms 0] [--target 127.0.0.1:9003] [--redis 127.0.0.1:6379]
+#                      [--no-gatling] [--no-driver] [--no-ceiling] [--no-record]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DURATION=60 WARMUP=15 RATE=3000 CONNECTIONS=1000 USERS=1000 THINK_MS=0
+TARGET=127.0.0.1:9003 REDIS=127.0.0.1:6379 ADMIN=""
+GATLING=1 DRIVER=1 CEILING=1 RECORD=1
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --duration) DURATION=$2; shift ;;
+        --warmup) WARMUP=$2; shift ;;
+        --rate) RATE=$2; shift ;;
+        --connections) CONNECTIONS=$2; shift ;;
+        --users) USERS=$2; shift ;;
+        --think-ms) THINK_MS=$2; shift ;;
+        --target) TARGET=$2; shift ;;
+        --redis) REDIS=$2; shift ;;
+        --admin) ADMIN=$2; shift ;;
+        --no-gatling) GATLING=0 ;;
+        --no-driver) DRIVER=0 ;;
+        --no-ceiling) CEILING=0 ;;
+        --no-record) RECORD=0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+HOST=${TARGET%:*}
+ADMIN=${ADMIN:-http://$HOST:${CARTWRIGHT_CHECKOUT_ADMIN_PORT:-9013}}
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$ROOT/loadtest/results/$STAMP"
+mkdir -p "$OUT"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# --- the services -------------------------------------------------------------------------
+if [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/${TARGET##*:}") 2>/dev/null; then
+    step "Starting the services"
+    "$ROOT/cartwright" start
+fi
+[[ -f "$ROOT/loadtest/target/classpath.txt" ]] || "$ROOT/mvnw" -B -q -o -pl loadtest -am install -DskipTests -Dcheckstyle.skip \
+    || "$ROOT/mvnw" -B -q -pl loadtest -am install -DskipTests -Dcheckstyle.skip
+DRIVER_CP="$ROOT/loadtest/target/classes:$(cat "$ROOT/loadtest/target/classpath.txt")"
+
+# --- process accounting -------------------------------------------------------------------
+service_pid() { [[ -f "$ROOT/.run/pids/$1.pid" ]] && cat "$ROOT/.run/pids/$1.pid" || true; }
+cpu_ticks() { # sum of utime+stime of the given pids, in clock ticks
+    local total=0 pid
+    for pid in "$@"; do
+        [[ -r /proc/$pid/stat ]] || continue
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+pids_of() { # name: pids of the processes this benchmark accounts to that name
+    case "$1" in
+        checkout) service_pid checkout ;;
+        redis) pgrep -x redis-server || true ;;
+        postgres) pgrep -x postgres || true ;;
+        kafka) service_pid kafka ;;
+    esac
+}
+snapshot_cpu() { # file
+    local name
+    for name in checkout redis postgres kafka; do
+        # shellcheck disable=SC2046
+        echo "$name $(cpu_ticks $(pids_of "$name"))"
+    done >"$1"
+}
+scrape() { curl -s -m 5 "$ADMIN/metrics" >"$1" || true; }
+
+{
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "cpu=$(lscpu | sed -n 's/^Model name:\s*//p' | head -1)"
+    echo "cores=$(nproc)"
+    echo "memory=$(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+    echo "java=$(java -version 2>&1 | head -1)"
+    echo "redis=$(redis-server --version | awk '{print $3}')"
+    echo "redis_aof=$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" CONFIG GET appendonly | tail -1)"
+    echo "redis_fsync=$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" CONFIG GET appendfsync | tail -1)"
+    echo "clk_tck=$(getconf CLK_TCK)"
+} >"$OUT/machine.txt"
+
+# --- 1. the ceiling: redis-benchmark running the cart script ---------------------------------
+if [[ $CEILING == 1 ]]; then
+    step "Ceiling: redis-benchmark calling cart-mutate.lua (add item), $CONNECTIONS clients"
+    RH=${REDIS%:*} RP=${REDIS##*:}
+    SHA=$(redis-cli -h "$RH" -p "$RP" SCRIPT LOAD "$(cat "$ROOT/cart-engine/src/main/resources/lua/cart-mutate.lua")")
+    NOW=$(date +%s000)
+    STREAM="cartwright:bench-changes"
+    # The carts the benchmark changes: the same creation path as the service's (kind "create").
+    for i in $(seq 0 999); do
+        printf 'EVALSHA %s 4 {cart:bench-%012d} {cart:bench-%012d}:idem %s customer-cart:{} create "" 0 %s 3600 3600 bench-%012d "" USD US-CA\n' \
+            "$SHA" "$i" "$i" "$STREAM" "$NOW" "$i"
+    done | redis-cli -h "$RH" -p "$RP" >/dev/null
+    REQUESTS=$((RATE * DURATION > 200000 ? RATE * DURATION : 200000))
+    redis-benchmark -h "$RH" -p "$RP" -c "$CONNECTIONS" -n "$REQUESTS" -r 1000 --csv \
+        EVALSHA "$SHA" 4 "{cart:bench-__rand_int__}" "{cart:bench-x}:idem" "$STREAM" "customer-cart:{}" \
+        add "" 0 "$NOW" 3600 3600 bench 1 c1 "Bench product" 1 1999 1 999 200 >"$OUT/ceiling.csv"
+    cat "$OUT/ceiling.csv"
+    redis-cli -h "$RH" -p "$RP" DEL "$STREAM" >/dev/null
+    redis-cli -h "$RH" -p "$RP" --scan --pattern '{cart:bench-*' | xargs -r -n 500 redis-cli -h "$RH" -p "$RP" DEL >/dev/null
+fi
+
+# --- 2. the native gRPC driver, open loop -----------------------------------------------------
+if [[ $DRIVER == 1 ]]; then
+    step "gRPC driver: $RATE requests/s for ${DURATION}s after ${WARMUP}s warm-up, $CONNECTIONS connections"
+    snapshot_cpu "$OUT/cpu-driver-before.txt"; scrape "$OUT/metrics-driver-before.txt"
+    java -Xmx1g -XX:+UseParallelGC -cp "$DRIVER_CP" dev.cartwright.loadtest.LoadDriver \
+        --target "$TARGET" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+        --shoppers "$USERS" --connections "$CONNECTIONS" --out "$OUT/driver.json" >"$OUT/driver.log" 2>&1 &
+    DRIVER_PID=$!
+    # CPU is accounted over the measured part only: start counting when the warm-up ends.
+    sleep "$WARMUP"; snapshot_cpu "$OUT/cpu-driver-before.txt"; scrape "$OUT/metrics-driver-before.txt"
+    DRIVER_TICKS0=$(cpu_ticks "$DRIVER_PID")
+    sleep "$DURATION"
+    DRIVER_TICKS1=$(cpu_ticks "$DRIVER_PID")
+    snapshot_cpu "$OUT/cpu-driver-after.txt"; scrape "$OUT/metrics-driver-after.txt"
+    echo "driver $DRIVER_TICKS0" >>"$OUT/cpu-driver-before.txt"; echo "driver $DRIVER_TICKS1" >>"$OUT/cpu-driver-after.txt"
+    wait "$DRIVER_PID" || { echo "the driver failed:"; tail -20 "$OUT/driver.log"; exit 1; }
+    python3 -m json.tool "$OUT/driver.json" | head -40
+fi
+
+# --- 3. Gatling over HTTP/JSON ----------------------------------------------------------------
+if [[ $GATLING == 1 ]]; then
+    step "Gatling CartSimulation: $USERS shoppers, think time ${THINK_MS} ms"
+    snapshot_cpu "$OUT/cpu-gatling-before.txt"; scrape "$OUT/metrics-gatling-before.txt"
+    set +e
+    "$ROOT/mvnw" -B -q -o -pl loadtest gatling:test -Dcheckstyle.skip \
+        -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSimulation \
+        -Dgatling.resultsFolder="$OUT/gatling" -DbaseUrl="http://$TARGET" -Dusers="$USERS" -DthinkMs="$THINK_MS" \
+        >"$OUT/gatling.log" 2>&1
+    GATLING_RC=$?
+    set -e
+    snapshot_cpu "$OUT/cpu-gatling-after.txt"; scrape "$OUT/metrics-gatling-after.txt"
+    tail -25 "$OUT/gatling.log"
+    echo "gatling exit code $GATLING_RC (non-zero when an assertion of the bar failed)"
+fi
+
+# --- summary ------------------------------------------------------------------------------------
+step "Summary"
+python3 "$ROOT/scripts/bench_summary.py" "$OUT" "$RATE" "$DURATION" "$CONNECTIONS" "$USERS" "$THINK_MS"
+if [[ $RECORD == 1 ]]; then
+    python3 "$ROOT/scripts/bench_summary.py" --record "$OUT" "$ROOT/BENCHMARKS.md"
+    echo "Recorded in BENCHMARKS.md"
+fi
+echo "Results: $OUT"

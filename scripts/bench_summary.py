@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Summarises one `./cartwright bench` run: every figure, its ratio to the ceiling measured in the
+same run, CPU per process, GC pauses and the machine. Writes summary.json and summary.md into the
+run's folder; with --record, adds the Markdown to BENCHMARKS.md (newest run first)."""
+import csv
+import glob
+import json
+import os
+import re
+import sys
+
+MARK = "<!-- bench-runs: newest first; written by ./cartwright bench -->"
+
+
+def read_kv(path):
+    out = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                out[k] = v
+    return out
+
+
+def read_cpu(path):
+    out = {}
+    if os.path.exists(path):
+        for line in open(path):
+            parts = line.split()
+            if len(parts) == 2:
+                out[parts[0]] = int(parts[1])
+    return out
+
+
+def cpu_use(out_dir, phase, seconds, clk_tck):
+    before = read_cpu(os.path.join(out_dir, f"cpu-{phase}-before.txt"))
+    after = read_cpu(os.path.join(out_dir, f"cpu-{phase}-after.txt"))
+    if not seconds:
+        return {}
+    return {name: round((after[name] - before.get(name, 0)) / clk_tck / seconds, 2)
+            for name in after if name in before}
+
+
+def gc(out_dir, phase):
+    def parse(path):
+        total = count = 0.0
+        if os.path.exists(path):
+            for line in open(path):
+                m = re.match(r'jvm_gc_pause_seconds_(sum|count)\{[^}]*\}\s+([0-9.eE+-]+)', line)
+                if m:
+                    if m.group(1) == "sum":
+                        total += float(m.group(2))
+                    else:
+                        count += float(m.group(2))
+        return total, count
+    s0, c0 = parse(os.path.join(out_dir, f"metrics-{phase}-before.txt"))
+    s1, c1 = parse(os.path.join(out_dir, f"metrics-{phase}-after.txt"))
+    if not os.path.exists(os.path.join(out_dir, f"metrics-{phase}-after.txt")):
+        return None
+    return {"pauses": int(c1 - c0), "pauseTotalMs": round((s1 - s0) * 1000, 1)}
+
+
+def write_behind_lag(out_dir, phase):
+    path = os.path.join(out_dir, f"metrics-{phase}-after.txt")
+    lag = {}
+    if os.path.exists(path):
+        for line in open(path):
+            m = re.match(r'(cartwright_write_behind_[a-z_]+)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
+            if m:
+                lag[m.group(1)] = float(m.group(3))
+    return lag
+
+
+def ceiling(out_dir):
+    path = os.path.join(out_dir, "ceiling.csv")
+    if not os.path.exists(path):
+        return None
+    rows = list(csv.reader(open(path)))
+    header, data = rows[0], rows[1]
+    row = dict(zip(header, data))
+    return {"scriptsPerSecond": float(row["rps"]), "p50Ms": float(row.get("p50_latency_ms", 0)),
+            "p95Ms": float(row.get("p95_latency_ms", 0)), "p99Ms": float(row.get("p99_latency_ms", 0))}
+
+
+def gatling(out_dir):
+    files = glob.glob(os.path.join(out_dir, "gatling", "*", "js", "stats.json"))
+    if not files:
+        return None
+    stats = json.load(open(files[0]))["stats"]
+
+    def total(x):
+        return x.get("total", x) if isinstance(x, dict) else x
+    return {
+        "requests": total(stats["numberOfRequests"]),
+        "failed": stats["numberOfRequests"].get("ko", 0),
+        "throughputPerSecond": round(float(total(stats["meanNumberOfRequestsPerSecond"])), 1),
+        "p50Ms": total(stats["percentiles1"]), "p75Ms": total(stats["percentiles2"]),
+        "p95Ms": total(stats["percentiles3"]), "p99Ms": total(stats["percentiles4"]),
+        "maxMs": total(stats["maxResponseTime"]),
+        "report": os.path.relpath(os.path.dirname(os.path.dirname(files[0])), os.path.dirname(out_dir)),
+    }
+
+
+def summarise(out_dir, rate, duration, connections, users, think_ms):
+    machine = read_kv(os.path.join(out_dir, "machine.txt"))
+    clk = int(machine.get("clk_tck", "100"))
+    summary = {"run": os.path.basename(out_dir), "machine": machine,
+               "settings": {"rate": rate, "durationSeconds": duration, "connections": connections,
+                            "users": users, "thinkMs": think_ms}}
+    c = ceiling(out_dir)
+    summary["ceiling"] = c
+    driver_path = os.path.join(out_dir, "driver.json")
+    if os.path.exists(driver_path):
+        d = json.load(open(driver_path))
+        summary["grpcDriver"] = {"all": d["all"], "rpcs": d["rpcs"], "errors": d["errors"], "errorCount": d["errorCount"],
+                                 "cpuCoresUsed": cpu_use(out_dir, "driver", duration, clk), "gc": gc(out_dir, "driver"),
+                                 "writeBehind": write_behind_lag(out_dir, "driver")}
+        if c:
+            summary["grpcDriver"]["ratioToCeiling"] = round(d["all"]["throughputPerSecond"] / c["scriptsPerSecond"], 3)
+    g = gatling(out_dir)
+    if g:
+        summary["gatling"] = g
+        summary["gatling"]["gc"] = gc(out_dir, "gatling")
+        summary["gatling"]["writeBehind"] = write_behind_lag(out_dir, "gatling")
+    json.dump(summary, open(os.path.join(out_dir, "summary.json"), "w"), indent=2)
+    md = markdown(summary)
+    open(os.path.join(out_dir, "summary.md"), "w").write(md)
+    print(md)
+
+
+def markdown(s):
+    m, st = s["machine"], s["settings"]
+    lines = [f"### Run {s['run']}", "",
+             f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory', '?')}; {m.get('java', '?')}; "
+             f"Redis {m.get('redis', '?')} with appendonly={m.get('redis_aof', '?')} (appendfsync {m.get('redis_fsync', '?')}); "
+             "services, Redis, PostgreSQL, Kafka and the load generators all on this machine.", "",
+             f"Settings: gRPC driver {st['rate']} requests/s open loop for {st['durationSeconds']} s over {st['connections']} "
+             f"connections; Gatling {st['users']} shoppers, think time {st['thinkMs']} ms.", "",
+             "| measurement | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | ratio to ceiling |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    c = s.get("ceiling")
+    if c:
+        lines.append(f"| ceiling: redis-benchmark, cart-mutate.lua add, {st['connections']} clients | {c['scriptsPerSecond']:.0f} | "
+                     f"{c['p50Ms']} | {c['p95Ms']} | {c['p99Ms']} | | | | 1.0 |")
+    d = s.get("grpcDriver")
+    if d:
+        a = d["all"]
+        lines.append(f"| gRPC driver, all cart RPCs | {a['throughputPerSecond']} | {a['p50Ms']} | {a['p95Ms']} | {a['p99Ms']} | "
+                     f"{a['p999Ms']} | {a['maxMs']} | {d['errorCount']} | {d.get('ratioToCeiling', '')} |")
+        for rpc, r in d["rpcs"].items():
+            lines.append(f"| gRPC {rpc} | {r['throughputPerSecond']} | {r['p50Ms']} | {r['p95Ms']} | {r['p99Ms']} | "
+                         f"{r['p999Ms']} | {r['maxMs']} | | |")
+    g = s.get("gatling")
+    if g:
+        lines.append(f"| Gatling HTTP/JSON, {st['users']} shoppers, think {st['thinkMs']} ms | {g['throughputPerSecond']} | "
+                     f"{g['p50Ms']} | {g['p95Ms']} | {g['p99Ms']} | | {g['maxMs']} | {g['failed']} | |")
+    lines.append("")
+    if d:
+        cpu = ", ".join(f"{k} {v}" for k, v in d["cpuCoresUsed"].items())
+        lines.append(f"CPU during the gRPC run, in cores: {cpu}.")
+        if d.get("gc"):
+            lines.append(f"Checkout service GC during the gRPC run: {d['gc']['pauses']} pauses, {d['gc']['pauseTotalMs']} ms in all.")
+        if d.get("writeBehind"):
+            lines.append("Write-behind at the end of the gRPC run: " + ", ".join(f"{k} {v:g}" for k, v in d["writeBehind"].items()) + ".")
+    if g:
+        lines.append(f"Gatling report: `loadtest/results/{g['report']}/index.html`.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def record(out_dir, benchmarks):
+    md = open(os.path.join(out_dir, "summary.md")).read()
+    text = open(benchmarks).read() if os.path.exists(benchmarks) else "# Benchmarks\n"
+    if MARK not in text:
+        text = text.rstrip("\n") + "\n\n## Cart service end to end (`./cartwright bench`)\n\n" + MARK + "\n"
+    text = text.replace(MARK, MARK + "\n\n" + md, 1)
+    open(benchmarks, "w").write(text)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--record":
+        record(sys.argv[2], sys.argv[3])
+    else:
+        out, rate, duration, connections, users, think = sys.argv[1:7]
+        summarise(out, int(rate), int(duration), int(connections), int(users), int(think))
