@@ -69,10 +69,22 @@ public final class ReturnMain {
     private static void shutdown(ReturnApplication app, ServiceRuntime runtime) {
         LOG.info("stopping the Return Service");
         try {
-            app.stop().transform(ar -> runtime.vertx().close()).await(20, TimeUnit.SECONDS);
-            LOG.info("Return Service stopped");
+            app.stop().await(15, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.warn("shutdown did not finish cleanly: {}", e.toString());
+            LOG.warn("stopping the verticles did not finish cleanly: {}", e.toString());
+        }
+        // Closed from this thread and waited for with a latch: a continuation bound to an event loop would never run
+        // once Vert.x has shut its event loops.
+        CountDownLatch closed = new CountDownLatch(1);
+        runtime.vertx().close().onComplete(ar -> closed.countDown());
+        try {
+            if (closed.await(10, TimeUnit.SECONDS)) {
+                LOG.info("Return Service stopped");
+            } else {
+                LOG.warn("Vert.x did not close within 10 s; exiting anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
