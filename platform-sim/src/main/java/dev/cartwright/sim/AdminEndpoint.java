@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * platform by hand or from load tests:
  * <pre>
  * GET  /status                          ports, calls and injected failures per simulator, demo order id
+ * GET  /demo-order                      {"orderId":..., "customerId":"123", "order":{...}}: the delivered demo order
+ * POST /demo-order                      a fresh delivered demo order (the old one may be returned in full already)
  * GET  /knobs                           every simulator's knobs
  * POST /knobs                           {"service":"payment"|"all", "latencyMs":50, "errorRate":0.1, "failNext":3,
  *                                        "declineAll":false, "down":false, "outOfStock":["456"], "reset":false}
@@ -81,6 +83,13 @@ final class AdminEndpoint implements Handler<HttpServerRequest> {
         String[] parts = path.replaceAll("^/+|/+$", "").split("/");
         if (method == HttpMethod.GET && path.equals("/status")) {
             return Future.succeededFuture(status());
+        }
+        if (path.equals("/demo-order") && method == HttpMethod.GET) {
+            return Future.succeededFuture(demoOrder(sim.demoOrder().orElseThrow(() -> new NotFound(
+                "no demo order: start with CARTWRIGHT_SIM_DEMO_ORDER=true or POST /demo-order"))));
+        }
+        if (path.equals("/demo-order") && method == HttpMethod.POST) {
+            return sim.newDemoOrder().map(AdminEndpoint::demoOrder);
         }
         if (method == HttpMethod.GET && path.equals("/knobs")) {
             return Future.succeededFuture(allKnobs());
@@ -256,6 +265,13 @@ final class AdminEndpoint implements Handler<HttpServerRequest> {
                 .put("refundedMinor", sim.payment().refundedForOrder(orderId));
         }
         throw new IllegalArgumentException("give ?key=<idempotency key> or ?orderId=<order id>");
+    }
+
+    private static JsonObject demoOrder(OrderDetails order) {
+        return new JsonObject()
+            .put("orderId", order.getOrderId())
+            .put("customerId", order.getCustomerId())
+            .put("order", proto(order));
     }
 
     static JsonObject toJson(Knobs knobs) {

@@ -147,19 +147,28 @@ public final class PlatformSim {
     }
 
     private Future<Void> seedDemoOrder() {
-        if (!config.demoOrder()) {
-            return Future.succeededFuture();
+        if (config.demoOrder()) {
+            // The events go out in the background: a broker that is slow to answer must not hold up start-up.
+            newDemoOrder();
         }
+        return Future.succeededFuture();
+    }
+
+    /**
+     * Creates a fresh demo order — customer "123", delivered a day ago, items "1" = product 456 x2 and "2" = product
+     * 1001 x1 — and makes it the one {@link #demoOrder()} answers. The future completes when its events are sent.
+     */
+    public Future<OrderDetails> newDemoOrder() {
         OrderSimulator.Seeded seeded = order.seedDeliveredOrder(SimConfig.DEMO_CUSTOMER,
             config.clock().instant().minus(Duration.ofDays(1)),
             order.pricedItems(new OrderSimulator.Line("456", 2), new OrderSimulator.Line("1001", 1)));
-        demoOrder = seeded.order();
-        LOG.info("DEMO ORDER {} for customer {}: delivered, items {}", demoOrder.getOrderId(), demoOrder.getCustomerId(),
-            demoOrder.getItemsList().stream()
+        OrderDetails created = seeded.order();
+        demoOrder = created;
+        LOG.info("DEMO ORDER {} for customer {}: delivered, items {}", created.getOrderId(), created.getCustomerId(),
+            created.getItemsList().stream()
                 .map(i -> i.getOrderItemId() + "=product " + i.getProductId() + " x" + i.getQuantity())
                 .toList());
-        // The events go out in the background: a broker that is slow to answer must not hold up start-up.
-        return Future.succeededFuture();
+        return seeded.published().map(created);
     }
 
     /** Stops every server and the Kafka producer. */

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.cartwright.sim.SimHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
@@ -52,7 +51,7 @@ class CatalogAndPricingSimulatorTest {
 
     @Test
     void get_products_answers_the_known_ids_and_leaves_out_unknown_ones() {
-        GetProductsResponse response = await(harness.catalog().getProducts(
+        GetProductsResponse response = harness.call(() -> harness.catalog().getProducts(
             GetProductsRequest.newBuilder().addProductIds("456").addProductIds("no-such").addProductIds("997").build()));
 
         assertThat(response.getProductsList()).extracting(Product::getProductId).containsExactly("456", "997");
@@ -71,8 +70,8 @@ class CatalogAndPricingSimulatorTest {
         String token = "";
         int pages = 0;
         do {
-            ListProductsResponse page = await(client.listProducts(
-                ListProductsRequest.newBuilder().setPageSize(1200).setPageToken(token).build()));
+            ListProductsRequest request = ListProductsRequest.newBuilder().setPageSize(1200).setPageToken(token).build();
+            ListProductsResponse page = harness.call(() -> client.listProducts(request));
             page.getProductsList().forEach(p -> seen.add(p.getProductId()));
             token = page.getNextPageToken();
             pages++;
@@ -93,7 +92,7 @@ class CatalogAndPricingSimulatorTest {
 
     @Test
     void prices_are_the_catalogue_list_prices_in_usd() {
-        GetPricesResponse response = await(harness.pricing().getPrices(
+        GetPricesResponse response = harness.call(() -> harness.pricing().getPrices(
             GetPricesRequest.newBuilder().addProductIds("1").addProductIds("456").setCurrencyCode("USD").build()));
 
         assertThat(response.getPricesList()).hasSize(2);
@@ -108,8 +107,8 @@ class CatalogAndPricingSimulatorTest {
         Set<String> seen = new HashSet<>();
         String token = "";
         do {
-            ListPricesResponse page = await(client.listPrices(
-                ListPricesRequest.newBuilder().setPageSize(5000).setPageToken(token).build()));
+            ListPricesRequest request = ListPricesRequest.newBuilder().setPageSize(5000).setPageToken(token).build();
+            ListPricesResponse page = harness.call(() -> client.listPrices(request));
             page.getPricesList().forEach(p -> seen.add(p.getProductId()));
             token = page.getNextPageToken();
         } while (!token.isEmpty());
@@ -119,9 +118,10 @@ class CatalogAndPricingSimulatorTest {
 
     @Test
     void a_changed_price_is_what_pricing_answers_from_then_on() {
-        await(harness.sim.pricing().changePrice("77", 1234));
+        harness.call(() -> harness.sim.pricing().changePrice("77", 1234));
 
-        GetPricesResponse response = await(harness.pricing().getPrices(GetPricesRequest.newBuilder().addProductIds("77").build()));
+        GetPricesResponse response = harness.call(() ->
+            harness.pricing().getPrices(GetPricesRequest.newBuilder().addProductIds("77").build()));
 
         assertThat(response.getPrices(0).getUnitPrice().getAmountMinor()).isEqualTo(1234);
         assertThat(harness.sim.pricing().priceOf("77")).isEqualTo(1234);
@@ -138,14 +138,14 @@ class CatalogAndPricingSimulatorTest {
 
     @Test
     void availability_starts_at_the_catalogue_stock() {
-        List<StockLevel> levels = await(harness.warehouse().getAvailability(
+        List<StockLevel> levels = harness.call(() -> harness.warehouse().getAvailability(
             GetAvailabilityRequest.newBuilder().addProductIds("499").addProductIds("202").addProductIds("9999").build())).getLevelsList();
 
         assertThat(levels).extracting(StockLevel::getProductId).containsExactly("499", "202");
         assertThat(levels.get(0).getAvailable()).isZero();
         assertThat(levels.get(1).getAvailable()).isEqualTo(Catalogue.LOW_STOCK);
 
-        ListAvailabilityResponse page = await(harness.warehouse().listAvailability(
+        ListAvailabilityResponse page = harness.call(() -> harness.warehouse().listAvailability(
             ListAvailabilityRequest.newBuilder().setPageSize(10).setPageToken("4995").build()));
         assertThat(page.getLevelsList()).extracting(StockLevel::getProductId).containsExactly("4996", "4997", "4998", "4999", "5000");
         assertThat(page.getNextPageToken()).isEmpty();

@@ -11,8 +11,6 @@ import dev.cartwright.proto.platform.v1.ListPromotionsRequest;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.cartwright.sim.SimHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,19 +30,16 @@ class KnobsTest {
 
     private static final GetProductsRequest P456 = GetProductsRequest.newBuilder().addProductIds("456").build();
     private static SimHarness harness;
-    private static HttpClient http;
     private static Vertx vertx;
 
     @BeforeAll
     static void start(Vertx v) {
         vertx = v;
         harness = SimHarness.start(vertx, SimHarness.testConfig());
-        http = vertx.createHttpClient();
     }
 
     @AfterAll
     static void stop() {
-        await(http.close());
         harness.close();
     }
 
@@ -63,10 +57,10 @@ class KnobsTest {
         assertThat(failure.status()).isEqualTo(GrpcStatus.UNAVAILABLE);
         assertThat(failure.message()).contains("down");
         assertThat(harness.sim.knobs(SimService.CATALOG).serving()).isFalse();
-        assertThat(await(harness.promotion().listPromotions(ListPromotionsRequest.getDefaultInstance())).getPromotionsCount())
+        assertThat(harness.call(() -> harness.promotion().listPromotions(ListPromotionsRequest.getDefaultInstance())).getPromotionsCount())
             .as("other simulators are not affected").isPositive();
         harness.sim.knobs(SimService.CATALOG).down(false);
-        assertThat(await(harness.catalog().getProducts(P456)).getProductsCount()).isEqualTo(1);
+        assertThat(harness.call(() -> harness.catalog().getProducts(P456)).getProductsCount()).isEqualTo(1);
     }
 
     @Test
@@ -74,20 +68,21 @@ class KnobsTest {
         harness.sim.knobs(SimService.CATALOG).failNext(2);
         CatalogServiceGrpcClient catalog = harness.catalog();
 
-        assertThat(SimHarness.statusOf(catalog.getProducts(P456))).isEqualTo(GrpcStatus.UNAVAILABLE);
-        assertThat(SimHarness.statusOf(catalog.getProducts(P456))).isEqualTo(GrpcStatus.UNAVAILABLE);
-        assertThat(await(catalog.getProducts(P456)).getProductsCount()).isEqualTo(1);
+        assertThat(harness.statusOf(() -> catalog.getProducts(P456))).isEqualTo(GrpcStatus.UNAVAILABLE);
+        assertThat(harness.statusOf(() -> catalog.getProducts(P456))).isEqualTo(GrpcStatus.UNAVAILABLE);
+        assertThat(harness.call(() -> catalog.getProducts(P456)).getProductsCount()).isEqualTo(1);
         assertThat(harness.sim.knobs(SimService.CATALOG).current().failNext()).isZero();
     }
 
     @Test
     void an_error_rate_of_one_fails_everything_and_added_latency_still_answers() {
         harness.sim.knobs(SimService.CUSTOMER).errorRate(1.0);
-        assertThat(SimHarness.statusOf(harness.customer().getCustomer(GetCustomerRequest.newBuilder().setCustomerId("1").build())))
+        assertThat(harness.statusOf(() -> harness.customer().getCustomer(GetCustomerRequest.newBuilder().setCustomerId("1").build())))
             .isEqualTo(GrpcStatus.UNAVAILABLE);
 
         harness.sim.knobs(SimService.CUSTOMER).errorRate(0.0).latencyMs(20);
-        assertThat(await(harness.customer().getCustomer(GetCustomerRequest.newBuilder().setCustomerId("1").build())).getCustomerId())
+        assertThat(harness.call(() ->
+            harness.customer().getCustomer(GetCustomerRequest.newBuilder().setCustomerId("1").build())).getCustomerId())
             .isEqualTo("1");
     }
 
@@ -110,19 +105,20 @@ class KnobsTest {
 
     @Test
     void the_admin_endpoint_turns_a_knob_that_grpc_callers_then_feel() {
-        JsonObject reply = admin(HttpMethod.POST, "/knobs", new JsonObject().put("service", "catalog").put("down", true), 200);
+        JsonObject reply = harness.admin(HttpMethod.POST, "/knobs", new JsonObject().put("service", "catalog").put("down", true), 200);
 
         assertThat(reply.getBoolean("down")).isTrue();
-        assertThat(SimHarness.statusOf(harness.catalog().getProducts(P456))).isEqualTo(GrpcStatus.UNAVAILABLE);
-        assertThat(admin(HttpMethod.GET, "/knobs", null, 200).getJsonObject("catalog").getBoolean("down")).isTrue();
+        assertThat(harness.statusOf(() -> harness.catalog().getProducts(P456))).isEqualTo(GrpcStatus.UNAVAILABLE);
+        assertThat(harness.admin(HttpMethod.GET, "/knobs", null, 200).getJsonObject("catalog").getBoolean("down")).isTrue();
 
-        admin(HttpMethod.POST, "/knobs/reset", null, 200);
-        assertThat(await(harness.catalog().getProducts(P456)).getProductsCount()).isEqualTo(1);
+        harness.admin(HttpMethod.POST, "/knobs/reset", null, 200);
+        assertThat(harness.call(() -> harness.catalog().getProducts(P456)).getProductsCount()).isEqualTo(1);
     }
 
     @Test
     void the_admin_endpoint_sets_fail_next_and_declines_for_payment() {
-        admin(HttpMethod.POST, "/knobs", new JsonObject().put("service", "payment").put("failNext", 3).put("declineAll", true), 200);
+        JsonObject body = new JsonObject().put("service", "payment").put("failNext", 3).put("declineAll", true);
+        harness.admin(HttpMethod.POST, "/knobs", body, 200);
 
         Knobs knobs = harness.sim.knobs(SimService.PAYMENT).current();
         assertThat(knobs.failNext()).isEqualTo(3);
@@ -132,8 +128,8 @@ class KnobsTest {
 
     @Test
     void the_admin_endpoint_rejects_bad_knobs_and_changes_nothing() {
-        JsonObject badRate = admin(HttpMethod.POST, "/knobs", new JsonObject().put("service", "all").put("errorRate", 2.0), 400);
-        JsonObject badService = admin(HttpMethod.POST, "/knobs", new JsonObject().put("service", "billing").put("down", true), 400);
+        JsonObject badRate = harness.admin(HttpMethod.POST, "/knobs", new JsonObject().put("service", "all").put("errorRate", 2.0), 400);
+        JsonObject badService = harness.admin(HttpMethod.POST, "/knobs", new JsonObject().put("service", "billing").put("down", true), 400);
 
         assertThat(badRate.getString("error")).contains("errorRate");
         assertThat(badService.getString("error")).contains("service");
@@ -144,7 +140,7 @@ class KnobsTest {
 
     @Test
     void the_admin_status_lists_every_port() {
-        JsonObject status = admin(HttpMethod.GET, "/status", null, 200);
+        JsonObject status = harness.admin(HttpMethod.GET, "/status", null, 200);
 
         for (SimService service : SimService.values()) {
             assertThat(status.getJsonObject("simulators").getJsonObject(service.key()).getInteger("port"))
@@ -161,14 +157,5 @@ class KnobsTest {
             pattern.add(call.failed());
         }
         return pattern;
-    }
-
-    private static JsonObject admin(HttpMethod method, String path, JsonObject body, int expectedStatus) {
-        return await(http.request(method, harness.sim.adminPort(), "127.0.0.1", path)
-            .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body.encode())))
-            .compose(response -> response.body().map(buffer -> {
-                assertThat(response.statusCode()).as("%s %s answered %s", method, path, buffer).isEqualTo(expectedStatus);
-                return buffer.toJsonObject();
-            })));
     }
 }

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.cartwright.sim.SimHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
@@ -66,8 +65,8 @@ class OrderSimulatorTest {
         int before = harness.sim.order().orderCount();
         CreateOrderRequest request = createOrder("chk-100", item("456", 2, 1999), item("77", 1, 500));
 
-        OrderDetails first = await(orders.createOrder(request));
-        OrderDetails second = await(orders.createOrder(request));
+        OrderDetails first = harness.call(() -> orders.createOrder(request));
+        OrderDetails second = harness.call(() -> orders.createOrder(request));
 
         assertThat(second).isEqualTo(first);
         assertThat(first.getOrderId()).startsWith("ord-");
@@ -78,7 +77,7 @@ class OrderSimulatorTest {
 
     @Test
     void items_are_numbered_and_totals_filled_in() {
-        OrderDetails order = await(orders.createOrder(createOrder("chk-101", item("456", 2, 1999), item("77", 1, 500))));
+        OrderDetails order = harness.call(() -> orders.createOrder(createOrder("chk-101", item("456", 2, 1999), item("77", 1, 500))));
 
         assertThat(order.getItemsList()).extracting(OrderItem::getOrderItemId).containsExactly("1", "2");
         assertThat(order.getItems(0).getCategoryId()).isEqualTo(harness.sim.catalogue().find("456").orElseThrow().categoryId());
@@ -87,7 +86,8 @@ class OrderSimulatorTest {
         assertThat(order.getGrandTotal().getAmountMinor()).isEqualTo(4498);
         assertThat(order.getStatus()).isEqualTo("paid");
         assertThat(order.getCheckoutId()).isEqualTo("chk-101");
-        assertThat(await(orders.getOrder(GetOrderRequest.newBuilder().setOrderId(order.getOrderId()).build()))).isEqualTo(order);
+        assertThat(harness.call(() ->
+            orders.getOrder(GetOrderRequest.newBuilder().setOrderId(order.getOrderId()).build()))).isEqualTo(order);
     }
 
     @Test
@@ -104,9 +104,9 @@ class OrderSimulatorTest {
 
     @Test
     void delivering_publishes_shipped_then_delivered_as_cloud_events() throws InvalidProtocolBufferException {
-        OrderDetails order = await(orders.createOrder(createOrder("chk-102", item("456", 1, 1999))));
+        OrderDetails order = harness.call(() -> orders.createOrder(createOrder("chk-102", item("456", 1, 1999))));
 
-        OrderDetails delivered = await(harness.sim.order().markDelivered(order.getOrderId()));
+        OrderDetails delivered = harness.call(() -> harness.sim.order().markDelivered(order.getOrderId()));
 
         assertThat(delivered.getStatus()).isEqualTo("delivered");
         assertThat(delivered.getDeliveredAt().getSeconds()).isEqualTo(CLOCK.instant().getEpochSecond());
@@ -130,7 +130,7 @@ class OrderSimulatorTest {
         assertThat(payload.getItems(0).getTotal().getAmountMinor()).isEqualTo(1999);
         assertThat(payload.getGrandTotal()).isEqualTo(order.getGrandTotal());
 
-        await(harness.sim.order().markDelivered(order.getOrderId()));
+        harness.call(() -> harness.sim.order().markDelivered(order.getOrderId()));
         assertThat(EVENTS.events()).as("delivering again publishes nothing new").hasSize(2);
     }
 
@@ -138,7 +138,7 @@ class OrderSimulatorTest {
     void with_auto_delivery_a_new_order_is_delivered_at_once() {
         harness.sim.order().autoDeliver(true);
 
-        OrderDetails order = await(orders.createOrder(createOrder("chk-103", item("456", 1, 1999))));
+        OrderDetails order = harness.call(() -> orders.createOrder(createOrder("chk-103", item("456", 1, 1999))));
 
         assertThat(harness.sim.order().order(order.getOrderId()).orElseThrow().getStatus()).isEqualTo("delivered");
         assertThat(EVENTS.events()).extracting(e -> e.event().getType()).containsExactly("order.shipped", "order.delivered");
@@ -148,7 +148,7 @@ class OrderSimulatorTest {
     void a_made_up_delivered_order_is_priced_from_the_catalogue_and_published() throws InvalidProtocolBufferException {
         Instant deliveredAt = Instant.parse("2025-05-08T15:00:00Z");
 
-        OrderDetails order = await(harness.sim.order().createDeliveredOrder("c-9", deliveredAt,
+        OrderDetails order = harness.call(() -> harness.sim.order().createDeliveredOrder("c-9", deliveredAt,
             new OrderSimulator.Line("456", 2), new OrderSimulator.Line("1001", 1)));
 
         long price456 = harness.sim.pricing().priceOf("456");
@@ -167,18 +167,18 @@ class OrderSimulatorTest {
 
     @Test
     void an_exchange_order_is_idempotent_and_needs_its_original() {
-        OrderDetails original = await(orders.createOrder(createOrder("chk-104", item("456", 1, 1999))));
+        OrderDetails original = harness.call(() -> orders.createOrder(createOrder("chk-104", item("456", 1, 1999))));
         CreateExchangeOrderRequest exchange = CreateExchangeOrderRequest.newBuilder()
             .setIdempotencyKey("ret-5:exchange").setOriginalOrderId(original.getOrderId()).setReturnId("ret-5")
             .addItems(item("457", 1, 0)).build();
 
-        OrderDetails first = await(orders.createExchangeOrder(exchange));
-        OrderDetails second = await(orders.createExchangeOrder(exchange));
+        OrderDetails first = harness.call(() -> orders.createExchangeOrder(exchange));
+        OrderDetails second = harness.call(() -> orders.createExchangeOrder(exchange));
 
         assertThat(second).isEqualTo(first);
         assertThat(first.getOrderId()).isNotEqualTo(original.getOrderId());
         assertThat(first.getCustomerId()).isEqualTo("123");
-        assertThat(SimHarness.statusOf(orders.createExchangeOrder(exchange.toBuilder()
+        assertThat(harness.statusOf(() -> orders.createExchangeOrder(exchange.toBuilder()
             .setIdempotencyKey("ret-6:exchange").setOriginalOrderId("ord-missing").build()))).isEqualTo(GrpcStatus.NOT_FOUND);
     }
 

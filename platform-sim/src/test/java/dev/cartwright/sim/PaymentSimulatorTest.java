@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.cartwright.sim.SimHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
@@ -52,21 +51,22 @@ class PaymentSimulatorTest {
         int before = harness.sim.payment().authorizationCount();
         AuthorizePaymentRequest request = authorize("chk-1:authorize", "visa-1", 2599);
 
-        PaymentAuthorization first = await(payment.authorizePayment(request));
-        PaymentAuthorization second = await(payment.authorizePayment(request));
+        PaymentAuthorization first = harness.call(() -> payment.authorizePayment(request));
+        PaymentAuthorization second = harness.call(() -> payment.authorizePayment(request));
 
         assertThat(first.getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_AUTHORIZED);
         assertThat(second).isEqualTo(first);
         assertThat(first.getAmount().getAmountMinor()).isEqualTo(2599);
         assertThat(harness.sim.payment().authorizationCount()).isEqualTo(before + 1);
-        PaymentAuthorization other = await(payment.authorizePayment(authorize("chk-2:authorize", "visa-1", 2599)));
+        PaymentAuthorization other = harness.call(() -> payment.authorizePayment(authorize("chk-2:authorize", "visa-1", 2599)));
         assertThat(other.getAuthorizationId()).isNotEqualTo(first.getAuthorizationId());
     }
 
     @Test
     void a_declined_method_is_declined_with_a_reason() {
-        PaymentAuthorization declined = await(payment.authorizePayment(authorize("chk-d:authorize", "declined", 1000)));
-        PaymentAuthorization alsoDeclined = await(payment.authorizePayment(authorize("chk-d2:authorize", "decline-insufficient", 1000)));
+        PaymentAuthorization declined = harness.call(() -> payment.authorizePayment(authorize("chk-d:authorize", "declined", 1000)));
+        PaymentAuthorization alsoDeclined = harness.call(() ->
+            payment.authorizePayment(authorize("chk-d2:authorize", "decline-insufficient", 1000)));
 
         assertThat(declined.getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_DECLINED);
         assertThat(declined.getDeclineReason()).isNotEmpty();
@@ -80,31 +80,36 @@ class PaymentSimulatorTest {
     void the_decline_all_knob_declines_a_good_method() {
         harness.sim.payment().declineAll(true);
 
-        PaymentAuthorization declined = await(payment.authorizePayment(authorize("chk-knob:authorize", "visa-1", 1000)));
+        PaymentAuthorization declined = harness.call(() -> payment.authorizePayment(authorize("chk-knob:authorize", "visa-1", 1000)));
 
         assertThat(declined.getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_DECLINED);
     }
 
     @Test
     void capture_and_void_are_idempotent_and_exclusive() {
-        PaymentAuthorization captured = await(payment.authorizePayment(authorize("chk-c:authorize", "visa-1", 5000)));
+        PaymentAuthorization captured = harness.call(() -> payment.authorizePayment(authorize("chk-c:authorize", "visa-1", 5000)));
         CapturePaymentRequest capture = CapturePaymentRequest.newBuilder()
             .setAuthorizationId(captured.getAuthorizationId()).setIdempotencyKey("chk-c:capture").build();
 
-        assertThat(await(payment.capturePayment(capture)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED);
-        assertThat(await(payment.capturePayment(capture)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED);
+        assertThat(harness.call(() ->
+            payment.capturePayment(capture)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED);
+        assertThat(harness.call(() ->
+            payment.capturePayment(capture)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED);
         SimHarness.Failure voidCaptured = harness.failure(SimService.PAYMENT, PaymentServiceGrpcClient.VoidAuthorization,
             VoidAuthorizationRequest.newBuilder().setAuthorizationId(captured.getAuthorizationId()).build());
         assertThat(voidCaptured.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
 
-        PaymentAuthorization voided = await(payment.authorizePayment(authorize("chk-v:authorize", "visa-1", 5000)));
+        PaymentAuthorization voided = harness.call(() -> payment.authorizePayment(authorize("chk-v:authorize", "visa-1", 5000)));
         VoidAuthorizationRequest voidIt = VoidAuthorizationRequest.newBuilder().setAuthorizationId(voided.getAuthorizationId()).build();
-        assertThat(await(payment.voidAuthorization(voidIt)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED);
-        assertThat(await(payment.voidAuthorization(voidIt)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED);
-        assertThat(SimHarness.statusOf(payment.capturePayment(
+        assertThat(harness.call(() ->
+            payment.voidAuthorization(voidIt)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED);
+        assertThat(harness.call(() ->
+            payment.voidAuthorization(voidIt)).getStatus()).isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED);
+        assertThat(harness.statusOf(() -> payment.capturePayment(
             CapturePaymentRequest.newBuilder().setAuthorizationId(voided.getAuthorizationId()).build())))
             .isEqualTo(GrpcStatus.FAILED_PRECONDITION);
-        assertThat(SimHarness.statusOf(payment.capturePayment(CapturePaymentRequest.newBuilder().setAuthorizationId("auth-none").build())))
+        assertThat(harness.statusOf(() ->
+            payment.capturePayment(CapturePaymentRequest.newBuilder().setAuthorizationId("auth-none").build())))
             .isEqualTo(GrpcStatus.NOT_FOUND);
     }
 
@@ -113,8 +118,8 @@ class PaymentSimulatorTest {
         RefundPaymentRequest refund = RefundPaymentRequest.newBuilder()
             .setIdempotencyKey("ret-1:refund").setOrderId("ord-r1").setAmount(usd(1999)).setReason("defective").build();
 
-        PaymentRefund first = await(payment.refundPayment(refund));
-        PaymentRefund second = await(payment.refundPayment(refund));
+        PaymentRefund first = harness.call(() -> payment.refundPayment(refund));
+        PaymentRefund second = harness.call(() -> payment.refundPayment(refund));
 
         assertThat(first.getStatus()).isEqualTo(PaymentRefundStatus.PAYMENT_REFUND_STATUS_SUCCEEDED);
         assertThat(second).isEqualTo(first);
@@ -123,15 +128,16 @@ class PaymentSimulatorTest {
         assertThat(harness.sim.payment().refundsIssued("ret-1:refund")).isEqualTo(1);
         assertThat(harness.sim.payment().refundsForOrder("ord-r1")).containsExactly(first);
         assertThat(harness.sim.payment().refundedForOrder("ord-r1")).isEqualTo(1999);
-        assertThat(await(payment.getRefund(GetRefundRequest.newBuilder().setIdempotencyKey("ret-1:refund").build()))).isEqualTo(first);
+        assertThat(harness.call(() ->
+            payment.getRefund(GetRefundRequest.newBuilder().setIdempotencyKey("ret-1:refund").build()))).isEqualTo(first);
     }
 
     @Test
     void a_refund_under_a_new_key_is_a_second_refund() {
         RefundPaymentRequest.Builder refund = RefundPaymentRequest.newBuilder().setOrderId("ord-r2").setAmount(usd(500));
 
-        await(payment.refundPayment(refund.setIdempotencyKey("ret-2:refund").build()));
-        await(payment.refundPayment(refund.setIdempotencyKey("ret-3:refund").build()));
+        harness.call(() -> payment.refundPayment(refund.setIdempotencyKey("ret-2:refund").build()));
+        harness.call(() -> payment.refundPayment(refund.setIdempotencyKey("ret-3:refund").build()));
 
         assertThat(harness.sim.payment().refundsForOrder("ord-r2")).hasSize(2);
         assertThat(harness.sim.payment().refundedForOrder("ord-r2")).isEqualTo(1000);
@@ -139,13 +145,13 @@ class PaymentSimulatorTest {
 
     @Test
     void a_refund_never_exceeds_what_is_left_of_a_known_payment() {
-        PaymentAuthorization paid = await(payment.authorizePayment(authorize("chk-x:authorize", "visa-1", 3000)));
+        PaymentAuthorization paid = harness.call(() -> payment.authorizePayment(authorize("chk-x:authorize", "visa-1", 3000)));
         RefundPaymentRequest.Builder refund = RefundPaymentRequest.newBuilder()
             .setOrderId("ord-x").setPaymentReference(paid.getAuthorizationId());
 
-        PaymentRefund partial = await(payment.refundPayment(refund.setIdempotencyKey("x-1").setAmount(usd(2000)).build()));
-        PaymentRefund tooMuch = await(payment.refundPayment(refund.setIdempotencyKey("x-2").setAmount(usd(1001)).build()));
-        PaymentRefund rest = await(payment.refundPayment(refund.setIdempotencyKey("x-3").setAmount(usd(1000)).build()));
+        PaymentRefund partial = harness.call(() -> payment.refundPayment(refund.setIdempotencyKey("x-1").setAmount(usd(2000)).build()));
+        PaymentRefund tooMuch = harness.call(() -> payment.refundPayment(refund.setIdempotencyKey("x-2").setAmount(usd(1001)).build()));
+        PaymentRefund rest = harness.call(() -> payment.refundPayment(refund.setIdempotencyKey("x-3").setAmount(usd(1000)).build()));
 
         assertThat(partial.getStatus()).isEqualTo(PaymentRefundStatus.PAYMENT_REFUND_STATUS_SUCCEEDED);
         assertThat(tooMuch.getStatus()).isEqualTo(PaymentRefundStatus.PAYMENT_REFUND_STATUS_FAILED);
@@ -156,7 +162,7 @@ class PaymentSimulatorTest {
 
     @Test
     void an_unknown_refund_key_is_not_found_and_a_missing_key_is_invalid() {
-        assertThat(SimHarness.statusOf(payment.getRefund(GetRefundRequest.newBuilder().setIdempotencyKey("never").build())))
+        assertThat(harness.statusOf(() -> payment.getRefund(GetRefundRequest.newBuilder().setIdempotencyKey("never").build())))
             .isEqualTo(GrpcStatus.NOT_FOUND);
         SimHarness.Failure failure = harness.failure(SimService.PAYMENT, PaymentServiceGrpcClient.RefundPayment,
             RefundPaymentRequest.newBuilder().setAmount(usd(100)).build());

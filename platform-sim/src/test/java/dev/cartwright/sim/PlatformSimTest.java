@@ -17,7 +17,6 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.cartwright.sim.SimHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
@@ -46,7 +45,8 @@ class PlatformSimTest {
         try (SimHarness harness = SimHarness.start(vertx, config)) {
             OrderDetails demo = harness.sim.demoOrder().orElseThrow();
 
-            OrderDetails fetched = await(harness.order().getOrder(GetOrderRequest.newBuilder().setOrderId(demo.getOrderId()).build()));
+            OrderDetails fetched = harness.call(() ->
+                harness.order().getOrder(GetOrderRequest.newBuilder().setOrderId(demo.getOrderId()).build()));
 
             assertThat(fetched).isEqualTo(demo);
             assertThat(demo.getCustomerId()).isEqualTo("123");

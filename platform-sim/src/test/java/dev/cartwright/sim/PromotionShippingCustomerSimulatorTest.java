@@ -31,7 +31,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.cartwright.sim.SimHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
@@ -51,7 +50,8 @@ class PromotionShippingCustomerSimulatorTest {
 
     @Test
     void promotions_cover_every_kind_and_the_documented_codes() {
-        ListPromotionsResponse response = await(harness.promotion().listPromotions(ListPromotionsRequest.getDefaultInstance()));
+        ListPromotionsResponse response = harness.call(() ->
+            harness.promotion().listPromotions(ListPromotionsRequest.getDefaultInstance()));
         Map<String, PromotionDefinition> byCode = response.getPromotionsList().stream()
             .collect(Collectors.toMap(PromotionDefinition::getCode, p -> p));
 
@@ -79,23 +79,25 @@ class PromotionShippingCustomerSimulatorTest {
         RecordUsageRequest use = RecordUsageRequest.newBuilder().setCustomerId("c-usage").addCodes("ONCE").addCodes("save10")
             .setIdempotencyKey("chk-u1:promotions").build();
 
-        await(promotion.recordUsage(use));
-        await(promotion.recordUsage(use));
-        await(promotion.recordUsage(use.toBuilder().setIdempotencyKey("chk-u2:promotions").clearCodes().addCodes("SAVE10").build()));
+        harness.call(() -> promotion.recordUsage(use));
+        harness.call(() -> promotion.recordUsage(use));
+        harness.call(() ->
+            promotion.recordUsage(use.toBuilder().setIdempotencyKey("chk-u2:promotions").clearCodes().addCodes("SAVE10").build()));
 
-        Map<String, Integer> usage = await(promotion.getCustomerUsage(GetCustomerUsageRequest.newBuilder().setCustomerId("c-usage")
+        Map<String, Integer> usage = harness.call(() ->
+            promotion.getCustomerUsage(GetCustomerUsageRequest.newBuilder().setCustomerId("c-usage")
             .addCodes("ONCE").addCodes("SAVE10").addCodes("FREESHIP").build())).getUsageList().stream()
             .collect(Collectors.toMap(CodeUsage::getCode, CodeUsage::getTimesUsed));
         assertThat(usage).isEqualTo(Map.of("ONCE", 1, "SAVE10", 2, "FREESHIP", 0));
-        assertThat(SimHarness.statusOf(promotion.recordUsage(use.toBuilder().setIdempotencyKey("k3").addCodes("NOPE").build())))
+        assertThat(harness.statusOf(() -> promotion.recordUsage(use.toBuilder().setIdempotencyKey("k3").addCodes("NOPE").build())))
             .isEqualTo(GrpcStatus.NOT_FOUND);
     }
 
     @Test
     void rates_are_standard_express_and_overnight_in_the_us() {
-        GetRatesResponse small = await(harness.shipping().getRates(rates(4000, "US")));
-        GetRatesResponse large = await(harness.shipping().getRates(rates(10_000, "US")));
-        GetRatesResponse germany = await(harness.shipping().getRates(rates(4000, "DE")));
+        GetRatesResponse small = harness.call(() -> harness.shipping().getRates(rates(4000, "US")));
+        GetRatesResponse large = harness.call(() -> harness.shipping().getRates(rates(10_000, "US")));
+        GetRatesResponse germany = harness.call(() -> harness.shipping().getRates(rates(4000, "DE")));
 
         assertThat(small.getRatesList()).extracting(ShippingRate::getShippingMethodId).containsExactly("standard", "express", "overnight");
         assertThat(small.getRates(0).getPrice().getAmountMinor()).isEqualTo(499);
@@ -111,9 +113,10 @@ class PromotionShippingCustomerSimulatorTest {
         CreateReturnLabelRequest request = CreateReturnLabelRequest.newBuilder()
             .setIdempotencyKey("ret-9:label").setReturnId("ret-9").setOrderId("ord-1").build();
 
-        ReturnLabel first = await(harness.shipping().createReturnLabel(request));
-        ReturnLabel second = await(harness.shipping().createReturnLabel(request));
-        ReturnLabel other = await(harness.shipping().createReturnLabel(request.toBuilder().setIdempotencyKey("ret-10:label").build()));
+        ReturnLabel first = harness.call(() -> harness.shipping().createReturnLabel(request));
+        ReturnLabel second = harness.call(() -> harness.shipping().createReturnLabel(request));
+        ReturnLabel other = harness.call(() ->
+            harness.shipping().createReturnLabel(request.toBuilder().setIdempotencyKey("ret-10:label").build()));
 
         assertThat(second).isEqualTo(first);
         assertThat(first.getCarrier()).isEqualTo("SIMPOST");
@@ -125,14 +128,14 @@ class PromotionShippingCustomerSimulatorTest {
     void every_customer_exists_the_same_way_every_time() {
         CustomerServiceGrpcClient customers = harness.customer();
 
-        Customer c123 = await(customers.getCustomer(GetCustomerRequest.newBuilder().setCustomerId("123").build()));
-        Customer german = await(customers.getCustomer(GetCustomerRequest.newBuilder().setCustomerId("de-7").build()));
+        Customer c123 = harness.call(() -> customers.getCustomer(GetCustomerRequest.newBuilder().setCustomerId("123").build()));
+        Customer german = harness.call(() -> customers.getCustomer(GetCustomerRequest.newBuilder().setCustomerId("de-7").build()));
 
         assertThat(c123).isEqualTo(CustomerSimulator.customer("123"));
         assertThat(c123.getRegion()).startsWith("US-");
         assertThat(c123.getDefaultAddress().getCountryCode()).isEqualTo("US");
         assertThat(german.getRegion()).isEqualTo("DE");
-        assertThat(SimHarness.statusOf(customers.getCustomer(GetCustomerRequest.newBuilder().setCustomerId("missing-1").build())))
+        assertThat(harness.statusOf(() -> customers.getCustomer(GetCustomerRequest.newBuilder().setCustomerId("missing-1").build())))
             .isEqualTo(GrpcStatus.NOT_FOUND);
     }
 

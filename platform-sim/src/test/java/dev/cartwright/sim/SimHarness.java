@@ -3,6 +3,7 @@ package dev.cartwright.sim;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import dev.cartwright.proto.platform.v1.CatalogServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.CustomerServiceGrpcClient;
@@ -13,16 +14,29 @@ import dev.cartwright.proto.platform.v1.PromotionServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.ShippingServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.WarehouseServiceGrpcClient;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A started {@link PlatformSim} and a real gRPC client to it, for tests. Calls are made over the network exactly as a
- * service would make them; the test thread (never an event loop) waits for the answers.
+ * service would make them, from a Vert.x context of the harness's own; the test thread (never an event loop) waits for
+ * the answers.
+ *
+ * <p>Why a context: a client call chained from the test thread runs its continuations on whichever thread completes
+ * (or attached to) a future first, so a fast response could be read on the test thread while its event loop still
+ * delivers it, and the end of the response was sometimes lost. On one context every step runs on one event loop.
  */
 final class SimHarness implements AutoCloseable {
 
@@ -32,18 +46,65 @@ final class SimHarness implements AutoCloseable {
 
     final PlatformSim sim;
     final GrpcClient client;
+    private final HttpClient http;
+    private final Context context;
 
-    private SimHarness(PlatformSim sim, GrpcClient client) {
+    private SimHarness(Vertx vertx, PlatformSim sim) {
         this.sim = sim;
-        this.client = client;
+        this.client = GrpcClient.client(vertx);
+        this.http = vertx.createHttpClient();
+        // Called from the test thread, this makes a new event-loop context that no one else uses.
+        this.context = vertx.getOrCreateContext();
+    }
+
+    /** Makes a call on the harness's context and waits for its result, failing the test if the call fails. */
+    <T> T call(Supplier<Future<T>> call) {
+        return await(onContext(call));
+    }
+
+    /** The status a call of a generated client failed with; fails the test if the call succeeds. */
+    GrpcStatus statusOf(Supplier<Future<?>> call) {
+        try {
+            onContext(call::get).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InvalidStatusException invalid) {
+                return invalid.actualStatus();
+            }
+            throw new AssertionError("call failed without a gRPC status: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("call did not finish: " + e, e);
+        }
+        throw new AssertionError("call succeeded, a failure was expected");
+    }
+
+    private <T> Future<T> onContext(Supplier<Future<T>> call) {
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                call.get().onComplete(promise);
+            } catch (RuntimeException e) {
+                promise.fail(e);
+            }
+        });
+        return promise.future();
     }
 
     static SimHarness start(Vertx vertx, SimConfig config) {
-        return new SimHarness(await(PlatformSim.start(vertx, config)), GrpcClient.client(vertx));
+        return new SimHarness(vertx, await(PlatformSim.start(vertx, config)));
     }
 
     static SimHarness start(Vertx vertx, SimConfig config, EventPublisher publisher) {
-        return new SimHarness(await(PlatformSim.start(vertx, config, publisher)), GrpcClient.client(vertx));
+        return new SimHarness(vertx, await(PlatformSim.start(vertx, config, publisher)));
+    }
+
+    /** Calls the admin endpoint, checks the HTTP status and returns the JSON reply. */
+    JsonObject admin(HttpMethod method, String path, JsonObject body, int expectedStatus) {
+        return call(() -> http.request(method, sim.adminPort(), "127.0.0.1", path)
+            .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body.encode())))
+            .compose(response -> response.body().map(buffer -> {
+                assertThat(response.statusCode()).as("%s %s answered %s", method, path, buffer).isEqualTo(expectedStatus);
+                return buffer.toJsonObject();
+            })));
     }
 
     /** Ephemeral ports, everything else as {@link SimConfig#defaults()}. */
@@ -88,29 +149,14 @@ final class SimHarness implements AutoCloseable {
      * the call succeeds.
      */
     <Req, Resp> Failure failure(SimService service, ServiceMethod<Resp, Req> method, Req request) {
-        return await(client.request(sim.address(service), method)
-            .compose(call -> call.end(request).compose(v -> call.response()))
+        return call(() -> client.request(sim.address(service), method)
+            .compose(grpcCall -> grpcCall.end(request).compose(v -> grpcCall.response()))
             .compose(response -> {
                 response.handler(message -> { });
                 return response.end().transform(ended -> ended.succeeded()
                     ? Future.failedFuture(new AssertionError(method.methodName() + " succeeded, a failure was expected"))
                     : Future.succeededFuture(new Failure(response.status(), response.statusMessage())));
             }));
-    }
-
-    /** The status a failed call of a generated client failed with. */
-    static GrpcStatus statusOf(Future<?> call) {
-        try {
-            call.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof InvalidStatusException invalid) {
-                return invalid.actualStatus();
-            }
-            throw new AssertionError("call failed without a gRPC status: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("call did not finish: " + e, e);
-        }
-        throw new AssertionError("call succeeded, a failure was expected");
     }
 
     /** Waits (on the test thread) for a future and returns its value, failing the test if it failed. */
@@ -126,6 +172,6 @@ final class SimHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        await(client.close().eventually(() -> sim.close()));
+        call(() -> client.close().eventually(http::close).eventually(() -> sim.close()));
     }
 }

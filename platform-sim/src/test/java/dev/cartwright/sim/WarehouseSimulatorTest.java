@@ -25,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.cartwright.sim.SimHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
@@ -70,8 +69,8 @@ class WarehouseSimulatorTest {
         int before = harness.sim.warehouse().availableOf("10");
         ReserveStockRequest request = reserve("r-once", 60, line("10", 3), line("10", 2));
 
-        Reservation first = await(warehouse.reserveStock(request));
-        Reservation again = await(warehouse.reserveStock(request));
+        Reservation first = harness.call(() -> warehouse.reserveStock(request));
+        Reservation again = harness.call(() -> warehouse.reserveStock(request));
 
         assertThat(first.getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_HELD);
         assertThat(again).isEqualTo(first);
@@ -81,10 +80,10 @@ class WarehouseSimulatorTest {
     @Test
     void releasing_gives_the_stock_back_once() {
         int before = harness.sim.warehouse().availableOf("11");
-        await(warehouse.reserveStock(reserve("r-release", 60, line("11", 4))));
+        harness.call(() -> warehouse.reserveStock(reserve("r-release", 60, line("11", 4))));
 
-        Reservation released = await(warehouse.releaseReservation(release("r-release")));
-        await(warehouse.releaseReservation(release("r-release")));
+        Reservation released = harness.call(() -> warehouse.releaseReservation(release("r-release")));
+        harness.call(() -> warehouse.releaseReservation(release("r-release")));
 
         assertThat(released.getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_RELEASED);
         assertThat(harness.sim.warehouse().availableOf("11")).isEqualTo(before);
@@ -94,8 +93,8 @@ class WarehouseSimulatorTest {
     void a_release_that_overtakes_its_reserve_leaves_nothing_held() {
         int before = harness.sim.warehouse().availableOf("12");
 
-        await(warehouse.releaseReservation(release("r-late")));
-        Reservation late = await(warehouse.reserveStock(reserve("r-late", 60, line("12", 1))));
+        harness.call(() -> warehouse.releaseReservation(release("r-late")));
+        Reservation late = harness.call(() -> warehouse.reserveStock(reserve("r-late", 60, line("12", 1))));
 
         assertThat(late.getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_RELEASED);
         assertThat(harness.sim.warehouse().availableOf("12")).isEqualTo(before);
@@ -104,8 +103,8 @@ class WarehouseSimulatorTest {
     @Test
     void an_expired_reservation_gives_its_stock_back_and_cannot_be_extended() {
         int before = harness.sim.warehouse().availableOf("13");
-        await(warehouse.reserveStock(reserve("r-expire", 30, line("13", 2))));
-        Reservation extended = await(warehouse.extendReservation(
+        harness.call(() -> warehouse.reserveStock(reserve("r-expire", 30, line("13", 2))));
+        Reservation extended = harness.call(() -> warehouse.extendReservation(
             ExtendReservationRequest.newBuilder().setReservationId("r-expire").setTtlSeconds(120).build()));
         assertThat(extended.getExpiresAt().getSeconds()).isEqualTo(CLOCK.instant().plusSeconds(120).getEpochSecond());
 
@@ -125,15 +124,17 @@ class WarehouseSimulatorTest {
     @Test
     void a_committed_reservation_keeps_its_stock_and_cannot_be_released() {
         int before = harness.sim.warehouse().availableOf("14");
-        await(warehouse.reserveStock(reserve("r-commit", 60, line("14", 1))));
+        harness.call(() -> warehouse.reserveStock(reserve("r-commit", 60, line("14", 1))));
         CommitReservationRequest commit = CommitReservationRequest.newBuilder().setReservationId("r-commit").setOrderId("ord-9").build();
 
-        assertThat(await(warehouse.commitReservation(commit)).getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_COMMITTED);
-        assertThat(await(warehouse.commitReservation(commit)).getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_COMMITTED);
+        assertThat(harness.call(() ->
+            warehouse.commitReservation(commit)).getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_COMMITTED);
+        assertThat(harness.call(() ->
+            warehouse.commitReservation(commit)).getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_COMMITTED);
         CLOCK.advance(Duration.ofHours(1));
 
         assertThat(harness.sim.warehouse().availableOf("14")).isEqualTo(before - 1);
-        assertThat(SimHarness.statusOf(warehouse.releaseReservation(release("r-commit")))).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(harness.statusOf(() -> warehouse.releaseReservation(release("r-commit")))).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
     }
 
     @Test
@@ -141,8 +142,8 @@ class WarehouseSimulatorTest {
         int before = harness.sim.warehouse().availableOf("15");
         RestockRequest restock = RestockRequest.newBuilder().setIdempotencyKey("ret-7:restock").addLines(line("15", 2)).build();
 
-        assertThat(await(warehouse.restock(restock)).getLevels(0).getAvailable()).isEqualTo(before + 2);
-        assertThat(await(warehouse.restock(restock)).getLevels(0).getAvailable()).isEqualTo(before + 2);
+        assertThat(harness.call(() -> warehouse.restock(restock)).getLevels(0).getAvailable()).isEqualTo(before + 2);
+        assertThat(harness.call(() -> warehouse.restock(restock)).getLevels(0).getAvailable()).isEqualTo(before + 2);
         assertThat(harness.sim.warehouse().availableOf("15")).isEqualTo(before + 2);
     }
 
@@ -151,7 +152,8 @@ class WarehouseSimulatorTest {
         int before = harness.sim.warehouse().availableOf("16");
         harness.sim.knobs(SimService.WAREHOUSE).outOfStock(Set.of("16"));
 
-        assertThat(await(warehouse.getAvailability(GetAvailabilityRequest.newBuilder().addProductIds("16").build())).getLevels(0)
+        assertThat(harness.call(() ->
+            warehouse.getAvailability(GetAvailabilityRequest.newBuilder().addProductIds("16").build())).getLevels(0)
             .getAvailable()).isZero();
         assertThat(harness.failure(SimService.WAREHOUSE, WarehouseServiceGrpcClient.ReserveStock, reserve("r-oos", 60, line("16", 1)))
             .message()).isEqualTo("insufficient stock for product 16");
@@ -162,11 +164,11 @@ class WarehouseSimulatorTest {
 
     @Test
     void set_stock_replaces_what_is_available() {
-        await(harness.sim.warehouse().setStock("17", 1));
+        harness.call(() -> harness.sim.warehouse().setStock("17", 1));
 
         assertThat(harness.failure(SimService.WAREHOUSE, WarehouseServiceGrpcClient.ReserveStock, reserve("r-17", 60, line("17", 2)))
             .status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
-        assertThat(await(warehouse.reserveStock(reserve("r-17b", 60, line("17", 1)))).getStatus())
+        assertThat(harness.call(() -> warehouse.reserveStock(reserve("r-17b", 60, line("17", 1)))).getStatus())
             .isEqualTo(ReservationStatus.RESERVATION_STATUS_HELD);
     }
 
