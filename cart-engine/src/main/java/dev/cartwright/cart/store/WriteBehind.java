@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -69,15 +70,17 @@ public final class WriteBehind extends VerticleBase {
         this.config = config;
         this.clock = clock;
         this.stream = new ChangeStream(redis, config.streamKey());
+        // Tagged by consumer too: two instances in one process must not share (and so hide) each other's meters.
+        Tags tags = Tags.of("stream", config.streamKey(), "consumer", config.consumerName());
         Gauge.builder("cart.writebehind.pending", pendingEntries, AtomicLong::get)
             .description("Change-stream entries not yet persisted by the write-behind group (pending and undelivered)")
-            .tag("stream", config.streamKey()).register(registry);
+            .tags(tags).register(registry);
         Gauge.builder("cart.writebehind.oldest.age", oldestPendingAgeSeconds, AtomicLong::get)
             .description("Age in seconds of the oldest change-stream entry the write-behind has not persisted")
-            .baseUnit("seconds").tag("stream", config.streamKey()).register(registry);
-        this.cartsWritten = Counter.builder("cart.writebehind.carts.written").tag("stream", config.streamKey()).register(registry);
-        this.entriesAcknowledged = Counter.builder("cart.writebehind.entries.acked").tag("stream", config.streamKey()).register(registry);
-        this.failedBatches = Counter.builder("cart.writebehind.batch.failures").tag("stream", config.streamKey()).register(registry);
+            .baseUnit("seconds").tags(tags).register(registry);
+        this.cartsWritten = Counter.builder("cart.writebehind.carts.written").tags(tags).register(registry);
+        this.entriesAcknowledged = Counter.builder("cart.writebehind.entries.acked").tags(tags).register(registry);
+        this.failedBatches = Counter.builder("cart.writebehind.batch.failures").tags(tags).register(registry);
     }
 
     /** Entries the group has not acknowledged yet (delivered and pending, or not delivered), as of the last look. */
@@ -129,6 +132,11 @@ public final class WriteBehind extends VerticleBase {
             LOG.warn("write-behind batch failed (attempt {}), retrying in {} ms: {}", failures, delay, done.cause().toString());
             ownPendingFrom = "0";
             claimCursor = null;
+            String message = done.cause().getMessage();
+            if (message != null && message.startsWith("NOGROUP")) {
+                // The stream or the group was deleted under us: make them again before the next read.
+                stream.ensureGroup(config.writeBehindGroup());
+            }
             if (connection != null && !(done.cause() instanceof DatabaseException)) {
                 connection.close();
                 connection = null;

@@ -3,10 +3,6 @@ package dev.cartwright.cart.store;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartCommand.AddItem;
 import dev.cartwright.cart.CartCommand.ApplyPromotion;
+import dev.cartwright.cart.CartCommand.MarkConverted;
 import dev.cartwright.cart.CartCommand.RemoveItem;
+import dev.cartwright.cart.CartStatus;
 import dev.cartwright.cart.Mutation;
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.pricing.CartLimits;
@@ -188,7 +186,7 @@ class WriteBehindIT {
     }
 
     @Test
-    void aWriteBehindStoppedMidStreamLeavesItsEntriesToTheNextConsumer() throws SQLException {
+    void aWriteBehindStoppedMidStreamLeavesItsEntriesToTheNextConsumer() {
         CartStoreConfig firstConfig = freshConfig("wb-first");
         RedisCartStore store = harness.store(Clock.systemUTC(), firstConfig);
         List<Cart> finals = burst(store, 2, 5);
@@ -230,6 +228,45 @@ class WriteBehindIT {
         } finally {
             undeploy(writeBehind);
             await(late.close());
+        }
+    }
+
+    @Test
+    void aCartThatWouldBreakTheOneActiveCartRuleWaitsWithoutHoldingUpTheOthers() {
+        CartStoreConfig config = freshConfig("wb-blocked").withClaimMinIdle(Duration.ofHours(1));
+        RedisCartStore store = harness.store(Clock.systemUTC(), config);
+        ChangeStream stream = new ChangeStream(harness.redis, config.streamKey());
+        await(stream.ensureGroup(config.writeBehindGroup()));
+        String customer = "customer-blocked-" + IDS.incrementAndGet();
+        Cart old = await(store.createOrGetActive(newId(), customer, "EUR", "DE", ""));
+        await(harness.repository.upsert(List.of(new StoredCart(old, List.of(), ""))));
+        Cart converted = mutate(store, Mutation.of(old.cartId(), new MarkConverted("order-9")));
+        // A consumer takes the conversion (and everything before it) and dies: PostgreSQL still has the old cart active.
+        await(harness.redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(config.writeBehindGroup()).arg("dead-consumer")
+            .arg("COUNT").arg(1_000).arg("STREAMS").arg(config.streamKey()).arg(">")));
+        Cart successor = mutate(store, Mutation.of(
+            await(store.createOrGetActive(newId(), customer, "EUR", "DE", "")).cartId(), add("p1", 1)));
+        Cart unrelated = mutate(store, Mutation.of(await(store.createOrGetActive(newId(), "", "EUR", "DE", "")).cartId(), add("p2", 2)));
+        assertThat(successor.cartId()).isNotEqualTo(old.cartId());
+
+        WriteBehind blocked = deploy(config, harness.pool);
+        try {
+            eventually(() -> persisted(unrelated));
+            eventually(() -> consumersWithPending(config).contains("wb-blocked"));
+            assertThat(stored(successor.cartId())).isEmpty();
+        } finally {
+            undeploy(blocked);
+        }
+
+        // Once someone takes over the dead consumer's entries, the conversion lands first and the successor after it.
+        WriteBehind rescue = deploy(config.withConsumerName("wb-rescue").withClaimMinIdle(SHORT_IDLE), harness.pool);
+        try {
+            eventually(() -> persisted(converted) && persisted(successor));
+            eventually(() -> pendingOf(config) == 0);
+            assertThat(stored(old.cartId())).map(stored -> stored.cart().status()).contains(CartStatus.CONVERTED);
+            assertThat(stored(old.cartId())).map(StoredCart::convertedOrderId).contains("order-9");
+        } finally {
+            undeploy(rescue);
         }
     }
 
@@ -298,13 +335,5 @@ class WriteBehindIT {
             }
         }
         return consumers;
-    }
-
-    static long countRows(PostgresInfo postgres, String schema, String sql) throws SQLException {
-        try (Connection connection = postgres.connect(schema); PreparedStatement statement = connection.prepareStatement(sql);
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
     }
 }
