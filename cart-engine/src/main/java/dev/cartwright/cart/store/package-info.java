@@ -1,0 +1,27 @@
+/**
+ * Where carts live: hot in Redis, durably in PostgreSQL ({@code checkout_db}).
+ *
+ * <h2>Redis keys</h2> (all after {@link dev.cartwright.cart.store.CartStoreConfig#keyPrefix()})
+ * <ul>
+ *   <li>{@code {cart:<id>}} — hash with the cart (layout in {@code lua/cart-mutate.lua} and {@code CartHash}),
+ *       expires after the idle TTL, refreshed by every change;</li>
+ *   <li>{@code {cart:<id>}:idem:<request key>} — the reply to a change sent with an idempotency key (MessagePack),
+ *       kept for the idempotency TTL;</li>
+ *   <li>{@code customer-cart:{<customer id>}} — the customer's ACTIVE cart id; a hint checked on every read;</li>
+ *   <li>{@code cart-create:{<request key>}} — the cart id a guest's create request with that key minted;</li>
+ *   <li>the change stream ({@link dev.cartwright.cart.store.CartStoreConfig#streamKey()}, no prefix added), one entry
+ *       per applied change with fields {@code cart_id, version, type, customer_id, product_id, quantity, delta,
+ *       unit_price, currency, at} and, for some types, {@code other_cart_id}, {@code code}, {@code order_id}.</li>
+ * </ul>
+ * Every key of one cart carries the hash tag {@code {cart:<id>}}. The stream is global, and creating a customer's cart
+ * also touches the customer index: on Redis Cluster both would need one stream per shard and the index in the
+ * cart's slot.
+ *
+ * <h2>Flow</h2>
+ * {@link dev.cartwright.cart.store.RedisCartStore} applies each change with one EVALSHA of {@code cart-mutate.lua};
+ * {@link dev.cartwright.cart.store.WriteBehind} reads the stream (group {@code write-behind}) and upserts the newest
+ * state of each cart into PostgreSQL ({@link dev.cartwright.cart.store.PgCartRepository}); the Kafka bridge reads the
+ * same stream (group {@code kafka-bridge}); {@link dev.cartwright.cart.store.ChangeStreamTrimmer} drops only entries
+ * both groups acknowledged; {@link dev.cartwright.cart.store.AbandonmentSweeper} marks long-idle carts abandoned.
+ */
+package dev.cartwright.cart.store;
