@@ -15,7 +15,10 @@ public sealed interface CartCommand {
     /** The name of the change in the change stream and in logs. */
     String kind();
 
-    /** A new ACTIVE cart; for a customer, the store keeps one ACTIVE cart and answers with it if there is one. */
+    /**
+     * A new ACTIVE cart; for a customer, the store keeps one ACTIVE cart and answers with it if there is one (as
+     * {@code Applied} with {@code replayed} true: nothing was created).
+     */
     record CreateCart(String customerId, String currency, String region) implements CartCommand {
         public CreateCart {
             CartText.requireCustomerId(customerId);
