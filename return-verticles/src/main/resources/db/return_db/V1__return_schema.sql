@@ -55,6 +55,9 @@ CREATE TABLE return_requests (
     -- the client's key for a retried CreateReturnRequest (per customer)
     idempotency_key  text,
     currency         text        NOT NULL,
+    -- what the refund would be for the units asked for, as quoted when the return was made (the refund itself is
+    -- computed again from the units received when it is created)
+    refund_estimate_minor bigint NOT NULL DEFAULT 0,
     -- every change bumps it; updates are guarded by it
     version          bigint      NOT NULL,
     created_at       timestamptz NOT NULL,

@@ -29,7 +29,7 @@ final class ReturnMessages {
             .setVersion(r.version())
             .setCreatedAt(ReturnEvents.timestamp(r.createdAt()))
             .setUpdatedAt(ReturnEvents.timestamp(r.updatedAt()));
-        long refundTotal = 0;
+        long refundTotal = r.refundEstimate();
         for (StoredItem i : r.items()) {
             ReturnItem.Builder item = ReturnItem.newBuilder()
                 .setOrderItemId(i.orderItemId())
@@ -66,8 +66,8 @@ final class ReturnMessages {
                 .setExchangeOrderId(f.exchangeOrderId());
             f.completedAt().ifPresent(t -> refund.setCompletedAt(ReturnEvents.timestamp(t)));
             b.addRefunds(refund);
-            b.setRefundAmount(ReturnEvents.money(refundTotal, r.currency()));
         }
+        b.setRefundAmount(ReturnEvents.money(refundTotal, r.currency()));
         r.label().ifPresent(l -> b.setShipping(ReturnShipping.newBuilder().setCarrier(l.carrier()).setTrackingNumber(l.trackingNumber())
             .setLabelUrl(l.labelUrl())));
         r.history().forEach(h -> {

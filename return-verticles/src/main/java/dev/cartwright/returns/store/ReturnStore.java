@@ -29,7 +29,7 @@ import java.util.OptionalLong;
 public final class ReturnStore {
 
     private static final String RETURN_COLUMNS = "return_id, order_id, customer_id, status, resolution, rejection_reason, note, "
-        + "currency, version, created_at, updated_at";
+        + "currency, refund_estimate_minor, version, created_at, updated_at";
     private static final String REFUND_COLUMNS = "refund_id, return_id, order_id, kind, status, amount_minor, shipping_minor, "
         + "currency, idempotency_key, payment_refund_id, exchange_order_id, attempts, last_error, next_attempt_at, created_at, "
         + "completed_at";
@@ -169,6 +169,11 @@ public final class ReturnStore {
             .compose(v -> insertHistory(c, r.returnId(), Optional.empty(), ReturnStatus.REQUESTED, actor, "", r.at()));
     }
 
+    public Future<Void> setRefundEstimate(SqlClient c, String returnId, long estimate) {
+        return c.preparedQuery("UPDATE return_requests SET refund_estimate_minor = $2 WHERE return_id = $1")
+            .execute(Tuple.of(returnId, estimate)).mapEmpty();
+    }
+
     public Future<Void> insertHistory(SqlClient c, String returnId, Optional<ReturnStatus> from, ReturnStatus to, String actor,
                                       String reason, Instant at) {
         return c.preparedQuery("INSERT INTO return_status_history (return_id, from_status, to_status, actor, reason, at) "
@@ -278,7 +283,8 @@ public final class ReturnStore {
                 out.add(new StoredReturn(id, h.getString("order_id"), h.getString("customer_id"),
                     ReturnStatus.fromWireName(h.getString("status")).orElseThrow(),
                     Resolution.fromWireName(h.getString("resolution")).orElseThrow(), h.getString("rejection_reason"), h.getString("note"),
-                    h.getString("currency"), h.getLong("version"), instant(h, "created_at"), instant(h, "updated_at"),
+                    h.getString("currency"), h.getLong("refund_estimate_minor"), h.getLong("version"), instant(h, "created_at"),
+                            instant(h, "updated_at"),
                     itemsBy.getOrDefault(id, List.of()), Optional.ofNullable(refundBy.get(id)), Optional.ofNullable(labelBy.get(id)),
                     historyBy.getOrDefault(id, List.of())));
             }

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /** A return request with everything that belongs to it, as read in one go from return_db. */
 public record StoredReturn(String returnId, String orderId, String customerId, ReturnStatus status, Resolution resolution,
-                           String rejectionReason, String note, String currency, long version, Instant createdAt, Instant updatedAt,
+                           String rejectionReason, String note, String currency, long refundEstimate, long version,
+                                   Instant createdAt, Instant updatedAt,
                            List<StoredItem> items, Optional<StoredRefund> refund, Optional<ReturnLabel> label,
                            List<StatusChange> history) {
 

@@ -152,7 +152,8 @@ public final class ReturnWorkflow {
                     .compose(v -> store.refundHistory(c, order.orderId()))
                     .compose(history -> store.load(c, returnId, false).compose(stored -> {
                         long estimate = estimate(order, stored.orElseThrow(), history, false);
-                        return outbox.append(c, List.of(events.requested(stored.get(), estimate, now)));
+                        return store.setRefundEstimate(c, returnId, estimate)
+                            .compose(v -> outbox.append(c, List.of(events.requested(stored.get(), estimate, now))));
                     }));
             });
         })).compose(v -> {

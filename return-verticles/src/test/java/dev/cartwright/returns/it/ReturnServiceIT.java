@@ -258,6 +258,10 @@ class ReturnServiceIT {
         assertThat(created.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
         assertThat(created.getCustomerId()).isEqualTo(customer);
         assertThat(created.getResolution()).isEqualTo("refund");
+        // Quoted at once: one unit of a two-unit line (its exact half, tax included) plus the shipping (defective).
+        long lineTotal = order.getItems(0).getTotal().getAmountMinor();
+        long expected = lineTotal / 2 + order.getShipping().getAmountMinor();
+        assertThat(created.getRefundAmount().getAmountMinor()).isEqualTo(expected);
         String id = created.getReturnId();
 
         ReturnRequest approved = approve(id);
@@ -274,9 +278,7 @@ class ReturnServiceIT {
         var refund = refunded.getRefunds(0);
         assertThat(refund.getStatus()).isEqualTo(RefundStatus.REFUND_STATUS_COMPLETED);
         assertThat(refund.getIdempotencyKey()).isEqualTo(id + ":refund");
-        // One unit of a two-unit line (its exact half, tax included) plus the shipping: the item was defective.
-        long lineTotal = order.getItems(0).getTotal().getAmountMinor();
-        long expected = lineTotal / 2 + order.getShipping().getAmountMinor();
+        assertThat(refunded.getRefundAmount().getAmountMinor()).isEqualTo(expected);
         assertThat(refund.getAmount().getAmountMinor()).isEqualTo(expected);
         assertThat(sim.payment().refund(id + ":refund")).hasValueSatisfying(p -> {
             assertThat(p.getAmount().getAmountMinor()).isEqualTo(expected);

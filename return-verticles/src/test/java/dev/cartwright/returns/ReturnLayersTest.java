@@ -1,0 +1,33 @@
+package dev.cartwright.returns;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the return domain pure: its rules import no framework, no transport, no storage and no generated contracts. */
+class ReturnLayersTest {
+
+    private final JavaClasses classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.cartwright.returns");
+
+    @Test
+    void theDomainDependsOnNothingButTheJdk() {
+        noClasses().that().resideInAPackage("dev.cartwright.returns.domain..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.grpc..", "org.apache.kafka..", "io.cloudevents..",
+                "dev.cartwright.proto..", "dev.cartwright.service..", "io.micrometer..", "com.google.protobuf..",
+                "dev.cartwright.returns.store..", "dev.cartwright.returns.api..", "dev.cartwright.returns.workflow..")
+            .check(classes);
+    }
+
+    @Test
+    void onlyTheEdgeMakesGrpcStatuses() {
+        noClasses().that().resideOutsideOfPackage("dev.cartwright.returns.api..")
+            .and().resideOutsideOfPackage("dev.cartwright.returns.neighbours..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.vertx.grpc.server.StatusException")
+            .check(classes);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cartwright.returns.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cartwright.proto.returns.v1.CreateReturnRequest;
+import dev.cartwright.proto.returns.v1.ReturnItemRequest;
+import dev.cartwright.returns.domain.Resolution;
+import dev.cartwright.returns.domain.ReturnReason;
+import dev.cartwright.returns.workflow.CreateReturn;
+import dev.cartwright.returns.workflow.ReturnFailure;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import org.junit.jupiter.api.Test;
+
+class ReturnGrpcValidationTest {
+
+    private static ReturnItemRequest item(String id, int q, String reason) {
+        return ReturnItemRequest.newBuilder().setOrderItemId(id).setQuantity(q).setReason(reason).build();
+    }
+
+    private static void assertInvalid(CreateReturnRequest request, String field) {
+        assertThatThrownBy(() -> ReturnGrpc.validate(request)).isInstanceOfSatisfying(ReturnFailure.class, f -> {
+            assertThat(f.kind()).isEqualTo(ReturnFailure.Kind.INVALID_ARGUMENT);
+            assertThat(f.getMessage()).startsWith(field + ":");
+        });
+    }
+
+    @Test
+    void aPlainRequestBecomesACommandWithTheDefaultResolution() {
+        CreateReturn cmd = ReturnGrpc.validate(CreateReturnRequest.newBuilder().setOrderId("o1").addItems(item("1", 2,
+                "defective")).build());
+        assertThat(cmd.resolution()).isEqualTo(Resolution.REFUND);
+        assertThat(cmd.items()).containsExactly(new CreateReturn.Item("1", 2, ReturnReason.DEFECTIVE, "", ""));
+        assertThat(cmd.customerId()).isEmpty();
+    }
+
+    @Test
+    void eachBadFieldIsNamed() {
+        assertInvalid(CreateReturnRequest.newBuilder().addItems(item("1", 1, "other")).build(), "order_id");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").build(), "items");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").addItems(item("1", 1, "broken")).build(), "items[0].reason");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").addItems(item("1", 1, "other")).addItems(item("2", 0, "other"))
+            .build(), "items[1].quantity");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").addItems(item("", 1, "other")).build(), "items[0].order_item_id");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").setResolution("cash").addItems(item("1", 1, "other")).build(),
+            "resolution");
+    }
+
+    @Test
+    void failuresBecomeTheirGrpcStatus() {
+        assertThat(ReturnGrpc.toStatus(ReturnFailure.precondition("cannot approve a return that is rejected")))
+            .isInstanceOfSatisfying(StatusException.class, s -> {
+                assertThat(s.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+                assertThat(s.message()).isEqualTo("cannot approve a return that is rejected");
+            });
+        assertThat(ReturnGrpc.toStatus(ReturnFailure.denied("no"))).isInstanceOfSatisfying(StatusException.class,
+            s -> assertThat(s.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED));
+        assertThat(ReturnGrpc.toStatus(ReturnFailure.unavailable("down"))).isInstanceOfSatisfying(StatusException.class,
+            s -> assertThat(s.status()).isEqualTo(GrpcStatus.UNAVAILABLE));
+    }
+}
