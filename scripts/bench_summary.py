@@ -65,7 +65,7 @@ def write_behind_lag(out_dir, phase):
     lag = {}
     if os.path.exists(path):
         for line in open(path):
-            m = re.match(r'(cartwright_write_behind_[a-z_]+)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
+            m = re.match(r'(cart_writebehind_[a-z_]+)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
             if m:
                 lag[m.group(1)] = float(m.group(3))
     return lag
