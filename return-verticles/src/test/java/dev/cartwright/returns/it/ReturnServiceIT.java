@@ -35,7 +35,12 @@ import dev.cartwright.testkit.RealServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -84,6 +89,7 @@ class ReturnServiceIT {
     private ReturnServiceGrpcClient client;
     private ReturnEventsTap tap;
     private final MutableClock clock = new MutableClock();
+    private final Map<String, String> env = new HashMap<>();
 
     @BeforeAll
     void start(PostgresInfo postgres, KafkaInfo kafka) {
@@ -97,7 +103,6 @@ class ReturnServiceIT {
             .withKafkaBootstrap(kafka.bootstrapServers())
             .withTopics(new SimTopics(orderTopic, kafka.createTopic("pricing_events"), kafka.createTopic("warehouse_events"))))
             .await();
-        Map<String, String> env = new HashMap<>();
         env.put("CARTWRIGHT_PG_HOST", postgres.host());
         env.put("CARTWRIGHT_PG_PORT", Integer.toString(postgres.port()));
         env.put("CARTWRIGHT_PG_USER", postgres.user());
@@ -228,6 +233,17 @@ class ReturnServiceIT {
 
     private <Q, R> Outcome<R> invoke(ServiceMethod<R, Q> method, Q request) {
         return grpc.request(address, method).compose(req -> {
+            req.end(request);
+            return req.response().compose(resp -> resp.last().transform(ar ->
+                Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null))));
+        }).await();
+    }
+
+    private <Q, R> Outcome<R> invokeAs(SocketAddress at, String token, ServiceMethod<R, Q> method, Q request) {
+        return grpc.request(at, method).compose(req -> {
+            if (token != null) {
+                req.headers().set("authorization", "Bearer " + token);
+            }
             req.end(request);
             return req.response().compose(resp -> resp.last().transform(ar ->
                 Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null))));
@@ -507,5 +523,91 @@ class ReturnServiceIT {
         assertThat(sim.payment().refundsForOrder(order.getOrderId())).hasSize(1);
         tap.await(r.getReturnId(), "refund.completed");
         assertThat(tap.typesFor(r.getReturnId()).stream().filter("refund.completed"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
+    void storeCreditAndExchangesAreSettledAsTheirOwnKinds() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)),
+            new OrderSimulator.Line(product(13), 1), new OrderSimulator.Line(product(14), 1));
+        awaitProjected(order.getOrderId());
+        ReturnRequest credit = client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+            .setResolution("store_credit").addItems(item("1", 1, "other")).build()).await();
+        ReturnRequest credited = refund(receiveAll(approve(credit.getReturnId())).getReturnId());
+        assertThat(credited.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
+        assertThat(credited.getRefunds(0).getKind()).isEqualTo("store_credit");
+        assertThat(credited.getRefunds(0).getIdempotencyKey()).isEqualTo(credit.getReturnId() + ":store_credit");
+        assertThat(credited.getRefunds(0).getPaymentRefundId()).startsWith("credit-");
+        assertThat(credited.getRefunds(0).getAmount().getAmountMinor()).isEqualTo(order.getItems(0).getTotal().getAmountMinor());
+        assertThat(sim.payment().refundsForOrder(order.getOrderId())).isEmpty();
+
+        String replacement = product(15);
+        ReturnRequest exchange = client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+            .setResolution("exchange").addItems(item("2", 1, "wrong_item").toBuilder().setExchangeProductId(replacement)).build()).await();
+        ReturnRequest exchanged = refund(receiveAll(approve(exchange.getReturnId())).getReturnId());
+        assertThat(exchanged.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
+        assertThat(exchanged.getRefunds(0).getKind()).isEqualTo("exchange");
+        String exchangeOrderId = exchanged.getRefunds(0).getExchangeOrderId();
+        assertThat(exchangeOrderId).isNotEmpty();
+        assertThat(sim.order().order(exchangeOrderId)).hasValueSatisfying(o -> {
+            assertThat(o.getItemsList()).extracting(i -> i.getProductId()).containsExactly(replacement);
+            assertThat(o.getCustomerId()).isEqualTo(order.getCustomerId());
+        });
+        assertThat(sim.order().orderByIdempotencyKey(exchange.getReturnId() + ":exchange")).isPresent();
+        assertThat(sim.payment().refundsForOrder(order.getOrderId())).isEmpty();
+    }
+
+    @Test
+    void customersTouchOnlyTheirOwnReturnsAndStaffDecide() throws Exception {
+        Map<String, String> jwtEnv = new HashMap<>(env);
+        jwtEnv.put("CARTWRIGHT_AUTH_MODE", "jwt");
+        jwtEnv.put("CARTWRIGHT_JWT_KEY", "return-service-test-secret");
+        jwtEnv.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", env.get("CARTWRIGHT_RETURN_CONSUMER_GROUP") + "_jwt");
+        ReturnApplication secured = ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(jwtEnv)), new SimpleMeterRegistry(),
+            clock, UUID::randomUUID).await();
+        try {
+            SocketAddress at = SocketAddress.inetSocketAddress(secured.grpcPort(), "127.0.0.1");
+            JWTAuth tokens = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
+                .setBuffer("return-service-test-secret")));
+            String owner = customer();
+            String ownerToken = tokens.generateToken(new JsonObject().put("sub", owner));
+            String strangerToken = tokens.generateToken(new JsonObject().put("sub", customer()));
+            String staffToken = tokens.generateToken(new JsonObject().put("sub", "agent-7").put("roles", new JsonArray().add("staff")));
+            OrderDetails order = deliveredOrder(owner, clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(16), 2));
+            awaitProjected(order.getOrderId());
+            CreateReturnRequest request = CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+                .addItems(item("1", 1, "changed_mind")).build();
+
+            assertThat(invokeAs(at, null, ReturnServiceGrpcClient.CreateReturnRequest, request).status())
+                .isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            assertThat(invokeAs(at, strangerToken, ReturnServiceGrpcClient.CreateReturnRequest, request).status())
+                .isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            Outcome<ReturnRequest> mine = invokeAs(at, ownerToken, ReturnServiceGrpcClient.CreateReturnRequest, request);
+            assertThat(mine.status()).isEqualTo(GrpcStatus.OK);
+            String id = mine.value().getReturnId();
+            assertThat(mine.value().getHistory(0).getActor()).isEqualTo("customer:" + owner);
+            GetReturnRequestRequest get = GetReturnRequestRequest.newBuilder().setReturnId(id).build();
+            assertThat(invokeAs(at, strangerToken, ReturnServiceGrpcClient.GetReturnRequest, get).status())
+                .isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            assertThat(invokeAs(at, ownerToken, ReturnServiceGrpcClient.GetReturnRequest, get).status()).isEqualTo(GrpcStatus.OK);
+
+            ApproveReturnRequest approveIt = ApproveReturnRequest.newBuilder().setReturnId(id).build();
+            Outcome<ReturnRequest> selfApproved = invokeAs(at, ownerToken, ReturnServiceGrpcClient.ApproveReturn, approveIt);
+            assertThat(selfApproved.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            assertThat(selfApproved.message()).contains("staff");
+            Outcome<ReturnRequest> approvedByStaff = invokeAs(at, staffToken, ReturnServiceGrpcClient.ApproveReturn, approveIt);
+            assertThat(approvedByStaff.status()).isEqualTo(GrpcStatus.OK);
+            assertThat(approvedByStaff.value().getHistoryList()).last().satisfies(h -> assertThat(h.getActor()).isEqualTo("staff:agent-7"));
+
+            Outcome<ListReturnRequestsResponse> listed = invokeAs(at, ownerToken, ReturnServiceGrpcClient.ListReturnRequests,
+                ListReturnRequestsRequest.getDefaultInstance());
+            assertThat(listed.value().getReturnRequestsList()).extracting(ReturnRequest::getReturnId).containsExactly(id);
+            assertThat(invokeAs(at, strangerToken, ReturnServiceGrpcClient.CancelReturn,
+                CancelReturnRequest.newBuilder().setReturnId(id).build()).status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            Outcome<ReturnRequest> cancelled = invokeAs(at, ownerToken, ReturnServiceGrpcClient.CancelReturn,
+                CancelReturnRequest.newBuilder().setReturnId(id).build());
+            assertThat(cancelled.value().getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_CANCELLED);
+        } finally {
+            secured.stop().await(20, TimeUnit.SECONDS);
+        }
     }
 }
