@@ -192,6 +192,9 @@ public final class KafkaBridge extends VerticleBase {
                 vertx.runOnContext(v -> loop());
             })
             .onFailure(e -> {
+                if (!running) {
+                    return;
+                }
                 backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
                 recovering = true;
                 LOG.warn("event=bridge_retry backoff_ms={} error=\"{}\"", backoffMs, e.getMessage());
@@ -225,7 +228,8 @@ public final class KafkaBridge extends VerticleBase {
     }
 
     private Future<List<CartChange>> claimAndReadPending() {
-        return claimAll("0-0").compose(v -> reader()).compose(c -> c.send(Request.cmd(Command.XREADGROUP)
+        // The group is (re)made first: Redis may have been empty or away when the bridge started.
+        return ensureGroup().compose(v -> claimAll("0-0")).compose(v -> reader()).compose(c -> c.send(Request.cmd(Command.XREADGROUP)
                 .arg("GROUP").arg(settings.group()).arg(settings.consumerName())
                 .arg("COUNT").arg(settings.batchSize())
                 .arg("STREAMS").arg(settings.streamKey()).arg("0")))
