@@ -3,6 +3,9 @@ package dev.cartwright.returns.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import dev.cartwright.proto.events.v1.OrderDelivered;
+import dev.cartwright.proto.events.v1.OrderEventItem;
+import dev.cartwright.proto.events.v1.OrderShipped;
 import dev.cartwright.proto.events.v1.RefundCompleted;
 import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.returns.v1.ApproveReturnRequest;
@@ -22,6 +25,7 @@ import dev.cartwright.proto.returns.v1.ReturnServiceGrpcClient;
 import dev.cartwright.proto.returns.v1.ReturnStatus;
 import dev.cartwright.returns.ReturnApplication;
 import dev.cartwright.returns.ReturnConfig;
+import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.sim.OrderSimulator;
 import dev.cartwright.sim.PlatformSim;
@@ -32,6 +36,9 @@ import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.Migrations;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +51,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,6 +68,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +100,8 @@ class ReturnServiceIT {
     private SocketAddress address;
     private ReturnServiceGrpcClient client;
     private ReturnEventsTap tap;
+    private KafkaProducer<String, CloudEvent> producer;
+    private String orderTopic;
     private final MutableClock clock = new MutableClock();
     private final Map<String, String> env = new HashMap<>();
 
@@ -96,7 +110,7 @@ class ReturnServiceIT {
         pg = postgres;
         schema = postgres.freshSchema("returns");
         Migrations.apply(postgres, schema, "classpath:db/return_db");
-        String orderTopic = kafka.createTopic("order_events");
+        orderTopic = kafka.createTopic("order_events");
         String returnTopic = kafka.createTopic("return_events");
         vertx = Vertx.vertx();
         sim = PlatformSim.start(vertx, SimConfig.defaults().withBasePort(0).withProductCount(300)
@@ -130,12 +144,20 @@ class ReturnServiceIT {
         address = SocketAddress.inetSocketAddress(app.grpcPort(), "127.0.0.1");
         client = ReturnServiceGrpcClient.create(grpc, address);
         tap = new ReturnEventsTap(kafka.bootstrapServers(), returnTopic, kafka.freshGroupId("tap"));
+        producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName(),
+            CloudEventSerializer.ENCODING_CONFIG, "BINARY"));
     }
 
     @AfterAll
     void stop() throws Exception {
         if (tap != null) {
             tap.close();
+        }
+        if (producer != null) {
+            producer.close();
         }
         if (app != null) {
             app.stop().await(20, TimeUnit.SECONDS);
@@ -609,5 +631,52 @@ class ReturnServiceIT {
         } finally {
             secured.stop().await(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** Publishes an order event the way the Order service does: a CloudEvent in binary mode, keyed by the order id. */
+    private void publishOrderEvent(String eventId, String type, String orderId, com.google.protobuf.Message payload) throws Exception {
+        CloudEvent event = CloudEventBuilder.v1().withId(eventId).withType(type).withSource(URI.create("/test/orders"))
+            .withSubject(orderId).withDataContentType("application/json")
+            .withData(JsonFormat.printer().print(payload).getBytes(StandardCharsets.UTF_8)).build();
+        producer.send(new ProducerRecord<>(orderTopic, orderId, event)).get(30, TimeUnit.SECONDS);
+    }
+
+    private static OrderDelivered delivered(String orderId, String customer, Instant at) {
+        return OrderDelivered.newBuilder().setOrderId(orderId).setCustomerId(customer)
+            .addItems(OrderEventItem.newBuilder().setOrderItemId("1").setProductId("p-1").setCategoryId("c1").setQuantity(2)
+                .setUnitPrice(money(1000)).setTax(money(150)).setTotal(money(2150)))
+            .setShipping(money(499)).setGrandTotal(money(2649)).setPaymentReference("pay-" + orderId)
+            .setDeliveredAt(ReturnEvents.timestamp(at)).build();
+    }
+
+    private static dev.cartwright.proto.common.v1.Money money(long minor) {
+        return ReturnEvents.money(minor, "EUR");
+    }
+
+    @Test
+    void aRedeliveredOrderEventChangesNothingAndShippedNeverUndoesDelivered() throws Exception {
+        String orderId = "ord-evt-" + UUID.randomUUID();
+        String first = UUID.randomUUID().toString();
+        Instant deliveredAt = clock.instant().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        publishOrderEvent(first, "order.delivered", orderId, delivered(orderId, "cust-a", deliveredAt));
+        awaitProjected(orderId);
+        // The same event again (same id), changed: ignored. A late order.shipped: does not move it back.
+        publishOrderEvent(first, "order.delivered", orderId, delivered(orderId, "cust-b", deliveredAt));
+        publishOrderEvent(UUID.randomUUID().toString(), "order.shipped", orderId, OrderShipped.newBuilder().setOrderId(orderId)
+            .setCustomerId("cust-a").addAllItems(delivered(orderId, "cust-a", deliveredAt).getItemsList()).setShipping(money(499))
+            .setGrandTotal(money(2649)).build());
+        // A marker behind them on the same partition: once it is projected, the two before it were handled.
+        String marker = "ord-evt-" + UUID.randomUUID();
+        publishOrderEvent(UUID.randomUUID().toString(), "order.delivered", marker, delivered(marker, "cust-m", deliveredAt));
+        awaitProjected(marker);
+
+        assertThat(queryString("SELECT customer_id FROM order_projection WHERE order_id = ?", orderId)).isEqualTo("cust-a");
+        assertThat(queryString("SELECT status FROM order_projection WHERE order_id = ?", orderId)).isEqualTo("delivered");
+        assertThat(queryLong("SELECT count(*) FROM processed_events WHERE event_id = ?", first)).isEqualTo(1);
+        // And the projected order is returnable with its own prices: one of two units plus shipping (damaged).
+        ReturnRequest r = create(orderId, item("1", 1, "damaged"));
+        assertThat(r.getCustomerId()).isEqualTo("cust-a");
+        assertThat(r.getRefundAmount().getAmountMinor()).isEqualTo(1075 + 499);
+        assertThat(r.getRefundAmount().getCurrencyCode()).isEqualTo("EUR");
     }
 }
