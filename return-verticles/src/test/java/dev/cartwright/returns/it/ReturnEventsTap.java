@@ -56,6 +56,11 @@ final class ReturnEventsTap implements AutoCloseable {
         return out;
     }
 
+    /** Every event seen so far, in the order it arrived. */
+    List<Seen> forAll() {
+        return List.copyOf(seen);
+    }
+
     List<String> typesFor(String returnId) {
         return forReturn(returnId).stream().map(s -> s.event().getType()).toList();
     }
