@@ -71,16 +71,28 @@ public final class NeighbourCall {
 
     /** An idempotent read: retried up to the configured count on transient failures, never while the breaker is open. */
     public <T> Future<T> read(String operation, Supplier<Future<T>> call) {
-        return attempt(operation, call, 0);
+        return attempt(operation, call, 0, false);
     }
 
-    private <T> Future<T> attempt(String operation, Supplier<Future<T>> call, int attempt) {
+    /**
+     * A change made safe to repeat by its idempotency key (or by its nature): retried like a read on transient
+     * failures. A definite answer that is not OK fails with {@link NeighbourRefusal} carrying the neighbour's status
+     * and message, so the caller can tell "no" from "not reachable"; an outage still fails with UNAVAILABLE.
+     */
+    public <T> Future<T> idempotent(String operation, Supplier<Future<T>> call) {
+        return attempt(operation, call, 0, true);
+    }
+
+    private <T> Future<T> attempt(String operation, Supplier<Future<T>> call, int attempt, boolean keepAnswers) {
         return breaker.<T>execute(call).recover(e -> {
+            if (keepAnswers && !(e instanceof OpenCircuitException) && !isTransient(e)) {
+                return Future.failedFuture(new NeighbourRefusal(name, operation, statusOf(e), messageOf(e)));
+            }
             if (attempt >= retries || e instanceof OpenCircuitException || !isTransient(e)) {
                 return Future.failedFuture(unavailable(operation, e));
             }
             Promise<T> retry = Promise.promise();
-            vertx.setTimer(FIRST_BACKOFF_MS << attempt, id -> attempt(operation, call, attempt + 1).onComplete(retry));
+            vertx.setTimer(FIRST_BACKOFF_MS << attempt, id -> attempt(operation, call, attempt + 1, keepAnswers).onComplete(retry));
             return retry.future();
         });
     }
@@ -96,6 +108,14 @@ public final class NeighbourCall {
             why = status != null ? status.name() : String.valueOf(e.getMessage());
         }
         return new StatusException(GrpcStatus.UNAVAILABLE, name + " unavailable (" + operation + ": " + why + ")");
+    }
+
+    /** The neighbour's own words when it sent a status with a message. */
+    static String messageOf(Throwable e) {
+        if (e instanceof StatusException status && status.message() != null) {
+            return status.message();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** The gRPC status a failed neighbour call ended with, or null for a failure below gRPC. */
