@@ -108,23 +108,29 @@ if [[ $CEILING == 1 ]]; then
     redis-cli -h "$RH" -p "$RP" --scan --pattern '{cart:bench-*' | xargs -r -n 500 redis-cli -h "$RH" -p "$RP" DEL >/dev/null
 fi
 
-# --- 2. the native gRPC driver, open loop -----------------------------------------------------
-if [[ $DRIVER == 1 ]]; then
-    step "gRPC driver: $RATE requests/s for ${DURATION}s after ${WARMUP}s warm-up, $CONNECTIONS connections"
-    snapshot_cpu "$OUT/cpu-driver-before.txt"; scrape "$OUT/metrics-driver-before.txt"
+# --- 2. the native gRPC driver ----------------------------------------------------------------
+run_driver() { # phase name, extra driver options...
+    local phase=$1; shift
     java -Xmx1g -XX:+UseParallelGC -cp "$DRIVER_CP" dev.cartwright.loadtest.LoadDriver \
-        --target "$TARGET" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
-        --shoppers "$USERS" --connections "$CONNECTIONS" --out "$OUT/driver.json" >"$OUT/driver.log" 2>&1 &
-    DRIVER_PID=$!
-    # CPU is accounted over the measured part only: start counting when the warm-up ends.
-    sleep "$WARMUP"; snapshot_cpu "$OUT/cpu-driver-before.txt"; scrape "$OUT/metrics-driver-before.txt"
-    DRIVER_TICKS0=$(cpu_ticks "$DRIVER_PID")
+        --target "$TARGET" --duration "$DURATION" --warmup "$WARMUP" \
+        --shoppers "$USERS" --connections "$CONNECTIONS" --out "$OUT/$phase.json" "$@" >"$OUT/$phase.log" 2>&1 &
+    local pid=$!
+    # CPU and GC are accounted over the measured part only: counting starts when the warm-up ends.
+    sleep "$WARMUP"
+    snapshot_cpu "$OUT/cpu-$phase-before.txt"; scrape "$OUT/metrics-$phase-before.txt"
+    echo "driver $(cpu_ticks "$pid")" >>"$OUT/cpu-$phase-before.txt"
     sleep "$DURATION"
-    DRIVER_TICKS1=$(cpu_ticks "$DRIVER_PID")
-    snapshot_cpu "$OUT/cpu-driver-after.txt"; scrape "$OUT/metrics-driver-after.txt"
-    echo "driver $DRIVER_TICKS0" >>"$OUT/cpu-driver-before.txt"; echo "driver $DRIVER_TICKS1" >>"$OUT/cpu-driver-after.txt"
-    wait "$DRIVER_PID" || { echo "the driver failed:"; tail -20 "$OUT/driver.log"; exit 1; }
-    python3 -m json.tool "$OUT/driver.json" | head -40
+    snapshot_cpu "$OUT/cpu-$phase-after.txt"; scrape "$OUT/metrics-$phase-after.txt"
+    echo "driver $(cpu_ticks "$pid")" >>"$OUT/cpu-$phase-after.txt"
+    wait "$pid" || { echo "the driver failed:"; tail -20 "$OUT/$phase.log"; exit 1; }
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d['all'], indent=2)); print('errors:', d['errors'])" \
+        "$OUT/$phase.json"
+}
+if [[ $DRIVER == 1 ]]; then
+    step "gRPC capacity: $CONNECTIONS requests kept in flight (closed loop, as redis-benchmark's clients) for ${DURATION}s"
+    run_driver capacity --closed "$CONNECTIONS"
+    step "gRPC latency: $RATE requests/s open loop for ${DURATION}s after ${WARMUP}s warm-up, $CONNECTIONS connections"
+    run_driver driver --rate "$RATE"
 fi
 
 # --- 3. Gatling over HTTP/JSON ----------------------------------------------------------------
@@ -132,7 +138,7 @@ if [[ $GATLING == 1 ]]; then
     step "Gatling CartSimulation: $USERS shoppers, think time ${THINK_MS} ms"
     snapshot_cpu "$OUT/cpu-gatling-before.txt"; scrape "$OUT/metrics-gatling-before.txt"
     set +e
-    "$ROOT/mvnw" -B -q -o -pl loadtest gatling:test -Dcheckstyle.skip \
+    "$ROOT/mvnw" -B -q -pl loadtest gatling:test -Dcheckstyle.skip \
         -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSimulation \
         -Dgatling.resultsFolder="$OUT/gatling" -DbaseUrl="http://$TARGET" -Dusers="$USERS" -DthinkMs="$THINK_MS" \
         >"$OUT/gatling.log" 2>&1

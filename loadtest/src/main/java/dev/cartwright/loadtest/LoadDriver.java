@@ -32,6 +32,9 @@ import java.util.concurrent.TimeUnit;
  * from the moment the request was due, not from when it was sent: a stall in the service shows up
  * as latency instead of as a quietly lower request rate (no coordinated omission).
  *
+ * <p>With {@code --closed N} it instead keeps N requests in flight and reports the throughput
+ * the stack reaches, the figure to compare with redis-benchmark's at the same concurrency.
+ *
  * <p>Each of {@code --shoppers} shoppers works through a session on their own cart: add 1 to
  * 10 products, change a quantity, remove a line, read the cart, clear it and start over.
  */
@@ -128,13 +131,43 @@ public final class LoadDriver {
         return promise.future();
     }
 
-    /** Issues requests at the fixed rate for {@code seconds}; completes with the elapsed nanos. */
+    /** Runs one phase in the chosen mode; completes with the elapsed nanos. */
     private Future<Long> phase(int seconds, boolean measured) {
-        Promise<Long> promise = Promise.promise();
         if (seconds <= 0) {
-            promise.complete(0L);
-            return promise.future();
+            return Future.succeededFuture(0L);
         }
+        return options.closedLoop() > 0 ? closedPhase(seconds, measured) : openPhase(seconds, measured);
+    }
+
+    /**
+     * Keeps exactly {@code --closed N} requests in flight, each answer sending the next, like
+     * redis-benchmark's clients: this measures the most the stack can do, not latency at a given rate.
+     */
+    private Future<Long> closedPhase(int seconds, boolean measured) {
+        Promise<Long> promise = Promise.promise();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        for (int i = 0; i < options.closedLoop(); i++) {
+            // Each in-flight slot works through its own shopper's session, one request at a time.
+            Shopper own = shoppers[i % shoppers.length];
+            Runnable[] loop = new Runnable[1];
+            loop[0] = () -> {
+                if (System.nanoTime() >= end) {
+                    if (inFlight == 0) {
+                        promise.tryComplete(System.nanoTime() - start);
+                    }
+                    return;
+                }
+                fire(own, System.nanoTime(), measured).onComplete(ar -> loop[0].run());
+            };
+            loop[0].run();
+        }
+        return promise.future();
+    }
+
+    /** Issues requests at the fixed rate for {@code seconds}; completes with the elapsed nanos. */
+    private Future<Long> openPhase(int seconds, boolean measured) {
+        Promise<Long> promise = Promise.promise();
         long start = System.nanoTime();
         long total = (long) options.rate() * seconds;
         double intervalNanos = 1e9 / options.rate();
@@ -147,7 +180,7 @@ public final class LoadDriver {
                     break;
                 }
                 issued[0]++;
-                fire(due, measured);
+                fire(idleShopper(), due, measured);
             }
         });
         vertx.setTimer(seconds * 1000L, id -> {
@@ -165,8 +198,19 @@ public final class LoadDriver {
         }
     }
 
-    private void fire(long dueNanos, boolean measured) {
+    /**
+     * A shopper with no request in flight, when a few random picks find one: real shoppers wait for
+     * a page before the next click. Under overload every shopper is busy and requests overlap.
+     */
+    private Shopper idleShopper() {
         Shopper shopper = shoppers[random.nextInt(shoppers.length)];
+        for (int tries = 0; shopper.busy && tries < 16; tries++) {
+            shopper = shoppers[random.nextInt(shoppers.length)];
+        }
+        return shopper;
+    }
+
+    private Future<Cart> fire(Shopper shopper, long dueNanos, boolean measured) {
         Step step = shopper.nextStep();
         String product = options.productIds().get(random.nextInt(options.productIds().size()));
         Future<Cart> call = switch (step) {
@@ -183,8 +227,10 @@ public final class LoadDriver {
             shopper.lastProduct = product;
         }
         inFlight++;
-        call.onComplete(ar -> {
+        shopper.busy = true;
+        return call.andThen(ar -> {
             inFlight--;
+            shopper.busy = false;
             if (measured) {
                 stats.record(step.name(), System.nanoTime() - dueNanos, ar.failed() ? ar.cause() : null);
             }
@@ -193,7 +239,8 @@ public final class LoadDriver {
 
     private JsonObject report(long elapsedNanos) {
         return stats.toJson(elapsedNanos)
-            .put("driver", "grpc-open-loop")
+            .put("driver", options.closedLoop() > 0 ? "grpc-closed-loop" : "grpc-open-loop")
+            .put("closedLoopConcurrency", options.closedLoop())
             .put("target", options.target())
             .put("rate", options.rate())
             .put("durationSeconds", options.durationSeconds())
@@ -208,6 +255,7 @@ public final class LoadDriver {
         final int itemsPerSession;
         int position;
         String lastProduct;
+        boolean busy;
 
         Shopper(String cartId, int itemsPerSession) {
             this.cartId = cartId;
@@ -231,7 +279,7 @@ public final class LoadDriver {
     /** The command line. */
     record DriverOptions(String target, SocketAddress address, int rate, int durationSeconds, int warmupSeconds,
                          int shoppers, int connections, int streamsPerConnection, int maxItemsPerSession,
-                         List<String> productIds, long seed, Path output) {
+                         List<String> productIds, long seed, Path output, int closedLoop) {
 
         static DriverOptions parse(String[] args) {
             String target = "127.0.0.1:9003";
@@ -245,6 +293,7 @@ public final class LoadDriver {
             String products = "1-2000";
             long seed = 42;
             Path output = null;
+            int closed = 0;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
@@ -259,6 +308,7 @@ public final class LoadDriver {
                     case "--products" -> products = value;
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--out" -> output = Path.of(value);
+                    case "--closed" -> closed = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -267,7 +317,7 @@ public final class LoadDriver {
             SocketAddress address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
                 target.substring(0, colon));
             return new DriverOptions(target, address, rate, duration, warmup, shoppers, connections, streams, maxItems,
-                productRange(products), seed, output);
+                productRange(products), seed, output, closed);
         }
 
         /**
