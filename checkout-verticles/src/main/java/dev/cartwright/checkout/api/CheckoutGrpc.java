@@ -1,70 +1,261 @@
 package dev.cartwright.checkout.api;
 
+import dev.cartwright.checkout.neighbours.NeighbourRefusal;
+import dev.cartwright.checkout.saga.CheckoutProblem;
+import dev.cartwright.checkout.saga.CheckoutState;
+import dev.cartwright.checkout.saga.CheckoutWorkflow;
+import dev.cartwright.checkout.saga.FrozenLine;
+import dev.cartwright.checkout.saga.OrderDrafts;
+import dev.cartwright.checkout.saga.PostalAddress;
+import dev.cartwright.checkout.saga.ShippingOption;
+import dev.cartwright.checkout.saga.StoredCheckout;
+import dev.cartwright.proto.checkout.v1.CartLine;
 import dev.cartwright.proto.checkout.v1.Checkout;
 import dev.cartwright.proto.checkout.v1.CheckoutServiceService;
+import dev.cartwright.proto.checkout.v1.CheckoutStatus;
 import dev.cartwright.proto.checkout.v1.ConfirmCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.GetCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.Order;
 import dev.cartwright.proto.checkout.v1.OrderPreview;
 import dev.cartwright.proto.checkout.v1.PreviewOrderRequest;
 import dev.cartwright.proto.checkout.v1.SelectShippingMethodRequest;
+import dev.cartwright.proto.checkout.v1.ShippingMethod;
 import dev.cartwright.proto.checkout.v1.StartCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
+import dev.cartwright.proto.common.v1.Address;
+import dev.cartwright.service.auth.Caller;
+import dev.cartwright.service.auth.CallerContext;
 import dev.cartwright.service.grpc.Rpc;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
- * The CheckoutService endpoint. The confirm saga is not built yet, so every method answers UNIMPLEMENTED with a
- * message saying so, counted like any other RPC, instead of the generated base class's exception (which a
- * client would see as UNKNOWN).
+ * The CheckoutService endpoint: checks each request's shape (INVALID_ARGUMENT naming the field, before anything is
+ * read), hands it to {@link CheckoutWorkflow} with the caller, and turns the answer into the contract's messages and
+ * statuses. Nothing else: the rules of a checkout and of its confirm saga live in {@code dev.cartwright.checkout.saga}.
+ *
+ * <p>ConfirmCheckout's idempotency is the checkout itself: a repeated call (whatever its idempotency_key) answers
+ * with the same order, or waits for the request that is confirming it.
  */
 public final class CheckoutGrpc extends CheckoutServiceService {
 
+    private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
+
+    private final CheckoutWorkflow workflow;
     private final Rpc rpc;
 
-    public CheckoutGrpc(Rpc rpc) {
+    public CheckoutGrpc(CheckoutWorkflow workflow, Rpc rpc) {
+        this.workflow = workflow;
         this.rpc = rpc;
-    }
-
-    private <T> Future<T> notYet(String method) {
-        return rpc.call(method, () -> Future.failedFuture(
-            new StatusException(GrpcStatus.UNIMPLEMENTED, "checkout.v1.CheckoutService/" + method + " is not available yet")));
     }
 
     @Override
     public Future<Checkout> startCheckout(StartCheckoutRequest request) {
-        return notYet("StartCheckout");
+        return rpc.call("StartCheckout", () -> {
+            Caller caller = CallerContext.current();
+            String cartId = RequestChecks.id("cart_id", request.getCartId());
+            String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
+            return edge(workflow.start(caller, cartId, key)).map(CheckoutGrpc::toProto);
+        });
     }
 
     @Override
     public Future<Checkout> getCheckout(GetCheckoutRequest request) {
-        return notYet("GetCheckout");
+        return rpc.call("GetCheckout", () -> {
+            Caller caller = CallerContext.current();
+            String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
+            return edge(workflow.get(caller, checkoutId)).map(CheckoutGrpc::toProto);
+        });
     }
 
     @Override
     public Future<Checkout> updateShippingAddress(UpdateAddressRequest request) {
-        return notYet("UpdateShippingAddress");
+        return rpc.call("UpdateShippingAddress", () -> {
+            Caller caller = CallerContext.current();
+            String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
+            PostalAddress address = address(request.hasAddress(), request.getAddress());
+            OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
+            String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
+            return edge(workflow.updateShippingAddress(caller, checkoutId, address, expected, key)).map(CheckoutGrpc::toProto);
+        });
     }
 
     @Override
     public Future<Checkout> updateBillingAddress(UpdateAddressRequest request) {
-        return notYet("UpdateBillingAddress");
+        return rpc.call("UpdateBillingAddress", () -> {
+            Caller caller = CallerContext.current();
+            String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
+            PostalAddress address = address(request.hasAddress(), request.getAddress());
+            OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
+            String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
+            return edge(workflow.updateBillingAddress(caller, checkoutId, address, expected, key)).map(CheckoutGrpc::toProto);
+        });
     }
 
     @Override
     public Future<Checkout> selectShippingMethod(SelectShippingMethodRequest request) {
-        return notYet("SelectShippingMethod");
+        return rpc.call("SelectShippingMethod", () -> {
+            Caller caller = CallerContext.current();
+            String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
+            String methodId = RequestChecks.id("shipping_method_id", request.getShippingMethodId());
+            OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
+            String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
+            return edge(workflow.selectShippingMethod(caller, checkoutId, methodId, expected, key)).map(CheckoutGrpc::toProto);
+        });
     }
 
     @Override
     public Future<OrderPreview> previewOrder(PreviewOrderRequest request) {
-        return notYet("PreviewOrder");
+        return rpc.call("PreviewOrder", () -> {
+            Caller caller = CallerContext.current();
+            String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
+            return edge(workflow.preview(caller, checkoutId)).map(CheckoutGrpc::toProto);
+        });
     }
 
     @Override
     public Future<Order> confirmCheckout(ConfirmCheckoutRequest request) {
-        return notYet("ConfirmCheckout");
+        return rpc.call("ConfirmCheckout", () -> {
+            Caller caller = CallerContext.current();
+            String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
+            String paymentMethodId = RequestChecks.id("payment_method_id", request.getPaymentMethodId());
+            OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
+            RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
+            return edge(workflow.confirm(caller, checkoutId, paymentMethodId, expected));
+        });
+    }
+
+    // ---- requests ----------------------------------------------------------------------------------------------------
+
+    /** An address with name, line1, city, postal_code and a two-letter country_code; each problem names its field. */
+    static PostalAddress address(boolean present, Address a) {
+        if (!present) {
+            throw RequestChecks.invalid("address", "is required");
+        }
+        String name = text("address.name", a.getName(), true, 200);
+        String line1 = text("address.line1", a.getLine1(), true, 200);
+        String line2 = text("address.line2", a.getLine2(), false, 200);
+        String city = text("address.city", a.getCity(), true, 100);
+        String region = text("address.region", a.getRegion(), false, 100);
+        String postalCode = text("address.postal_code", a.getPostalCode(), true, 20);
+        String country = a.getCountryCode().trim();
+        if (!COUNTRY.matcher(country).matches()) {
+            throw RequestChecks.invalid("address.country_code", "must be a two-letter ISO 3166-1 code, was '" + a.getCountryCode() + "'");
+        }
+        String phone = text("address.phone", a.getPhone(), false, 40);
+        return new PostalAddress(name, line1, line2, city, region, postalCode, country.toUpperCase(Locale.ROOT), phone);
+    }
+
+    private static String text(String field, String value, boolean required, int max) {
+        String trimmed = value.trim();
+        if (required && trimmed.isEmpty()) {
+            throw RequestChecks.invalid(field, "is required");
+        }
+        if (trimmed.length() > max) {
+            throw RequestChecks.invalid(field, "must be at most " + max + " characters");
+        }
+        for (int i = 0; i < trimmed.length(); i++) {
+            if (Character.isISOControl(trimmed.charAt(i))) {
+                throw RequestChecks.invalid(field, "must not contain control characters");
+            }
+        }
+        return trimmed;
+    }
+
+    private static OptionalLong expectedVersion(boolean present, long value) {
+        return present ? OptionalLong.of(RequestChecks.expectedVersion("expected_version", value)) : OptionalLong.empty();
+    }
+
+    /** The workflow's answers as gRPC statuses; anything else is a bug, which {@link Rpc} reports as INTERNAL. */
+    private static <T> Future<T> edge(Future<T> answer) {
+        return answer.recover(e -> {
+            if (e instanceof CheckoutProblem problem) {
+                GrpcStatus status = switch (problem.kind()) {
+                    case NOT_FOUND -> GrpcStatus.NOT_FOUND;
+                    case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
+                    case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
+                    case ABORTED -> GrpcStatus.ABORTED;
+                    case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
+                };
+                return Future.failedFuture(new StatusException(status, problem.getMessage()));
+            }
+            if (e instanceof NeighbourRefusal refusal) {
+                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, refusal.getMessage()));
+            }
+            return Future.failedFuture(e);
+        });
+    }
+
+    // ---- replies -----------------------------------------------------------------------------------------------------
+
+    static Checkout toProto(StoredCheckout c) {
+        Checkout.Builder reply = Checkout.newBuilder()
+            .setCheckoutId(c.checkoutId())
+            .setCartId(c.cartId())
+            .setCustomerId(c.customerId())
+            .setStatus(status(c.status()))
+            .setCartVersion(c.cartVersion())
+            .addAllItems(lines(c.lines(), c.currency()))
+            .setTotals(OrderDrafts.totals(c.totals(), c.currency()))
+            .setReservationId(c.reservationId())
+            .setOrderId(c.orderId())
+            .setFailureReason(c.failureReason())
+            .setVersion(c.version())
+            .setCreatedAt(OrderDrafts.timestamp(c.createdAt()))
+            .setUpdatedAt(OrderDrafts.timestamp(c.updatedAt()));
+        c.shippingAddress().ifPresent(a -> reply.setShippingAddress(OrderDrafts.address(a)));
+        c.billingAddress().ifPresent(a -> reply.setBillingAddress(OrderDrafts.address(a)));
+        c.shippingMethod().ifPresent(m -> reply.setShippingMethod(method(m)));
+        c.shippingMethods().forEach(m -> reply.addAvailableShippingMethods(method(m)));
+        c.reservationExpiresAt().ifPresent(at -> reply.setReservationExpiresAt(OrderDrafts.timestamp(at)));
+        return reply.build();
+    }
+
+    static OrderPreview toProto(CheckoutWorkflow.Preview p) {
+        String currency = p.checkout().currency();
+        OrderPreview.Builder reply = OrderPreview.newBuilder()
+            .setCheckoutId(p.checkout().checkoutId())
+            .addAllItems(lines(p.lines(), currency))
+            .setTotals(OrderDrafts.totals(p.totals(), currency))
+            .setReady(p.ready())
+            .addAllIssues(p.issues());
+        p.shippingAddress().ifPresent(a -> reply.setShippingAddress(OrderDrafts.address(a)));
+        p.billingAddress().ifPresent(a -> reply.setBillingAddress(OrderDrafts.address(a)));
+        p.shippingMethod().ifPresent(m -> reply.setShippingMethod(method(m)));
+        return reply.build();
+    }
+
+    private static List<CartLine> lines(List<FrozenLine> lines, String currency) {
+        return lines.stream().map(l -> CartLine.newBuilder()
+            .setProductId(l.productId())
+            .setName(l.name())
+            .setCategoryId(l.categoryId())
+            .setQuantity(l.quantity())
+            .setUnitPrice(OrderDrafts.money(l.unitPrice(), currency))
+            .setSubtotal(OrderDrafts.money(l.subtotal(), currency))
+            .setDiscount(OrderDrafts.money(l.discount(), currency))
+            .setTax(OrderDrafts.money(l.tax(), currency))
+            .setTotal(OrderDrafts.money(l.total(), currency))
+            .build()).toList();
+    }
+
+    private static ShippingMethod method(ShippingOption m) {
+        return ShippingMethod.newBuilder().setShippingMethodId(m.methodId()).setName(m.name())
+            .setPrice(OrderDrafts.money(m.priceMinor(), m.currency())).setEstimatedDays(m.estimatedDays()).build();
+    }
+
+    static CheckoutStatus status(CheckoutState state) {
+        return switch (state) {
+            case OPEN -> CheckoutStatus.CHECKOUT_STATUS_OPEN;
+            case CONFIRMING -> CheckoutStatus.CHECKOUT_STATUS_CONFIRMING;
+            case COMPLETED -> CheckoutStatus.CHECKOUT_STATUS_COMPLETED;
+            case FAILED -> CheckoutStatus.CHECKOUT_STATUS_FAILED;
+            case EXPIRED -> CheckoutStatus.CHECKOUT_STATUS_EXPIRED;
+        };
     }
 }

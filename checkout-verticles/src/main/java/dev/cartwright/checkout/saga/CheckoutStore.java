@@ -1,0 +1,434 @@
+package dev.cartwright.checkout.saga;
+
+import dev.cartwright.service.outbox.Outbox;
+import dev.cartwright.service.outbox.OutboxEvent;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Owns the checkout tables of {@code checkout_db}: {@code checkouts}, {@code checkout_addresses},
+ * {@code checkout_saga_steps}, and appending to {@code outbox} in the same transaction as the change an event
+ * announces. Every write is guarded by the version (and status) the writer read, so two writers never both win;
+ * a lost guard is a {@code false} result, not an error.
+ *
+ * <p>PostgreSQL not reachable: the future fails with {@link CheckoutProblem} UNAVAILABLE (checkouts fail fast,
+ * never half-done); any other database error is a bug and fails as it is.
+ */
+public final class CheckoutStore {
+
+    private static final String SELECT = "SELECT c.checkout_id, c.cart_id, COALESCE(c.customer_id, '') AS customer_id, c.status,"
+        + " c.cart_version, c.currency, c.region, c.lines, c.promotion_codes, c.subtotal_minor, c.discount_minor,"
+        + " c.shipping_minor, c.tax_minor, c.grand_total_minor, c.tax_inclusive, COALESCE(c.shipping_method_id, '') AS shipping_method_id,"
+        + " c.shipping_methods, COALESCE(c.reservation_id, '') AS reservation_id, c.reservation_expires_at,"
+        + " COALESCE(c.payment_method_id, '') AS payment_method_id, COALESCE(c.payment_authorization_id, '') AS authorization_id,"
+        + " COALESCE(c.order_id, '') AS order_id, COALESCE(c.failure_reason, '') AS failure_reason,"
+        + " COALESCE(c.failed_step, '') AS failed_step, COALESCE(c.failure_status, '') AS failure_status, c.compensated_steps,"
+        + " c.confirmed_order::text AS confirmed_order, COALESCE(c.saga_step, '') AS saga_step, c.saga_run, c.lease_until, c.version,"
+        + " COALESCE(c.last_request_key, '') AS last_request_key, c.created_at, c.updated_at,"
+        + " s.name AS s_name, s.line1 AS s_line1, s.line2 AS s_line2, s.city AS s_city, s.region AS s_region,"
+        + " s.postal_code AS s_postal_code, s.country_code AS s_country_code, s.phone AS s_phone,"
+        + " b.name AS b_name, b.line1 AS b_line1, b.line2 AS b_line2, b.city AS b_city, b.region AS b_region,"
+        + " b.postal_code AS b_postal_code, b.country_code AS b_country_code, b.phone AS b_phone"
+        + " FROM checkouts c"
+        + " LEFT JOIN checkout_addresses s ON s.checkout_id = c.checkout_id AND s.kind = 'shipping'"
+        + " LEFT JOIN checkout_addresses b ON b.checkout_id = c.checkout_id AND b.kind = 'billing'";
+
+    private static final String INSERT = "INSERT INTO checkouts (checkout_id, cart_id, customer_id, cart_version, status, currency,"
+        + " subtotal_minor, discount_minor, shipping_minor, tax_minor, grand_total_minor, tax_inclusive, lines, shipping_method_id,"
+        + " shipping_amount_minor, reservation_id, reservation_expires_at, version, idempotency_key, created_at, updated_at, region,"
+        + " promotion_codes, shipping_methods, saga_run)"
+        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22, $23, 0)";
+
+    private static final String BUSY = "SELECT count(*) AS n FROM checkouts WHERE cart_id = $1 AND status IN ('confirming', 'completed')";
+
+    private static final String UPDATE = "UPDATE checkouts SET status = $3, region = $4, subtotal_minor = $5, discount_minor = $6,"
+        + " shipping_minor = $7, tax_minor = $8, grand_total_minor = $9, tax_inclusive = $10, lines = $11, shipping_method_id = $12,"
+        + " shipping_amount_minor = $13, shipping_methods = $14, reservation_expires_at = $15, payment_method_id = $16,"
+        + " payment_authorization_id = $17, order_id = $18, failure_reason = $19, failed_step = $20, failure_status = $21,"
+        + " compensated_steps = $22, confirmed_order = $23::text::jsonb, saga_step = $24, saga_run = $25, lease_until = $26,"
+        + " version = $27, last_request_key = $28, updated_at = $29"
+        + " WHERE checkout_id = $1 AND version = $2 AND status = $30";
+
+    private static final String UPSERT_ADDRESS = "INSERT INTO checkout_addresses (checkout_id, kind, name, line1, line2, city, region,"
+        + " postal_code, country_code, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        + " ON CONFLICT (checkout_id, kind) DO UPDATE SET name = excluded.name, line1 = excluded.line1, line2 = excluded.line2,"
+        + " city = excluded.city, region = excluded.region, postal_code = excluded.postal_code, country_code = excluded.country_code,"
+        + " phone = excluded.phone";
+
+    private static final String INSERT_STEP = "INSERT INTO checkout_saga_steps (checkout_id, step, status, attempt, run, detail,"
+        + " started_at, finished_at)"
+        + " SELECT $1::text, $2::text, $3::text, COALESCE(MAX(attempt), 0) + 1, $4::int, $5::text, $6::timestamptz, $7::timestamptz"
+        + " FROM checkout_saga_steps WHERE checkout_id = $1::text AND step = $2::text"
+        + " RETURNING attempt";
+
+    private static final String FINISH_STEP = "UPDATE checkout_saga_steps SET status = $4, detail = $5, finished_at = $6"
+        + " WHERE checkout_id = $1 AND step = $2 AND attempt = $3";
+
+    private static final String STEPS = "SELECT step, status, attempt, COALESCE(detail, '') AS detail FROM checkout_saga_steps"
+        + " WHERE checkout_id = $1 AND run = $2 ORDER BY started_at, attempt";
+
+    /** A row of {@code checkout_saga_steps} to write with a change. */
+    public record StepRecord(String step, int attempt, String status, String detail, int run, Instant startedAt,
+                             Optional<Instant> finishedAt) {
+
+        public StepRecord {
+            Objects.requireNonNull(step, "step");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(startedAt, "startedAt");
+            Objects.requireNonNull(finishedAt, "finishedAt");
+        }
+
+        /** A new row (the next attempt of {@code step}), already finished with {@code status}. */
+        public static StepRecord finishedNow(String step, String status, String detail, int run, Instant at) {
+            return new StepRecord(step, 0, status, detail, run, at, Optional.of(at));
+        }
+
+        /** The end of a row written as 'started' earlier. */
+        public static StepRecord finish(String step, int attempt, String status, String detail, int run, Instant at) {
+            return new StepRecord(step, attempt, status, detail, run, at, Optional.of(at));
+        }
+    }
+
+    /** One row of a saga run as read back. */
+    public record StepRow(String step, String status, int attempt, String detail) {
+    }
+
+    /** What became of inserting a new checkout. */
+    public sealed interface Inserted {
+        /** Stored; {@code superseded} are the reservations of older open checkouts of the cart, now EXPIRED. */
+        record Stored(List<String> superseded) implements Inserted {
+            public Stored {
+                superseded = List.copyOf(superseded);
+            }
+        }
+
+        /** A start with the same cart and idempotency key was stored first. */
+        record AlreadyStarted() implements Inserted {
+        }
+
+        /** Another checkout of the cart is being confirmed (or completed): a second one could become a second order. */
+        record CartBusy() implements Inserted {
+        }
+    }
+
+    /** Thrown inside the insert transaction to roll it back when the cart is busy. */
+    private static final class CartBusyRollback extends RuntimeException {
+        CartBusyRollback() {
+            super("cart busy", null, false, false);
+        }
+    }
+
+    private final Pool pool;
+    private final Outbox outbox;
+
+    public CheckoutStore(Pool pool, Outbox outbox) {
+        this.pool = pool;
+        this.outbox = outbox;
+    }
+
+    public Future<Optional<StoredCheckout>> find(String checkoutId) {
+        return guard(pool.preparedQuery(SELECT + " WHERE c.checkout_id = $1").execute(Tuple.of(checkoutId))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()))));
+    }
+
+    /** The checkout a start with this cart and idempotency key created. */
+    public Future<Optional<StoredCheckout>> findByStartKey(String cartId, String idempotencyKey) {
+        return guard(pool.preparedQuery(SELECT + " WHERE c.cart_id = $1 AND c.idempotency_key = $2")
+            .execute(Tuple.of(cartId, idempotencyKey))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()))));
+    }
+
+    /** The cart's open checkout that froze {@code cartVersion}, if there is one (the newest). */
+    public Future<Optional<StoredCheckout>> findOpen(String cartId, long cartVersion) {
+        return guard(pool.preparedQuery(SELECT + " WHERE c.cart_id = $1 AND c.cart_version = $2 AND c.status = 'open'"
+                + " ORDER BY c.created_at DESC LIMIT 1")
+            .execute(Tuple.of(cartId, cartVersion))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()))));
+    }
+
+    /**
+     * Stores a new checkout with its reservation step and {@code events}, in one transaction; older open checkouts
+     * of the same cart become EXPIRED in it (a cart has one open checkout; theirs are the reservations to release).
+     */
+    public Future<Inserted> insert(StoredCheckout c, String idempotencyKey, Instant now, List<OutboxEvent> events) {
+        Tuple row = Tuple.tuple()
+            .addString(c.checkoutId()).addString(c.cartId()).addString(c.customerId().isEmpty() ? null : c.customerId())
+            .addLong(c.cartVersion()).addString(c.status().dbName()).addString(c.currency())
+            .addLong(c.totals().subtotal()).addLong(c.totals().discount()).addLong(c.totals().shipping()).addLong(c.totals().tax())
+            .addLong(c.totals().grandTotal()).addBoolean(c.totals().taxInclusive()).addValue(linesJson(c.lines()))
+            .addString(c.shippingMethodId().isEmpty() ? null : c.shippingMethodId())
+            .addValue(c.shippingMethod().map(ShippingOption::priceMinor).orElse(null))
+            .addString(c.reservationId()).addValue(c.reservationExpiresAt().map(CheckoutStore::utc).orElse(null))
+            .addLong(c.version()).addString(idempotencyKey.isEmpty() ? null : idempotencyKey).addValue(utc(now))
+            .addString(c.region()).addValue(new JsonArray(new ArrayList<Object>(c.promotionCodes())))
+            .addValue(methodsJson(c.shippingMethods()));
+        return guard(pool.withTransaction(conn -> conn.preparedQuery(
+                    "UPDATE checkouts SET status = 'expired', version = version + 1, updated_at = $2"
+                        + " WHERE cart_id = $1 AND status = 'open' RETURNING COALESCE(reservation_id, '') AS reservation_id")
+                .execute(Tuple.of(c.cartId(), utc(now)))
+                .compose(expired -> {
+                    List<String> superseded = new ArrayList<>();
+                    expired.forEach(r -> superseded.add(r.getString("reservation_id")));
+                    return conn.preparedQuery(BUSY).execute(Tuple.of(c.cartId()))
+                        .compose(busy -> busy.iterator().next().getLong("n") > 0 ? Future.failedFuture(new CartBusyRollback())
+                            : conn.preparedQuery(INSERT).execute(row))
+                        .compose(v -> conn.preparedQuery(INSERT_STEP).execute(Tuple.of(c.checkoutId(), SagaStep.RESERVE_STOCK.wireName(),
+                            "succeeded", 1, c.reservationId(), utc(now), utc(now))))
+                        .compose(v -> outbox.append(conn, events))
+                        .map(v -> (Inserted) new Inserted.Stored(superseded));
+                }))
+            .recover(e -> {
+                if (e instanceof CartBusyRollback) {
+                    return Future.succeededFuture(new Inserted.CartBusy());
+                }
+                if (e instanceof PgException pg && "23505".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint())
+                    .equals("checkouts_start_idempotency")) {
+                    return Future.succeededFuture(new Inserted.AlreadyStarted());
+                }
+                return Future.failedFuture(e);
+            }));
+    }
+
+    /**
+     * Writes {@code after} over the checkout if it is still at {@code expectedVersion} and {@code expectedStatus}, with
+     * its addresses, {@code steps} and {@code events}, in one transaction. False when the guard did not hold (someone
+     * else changed or took the checkout); then nothing was written.
+     */
+    public Future<Boolean> save(StoredCheckout after, long expectedVersion, CheckoutState expectedStatus, List<StepRecord> steps,
+                                List<OutboxEvent> events) {
+        return guard(pool.withTransaction(conn -> update(conn, after, expectedVersion, expectedStatus).compose(updated -> {
+            if (!updated) {
+                return Future.succeededFuture(false);
+            }
+            return addresses(conn, after).compose(v -> writeSteps(conn, after.checkoutId(), steps, 0))
+                .compose(v -> outbox.append(conn, events)).map(true);
+        })));
+    }
+
+    /**
+     * Records that {@code step} starts, together with {@code after} (the saga step and the renewed lease), if the
+     * runner still holds the checkout at {@code fence}. The attempt number of the new row, or empty when fenced off.
+     */
+    public Future<Optional<Integer>> beginStep(StoredCheckout after, long fence, String step, Instant now) {
+        return guard(pool.withTransaction(conn -> update(conn, after, fence, CheckoutState.CONFIRMING).compose(updated -> {
+            if (!updated) {
+                return Future.succeededFuture(Optional.<Integer>empty());
+            }
+            return conn.preparedQuery(INSERT_STEP).execute(Tuple.of(after.checkoutId(), step, "started", after.sagaRun(), null,
+                    utc(now), null))
+                .map(rows -> Optional.of(rows.iterator().next().getInteger("attempt")));
+        })));
+    }
+
+    /** The step rows of one run of a checkout's saga, oldest first. */
+    public Future<List<StepRow>> steps(String checkoutId, int run) {
+        return guard(pool.preparedQuery(STEPS).execute(Tuple.of(checkoutId, run)).map(rows -> {
+            List<StepRow> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new StepRow(r.getString("step"), r.getString("status"), r.getInteger("attempt"),
+                r.getString("detail"))));
+            return out;
+        }));
+    }
+
+    /** Up to {@code limit} confirming checkouts whose runner's lease ran out before {@code now}, oldest lease first. */
+    public Future<List<String>> lapsedConfirmations(Instant now, int limit) {
+        return guard(pool.preparedQuery("SELECT checkout_id FROM checkouts WHERE status = 'confirming'"
+                + " AND (lease_until IS NULL OR lease_until < $1) ORDER BY lease_until NULLS FIRST LIMIT $2")
+            .execute(Tuple.of(utc(now), limit))
+            .map(rows -> {
+                List<String> ids = new ArrayList<>();
+                rows.forEach(r -> ids.add(r.getString("checkout_id")));
+                return ids;
+            }));
+    }
+
+    /** How many checkouts are CONFIRMING now. */
+    public Future<Long> countConfirming() {
+        return guard(pool.query("SELECT count(*) AS n FROM checkouts WHERE status = 'confirming'").execute()
+            .map(rows -> rows.iterator().next().getLong("n")));
+    }
+
+    private static Future<Boolean> update(SqlConnection conn, StoredCheckout c, long expectedVersion, CheckoutState expectedStatus) {
+        Tuple t = Tuple.tuple()
+            .addString(c.checkoutId()).addLong(expectedVersion).addString(c.status().dbName()).addString(c.region())
+            .addLong(c.totals().subtotal()).addLong(c.totals().discount()).addLong(c.totals().shipping()).addLong(c.totals().tax())
+            .addLong(c.totals().grandTotal()).addBoolean(c.totals().taxInclusive()).addValue(linesJson(c.lines()))
+            .addString(blankToNull(c.shippingMethodId())).addValue(c.shippingMethod().map(ShippingOption::priceMinor).orElse(null))
+            .addValue(methodsJson(c.shippingMethods())).addValue(c.reservationExpiresAt().map(CheckoutStore::utc).orElse(null))
+            .addString(blankToNull(c.paymentMethodId())).addString(blankToNull(c.authorizationId())).addString(blankToNull(c.orderId()))
+            .addString(blankToNull(c.failureReason())).addString(blankToNull(c.failedStep())).addString(blankToNull(c.failureStatus()))
+            .addValue(new JsonArray(new ArrayList<Object>(c.compensatedSteps()))).addString(blankToNull(c.confirmedOrderJson()))
+            .addString(blankToNull(c.sagaStep())).addInteger(c.sagaRun()).addValue(c.leaseUntil().map(CheckoutStore::utc).orElse(null))
+            .addLong(c.version()).addString(blankToNull(c.lastRequestKey())).addValue(utc(c.updatedAt()))
+            .addString(expectedStatus.dbName());
+        return conn.preparedQuery(UPDATE).execute(t).map(rows -> rows.rowCount() == 1);
+    }
+
+    private static Future<Void> addresses(SqlConnection conn, StoredCheckout c) {
+        List<Tuple> rows = new ArrayList<>();
+        c.shippingAddress().ifPresent(a -> rows.add(addressRow(c.checkoutId(), "shipping", a)));
+        c.billingAddress().ifPresent(a -> rows.add(addressRow(c.checkoutId(), "billing", a)));
+        if (rows.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return conn.preparedQuery(UPSERT_ADDRESS).executeBatch(rows).mapEmpty();
+    }
+
+    private static Tuple addressRow(String checkoutId, String kind, PostalAddress a) {
+        return Tuple.tuple().addString(checkoutId).addString(kind).addString(a.name()).addString(a.line1())
+            .addString(blankToNull(a.line2())).addString(a.city()).addString(blankToNull(a.region()))
+            .addString(blankToNull(a.postalCode())).addString(a.countryCode()).addString(blankToNull(a.phone()));
+    }
+
+    private static Future<Void> writeSteps(SqlConnection conn, String checkoutId, List<StepRecord> steps, int index) {
+        if (index >= steps.size()) {
+            return Future.succeededFuture();
+        }
+        StepRecord s = steps.get(index);
+        Future<?> written;
+        if (s.attempt() == 0) {
+            written = conn.preparedQuery(INSERT_STEP).execute(Tuple.of(checkoutId, s.step(), s.status(), s.run(), blankToNull(s.detail()),
+                utc(s.startedAt()), s.finishedAt().map(CheckoutStore::utc).orElse(null)));
+        } else {
+            written = conn.preparedQuery(FINISH_STEP).execute(Tuple.of(checkoutId, s.step(), s.attempt(), s.status(),
+                blankToNull(s.detail()), s.finishedAt().map(CheckoutStore::utc).orElse(null)));
+        }
+        return written.compose(v -> writeSteps(conn, checkoutId, steps, index + 1));
+    }
+
+    // ---- mapping --------------------------------------------------------------------------------------------------
+
+    static JsonArray linesJson(List<FrozenLine> lines) {
+        JsonArray out = new JsonArray();
+        for (FrozenLine l : lines) {
+            out.add(new JsonObject().put("product_id", l.productId()).put("name", l.name()).put("category_id", l.categoryId())
+                .put("quantity", l.quantity()).put("unit_price", l.unitPrice()).put("subtotal", l.subtotal())
+                .put("line_discount", l.lineDiscount()).put("order_discount", l.orderDiscount()).put("tax", l.tax())
+                .put("total", l.total()));
+        }
+        return out;
+    }
+
+    static List<FrozenLine> lines(JsonArray json) {
+        List<FrozenLine> out = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            JsonObject l = json.getJsonObject(i);
+            out.add(new FrozenLine(l.getString("product_id"), l.getString("name", ""), l.getString("category_id", ""),
+                l.getInteger("quantity"), l.getLong("unit_price"), l.getLong("subtotal"), l.getLong("line_discount"),
+                l.getLong("order_discount"), l.getLong("tax"), l.getLong("total")));
+        }
+        return out;
+    }
+
+    static JsonArray methodsJson(List<ShippingOption> methods) {
+        JsonArray out = new JsonArray();
+        for (ShippingOption m : methods) {
+            out.add(new JsonObject().put("id", m.methodId()).put("name", m.name()).put("price", m.priceMinor())
+                .put("currency", m.currency()).put("days", m.estimatedDays()));
+        }
+        return out;
+    }
+
+    static List<ShippingOption> methods(JsonArray json) {
+        List<ShippingOption> out = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            JsonObject m = json.getJsonObject(i);
+            out.add(new ShippingOption(m.getString("id"), m.getString("name", ""), m.getLong("price"), m.getString("currency"),
+                m.getInteger("days", 0)));
+        }
+        return out;
+    }
+
+    private static StoredCheckout fromRow(Row r) {
+        List<FrozenLine> lines = lines(jsonArray(r.getValue("lines")));
+        int items = 0;
+        for (FrozenLine l : lines) {
+            items = Math.addExact(items, l.quantity());
+        }
+        CheckoutTotals totals = new CheckoutTotals(r.getLong("subtotal_minor"), r.getLong("discount_minor"), r.getLong("shipping_minor"),
+            r.getLong("tax_minor"), r.getLong("grand_total_minor"), r.getBoolean("tax_inclusive"), items);
+        List<String> codes = strings(jsonArray(r.getValue("promotion_codes")));
+        List<String> compensated = strings(jsonArray(r.getValue("compensated_steps")));
+        String confirmed = r.getString("confirmed_order");
+        return new StoredCheckout(r.getString("checkout_id"), r.getString("cart_id"), r.getString("customer_id"),
+            CheckoutState.fromDb(r.getString("status")), r.getLong("cart_version"), r.getString("currency"), r.getString("region"),
+            lines, codes, totals, address(r, "s_"), address(r, "b_"), r.getString("shipping_method_id"),
+            methods(jsonArray(r.getValue("shipping_methods"))), r.getString("reservation_id"), instant(r, "reservation_expires_at"),
+            r.getString("payment_method_id"), r.getString("authorization_id"), r.getString("order_id"), r.getString("failure_reason"),
+            r.getString("failed_step"), r.getString("failure_status"), compensated, confirmed == null ? "" : confirmed,
+            r.getString("saga_step"), r.getInteger("saga_run"), instant(r, "lease_until"), r.getLong("version"),
+            r.getString("last_request_key"), instant(r, "created_at").orElseThrow(), instant(r, "updated_at").orElseThrow());
+    }
+
+    private static Optional<PostalAddress> address(Row r, String prefix) {
+        String name = r.getString(prefix + "name");
+        if (name == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PostalAddress(name, r.getString(prefix + "line1"), orEmpty(r.getString(prefix + "line2")),
+            r.getString(prefix + "city"), orEmpty(r.getString(prefix + "region")), orEmpty(r.getString(prefix + "postal_code")),
+            r.getString(prefix + "country_code"), orEmpty(r.getString(prefix + "phone"))));
+    }
+
+    private static List<String> strings(JsonArray json) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            out.add(json.getString(i));
+        }
+        return out;
+    }
+
+    private static JsonArray jsonArray(Object value) {
+        if (value instanceof JsonArray array) {
+            return array;
+        }
+        return value == null ? new JsonArray() : new JsonArray(String.valueOf(value));
+    }
+
+    private static Optional<Instant> instant(Row r, String column) {
+        OffsetDateTime at = r.getOffsetDateTime(column);
+        return at == null ? Optional.empty() : Optional.of(at.toInstant());
+    }
+
+    static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    /** Store failures that mean "PostgreSQL is not there" become UNAVAILABLE; SQL errors are bugs and stay as they are. */
+    static <T> Future<T> guard(Future<T> call) {
+        return call.recover(e -> {
+            if (e instanceof CheckoutProblem) {
+                return Future.failedFuture(e);
+            }
+            if (e instanceof PgException pg) {
+                String state = String.valueOf(pg.getSqlState());
+                if (!state.startsWith("08") && !state.startsWith("57")) {
+                    return Future.failedFuture(e);
+                }
+            }
+            return Future.failedFuture(CheckoutProblem.unavailable("checkout database unavailable: " + e.getMessage()));
+        });
+    }
+}

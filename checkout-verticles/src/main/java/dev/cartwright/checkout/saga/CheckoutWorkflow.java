@@ -1,0 +1,513 @@
+package dev.cartwright.checkout.saga;
+
+import dev.cartwright.cart.Cart;
+import dev.cartwright.cart.CartLine;
+import dev.cartwright.cart.CartStatus;
+import dev.cartwright.cart.CartText;
+import dev.cartwright.cart.store.CartStore;
+import dev.cartwright.checkout.neighbours.NeighbourRefusal;
+import dev.cartwright.checkout.neighbours.Neighbours;
+import dev.cartwright.proto.checkout.v1.Order;
+import dev.cartwright.proto.platform.v1.Customer;
+import dev.cartwright.proto.platform.v1.GetRatesRequest;
+import dev.cartwright.proto.platform.v1.ParcelLine;
+import dev.cartwright.proto.platform.v1.ReleaseReservationRequest;
+import dev.cartwright.proto.platform.v1.ReserveStockRequest;
+import dev.cartwright.proto.platform.v1.ShippingRate;
+import dev.cartwright.proto.platform.v1.StockLine;
+import dev.cartwright.service.auth.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns what happens to a checkout between StartCheckout and the end of ConfirmCheckout: freezing the cart, reserving
+ * its stock, addresses and shipping, previews, and claiming the checkout for the confirm saga ({@link ConfirmSaga}) —
+ * or waiting for the request that claimed it. Answers are domain values or {@link CheckoutProblem}s; the gRPC edge
+ * only translates.
+ *
+ * <p>Ownership: a customer's checkout answers only to that customer (staff, or anyone in development mode); to
+ * everyone else it does not exist. A guest cart's checkout answers to whoever holds its unguessable id, as the cart.
+ *
+ * <p>ConfirmCheckout needs only the checkout id and a payment method: when no shipping address was set, the
+ * customer's default address (from the customer neighbour) is used, and when no shipping method was chosen, the
+ * cheapest one offered for the address. A guest checkout without an address cannot be confirmed.
+ */
+public final class CheckoutWorkflow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckoutWorkflow.class);
+    private static final int MAX_QUIET_RETRIES = 3;
+
+    /** PreviewOrder's answer: the checkout as ConfirmCheckout would confirm it now, and what stands in the way. */
+    public record Preview(StoredCheckout checkout, List<FrozenLine> lines, CheckoutTotals totals, Optional<PostalAddress> shippingAddress,
+                          Optional<PostalAddress> billingAddress, Optional<ShippingOption> shippingMethod, List<String> issues) {
+        public Preview {
+            lines = List.copyOf(lines);
+            issues = List.copyOf(issues);
+        }
+
+        public boolean ready() {
+            return issues.isEmpty();
+        }
+    }
+
+    /** The shipping address and method ConfirmCheckout would use, with the defaults filled in where it can. */
+    private record Resolved(Optional<PostalAddress> address, boolean addressDefaulted, List<ShippingOption> methods,
+                            Optional<ShippingOption> method, Optional<CheckoutProblem> problem) {
+    }
+
+    private final Vertx vertx;
+    private final CheckoutStore store;
+    private final CartStore carts;
+    private final Neighbours neighbours;
+    private final CheckoutPricing pricing;
+    private final CheckoutEvents events;
+    private final ConfirmSaga saga;
+    private final SagaSettings settings;
+    private final Supplier<String> ids;
+    private final Clock clock;
+    private final Runnable wakeRelay;
+
+    public CheckoutWorkflow(Vertx vertx, CheckoutStore store, CartStore carts, Neighbours neighbours, CheckoutPricing pricing,
+                            CheckoutEvents events, ConfirmSaga saga, SagaSettings settings, Supplier<String> ids, Clock clock,
+                            Runnable wakeRelay) {
+        this.vertx = vertx;
+        this.store = store;
+        this.carts = carts;
+        this.neighbours = neighbours;
+        this.pricing = pricing;
+        this.events = events;
+        this.saga = saga;
+        this.settings = settings;
+        this.ids = ids;
+        this.clock = clock;
+        this.wakeRelay = wakeRelay;
+    }
+
+    // ---- StartCheckout -------------------------------------------------------------------------------------------------
+
+    /**
+     * Freezes the caller's cart into a new checkout and reserves its stock; the same start again (same idempotency key,
+     * or an unchanged cart with an open checkout) answers with the checkout that exists.
+     */
+    public Future<StoredCheckout> start(Caller caller, String cartId, String idempotencyKey) {
+        Future<Optional<StoredCheckout>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
+            : store.findByStartKey(cartId, idempotencyKey);
+        return earlier.compose(found -> {
+            if (found.isPresent()) {
+                return reachable(caller, found.get());
+            }
+            return cart(caller, cartId).compose(cart -> {
+                if (cart.status() != CartStatus.ACTIVE) {
+                    return Future.failedFuture(CheckoutProblem.precondition("cart " + cartId + " is " + cart.status()
+                        + "; only an active cart can be checked out"));
+                }
+                if (cart.lines().isEmpty()) {
+                    return Future.failedFuture(CheckoutProblem.precondition("cart " + cartId + " is empty"));
+                }
+                return store.findOpen(cartId, cart.version())
+                    .compose(open -> open.isPresent() ? Future.succeededFuture(open.get()) : create(cart, idempotencyKey));
+            });
+        });
+    }
+
+    private Future<StoredCheckout> create(Cart cart, String idempotencyKey) {
+        String region = pricing.regionFor(Optional.empty(), cart.region());
+        CheckoutPricing.Priced priced = pricing.freeze(cart.lines(), cart.promotionCodes(), region);
+        String checkoutId = ids.get();
+        String reservationId = SagaStep.reservationId(checkoutId);
+        ReserveStockRequest.Builder reserve = ReserveStockRequest.newBuilder().setReservationId(reservationId)
+            .setTtlSeconds((int) settings.reservationTtl().toSeconds());
+        for (CartLine line : cart.lines()) {
+            reserve.addLines(StockLine.newBuilder().setProductId(line.productId()).setQuantity(line.quantity()));
+        }
+        return neighbours.reserveStock(reserve.build())
+            .recover(e -> Future.failedFuture(e instanceof NeighbourRefusal refusal
+                ? CheckoutProblem.precondition("cannot reserve stock: " + refusal.detail()) : e))
+            .compose(reservation -> rates(Optional.empty(), priced.totals(), priced.lines(), cart.currency())
+                .compose(methods -> {
+                    Instant now = clock.instant();
+                    Instant expires = Instant.ofEpochSecond(reservation.getExpiresAt().getSeconds(), reservation.getExpiresAt().getNanos());
+                    StoredCheckout c = new StoredCheckout(checkoutId, cart.cartId(), cart.customerId(), CheckoutState.OPEN, cart.version(),
+                        cart.currency(), region, priced.lines(), cart.promotionCodes(), priced.totals(), Optional.empty(), Optional.empty(),
+                        "", methods, reservationId, Optional.of(expires), "", "", "", "", "", "", List.of(), "", "", 0, Optional.empty(),
+                        1, "", now, now);
+                    return store.insert(c, idempotencyKey, now, List.of(events.started(c, now))).compose(inserted -> {
+                        if (inserted instanceof CheckoutStore.Inserted.Stored stored) {
+                            wakeRelay.run();
+                            stored.superseded().forEach(this::releaseQuietly);
+                            LOG.info("event=checkout_started checkout={} cart={} cart_version={} grand_total={}", checkoutId,
+                                cart.cartId(), cart.version(), priced.totals().grandTotal());
+                            return Future.succeededFuture(c);
+                        }
+                        releaseQuietly(reservationId);
+                        if (inserted instanceof CheckoutStore.Inserted.CartBusy) {
+                            return Future.failedFuture(CheckoutProblem.precondition("cart " + cart.cartId()
+                                + " has a checkout being confirmed or completed"));
+                        }
+                        return store.findByStartKey(cart.cartId(), idempotencyKey).map(Optional::orElseThrow);
+                    });
+                })
+                // Nothing is left behind: a start that fails after the reservation gives the stock back.
+                .recover(e -> {
+                    releaseQuietly(reservationId);
+                    return Future.failedFuture(e);
+                }));
+    }
+
+    private void releaseQuietly(String reservationId) {
+        if (reservationId.isEmpty()) {
+            return;
+        }
+        neighbours.releaseReservation(ReleaseReservationRequest.newBuilder().setReservationId(reservationId).build())
+            .onFailure(e -> LOG.warn("event=release_failed reservation={} error=\"{}\" (the warehouse lets it expire)", reservationId,
+                e.getMessage()));
+    }
+
+    // ---- reads and changes ---------------------------------------------------------------------------------------------
+
+    public Future<StoredCheckout> get(Caller caller, String checkoutId) {
+        return find(caller, checkoutId);
+    }
+
+    /** Sets the shipping address; the shipping methods (and the tax region) follow the new destination. */
+    public Future<StoredCheckout> updateShippingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
+                                                        String requestKey) {
+        return mutate(caller, checkoutId, expected, requestKey, c -> rates(Optional.of(address), c.totals(), c.lines(), c.currency())
+            .map(methods -> {
+                Optional<ShippingOption> kept = c.shippingMethodId().isEmpty() ? Optional.empty()
+                    : ShippingOption.find(methods, c.shippingMethodId());
+                String region = pricing.regionFor(Optional.of(address), c.region());
+                CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), region,
+                    kept.map(ShippingOption::priceMinor).orElse(0L));
+                return c.toBuilder().shippingAddress(Optional.of(address)).shippingMethods(methods)
+                    .shippingMethodId(kept.map(ShippingOption::methodId).orElse("")).region(region).lines(priced.lines())
+                    .totals(priced.totals());
+            }), 0);
+    }
+
+    public Future<StoredCheckout> updateBillingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
+                                                       String requestKey) {
+        return mutate(caller, checkoutId, expected, requestKey,
+            c -> Future.succeededFuture(c.toBuilder().billingAddress(Optional.of(address))), 0);
+    }
+
+    /** Chooses one of the offered shipping methods; the totals take its price. */
+    public Future<StoredCheckout> selectShippingMethod(Caller caller, String checkoutId, String methodId, OptionalLong expected,
+                                                       String requestKey) {
+        return mutate(caller, checkoutId, expected, requestKey, c -> {
+            Optional<ShippingOption> method = ShippingOption.find(c.shippingMethods(), methodId);
+            if (method.isEmpty()) {
+                return Future.failedFuture(CheckoutProblem.precondition("shipping method " + methodId + " is not offered for this checkout;"
+                    + " offered: " + c.shippingMethods().stream().map(ShippingOption::methodId).collect(Collectors.joining(", "))));
+            }
+            CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), c.region(), method.get().priceMinor());
+            return Future.succeededFuture(c.toBuilder().shippingMethodId(methodId).lines(priced.lines()).totals(priced.totals()));
+        }, 0);
+    }
+
+    /** Reprices the checkout now, with the defaults ConfirmCheckout would fill in, and lists what stands in the way. */
+    public Future<Preview> preview(Caller caller, String checkoutId) {
+        return find(caller, checkoutId).compose(c -> resolve(c).compose(resolved -> cartIssue(c).map(cartIssue -> {
+            List<String> issues = new ArrayList<>();
+            if (c.status() != CheckoutState.OPEN) {
+                issues.add("checkout is " + c.status());
+            }
+            resolved.problem().ifPresent(p -> issues.add(p.getMessage()));
+            cartIssue.ifPresent(issues::add);
+            if (c.status() == CheckoutState.OPEN && c.reservationExpiresAt().map(at -> at.isBefore(clock.instant())).orElse(false)) {
+                issues.add("stock reservation expired");
+            }
+            String region = resolved.addressDefaulted() ? pricing.regionFor(resolved.address(), c.region()) : c.region();
+            CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), region,
+                resolved.method().map(ShippingOption::priceMinor).orElse(0L));
+            return new Preview(c, priced.lines(), priced.totals(), resolved.address(), c.billingAddress().or(resolved::address),
+                resolved.method(), issues);
+        })));
+    }
+
+    private Future<Optional<String>> cartIssue(StoredCheckout c) {
+        return carts.find(c.cartId()).transform(ar -> {
+            if (ar.failed()) {
+                return Future.succeededFuture(Optional.of("cart could not be checked (cart store unavailable)"));
+            }
+            Optional<Cart> cart = ar.result();
+            boolean same = cart.isPresent() && cart.get().status() == CartStatus.ACTIVE && cart.get().version() == c.cartVersion();
+            boolean converted = cart.isPresent() && cart.get().status() == CartStatus.CONVERTED && c.status() == CheckoutState.COMPLETED;
+            return Future.succeededFuture(same || converted ? Optional.empty() : Optional.of("cart changed since checkout started"));
+        });
+    }
+
+    // ---- ConfirmCheckout -------------------------------------------------------------------------------------------------
+
+    /**
+     * Confirms the checkout: claims it (OPEN to CONFIRMING, guarded by its version, so exactly one request runs the
+     * saga) and runs the saga; a request that finds the saga running waits for its outcome (bounded); a request after
+     * the end answers as the end did (the order, or the failure).
+     */
+    public Future<Order> confirm(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected) {
+        long deadline = System.nanoTime() + settings.confirmWait().toNanos();
+        return confirmRound(caller, checkoutId, paymentMethodId, expected, deadline);
+    }
+
+    private Future<Order> confirmRound(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected, long deadline) {
+        return find(caller, checkoutId).compose(c -> {
+            switch (c.status()) {
+                case COMPLETED:
+                    return Future.succeededFuture(ConfirmSaga.storedOrder(c));
+                case FAILED:
+                    return Future.failedFuture(ConfirmSaga.failure(c));
+                case EXPIRED:
+                    return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId
+                        + " expired: a newer checkout of its cart replaced it"));
+                case CONFIRMING:
+                    if (c.leaseLapsed(clock.instant())) {
+                        return takeOver(c).compose(claimed -> claimed.isPresent()
+                            ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
+                            : waitFor(caller, checkoutId, paymentMethodId, expected, deadline));
+                    }
+                    return waitFor(caller, checkoutId, paymentMethodId, expected, deadline);
+                case OPEN:
+                default:
+                    if (expected.isPresent() && expected.getAsLong() != c.version()) {
+                        return Future.failedFuture(stale(expected.getAsLong(), c.version()));
+                    }
+                    return claim(c, paymentMethodId).compose(claimed -> claimed.isPresent()
+                        ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
+                        : confirmRound(caller, checkoutId, paymentMethodId, OptionalLong.empty(), deadline));
+            }
+        });
+    }
+
+    private Future<Order> runOrWait(StoredCheckout claimed, Caller caller, String paymentMethodId, OptionalLong expected, long deadline) {
+        return saga.run(claimed).recover(e -> e instanceof ConfirmSaga.Superseded
+            ? waitFor(caller, claimed.checkoutId(), paymentMethodId, expected, deadline) : Future.failedFuture(e));
+    }
+
+    private Future<Order> waitFor(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected, long deadline) {
+        if (System.nanoTime() > deadline) {
+            return Future.failedFuture(CheckoutProblem.unavailable("checkout " + checkoutId + " is still being confirmed by another"
+                + " request; retry ConfirmCheckout to get its outcome"));
+        }
+        Promise<Order> later = Promise.promise();
+        vertx.setTimer(settings.confirmPoll().toMillis(),
+            id -> confirmRound(caller, checkoutId, paymentMethodId, OptionalLong.empty(), deadline).onComplete(later));
+        return later.future();
+    }
+
+    /** OPEN to CONFIRMING with the defaults filled in; empty when another request changed or claimed it first. */
+    private Future<Optional<StoredCheckout>> claim(StoredCheckout c, String paymentMethodId) {
+        return resolve(c).compose(resolved -> {
+            if (resolved.problem().isPresent()) {
+                return Future.failedFuture(resolved.problem().get());
+            }
+            Instant now = clock.instant();
+            String region = resolved.addressDefaulted() ? pricing.regionFor(resolved.address(), c.region()) : c.region();
+            StoredCheckout claimed = c.toBuilder().status(CheckoutState.CONFIRMING).version(c.version() + 1).sagaRun(c.sagaRun() + 1)
+                .paymentMethodId(paymentMethodId).shippingAddress(resolved.address()).shippingMethods(resolved.methods())
+                .shippingMethodId(resolved.method().map(ShippingOption::methodId).orElse("")).region(region).failedStep("")
+                .failureReason("").failureStatus("").compensatedSteps(List.of()).sagaStep("")
+                .leaseUntil(Optional.of(now.plus(settings.lease()))).updatedAt(now).build();
+            return store.save(claimed, c.version(), CheckoutState.OPEN, List.of(), List.of())
+                .map(saved -> saved ? Optional.of(claimed) : Optional.<StoredCheckout>empty());
+        });
+    }
+
+    /** Takes over a CONFIRMING checkout whose runner's lease lapsed; empty when someone else took it first. */
+    private Future<Optional<StoredCheckout>> takeOver(StoredCheckout c) {
+        Instant now = clock.instant();
+        StoredCheckout claimed = c.toBuilder().version(c.version() + 1).leaseUntil(Optional.of(now.plus(settings.lease()))).updatedAt(now)
+            .build();
+        return store.save(claimed, c.version(), CheckoutState.CONFIRMING, List.of(), List.of()).map(saved -> {
+            if (saved) {
+                LOG.info("event=saga_taken_over checkout={} step={} run={}", c.checkoutId(), c.sagaStep(), c.sagaRun());
+            }
+            return saved ? Optional.of(claimed) : Optional.<StoredCheckout>empty();
+        });
+    }
+
+    /**
+     * Resumes a saga whose runner's lease lapsed (for {@link SagaRecovery}): takes it over and runs it to its end. An
+     * empty result when there was nothing to resume (finished meanwhile, or taken by someone else).
+     */
+    public Future<Optional<Order>> resumeLapsed(String checkoutId) {
+        return store.find(checkoutId).compose(found -> {
+            if (found.isEmpty() || found.get().status() != CheckoutState.CONFIRMING || !found.get().leaseLapsed(clock.instant())) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            return takeOver(found.get()).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.empty())
+                : saga.run(claimed.get()).map(Optional::of));
+        });
+    }
+
+    /**
+     * Fault drill: claims an open checkout and runs its saga only through {@code lastStep}, leaving it CONFIRMING as a
+     * crash right after that step would. Used to prove that {@link SagaRecovery} finishes such a saga exactly once.
+     */
+    public Future<Void> confirmUntil(Caller caller, String checkoutId, String paymentMethodId, SagaStep lastStep) {
+        return find(caller, checkoutId).compose(c -> {
+            if (c.status() != CheckoutState.OPEN) {
+                return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId + " is " + c.status()));
+            }
+            return claim(c, paymentMethodId).compose(claimed -> claimed.isEmpty()
+                ? Future.failedFuture(CheckoutProblem.aborted("checkout " + checkoutId + " changed concurrently"))
+                : saga.runUntil(claimed.get(), lastStep));
+        });
+    }
+
+    /** The address and method ConfirmCheckout would use now, or why it cannot. */
+    private Future<Resolved> resolve(StoredCheckout c) {
+        if (c.shippingAddress().isPresent()) {
+            return Future.succeededFuture(withMethod(c.shippingAddress(), false, c.shippingMethods(), c.shippingMethodId()));
+        }
+        if (c.customerId().isEmpty()) {
+            return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
+                Optional.of(CheckoutProblem.precondition("shipping address missing: set one with UpdateShippingAddress"))));
+        }
+        return neighbours.customer(c.customerId()).transform(ar -> {
+            if (ar.failed()) {
+                CheckoutProblem problem = ar.cause() instanceof NeighbourRefusal
+                    ? CheckoutProblem.precondition("shipping address missing (customer " + c.customerId() + " is unknown to the customer"
+                        + " service)")
+                    : CheckoutProblem.unavailable("shipping address missing and the customer's default address cannot be read now ("
+                        + ar.cause().getMessage() + ")");
+                return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
+                    Optional.of(problem)));
+            }
+            Optional<PostalAddress> home = defaultAddress(ar.result());
+            if (home.isEmpty()) {
+                return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
+                    Optional.of(CheckoutProblem.precondition("shipping address missing: customer " + c.customerId()
+                        + " has no default address"))));
+            }
+            return rates(home, c.totals(), c.lines(), c.currency())
+                .map(methods -> withMethod(home, true, methods, c.shippingMethodId()));
+        });
+    }
+
+    private static Resolved withMethod(Optional<PostalAddress> address, boolean defaulted, List<ShippingOption> methods, String chosen) {
+        Optional<ShippingOption> method = chosen.isEmpty() ? Optional.empty() : ShippingOption.find(methods, chosen);
+        if (method.isEmpty()) {
+            method = ShippingOption.cheapest(methods);
+        }
+        Optional<CheckoutProblem> problem = method.isPresent() ? Optional.empty()
+            : Optional.of(CheckoutProblem.precondition("no shipping method is offered for this address"));
+        return new Resolved(address, defaulted, methods, method, problem);
+    }
+
+    private static Optional<PostalAddress> defaultAddress(Customer customer) {
+        if (!customer.hasDefaultAddress()) {
+            return Optional.empty();
+        }
+        PostalAddress a = OrderDrafts.postalAddress(customer.getDefaultAddress());
+        if (a.line1().isEmpty() || a.city().isEmpty() || a.countryCode().length() != 2) {
+            return Optional.empty();
+        }
+        return Optional.of(a.name().isEmpty() ? new PostalAddress(customer.getName(), a.line1(), a.line2(), a.city(), a.region(),
+            a.postalCode(), a.countryCode(), a.phone()) : a);
+    }
+
+    // ---- shared steps ------------------------------------------------------------------------------------------------
+
+    private Future<List<ShippingOption>> rates(Optional<PostalAddress> destination, CheckoutTotals totals, List<FrozenLine> lines,
+                                               String currency) {
+        GetRatesRequest.Builder request = GetRatesRequest.newBuilder()
+            .setOrderValue(OrderDrafts.money(Math.max(0, totals.subtotal() - totals.discount()), currency));
+        destination.ifPresent(a -> request.setDestination(OrderDrafts.address(a)));
+        for (FrozenLine l : lines) {
+            request.addLines(ParcelLine.newBuilder().setProductId(l.productId()).setQuantity(l.quantity()));
+        }
+        return neighbours.shippingRates(request.build())
+            .recover(e -> Future.failedFuture(e instanceof NeighbourRefusal refusal
+                ? CheckoutProblem.precondition("no shipping rates for this destination: " + refusal.detail()) : e))
+            .map(response -> {
+                List<ShippingOption> methods = new ArrayList<>();
+                for (ShippingRate rate : response.getRatesList()) {
+                    String rateCurrency = rate.getPrice().getCurrencyCode().isEmpty() ? currency : rate.getPrice().getCurrencyCode();
+                    if (!rateCurrency.equals(currency) || rate.getPrice().getAmountMinor() < 0) {
+                        continue;
+                    }
+                    methods.add(new ShippingOption(rate.getShippingMethodId(), rate.getName(), rate.getPrice().getAmountMinor(), currency,
+                        rate.getEstimatedDays()));
+                }
+                return methods;
+            });
+    }
+
+    /** The change {@code change} makes to an open checkout, written if nobody changed it meanwhile. */
+    private Future<StoredCheckout> mutate(Caller caller, String checkoutId, OptionalLong expected, String requestKey,
+                                         Function<StoredCheckout, Future<StoredCheckout.Builder>> change, int attempt) {
+        return find(caller, checkoutId).compose(c -> {
+            if (!requestKey.isEmpty() && requestKey.equals(c.lastRequestKey())) {
+                return Future.succeededFuture(c);
+            }
+            if (c.status() != CheckoutState.OPEN) {
+                return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId + " is " + c.status()
+                    + "; only an open checkout can change"));
+            }
+            if (expected.isPresent() && expected.getAsLong() != c.version()) {
+                return Future.failedFuture(stale(expected.getAsLong(), c.version()));
+            }
+            return change.apply(c).compose(builder -> {
+                StoredCheckout after = builder.version(c.version() + 1).lastRequestKey(requestKey).updatedAt(clock.instant()).build();
+                return store.save(after, c.version(), CheckoutState.OPEN, List.of(), List.of()).compose(saved -> {
+                    if (saved) {
+                        return Future.succeededFuture(after);
+                    }
+                    if (expected.isPresent() || attempt >= MAX_QUIET_RETRIES) {
+                        return Future.failedFuture(CheckoutProblem.aborted("checkout " + checkoutId + " changed concurrently; read it"
+                            + " again and retry"));
+                    }
+                    return mutate(caller, checkoutId, expected, requestKey, change, attempt + 1);
+                });
+            });
+        });
+    }
+
+    private Future<StoredCheckout> find(Caller caller, String checkoutId) {
+        if (!CartText.isCartId(checkoutId)) {
+            return Future.failedFuture(CheckoutProblem.notFound(checkoutId));
+        }
+        return store.find(checkoutId).compose(found -> found.isEmpty() ? Future.failedFuture(CheckoutProblem.notFound(checkoutId))
+            : reachable(caller, found.get()));
+    }
+
+    private static Future<StoredCheckout> reachable(Caller caller, StoredCheckout c) {
+        if (!c.customerId().isEmpty() && !caller.mayActFor(c.customerId())) {
+            return Future.failedFuture(CheckoutProblem.notFound(c.checkoutId()));
+        }
+        return Future.succeededFuture(c);
+    }
+
+    private Future<Cart> cart(Caller caller, String cartId) {
+        CheckoutProblem notFound = new CheckoutProblem(CheckoutProblem.Kind.NOT_FOUND, "cart " + cartId + " not found");
+        if (!CartText.isCartId(cartId)) {
+            return Future.failedFuture(notFound);
+        }
+        return carts.find(cartId).transform(ar -> {
+            if (ar.failed()) {
+                return Future.failedFuture(CheckoutProblem.unavailable("cart store unavailable: " + ar.cause().getMessage()));
+            }
+            Optional<Cart> cart = ar.result();
+            if (cart.isEmpty() || (!cart.get().customerId().isEmpty() && !caller.mayActFor(cart.get().customerId()))) {
+                return Future.failedFuture(notFound);
+            }
+            return Future.succeededFuture(cart.get());
+        });
+    }
+
+    private static CheckoutProblem stale(long expected, long current) {
+        return CheckoutProblem.aborted("stale version: expected " + expected + ", current " + current);
+    }
+}

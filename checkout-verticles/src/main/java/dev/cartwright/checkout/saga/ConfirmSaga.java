@@ -1,0 +1,507 @@
+package dev.cartwright.checkout.saga;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.cartwright.cart.Cart;
+import dev.cartwright.cart.CartCommand;
+import dev.cartwright.cart.CartStatus;
+import dev.cartwright.cart.Mutation;
+import dev.cartwright.cart.MutationResult;
+import dev.cartwright.cart.store.CartStore;
+import dev.cartwright.checkout.neighbours.NeighbourRefusal;
+import dev.cartwright.checkout.neighbours.Neighbours;
+import dev.cartwright.checkout.saga.CheckoutStore.StepRecord;
+import dev.cartwright.checkout.saga.CheckoutStore.StepRow;
+import dev.cartwright.proto.checkout.v1.Order;
+import dev.cartwright.proto.platform.v1.AuthorizationStatus;
+import dev.cartwright.proto.platform.v1.AuthorizePaymentRequest;
+import dev.cartwright.proto.platform.v1.CapturePaymentRequest;
+import dev.cartwright.proto.platform.v1.CommitReservationRequest;
+import dev.cartwright.proto.platform.v1.ExtendReservationRequest;
+import dev.cartwright.proto.platform.v1.OrderDetails;
+import dev.cartwright.proto.platform.v1.ReleaseReservationRequest;
+import dev.cartwright.proto.platform.v1.VoidAuthorizationRequest;
+import dev.cartwright.service.outbox.OutboxEvent;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the confirm saga of one checkout: each step of {@link SagaStep#CONFIRM} in order, recorded in
+ * {@code checkout_saga_steps} before it runs ('started') and after ('succeeded' or 'failed'), with the checkout row
+ * updated in the same transaction; what a failure leads to is {@link SagaPlan}'s decision. Every outbound call carries
+ * the idempotency key {@link SagaStep#idempotencyKey} derives from the checkout id, so a run resumed after a crash
+ * re-sends exactly what the first run sent and no neighbour acts twice.
+ *
+ * <p>Only the runner that holds the checkout writes: every write is guarded by the checkout's version as the runner
+ * claimed it. Whoever takes over a lapsed saga bumps the version, so a runner that was only slow (not dead) finds
+ * its next write refused and stops ({@link Superseded}); it never acts on a stale view.
+ */
+public final class ConfirmSaga {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfirmSaga.class);
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+
+    /** This runner lost the checkout to another (its guard no longer holds); it wrote nothing more. */
+    static final class Superseded extends RuntimeException {
+        Superseded(String checkoutId) {
+            super("checkout " + checkoutId + " is run by another request now", null, false, false);
+        }
+    }
+
+    /** A run stopped on purpose after a given step, as a crash there would (fault drills and recovery tests). */
+    static final class Halted extends RuntimeException {
+        Halted(String checkoutId, SagaStep step) {
+            super("saga of checkout " + checkoutId + " halted after " + step.wireName(), null, false, false);
+        }
+    }
+
+    /** What one step did. */
+    private sealed interface StepOutcome {
+        record Done(StoredCheckout after, String detail) implements StepOutcome {
+        }
+
+        record Failed(StepFailure failure) implements StepOutcome {
+        }
+    }
+
+    /** The state of one run: the checkout as this runner last wrote it (its version is the fence) and what succeeded. */
+    private static final class Run {
+        StoredCheckout c;
+        final EnumSet<SagaStep> succeeded = EnumSet.of(SagaStep.RESERVE_STOCK);
+        final Optional<SagaStep> haltAfter;
+        OrderDetails order;
+
+        Run(StoredCheckout c, Optional<SagaStep> haltAfter) {
+            this.c = c;
+            this.haltAfter = haltAfter;
+        }
+    }
+
+    private final CheckoutStore store;
+    private final CartStore carts;
+    private final Neighbours neighbours;
+    private final CheckoutPricing pricing;
+    private final CheckoutEvents events;
+    private final SagaSettings settings;
+    private final SagaMetrics metrics;
+    private final Clock clock;
+    private final Runnable wakeRelay;
+
+    public ConfirmSaga(CheckoutStore store, CartStore carts, Neighbours neighbours, CheckoutPricing pricing, CheckoutEvents events,
+                       SagaSettings settings, SagaMetrics metrics, Clock clock, Runnable wakeRelay) {
+        this.store = store;
+        this.carts = carts;
+        this.neighbours = neighbours;
+        this.pricing = pricing;
+        this.events = events;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.wakeRelay = wakeRelay;
+    }
+
+    public SagaSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Runs (or resumes) the saga of a checkout this caller holds: CONFIRMING at {@code claimed.version()}. Succeeds with
+     * the order; fails with {@link CheckoutProblem} saying how it ended otherwise (FAILED_PRECONDITION or UNAVAILABLE
+     * for a failed checkout, UNAVAILABLE for a reopened or parked one), or with {@link Superseded}.
+     */
+    public Future<Order> run(StoredCheckout claimed) {
+        return resume(claimed, Optional.empty());
+    }
+
+    /**
+     * Runs the saga of a claimed checkout only up to and including {@code lastStep}, then stops writing as a process
+     * that died right after that step would, leaving it CONFIRMING with its lease held until it lapses. For fault
+     * drills and tests of {@link SagaRecovery}; completes when the run stopped there.
+     */
+    public Future<Void> runUntil(StoredCheckout claimed, SagaStep lastStep) {
+        return resume(claimed, Optional.of(lastStep)).transform(ar -> {
+            if (ar.failed() && ar.cause() instanceof Halted) {
+                return Future.succeededFuture();
+            }
+            return Future.failedFuture(ar.failed() ? ar.cause()
+                : new IllegalStateException("saga finished before reaching " + lastStep.wireName()));
+        });
+    }
+
+    private Future<Order> resume(StoredCheckout claimed, Optional<SagaStep> haltAfter) {
+        return store.steps(claimed.checkoutId(), claimed.sagaRun()).compose(rows -> {
+            Run run = new Run(claimed, haltAfter);
+            for (StepRow row : rows) {
+                if (!"succeeded".equals(row.status())) {
+                    continue;
+                }
+                Optional<SagaStep> step = SagaStep.byWireName(row.step());
+                step.ifPresent(run.succeeded::add);
+                if (step.orElse(null) == SagaStep.CREATE_ORDER && !row.detail().isEmpty()) {
+                    run.order = parseOrder(row.detail());
+                }
+            }
+            if (claimed.compensating()) {
+                SagaStep failed = SagaStep.byWireName(claimed.failedStep()).orElseThrow();
+                return compensate(run, SagaPlan.compensations(failed, run.succeeded), 0);
+            }
+            return advance(run);
+        });
+    }
+
+    // ---- forward ---------------------------------------------------------------------------------------------------
+
+    private Future<Order> advance(Run run) {
+        SagaStep step = SagaPlan.next(run.succeeded).orElse(SagaStep.COMPLETE);
+        if (run.haltAfter.isPresent() && run.succeeded.contains(run.haltAfter.get())) {
+            return Future.failedFuture(new Halted(run.c.checkoutId(), run.haltAfter.get()));
+        }
+        if (step == SagaStep.COMPLETE) {
+            return complete(run);
+        }
+        Instant now = clock.instant();
+        StoredCheckout starting = run.c.toBuilder().sagaStep(step.wireName()).leaseUntil(Optional.of(now.plus(settings.lease())))
+            .updatedAt(now).build();
+        return store.beginStep(starting, run.c.version(), step.wireName(), now).compose(attempt -> {
+            if (attempt.isEmpty()) {
+                return Future.failedFuture(new Superseded(run.c.checkoutId()));
+            }
+            run.c = starting;
+            return execute(run, step).compose(outcome -> afterStep(run, step, attempt.get(), outcome));
+        });
+    }
+
+    private Future<Order> afterStep(Run run, SagaStep step, int attempt, StepOutcome outcome) {
+        Instant now = clock.instant();
+        long fence = run.c.version();
+        int sagaRun = run.c.sagaRun();
+        if (outcome instanceof StepOutcome.Done done) {
+            StoredCheckout after = done.after().toBuilder().updatedAt(now).build();
+            StepRecord row = StepRecord.finish(step.wireName(), attempt, "succeeded", done.detail(), sagaRun, now);
+            return write(run, after, fence, row, List.of()).compose(v -> {
+                run.succeeded.add(step);
+                return advance(run);
+            });
+        }
+        StepFailure failure = ((StepOutcome.Failed) outcome).failure();
+        StepRecord row = StepRecord.finish(step.wireName(), attempt, "failed", failure.reason(), sagaRun, now);
+        SagaPlan.Decision decision = SagaPlan.afterFailure(step, failure, run.succeeded);
+        LOG.info("event=saga_step_failed checkout={} step={} decision={} reason=\"{}\"", run.c.checkoutId(), step.wireName(),
+            decision.getClass().getSimpleName(), failure.reason());
+        if (decision instanceof SagaPlan.Decision.Reopen) {
+            StoredCheckout reopened = run.c.toBuilder().status(CheckoutState.OPEN).version(fence + 1).leaseUntil(Optional.empty())
+                .updatedAt(now).build();
+            return write(run, reopened, fence, row, List.of()).compose(v -> {
+                metrics.reopened(step.wireName());
+                return Future.failedFuture(CheckoutProblem.unavailable(failure.reason() + " during " + step.wireName()
+                    + "; nothing was charged and the checkout is open again: retry ConfirmCheckout"));
+            });
+        }
+        if (decision instanceof SagaPlan.Decision.Park) {
+            StoredCheckout parked = run.c.toBuilder().leaseUntil(Optional.of(now.plus(settings.retryAfter()))).updatedAt(now).build();
+            return write(run, parked, fence, row, List.of()).compose(v -> {
+                metrics.parked(step.wireName());
+                return Future.failedFuture(CheckoutProblem.unavailable("order " + run.c.orderId() + " was placed but "
+                    + step.wireName() + " did not finish (" + failure.reason() + "); it is retried automatically and a repeated"
+                    + " ConfirmCheckout answers with the order once it has"));
+            });
+        }
+        List<SagaStep> undo = ((SagaPlan.Decision.Compensate) decision).compensations();
+        String status = failure instanceof StepFailure.Refused ? GrpcStatus.FAILED_PRECONDITION.name() : GrpcStatus.UNAVAILABLE.name();
+        StoredCheckout failing = run.c.toBuilder().failedStep(step.wireName()).failureReason(failure.reason()).failureStatus(status)
+            .updatedAt(now).build();
+        return write(run, failing, fence, row, List.of()).compose(v -> compensate(run, undo, 0));
+    }
+
+    private Future<Order> complete(Run run) {
+        Future<OrderDetails> order = run.order != null ? Future.succeededFuture(run.order)
+            // Only when the create_order row lost its detail: the Order service answers a repeated create with the order.
+            : neighbours.createOrder(OrderDrafts.createOrder(run.c));
+        return order.compose(details -> {
+            Instant now = clock.instant();
+            Order reply = OrderDrafts.reply(run.c, details, now);
+            long fence = run.c.version();
+            StoredCheckout done = run.c.toBuilder().status(CheckoutState.COMPLETED).version(fence + 1).confirmedOrderJson(print(reply))
+                .sagaStep(SagaStep.COMPLETE.wireName()).leaseUntil(Optional.empty()).updatedAt(now).build();
+            StepRecord row = StepRecord.finishedNow(SagaStep.COMPLETE.wireName(), "succeeded", details.getOrderId(), run.c.sagaRun(), now);
+            return write(run, done, fence, row, List.of(events.completed(done, now))).map(v -> {
+                wakeRelay.run();
+                metrics.completed();
+                LOG.info("event=checkout_completed checkout={} order={} grand_total={}", done.checkoutId(), done.orderId(),
+                    done.totals().grandTotal());
+                return reply;
+            });
+        });
+    }
+
+    // ---- backward --------------------------------------------------------------------------------------------------
+
+    private Future<Order> compensate(Run run, List<SagaStep> undo, int index) {
+        if (index >= undo.size()) {
+            return fail(run);
+        }
+        String name = undo.get(index).compensation().orElseThrow();
+        if (run.c.compensatedSteps().contains(name)) {
+            return compensate(run, undo, index + 1);
+        }
+        Instant now = clock.instant();
+        StoredCheckout starting = run.c.toBuilder().sagaStep(name).leaseUntil(Optional.of(now.plus(settings.lease()))).updatedAt(now)
+            .build();
+        return store.beginStep(starting, run.c.version(), name, now).compose(attempt -> {
+            if (attempt.isEmpty()) {
+                return Future.failedFuture(new Superseded(run.c.checkoutId()));
+            }
+            run.c = starting;
+            return undo(run, undo.get(index)).compose(failure -> {
+                Instant at = clock.instant();
+                long fence = run.c.version();
+                if (failure.isEmpty()) {
+                    List<String> done = new ArrayList<>(run.c.compensatedSteps());
+                    done.add(name);
+                    StoredCheckout after = run.c.toBuilder().compensatedSteps(done).updatedAt(at).build();
+                    return write(run, after, fence, StepRecord.finish(name, attempt.get(), "compensated", "", run.c.sagaRun(), at),
+                        List.of()).compose(v -> {
+                            metrics.compensated(name);
+                            return compensate(run, undo, index + 1);
+                        });
+                }
+                // Undoing must happen: the saga stays CONFIRMING and is resumed once the neighbour is back.
+                StoredCheckout parked = run.c.toBuilder().leaseUntil(Optional.of(at.plus(settings.retryAfter()))).updatedAt(at).build();
+                return write(run, parked, fence, StepRecord.finish(name, attempt.get(), "failed", failure.get().reason(), run.c.sagaRun(),
+                    at), List.of()).compose(v -> Future.failedFuture(new CheckoutProblem(kindOf(run.c.failureStatus()),
+                        run.c.failureReason() + " during " + run.c.failedStep() + "; undoing it is not finished (" + name + ": "
+                            + failure.get().reason() + ") and is retried automatically")));
+            });
+        });
+    }
+
+    private Future<Order> fail(Run run) {
+        Instant now = clock.instant();
+        long fence = run.c.version();
+        StoredCheckout failed = run.c.toBuilder().status(CheckoutState.FAILED).version(fence + 1).sagaStep(run.c.failedStep())
+            .leaseUntil(Optional.empty()).updatedAt(now).build();
+        return store.save(failed, fence, CheckoutState.CONFIRMING, List.of(), List.of(events.failed(failed, now))).compose(saved -> {
+            if (!saved) {
+                return Future.failedFuture(new Superseded(run.c.checkoutId()));
+            }
+            run.c = failed;
+            wakeRelay.run();
+            metrics.failed(failed.failedStep());
+            LOG.info("event=checkout_failed checkout={} step={} reason=\"{}\" compensated={}", failed.checkoutId(), failed.failedStep(),
+                failed.failureReason(), failed.compensatedSteps());
+            return Future.failedFuture(failure(failed));
+        });
+    }
+
+    /** The answer a FAILED checkout gives, the first time and on every retry. */
+    public static CheckoutProblem failure(StoredCheckout failed) {
+        String undone = failed.compensatedSteps().isEmpty() ? "nothing to undo" : "undone: " + String.join(", ", failed.compensatedSteps());
+        CheckoutProblem.Kind kind = kindOf(failed.failureStatus());
+        String message = kind == CheckoutProblem.Kind.UNAVAILABLE
+            ? failed.failureReason() + " during " + failed.failedStep() + "; the checkout failed (" + undone + "): start a new checkout"
+            : failed.failureReason() + " (checkout failed at " + failed.failedStep() + "; " + undone + ")";
+        return new CheckoutProblem(kind, message);
+    }
+
+    private static CheckoutProblem.Kind kindOf(String status) {
+        return GrpcStatus.UNAVAILABLE.name().equals(status) ? CheckoutProblem.Kind.UNAVAILABLE : CheckoutProblem.Kind.FAILED_PRECONDITION;
+    }
+
+    private Future<Void> write(Run run, StoredCheckout after, long fence, StepRecord row, List<OutboxEvent> out) {
+        return store.save(after, fence, CheckoutState.CONFIRMING, List.of(row), out).compose(saved -> {
+            if (!saved) {
+                return Future.failedFuture(new Superseded(run.c.checkoutId()));
+            }
+            run.c = after;
+            return Future.succeededFuture();
+        });
+    }
+
+    // ---- the steps -------------------------------------------------------------------------------------------------
+
+    private Future<StepOutcome> execute(Run run, SagaStep step) {
+        StoredCheckout c = run.c;
+        Future<StepOutcome> outcome = switch (step) {
+            case REPRICE -> reprice(c);
+            case EXTEND_RESERVATION -> neighbours.extendReservation(ExtendReservationRequest.newBuilder()
+                    .setReservationId(c.reservationId()).setTtlSeconds((int) settings.reservationTtl().toSeconds()).build())
+                .map(r -> done(c.toBuilder().reservationExpiresAt(Optional.of(instant(r.getExpiresAt()))).build(),
+                    "held until " + instant(r.getExpiresAt())));
+            case AUTHORIZE_PAYMENT -> authorize(c);
+            case CREATE_ORDER -> neighbours.createOrder(OrderDrafts.createOrder(c)).map(order -> {
+                run.order = order;
+                return done(c.toBuilder().orderId(order.getOrderId()).build(), print(order));
+            });
+            case COMMIT_RESERVATION -> neighbours.commitReservation(CommitReservationRequest.newBuilder()
+                    .setReservationId(c.reservationId()).setOrderId(c.orderId()).build())
+                .map(r -> done(c, "committed to order " + c.orderId()));
+            case CAPTURE_PAYMENT -> c.authorizationId().isEmpty() ? Future.succeededFuture(done(c, "nothing to capture"))
+                : neighbours.capturePayment(CapturePaymentRequest.newBuilder().setAuthorizationId(c.authorizationId())
+                    .setIdempotencyKey(SagaStep.CAPTURE_PAYMENT.idempotencyKey(c.checkoutId())).build())
+                .map(a -> done(c, a.getStatus().name()));
+            case CONVERT_CART -> convertCart(c);
+            case RESERVE_STOCK, COMPLETE -> Future.failedFuture(new IllegalStateException(step + " is not run by execute"));
+        };
+        return outcome.recover(e -> classify(e).map(f -> Future.<StepOutcome>succeededFuture(new StepOutcome.Failed(f)))
+            .orElseGet(() -> Future.failedFuture(e)));
+    }
+
+    private Future<StepOutcome> reprice(StoredCheckout c) {
+        return carts.find(c.cartId()).transform(ar -> {
+            if (ar.failed()) {
+                return Future.succeededFuture(new StepOutcome.Failed(new StepFailure.Unavailable(
+                    "cart store unavailable (" + ar.cause().getMessage() + ")")));
+            }
+            Optional<Cart> cart = ar.result();
+            String changed = null;
+            if (cart.isEmpty()) {
+                changed = "the cart no longer exists";
+            } else if (cart.get().status() != CartStatus.ACTIVE) {
+                changed = "the cart is " + cart.get().status();
+            } else if (cart.get().version() != c.cartVersion()) {
+                changed = "version " + c.cartVersion() + " was frozen, the cart is at version " + cart.get().version();
+            }
+            if (changed != null) {
+                return Future.succeededFuture(new StepOutcome.Failed(new StepFailure.Refused("cart changed since checkout started: "
+                    + changed)));
+            }
+            CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), c.region(),
+                c.shippingMethod().map(ShippingOption::priceMinor).orElse(0L));
+            return Future.succeededFuture(done(c.toBuilder().lines(priced.lines()).totals(priced.totals()).build(),
+                "grand_total=" + priced.totals().grandTotal()));
+        });
+    }
+
+    private Future<StepOutcome> authorize(StoredCheckout c) {
+        if (c.totals().grandTotal() == 0) {
+            return Future.succeededFuture(done(c, "nothing to pay"));
+        }
+        return neighbours.authorizePayment(AuthorizePaymentRequest.newBuilder()
+                .setIdempotencyKey(SagaStep.AUTHORIZE_PAYMENT.idempotencyKey(c.checkoutId()))
+                .setCustomerId(OrderDrafts.orderCustomer(c))
+                .setPaymentMethodId(c.paymentMethodId())
+                .setAmount(OrderDrafts.money(c.totals().grandTotal(), c.currency()))
+                .setReference(c.checkoutId())
+                .build())
+            .map(a -> {
+                if (a.getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_DECLINED) {
+                    return new StepOutcome.Failed(new StepFailure.Refused("payment declined: " + a.getDeclineReason()));
+                }
+                if (a.getStatus() != AuthorizationStatus.AUTHORIZATION_STATUS_AUTHORIZED
+                    && a.getStatus() != AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED) {
+                    return new StepOutcome.Failed(new StepFailure.Refused("payment authorization " + a.getAuthorizationId() + " is "
+                        + a.getStatus().name()));
+                }
+                return done(c.toBuilder().authorizationId(a.getAuthorizationId()).build(), a.getAuthorizationId());
+            });
+    }
+
+    private Future<StepOutcome> convertCart(StoredCheckout c) {
+        Mutation mark = new Mutation(c.cartId(), new CartCommand.MarkConverted(c.orderId()), OptionalLong.empty(),
+            SagaStep.CONVERT_CART.idempotencyKey(c.checkoutId()));
+        return carts.apply(mark).transform(ar -> {
+            if (ar.failed()) {
+                return Future.succeededFuture(new StepOutcome.Failed(new StepFailure.Unavailable(
+                    "cart store unavailable (" + ar.cause().getMessage() + ")")));
+            }
+            MutationResult result = ar.result();
+            if (result instanceof MutationResult.Applied) {
+                return Future.succeededFuture(done(c, "cart converted to order " + c.orderId()));
+            }
+            // The order exists and is paid; a cart that cannot be marked (merged or abandoned meanwhile) must not hold it up.
+            LOG.warn("event=cart_not_converted checkout={} cart={} order={} result={}", c.checkoutId(), c.cartId(), c.orderId(), result);
+            return Future.succeededFuture(done(c, "cart not converted: " + result));
+        });
+    }
+
+    /** Runs the compensation of {@code step}: empty when it is done, else why it could not be done now. */
+    private Future<Optional<StepFailure>> undo(Run run, SagaStep step) {
+        StoredCheckout c = run.c;
+        Future<?> call;
+        if (step == SagaStep.RESERVE_STOCK) {
+            call = neighbours.releaseReservation(ReleaseReservationRequest.newBuilder().setReservationId(c.reservationId()).build());
+        } else if (step == SagaStep.AUTHORIZE_PAYMENT) {
+            call = c.authorizationId().isEmpty() ? Future.succeededFuture() : neighbours.voidAuthorization(
+                VoidAuthorizationRequest.newBuilder().setAuthorizationId(c.authorizationId())
+                    .setIdempotencyKey(SagaStep.voidKey(c.checkoutId())).build());
+        } else {
+            return Future.failedFuture(new IllegalStateException(step + " has no compensation"));
+        }
+        return call.transform(ar -> {
+            if (ar.succeeded()) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            if (ar.cause() instanceof NeighbourRefusal refusal) {
+                // A definite answer (already released, nothing to void): nothing is left to undo.
+                LOG.warn("event=compensation_refused checkout={} step={} answer=\"{}\"", c.checkoutId(), step.wireName(),
+                    refusal.getMessage());
+                return Future.succeededFuture(Optional.empty());
+            }
+            Optional<StepFailure> failure = classify(ar.cause());
+            return failure.isPresent() ? Future.succeededFuture(failure) : Future.failedFuture(ar.cause());
+        });
+    }
+
+    /** A neighbour's refusal or an outage as a step failure; anything else is a bug and stays an exception. */
+    private static Optional<StepFailure> classify(Throwable e) {
+        if (e instanceof NeighbourRefusal refusal) {
+            return Optional.of(new StepFailure.Refused(refusal.getMessage()));
+        }
+        if (e instanceof StatusException status && status.status() == GrpcStatus.UNAVAILABLE) {
+            return Optional.of(new StepFailure.Unavailable(status.message()));
+        }
+        if (e instanceof CheckoutProblem problem && problem.kind() == CheckoutProblem.Kind.UNAVAILABLE) {
+            return Optional.of(new StepFailure.Unavailable(problem.getMessage()));
+        }
+        return Optional.empty();
+    }
+
+    private static StepOutcome done(StoredCheckout after, String detail) {
+        return new StepOutcome.Done(after, detail);
+    }
+
+    private static Instant instant(com.google.protobuf.Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    static String print(com.google.protobuf.Message message) {
+        try {
+            return JSON.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OrderDetails parseOrder(String json) {
+        try {
+            OrderDetails.Builder b = OrderDetails.newBuilder();
+            PARSER.merge(json, b);
+            return b.build();
+        } catch (InvalidProtocolBufferException e) {
+            LOG.warn("event=unreadable_order_detail error=\"{}\"", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The stored reply of a COMPLETED checkout. */
+    public static Order storedOrder(StoredCheckout completed) {
+        try {
+            Order.Builder b = Order.newBuilder();
+            PARSER.merge(completed.confirmedOrderJson(), b);
+            return b.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored order of checkout " + completed.checkoutId() + " is unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cartwright.checkout.saga;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The confirm saga's meters: {@code cartwright.checkout.saga.outcomes} counts how runs ended (outcome = completed,
+ * failed, reopened or parked; step = the step that failed, "" when none), {@code cartwright.checkout.saga.compensations}
+ * counts compensations run by name, and the gauge {@code cartwright.checkout.saga.confirming} shows how many checkouts
+ * are CONFIRMING (refreshed by {@link SagaRecovery}).
+ */
+public final class SagaMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicLong confirming = new AtomicLong();
+
+    public SagaMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("cartwright.checkout.saga.confirming", confirming, AtomicLong::get)
+            .description("Checkouts whose confirm saga is running or waiting to be resumed")
+            .register(registry);
+    }
+
+    public void completed() {
+        outcome("completed", "");
+    }
+
+    public void failed(String step) {
+        outcome("failed", step);
+    }
+
+    /** An outage before any payment: the checkout is open again. */
+    public void reopened(String step) {
+        outcome("reopened", step);
+    }
+
+    /** A step after the order was created must be retried later. */
+    public void parked(String step) {
+        outcome("parked", step);
+    }
+
+    public void compensated(String compensation) {
+        Counter.builder("cartwright.checkout.saga.compensations").description("Compensations run by the confirm saga")
+            .tag("compensation", compensation).register(registry).increment();
+    }
+
+    public void confirming(long count) {
+        confirming.set(count);
+    }
+
+    private void outcome(String outcome, String step) {
+        Counter.builder("cartwright.checkout.saga.outcomes").description("How confirm saga runs ended")
+            .tag("outcome", outcome).tag("step", step).register(registry).increment();
+    }
+}
