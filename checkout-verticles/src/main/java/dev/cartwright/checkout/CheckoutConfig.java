@@ -2,6 +2,7 @@ package dev.cartwright.checkout;
 
 import dev.cartwright.checkout.neighbours.NeighbourAddresses;
 import dev.cartwright.checkout.pricing.TaxRules;
+import dev.cartwright.checkout.saga.SagaSettings;
 import dev.cartwright.pricing.CartLimits;
 import dev.cartwright.pricing.TaxTable;
 import dev.cartwright.service.auth.AuthConfig;
@@ -45,6 +46,7 @@ import java.util.regex.Pattern;
  * @param warehouseEventsTopic stock.changed events consumed
  * @param catalogEventsTopic   product.changed events consumed
  * @param promotionEventsTopic promotion.changed events consumed
+ * @param checkouts            checkouts and their confirm saga: events topic, reservation TTL, saga lease and recovery
  */
 public record CheckoutConfig(
     String host,
@@ -75,7 +77,8 @@ public record CheckoutConfig(
     String pricingEventsTopic,
     String warehouseEventsTopic,
     String catalogEventsTopic,
-    String promotionEventsTopic) {
+    String promotionEventsTopic,
+    SagaSettings checkouts) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -133,7 +136,8 @@ public record CheckoutConfig(
             topic(config, "CARTWRIGHT_PRICING_EVENTS_TOPIC", "pricing.events"),
             topic(config, "CARTWRIGHT_WAREHOUSE_EVENTS_TOPIC", "warehouse.events"),
             topic(config, "CARTWRIGHT_CATALOG_EVENTS_TOPIC", "catalog.events"),
-            topic(config, "CARTWRIGHT_PROMOTION_EVENTS_TOPIC", "promotion.events"));
+            topic(config, "CARTWRIGHT_PROMOTION_EVENTS_TOPIC", "promotion.events"),
+            SagaSettings.read(config));
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {
