@@ -16,6 +16,13 @@ import dev.cartwright.checkout.pricing.PricingEventsVerticle;
 import dev.cartwright.checkout.pricing.PricingFeed;
 import dev.cartwright.checkout.pricing.ProductNames;
 import dev.cartwright.checkout.pricing.StockLevels;
+import dev.cartwright.checkout.saga.CheckoutEvents;
+import dev.cartwright.checkout.saga.CheckoutPricing;
+import dev.cartwright.checkout.saga.CheckoutStore;
+import dev.cartwright.checkout.saga.CheckoutWorkflow;
+import dev.cartwright.checkout.saga.ConfirmSaga;
+import dev.cartwright.checkout.saga.SagaMetrics;
+import dev.cartwright.checkout.saga.SagaRecovery;
 import dev.cartwright.pricing.PriceBook;
 import dev.cartwright.pricing.PricingCore;
 import dev.cartwright.pricing.PromotionSet;
@@ -24,6 +31,10 @@ import dev.cartwright.service.auth.Authenticator;
 import dev.cartwright.service.db.DbConfig;
 import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.grpc.Rpc;
+import dev.cartwright.service.outbox.Outbox;
+import dev.cartwright.service.outbox.OutboxRelay;
+import dev.cartwright.service.outbox.OutboxRelayOptions;
+import dev.cartwright.service.outbox.OutboxTable;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -41,6 +52,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,13 +63,14 @@ import org.slf4j.LoggerFactory;
  * Wires one Checkout Service process, in the order its parts depend on each other: schema, database pool, Redis,
  * cart store, neighbour clients, the pricing snapshot loaded from the neighbours, then the API verticles (one per
  * event loop), the write-behind to PostgreSQL, the Kafka bridge, the change stream trimmer, the abandonment sweeper,
- * the pricing event consumer, and the admin port. {@link CheckoutMain} runs it
+ * the pricing event consumer, the checkout outbox relay and saga recovery, and the admin port. {@link CheckoutMain} runs it
  * as a process; integration tests run it in-process on ephemeral ports.
  */
 public final class CheckoutService {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutService.class);
     private static final Duration LOAD_PATIENCE = Duration.ofSeconds(60);
+    private static final String CHECKOUT_OUTBOX_CHANNEL = "checkout_outbox";
 
     private final ServiceRuntime runtime;
     private final CheckoutConfig config;
@@ -72,6 +85,10 @@ public final class CheckoutService {
     private HttpServer admin;
     private int grpcPort = -1;
     private KafkaBridge bridge;
+    private CheckoutStore checkoutStore;
+    private CheckoutWorkflow checkoutWorkflow;
+    private SagaMetrics sagaMetrics;
+    private volatile OutboxRelay checkoutRelay;
 
     private CheckoutService(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
         this.runtime = runtime;
@@ -102,6 +119,11 @@ public final class CheckoutService {
     /** The Kafka bridge of this process (only one process relays at a time; see {@link KafkaBridge}). */
     public KafkaBridge bridge() {
         return bridge;
+    }
+
+    /** The checkout workflow of this process (fault drills in tests run the saga part-way through it). */
+    public CheckoutWorkflow checkouts() {
+        return checkoutWorkflow;
     }
 
     private Future<Void> startAll() {
@@ -159,7 +181,7 @@ public final class CheckoutService {
         Rpc checkoutRpc = new Rpc(runtime.registry(), "checkout.v1.CheckoutService");
         CartGrpc carts = new CartGrpc(store, pricing, names, stock, neighbours, CartIds.secure(), clock, cartRpc,
             new CartGrpc.Settings(config.defaultRegion()));
-        CheckoutGrpc checkouts = new CheckoutGrpc(checkoutRpc);
+        CheckoutGrpc checkouts = new CheckoutGrpc(checkoutWorkflow(store, pricing), checkoutRpc);
         AtomicInteger bound = new AtomicInteger(-1);
         return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, carts,
                 checkouts, () -> Future.succeededFuture(pricingLoaded.get()), bound),
@@ -171,6 +193,26 @@ public final class CheckoutService {
             });
     }
 
+    /** Checkouts: their store and outbox in checkout_db, the confirm saga and the workflow the endpoint serves. */
+    private CheckoutWorkflow checkoutWorkflow(RedisCartStore store, PricingCore pricing) {
+        checkoutStore = new CheckoutStore(pool, new Outbox(new OutboxTable("outbox"), Optional.of(CHECKOUT_OUTBOX_CHANNEL)));
+        sagaMetrics = new SagaMetrics(runtime.registry());
+        CheckoutPricing checkoutPricing = new CheckoutPricing(pricing, config.defaultRegion(), clock);
+        CheckoutEvents events = new CheckoutEvents(UUID::randomUUID);
+        Runnable wake = () -> {
+            OutboxRelay relay = checkoutRelay;
+            if (relay != null) {
+                relay.wake();
+            }
+        };
+        ConfirmSaga saga = new ConfirmSaga(checkoutStore, store, neighbours, checkoutPricing, events, config.checkouts(), sagaMetrics,
+            clock, wake);
+        CartIds checkoutIds = CartIds.secure();
+        checkoutWorkflow = new CheckoutWorkflow(runtime.vertx(), checkoutStore, store, neighbours, checkoutPricing, events, saga,
+            config.checkouts(), checkoutIds::next, clock, wake);
+        return checkoutWorkflow;
+    }
+
     private Future<Void> deployEvents(RedisCartStore store, PricingFeed feed, CartStoreConfig storeConfig) {
         Vertx vertx = runtime.vertx();
         bridge = new KafkaBridge(new KafkaBridge.Settings(config.endpoints().redisUrl(), storeConfig.streamKey(),
@@ -179,12 +221,18 @@ public final class CheckoutService {
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());
+        DbConfig db = DbConfig.of(config.endpoints(), config.database(), "checkout_db", config.pgPoolSize());
+        checkoutRelay = new OutboxRelay(pool, Optional.of(db.connectOptions(config.schema())),
+            OutboxRelayOptions.of(new OutboxTable("outbox"), config.checkouts().eventsTopic(), CheckoutEvents.SOURCE,
+                config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry()));
         List<Deployable> parts = List.of(
             new WriteBehind(redis, repository, storeConfig, clock, runtime.registry()),
             bridge,
             new ChangeStreamTrimmer(redis, storeConfig),
             new AbandonmentSweeper(store, repository, storeConfig, clock),
-            pricingEvents);
+            pricingEvents,
+            checkoutRelay,
+            new SagaRecovery(checkoutStore, checkoutWorkflow, config.checkouts(), sagaMetrics, clock));
         Future<Void> chain = Future.succeededFuture();
         for (Deployable part : parts) {
             chain = chain.compose(v -> vertx.deployVerticle(part)).map(id -> {
