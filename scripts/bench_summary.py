@@ -83,21 +83,34 @@ def ceiling(out_dir):
 
 
 def gatling(out_dir):
-    files = glob.glob(os.path.join(out_dir, "gatling", "*", "js", "stats.json"))
-    if not files:
+    """Reads the "Global Information" block Gatling prints at the end of a run (its HTML report
+    embeds the same figures; newer Gatling versions no longer write a stats.json)."""
+    log = os.path.join(out_dir, "gatling.log")
+    if not os.path.exists(log):
         return None
-    stats = json.load(open(files[0]))["stats"]
+    text = open(log).read()
+    block = text.rsplit("---- Global Information", 1)
+    if len(block) < 2:
+        return None
+    rows = {}
+    for line in block[1].splitlines():
+        m = re.match(r">\s+(.+?)\s+\|\s+([0-9.,-]+)\s+\|\s+([0-9.,-]+)\s+\|\s+([0-9.,-]+)", line)
+        if m:
+            rows[m.group(1).strip()] = [m.group(i).replace(",", "") for i in (2, 3, 4)]
 
-    def total(x):
-        return x.get("total", x) if isinstance(x, dict) else x
+    def num(name, column=0):
+        value = rows.get(name, ["-", "-", "-"])[column]
+        return 0 if value == "-" else float(value)
+    reports = re.findall(r"file://(\S+/index\.html)", text)
     return {
-        "requests": total(stats["numberOfRequests"]),
-        "failed": stats["numberOfRequests"].get("ko", 0),
-        "throughputPerSecond": round(float(total(stats["meanNumberOfRequestsPerSecond"])), 1),
-        "p50Ms": total(stats["percentiles1"]), "p75Ms": total(stats["percentiles2"]),
-        "p95Ms": total(stats["percentiles3"]), "p99Ms": total(stats["percentiles4"]),
-        "maxMs": total(stats["maxResponseTime"]),
-        "report": os.path.relpath(os.path.dirname(os.path.dirname(files[0])), os.path.dirname(out_dir)),
+        "requests": int(num("request count")),
+        "failed": int(num("request count", 2)),
+        "throughputPerSecond": num("mean throughput (rps)"),
+        "p50Ms": num("response time 50th percentile (ms)"), "p75Ms": num("response time 75th percentile (ms)"),
+        "p95Ms": num("response time 95th percentile (ms)"), "p99Ms": num("response time 99th percentile (ms)"),
+        "maxMs": num("max response time (ms)"),
+        "report": os.path.relpath(reports[-1], os.path.dirname(os.path.dirname(os.path.dirname(out_dir)))) if reports else "",
+        "assertionsPassed": "false (actual" not in text,
     }
 
 
@@ -182,7 +195,8 @@ def markdown(s):
         if d.get("writeBehind"):
             lines.append("Write-behind at the end of the open-loop run: " + ", ".join(f"{k} {v:g}" for k, v in d["writeBehind"].items()) + ".")
     if g:
-        lines.append(f"Gatling report: `loadtest/results/{g['report']}/index.html`.")
+        lines.append(f"Gatling report: `{g['report']}`; the bar (p95 < 50 ms, no failures) "
+                     f"{'held' if g['assertionsPassed'] else 'was MISSED'}.")
     lines.append("")
     return "\n".join(lines)
 
