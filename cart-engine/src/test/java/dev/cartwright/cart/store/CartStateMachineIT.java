@@ -39,6 +39,11 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 
+import dev.cartwright.testkit.Migrations;
+import dev.cartwright.testkit.PostgresInfo;
+import dev.cartwright.testkit.RedisInfo;
+import dev.cartwright.testkit.TestServices;
+
 /**
  * The cart state machine: random sequences of changes, stale versions, retries with the same idempotency key and
  * evictions from Redis (the cart written to PostgreSQL as the write-behind would, then deleted) are applied to the
@@ -52,7 +57,8 @@ class CartStateMachineIT {
     private static final List<String> PRODUCTS = List.of("p0", "p1", "p2", "p3", "p4");
     private static final List<String> CODES = List.of("A", "B", "C");
 
-    private static LocalServices services;
+    private static PostgresInfo postgres;
+    private static RedisInfo redisInfo;
     private static Vertx vertx;
     private static Redis redis;
     private static Pool pool;
@@ -63,12 +69,16 @@ class CartStateMachineIT {
 
     @BeforeContainer
     static void open() {
-        services = LocalServices.open();
+        // jqwik cannot take the testkit's JUnit extension; TestServices resolves the same servers.
+        postgres = TestServices.postgres();
+        redisInfo = TestServices.redis("CartStateMachineIT");
+        String schema = postgres.freshSchema("cart_state_machine");
+        Migrations.apply(postgres, schema, "classpath:db/checkout_db");
         vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(services.redisUrl).setMaxPoolSize(4));
-        pool = services.pool(vertx);
+        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisInfo.url()).setMaxPoolSize(4));
+        pool = StoreHarness.pool(vertx, postgres, schema);
         repository = new PgCartRepository(pool);
-        String prefix = "it:" + services.schema + ":";
+        String prefix = redisInfo.keyPrefix();
         config = CartStoreConfig.defaults("state-machine").withKeyPrefix(prefix).withStreamKey(prefix + "cart-changes");
         store = await(RedisCartStore.create(vertx, redis, repository, config, new SettableClock(Instant.parse("2026-05-01T09:00:00Z"))));
     }
@@ -79,7 +89,6 @@ class CartStateMachineIT {
         await(pool.close());
         await(redis.close());
         await(vertx.close());
-        services.close();
     }
 
     /** One step of a sequence. */
