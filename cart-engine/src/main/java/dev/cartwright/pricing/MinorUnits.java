@@ -37,41 +37,8 @@ public final class MinorUnits {
         }
         // The exact quotient lies strictly between quotient and quotient + signum; decide whether to step away from zero.
         int signum = (dividend < 0) == (divisor < 0) ? 1 : -1;
-        boolean awayFromZero;
-        switch (mode) {
-            case UP:
-                awayFromZero = true;
-                break;
-            case DOWN:
-                awayFromZero = false;
-                break;
-            case CEILING:
-                awayFromZero = signum > 0;
-                break;
-            case FLOOR:
-                awayFromZero = signum < 0;
-                break;
-            case HALF_UP:
-            case HALF_DOWN:
-            case HALF_EVEN:
-                int half = compareHalf(Math.abs(remainder), Math.abs(divisor));
-                if (half > 0) {
-                    awayFromZero = true;
-                } else if (half < 0) {
-                    awayFromZero = false;
-                } else if (mode == RoundingMode.HALF_UP) {
-                    awayFromZero = true;
-                } else if (mode == RoundingMode.HALF_DOWN) {
-                    awayFromZero = false;
-                } else {
-                    awayFromZero = (quotient & 1) != 0;
-                }
-                break;
-            case UNNECESSARY:
-                throw new ArithmeticException("rounding necessary: " + dividend + " / " + divisor);
-            default:
-                throw new IllegalArgumentException("unknown rounding mode " + mode);
-        }
+        int half = compareHalf(Math.abs(remainder), Math.abs(divisor));
+        boolean awayFromZero = stepAwayFromZero(mode, signum, half, (quotient & 1) != 0);
         return awayFromZero ? quotient + signum : quotient;
     }
 
@@ -107,39 +74,30 @@ public final class MinorUnits {
             int signum = product.signum() * Long.signum(denominator);
             BigInteger twiceRemainder = qr[1].abs().shiftLeft(1);
             int half = twiceRemainder.compareTo(BigInteger.valueOf(denominator).abs());
-            boolean awayFromZero;
-            switch (mode) {
-                case UP:
-                    awayFromZero = true;
-                    break;
-                case DOWN:
-                    awayFromZero = false;
-                    break;
-                case CEILING:
-                    awayFromZero = signum > 0;
-                    break;
-                case FLOOR:
-                    awayFromZero = signum < 0;
-                    break;
-                case HALF_UP:
-                    awayFromZero = half >= 0;
-                    break;
-                case HALF_DOWN:
-                    awayFromZero = half > 0;
-                    break;
-                case HALF_EVEN:
-                    awayFromZero = half > 0 || (half == 0 && quotient.testBit(0));
-                    break;
-                case UNNECESSARY:
-                    throw new ArithmeticException("rounding necessary");
-                default:
-                    throw new IllegalArgumentException("unknown rounding mode " + mode);
-            }
+            boolean awayFromZero = stepAwayFromZero(mode, signum, half, quotient.testBit(0));
             if (awayFromZero) {
                 quotient = quotient.add(BigInteger.valueOf(signum));
             }
         }
         return quotient.longValueExact();
+    }
+
+    /**
+     * Decides, for an inexact quotient truncated towards zero, whether the rounded result is one step further
+     * from zero. {@code signum} is the sign of the exact quotient, {@code half} how the remainder compares with
+     * half the divisor, {@code truncatedOdd} whether the truncated quotient is odd (for HALF_EVEN).
+     */
+    private static boolean stepAwayFromZero(RoundingMode mode, int signum, int half, boolean truncatedOdd) {
+        return switch (mode) {
+            case UP -> true;
+            case DOWN -> false;
+            case CEILING -> signum > 0;
+            case FLOOR -> signum < 0;
+            case HALF_UP -> half >= 0;
+            case HALF_DOWN -> half > 0;
+            case HALF_EVEN -> half > 0 || (half == 0 && truncatedOdd);
+            case UNNECESSARY -> throw new ArithmeticException("rounding necessary");
+        };
     }
 
     /**
