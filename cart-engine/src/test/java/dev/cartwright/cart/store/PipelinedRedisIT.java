@@ -1,0 +1,157 @@
+package dev.cartwright.cart.store;
+
+import static dev.cartwright.cart.store.StoreHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.cartwright.testkit.RealServices;
+import dev.cartwright.testkit.RedisInfo;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * The cart store's Redis lanes on a real server: everything one event loop sends shares one connection (many commands
+ * in flight at once, answered in order), each event loop has its own, a lost connection is replaced by the next
+ * command, and callers off the event loops still get answers (through the pool).
+ */
+@ExtendWith(RealServices.class)
+class PipelinedRedisIT {
+
+    private Vertx vertx;
+    private PipelinedRedis redis;
+    private String key;
+
+    @BeforeEach
+    void open(RedisInfo info) {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        redis = PipelinedRedis.create(vertx, new RedisOptions().setConnectionString(info.url()).setMaxPoolSize(4));
+        key = info.key("lanes-" + System.nanoTime());
+    }
+
+    @AfterEach
+    void close() {
+        await(redis.send(Request.cmd(Command.DEL).arg(key)));
+        await(redis.close());
+        await(vertx.close());
+    }
+
+    /** Runs {@code work} on {@code context} and waits for the future it returns. */
+    private static <T> T on(Context context, Supplier<Future<T>> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        context.runOnContext(v -> work.get().onComplete(ar -> {
+            if (ar.succeeded()) {
+                done.complete(ar.result());
+            } else {
+                done.completeExceptionally(ar.cause());
+            }
+        }));
+        return await(Future.fromCompletionStage(done));
+    }
+
+    private Future<Long> clientId() {
+        return redis.send(Request.cmd(Command.CLIENT).arg("ID")).map(Response::toLong);
+    }
+
+    @Test
+    void thousandsOfCommandsInFlightFromOneEventLoopShareOneConnectionAndAreAnsweredInOrder() {
+        Context loop = vertx.getOrCreateContext();
+
+        List<Long> replies = on(loop, () -> {
+            List<Future<Response>> sends = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                sends.add(redis.send(Request.cmd(Command.INCR).arg(key)));
+            }
+            sends.add(redis.send(Request.cmd(Command.CLIENT).arg("ID")));
+            sends.add(redis.send(Request.cmd(Command.CLIENT).arg("ID")));
+            return Future.all(sends).map(all -> {
+                List<Long> values = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    values.add(all.<Response>resultAt(i).toLong());
+                }
+                return values;
+            });
+        });
+
+        for (int i = 0; i < 3000; i++) {
+            assertThat(replies.get(i)).isEqualTo(i + 1L);
+        }
+        assertThat(replies.get(3000)).isEqualTo(replies.get(3001));
+        assertThat(redis.openLanes()).isEqualTo(1);
+    }
+
+    @Test
+    void eachEventLoopHasItsOwnConnection() {
+        List<Context> loops = eventLoops(2);
+        Set<String> threads = new HashSet<>();
+        Set<Long> ids = new HashSet<>();
+
+        for (Context loop : loops) {
+            threads.add(on(loop, () -> Future.succeededFuture(Thread.currentThread().getName())));
+            ids.add(on(loop, this::clientId));
+            ids.add(on(loop, this::clientId));
+        }
+
+        assertThat(threads).hasSize(2);
+        assertThat(ids).hasSize(2);
+        assertThat(redis.openLanes()).isEqualTo(2);
+    }
+
+    /** Contexts on {@code n} different event loops: verticle instances are spread over the event loops in turn. */
+    private List<Context> eventLoops(int n) {
+        List<Context> contexts = new CopyOnWriteArrayList<>();
+        await(vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                contexts.add(context);
+                return Future.succeededFuture();
+            }
+        }, new DeploymentOptions().setInstances(n)));
+        return contexts;
+    }
+
+    @Test
+    void aKilledConnectionIsReplacedByTheNextCommand() {
+        Context loop = vertx.getOrCreateContext();
+        long first = on(loop, this::clientId);
+
+        await(redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(first)));
+        // The lane learns of the loss when the socket closes; until then a command may fail, never hang.
+        long replaced = -1;
+        for (int attempt = 0; attempt < 50 && (replaced == -1 || replaced == first); attempt++) {
+            try {
+                replaced = on(loop, this::clientId);
+            } catch (RuntimeException failedOnTheDeadConnection) {
+                replaced = -1;
+            }
+        }
+
+        assertThat(replaced).isNotEqualTo(first).isPositive();
+        assertThat(on(loop, () -> redis.send(Request.cmd(Command.INCR).arg(key)).map(Response::toLong))).isEqualTo(1L);
+    }
+
+    @Test
+    void aCallerOffTheEventLoopsIsAnsweredThroughThePool() {
+        assertThat(await(redis.send(Request.cmd(Command.INCRBY).arg(key).arg(5))).toLong()).isEqualTo(5);
+        assertThat(redis.openLanes()).isZero();
+    }
+}
