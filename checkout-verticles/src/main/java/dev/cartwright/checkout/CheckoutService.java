@@ -5,6 +5,7 @@ import dev.cartwright.cart.store.AbandonmentSweeper;
 import dev.cartwright.cart.store.CartStoreConfig;
 import dev.cartwright.cart.store.ChangeStreamTrimmer;
 import dev.cartwright.cart.store.PgCartRepository;
+import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
 import dev.cartwright.cart.store.WriteBehind;
 import dev.cartwright.checkout.api.CartApiVerticle;
@@ -81,6 +82,7 @@ public final class CheckoutService {
     private Pool pool;
     private PgCartRepository repository;
     private Redis redis;
+    private PipelinedRedis cartRedis;
     private Neighbours neighbours;
     private HttpServer admin;
     private int grpcPort = -1;
@@ -138,10 +140,13 @@ public final class CheckoutService {
         return SchemaMigrations.apply(vertx, db, config.schema())
             .compose(migrated -> {
                 pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
-                redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.endpoints().redisUrl())
-                    .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis"));
+                RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
+                    .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
+                redis = Redis.createClient(vertx, redisOptions);
+                // Cart changes pipeline on one connection per event loop; the pool above serves the background parts.
+                cartRedis = PipelinedRedis.create(vertx, new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts"));
                 repository = new PgCartRepository(pool);
-                return RedisCartStore.create(vertx, redis, repository, storeConfig, clock);
+                return RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock);
             })
             .compose(store -> {
                 neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourTimeout(), config.neighbourMaxFailures(),
@@ -270,6 +275,7 @@ public final class CheckoutService {
             .eventually(() -> neighbours == null ? Future.succeededFuture() : neighbours.close())
             .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
             .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+            .eventually(() -> cartRedis == null ? Future.succeededFuture() : cartRedis.close())
             .mapEmpty();
     }
 }
