@@ -1,0 +1,11 @@
+package dev.cartwright.order.flags;
+
+/** A flag setting that cannot be used; the message names the flag and where the value came from. */
+public final class FlagConfigException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public FlagConfigException(String message) {
+        super(message);
+    }
+}
