@@ -1,7 +1,5 @@
 package dev.cartwright.cart;
 
-import java.util.regex.Pattern;
-
 /**
  * The shapes of the identifiers and codes a cart stores. They are checked when a command is built, so that the
  * store's compact encodings (a line is one '|'-separated hash value, promotion codes a ','-separated list) never
@@ -9,9 +7,8 @@ import java.util.regex.Pattern;
  */
 public final class CartText {
 
-    private static final Pattern CART_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern PROMOTION_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final int MAX_CART_ID_LENGTH = 64;
+    private static final int MAX_CODE_LENGTH = 64;
     private static final int MAX_ID_LENGTH = 128;
 
     private CartText() {
@@ -19,7 +16,17 @@ public final class CartText {
 
     /** Letters, digits, '-' and '_', 1 to 64 characters: what {@link CartIds} mints, and nothing that breaks a key. */
     public static boolean isCartId(String cartId) {
-        return cartId != null && CART_ID.matcher(cartId).matches();
+        // Checked on every request and every cart read, so by hand rather than with a regular expression.
+        if (cartId == null || cartId.isEmpty() || cartId.length() > MAX_CART_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < cartId.length(); i++) {
+            char c = cartId.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String requireCartId(String cartId) {
@@ -30,7 +37,16 @@ public final class CartText {
     }
 
     public static boolean isPromotionCode(String code) {
-        return code != null && PROMOTION_CODE.matcher(code).matches();
+        if (code == null || code.isEmpty() || code.length() > MAX_CODE_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '-' && c != '_' && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String requirePromotionCode(String code) {
@@ -41,7 +57,8 @@ public final class CartText {
     }
 
     public static String requireCurrency(String currency) {
-        if (currency == null || !CURRENCY.matcher(currency).matches()) {
+        if (currency == null || currency.length() != 3 || !isUpperAscii(currency.charAt(0)) || !isUpperAscii(currency.charAt(1))
+            || !isUpperAscii(currency.charAt(2))) {
             throw new IllegalArgumentException("currency must be an ISO 4217 code: " + currency);
         }
         return currency;
@@ -70,6 +87,24 @@ public final class CartText {
         return customerId;
     }
 
+    /** Whether {@link #requireCustomerId} accepts {@code customerId}: "" (a guest) or an id. */
+    public static boolean isCustomerId(String customerId) {
+        return customerId != null && (customerId.isEmpty() || isToken(customerId));
+    }
+
+    private static boolean isToken(String value) {
+        if (value.isEmpty() || value.length() > MAX_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Non-blank, at most 128 characters, no whitespace or control characters. */
     static String requireToken(String value, String what) {
         if (value == null || value.isEmpty() || value.length() > MAX_ID_LENGTH) {
@@ -82,5 +117,13 @@ public final class CartText {
             }
         }
         return value;
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || isUpperAscii(c) || (c >= '0' && c <= '9');
+    }
+
+    private static boolean isUpperAscii(char c) {
+        return c >= 'A' && c <= 'Z';
     }
 }

@@ -3,6 +3,7 @@ package dev.cartwright.cart.store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.cartwright.cart.Cart;
@@ -45,6 +46,9 @@ import io.vertx.redis.client.Response;
 public final class RedisCartStore implements CartStore {
 
     private static final String OK = "OK";
+    /** The expected-owner argument of cart-mutate.lua: "" for any cart, else this mark and the customer id. */
+    private static final String ANY_OWNER = "";
+    private static final String OWNER_MARK = "=";
 
     private final Redis redis;
     private final PgCartRepository repository;
@@ -53,6 +57,7 @@ public final class RedisCartStore implements CartStore {
     private final LuaScript mutate;
     private final LuaScript restore;
     private final LuaScript indexSwap;
+    private final LuaScript read;
     private final String idleTtlSeconds;
     private final String idempotencyTtlSeconds;
 
@@ -64,6 +69,7 @@ public final class RedisCartStore implements CartStore {
         this.mutate = scripts.get(0);
         this.restore = scripts.get(1);
         this.indexSwap = scripts.get(2);
+        this.read = scripts.get(3);
         this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
         this.idempotencyTtlSeconds = Long.toString(Math.max(1, config.idempotencyTtl().toSeconds()));
     }
@@ -76,7 +82,8 @@ public final class RedisCartStore implements CartStore {
     public static Future<RedisCartStore> create(Vertx vertx, Redis redis, PgCartRepository repository, CartStoreConfig config,
                                                 Clock clock) {
         return vertx.executeBlocking(() -> List.of(
-                LuaScript.load("cart-mutate.lua"), LuaScript.load("cart-restore.lua"), LuaScript.load("customer-index-swap.lua")))
+                LuaScript.load("cart-mutate.lua"), LuaScript.load("cart-restore.lua"), LuaScript.load("customer-index-swap.lua"),
+                LuaScript.load("cart-read.lua")))
             .compose(scripts -> Future.all(scripts.stream().map(script -> script.preload(redis)).toList())
                 .map(loaded -> new RedisCartStore(redis, repository, config, clock, scripts)));
     }
@@ -95,6 +102,10 @@ public final class RedisCartStore implements CartStore {
         return runMutation(mutation).compose(reply -> {
             if (!"NOTFOUND".equals(reply.get(0).toString())) {
                 return Future.succeededFuture(toResult(reply));
+            }
+            if (reply.size() > 1) {
+                // Another customer's cart: it exists, but not for this caller; nothing to load.
+                return Future.succeededFuture(new NotFound());
             }
             // Not hot: bring the stored cart back (so its lines and version survive) and apply the change to it.
             return readThrough(mutation.cartId()).compose(found -> found.isEmpty()
@@ -161,7 +172,7 @@ public final class RedisCartStore implements CartStore {
         if (!create.customerId().isEmpty()) {
             keys.add(config.customerIndexKey(create.customerId()));
         }
-        List<String> args = header(create, cartId, "", "");
+        List<String> args = header(create, cartId, "", "", ANY_OWNER);
         args.add(create.customerId());
         args.add(create.currency());
         args.add(create.region());
@@ -172,13 +183,14 @@ public final class RedisCartStore implements CartStore {
         String cartId = mutation.cartId();
         List<String> keys = List.of(config.cartKey(cartId), config.idempotencyKey(cartId, mutation.idempotencyKey()), config.streamKey());
         String expected = mutation.expectedVersion().isPresent() ? Long.toString(mutation.expectedVersion().getAsLong()) : "";
-        List<String> args = header(mutation.command(), cartId, expected, mutation.idempotencyKey());
+        String owner = mutation.expectedOwner().isPresent() ? OWNER_MARK + mutation.expectedOwner().get() : ANY_OWNER;
+        List<String> args = header(mutation.command(), cartId, expected, mutation.idempotencyKey(), owner);
         arguments(mutation.command(), args);
         return mutate.call(redis, keys, args);
     }
 
-    private List<String> header(CartCommand command, String cartId, String expectedVersion, String idempotencyKey) {
-        List<String> args = new ArrayList<>(16);
+    private List<String> header(CartCommand command, String cartId, String expectedVersion, String idempotencyKey, String owner) {
+        List<String> args = new ArrayList<>(18);
         args.add(command.kind());
         args.add(expectedVersion);
         args.add(idempotencyKey.isEmpty() ? "0" : "1");
@@ -186,6 +198,7 @@ public final class RedisCartStore implements CartStore {
         args.add(idleTtlSeconds);
         args.add(idempotencyTtlSeconds);
         args.add(cartId);
+        args.add(owner);
         return args;
     }
 
@@ -248,7 +261,7 @@ public final class RedisCartStore implements CartStore {
     static MutationResult toResult(Response reply) {
         String status = reply.get(0).toString();
         return switch (status) {
-            case OK -> new Applied(CartHash.decode(RedisReplies.strings(reply, 2)).cart(), "1".equals(reply.get(1).toString()));
+            case OK -> new Applied(appliedCart(reply), "1".equals(reply.get(1).toString()));
             case "NOTFOUND" -> new NotFound();
             case "STALE" -> new StaleVersion(Long.parseLong(reply.get(1).toString()));
             case "REFUSED" -> new Refused(Refusal.valueOf(reply.get(1).toString()), reply.get(2).toString());
@@ -256,12 +269,23 @@ public final class RedisCartStore implements CartStore {
         };
     }
 
+    /**
+     * The cart of an OK reply: packed in one bulk string ({@code {'OK', replayed, packed}}), or flat field/value
+     * pairs in a reply remembered for an idempotent retry before replies were packed.
+     */
+    private static Cart appliedCart(Response reply) {
+        if (reply.size() == 3) {
+            return CartHash.decode(PackedFields.decode(reply.get(2).toBytes())).cart();
+        }
+        return CartHash.decode(RedisReplies.strings(reply, 2)).cart();
+    }
+
     // Reads ---------------------------------------------------------------------------------------------------------
 
     @Override
     public Future<Optional<Cart>> find(String cartId) {
-        return redis.send(Request.cmd(Command.HGETALL).arg(config.cartKey(cartId))).compose(reply -> {
-            List<String> fields = RedisReplies.fieldsAndValues(reply);
+        return read.call(redis, List.of(config.cartKey(cartId)), List.of()).compose(reply -> {
+            Map<String, String> fields = PackedFields.decode(reply.toBytes());
             if (!fields.isEmpty()) {
                 return Future.succeededFuture(Optional.of(CartHash.decode(fields).cart()));
             }
