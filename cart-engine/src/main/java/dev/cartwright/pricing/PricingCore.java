@@ -42,6 +42,15 @@ public final class PricingCore {
         return current.get().totals(request, scratch.get());
     }
 
+    /**
+     * Totals from a snapshot the caller already holds (so that what it builds around the totals, promotion
+     * descriptions for instance, comes from the same snapshot), with this thread's working memory like
+     * {@link #totals(PricingRequest)}.
+     */
+    public Totals totals(PricingSnapshot snapshot, PricingRequest request) {
+        return snapshot.totals(request, scratch.get());
+    }
+
     /** A promotion decision from the snapshot in force now; see {@link PricingSnapshot#checkPromotion}. */
     public PromotionDecision checkPromotion(String code, PricingRequest request) {
         return current.get().checkPromotion(code, request);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ public final class Rpc {
 
     private final MeterRegistry registry;
     private final String service;
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Per method, its timers by status ordinal: found without building a key string on every call. */
+    private final ConcurrentMap<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
 
     public Rpc(MeterRegistry registry, String service) {
         this.registry = registry;
@@ -60,10 +62,14 @@ public final class Rpc {
     }
 
     private void record(String method, GrpcStatus status, long startNanos) {
-        String key = method + '|' + status.name();
-        Timer timer = timers.get(key);
+        AtomicReferenceArray<Timer> byStatus = timers.get(method);
+        if (byStatus == null) {
+            byStatus = timers.computeIfAbsent(method, m -> new AtomicReferenceArray<>(GrpcStatus.values().length));
+        }
+        Timer timer = byStatus.get(status.ordinal());
         if (timer == null) {
-            timer = timers.computeIfAbsent(key, k -> Timer.builder("cartwright.rpc")
+            // Racing threads may both build it; the registry hands both the same meter.
+            timer = Timer.builder("cartwright.rpc")
                 .description("RPC latency by method and gRPC status")
                 .tag("service", service)
                 .tag("method", method)
@@ -71,7 +77,8 @@ public final class Rpc {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry));
+                .register(registry);
+            byStatus.set(status.ordinal(), timer);
         }
         timer.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
