@@ -355,7 +355,9 @@ public final class KafkaBridge extends VerticleBase {
     public Future<Void> awaitLeadership(Duration within) {
         Promise<Void> promise = Promise.promise();
         long deadline = System.nanoTime() + within.toNanos();
-        vertx.setPeriodic(0, 50, id -> {
+        // Not an initial delay of 0: Vert.x runs such a first tick before the timer can be cancelled, and a leader
+        // already in place would then cancel it with a NullPointerException and never complete the promise.
+        vertx.setPeriodic(50, 50, id -> {
             if (leader) {
                 vertx.cancelTimer(id);
                 promise.tryComplete();
