@@ -72,6 +72,8 @@ snapshot_cpu() { # file
         # shellcheck disable=SC2046
         echo "$name $(cpu_ticks $(pids_of "$name"))"
     done >"$1"
+    # Busy time of the whole machine (user, nice, system, irq, softirq, steal): on a shared box, what the others took.
+    awk '/^cpu / {print "machine", $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat >>"$1"
 }
 scrape() { curl -s -m 5 "$ADMIN/metrics" >"$1" || true; }
 
