@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param idempotencyTtl how long the reply to a request with an idempotency key is remembered
  * @param batchSize entries the write-behind reads at once
  * @param readBlock how long one XREADGROUP waits for new entries
+ * @param writeBehindPace the least time between the starts of two write-behind reads that found it caught up: under
+ *     load a read then gathers several changes of the same cart, and only the newest state of each is written, so
+ *     PostgreSQL sees one write per busy cart per pace instead of one per change (zero: read again at once)
  * @param claimMinIdle pending entries idle this long (their consumer presumably dead) are taken over
  * @param backoffInitial first wait after a failed write-behind batch, doubled per failure
  * @param backoffMax the longest wait between write-behind attempts
@@ -34,6 +37,7 @@ public record CartStoreConfig(
     Duration idempotencyTtl,
     int batchSize,
     Duration readBlock,
+    Duration writeBehindPace,
     Duration claimMinIdle,
     Duration backoffInitial,
     Duration backoffMax,
@@ -56,6 +60,9 @@ public record CartStoreConfig(
             throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
         }
         requirePositive(readBlock, "readBlock");
+        if (writeBehindPace == null || writeBehindPace.isNegative()) {
+            throw new IllegalArgumentException("writeBehindPace must be zero or positive: " + writeBehindPace);
+        }
         requirePositive(claimMinIdle, "claimMinIdle");
         requirePositive(backoffInitial, "backoffInitial");
         requirePositive(backoffMax, "backoffMax");
@@ -67,57 +74,72 @@ public record CartStoreConfig(
         }
     }
 
-    /** Production defaults: no prefix, 7 days idle TTL, 24 h idempotency, batches of 500, 30 days to abandonment. */
+    /**
+     * Production defaults: no prefix, 7 days idle TTL, 24 h idempotency, write-behind batches of up to 2 000 entries
+     * read at most every 250 ms, 30 days to abandonment.
+     */
     public static CartStoreConfig defaults(String consumerName) {
         return new CartStoreConfig("", DEFAULT_STREAM_KEY, "write-behind", "kafka-bridge", consumerName,
-            Duration.ofDays(7), Duration.ofHours(24), 500, Duration.ofMillis(200), Duration.ofSeconds(30),
+            Duration.ofDays(7), Duration.ofHours(24), 2000, Duration.ofMillis(200), Duration.ofMillis(250), Duration.ofSeconds(30),
             Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofDays(30),
             Duration.ofMinutes(5), 500);
     }
 
     public CartStoreConfig withKeyPrefix(String prefix) {
         return new CartStoreConfig(prefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
-            batchSize, readBlock, claimMinIdle, backoffInitial, backoffMax, trimInterval, abandonAfter, sweepInterval, sweepBatch);
+            batchSize, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,
+            trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withStreamKey(String key) {
         return new CartStoreConfig(keyPrefix, key, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
-            batchSize, readBlock, claimMinIdle, backoffInitial, backoffMax, trimInterval, abandonAfter, sweepInterval, sweepBatch);
+            batchSize, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,
+            trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withConsumerName(String name) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, name, idleTtl, idempotencyTtl,
-            batchSize, readBlock, claimMinIdle, backoffInitial, backoffMax, trimInterval, abandonAfter, sweepInterval, sweepBatch);
+            batchSize, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,
+            trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withIdleTtl(Duration ttl) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, ttl, idempotencyTtl,
-            batchSize, readBlock, claimMinIdle, backoffInitial, backoffMax, trimInterval, abandonAfter, sweepInterval, sweepBatch);
+            batchSize, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,
+            trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withBatchSize(int size) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
-            size, readBlock, claimMinIdle, backoffInitial, backoffMax, trimInterval, abandonAfter, sweepInterval, sweepBatch);
+            size, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,
+            trimInterval, abandonAfter, sweepInterval, sweepBatch);
+    }
+
+    public CartStoreConfig withWriteBehindPace(Duration pace) {
+        return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
+            batchSize, readBlock, pace, claimMinIdle, backoffInitial, backoffMax, trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withClaimMinIdle(Duration minIdle) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
-            batchSize, readBlock, minIdle, backoffInitial, backoffMax, trimInterval, abandonAfter, sweepInterval, sweepBatch);
+            batchSize, readBlock, writeBehindPace, minIdle, backoffInitial, backoffMax,
+            trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withBackoff(Duration initial, Duration max) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
-            batchSize, readBlock, claimMinIdle, initial, max, trimInterval, abandonAfter, sweepInterval, sweepBatch);
+            batchSize, readBlock, writeBehindPace, claimMinIdle, initial, max, trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withTrimInterval(Duration interval) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
-            batchSize, readBlock, claimMinIdle, backoffInitial, backoffMax, interval, abandonAfter, sweepInterval, sweepBatch);
+            batchSize, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,
+            interval, abandonAfter, sweepInterval, sweepBatch);
     }
 
     public CartStoreConfig withAbandonment(Duration after, Duration interval, int batch) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
-            batchSize, readBlock, claimMinIdle, backoffInitial, backoffMax, trimInterval, after, interval, batch);
+            batchSize, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax, trimInterval, after, interval, batch);
     }
 
     /** The hash holding a cart's state. The hash tag keeps every key of one cart in one Redis Cluster slot. */

@@ -28,7 +28,8 @@ class StoreConfigTest {
         assertThat(config.bridgeGroup()).isEqualTo("kafka-bridge");
         assertThat(config.idleTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(config.idempotencyTtl()).isEqualTo(Duration.ofHours(24));
-        assertThat(config.batchSize()).isEqualTo(500);
+        assertThat(config.batchSize()).isEqualTo(2000);
+        assertThat(config.writeBehindPace()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.abandonAfter()).isEqualTo(Duration.ofDays(30));
     }
 
@@ -37,6 +38,8 @@ class StoreConfigTest {
         assertThatThrownBy(() -> CartStoreConfig.defaults("node-1").withIdleTtl(Duration.ZERO)).hasMessageContaining("idleTtl");
         assertThatThrownBy(() -> CartStoreConfig.defaults(" ")).hasMessageContaining("consumerName");
         assertThatThrownBy(() -> CartStoreConfig.defaults("n").withBatchSize(0)).hasMessageContaining("batchSize");
+        assertThatThrownBy(() -> CartStoreConfig.defaults("n").withWriteBehindPace(Duration.ofMillis(-1)))
+            .hasMessageContaining("writeBehindPace");
     }
 
     @Test
