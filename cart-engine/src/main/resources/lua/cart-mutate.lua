@@ -26,6 +26,11 @@
 -- The cart hash: id, cu (customer, '' for a guest), st (status), cur, rg, v (version), ca, ua (created/updated
 -- millis), mi (merged into), oid (order id once converted), pr (promotions 'code=millis,...' in applied order),
 -- 'l:<product>' = 'quantity|unit price|added millis|category|name' per line, 'mf:<source cart>' once merged from.
+--
+-- The change stream entry of an applied change: fields 'cart_id' and 'e', a MessagePack map of the change record
+-- (cart_id, version, type, customer_id, product_id, quantity, delta, unit_price, currency, at, and for some types
+-- other_cart_id, code, order_id). Readers expand 'e' into those fields (StreamEntries), and still read entries
+-- written with the fields spelled out one by one.
 
 local cart_key = KEYS[1]
 local stream_key = KEYS[3]
@@ -173,22 +178,13 @@ local function finish()
         redis.call('HDEL', cart_key, unpack(dels))
     end
     redis.call('EXPIRE', cart_key, idle_ttl)
-    local entry = {'cart_id', cart_id, 'version', version, 'type', event.type, 'customer_id', h['cu'],
-        'product_id', event.product or '', 'quantity', event.quantity or '0', 'delta', event.delta or '0',
-        'unit_price', event.price or '0', 'currency', h['cur'], 'at', now}
-    if event.other then
-        entry[#entry + 1] = 'other_cart_id'
-        entry[#entry + 1] = event.other
-    end
-    if event.code then
-        entry[#entry + 1] = 'code'
-        entry[#entry + 1] = event.code
-    end
-    if event.order then
-        entry[#entry + 1] = 'order_id'
-        entry[#entry + 1] = event.order
-    end
-    redis.call('XADD', stream_key, '*', unpack(entry))
+    -- The change record: cart_id in the clear (all the write-behind needs), the whole record packed in 'e' (see
+    -- the header), so that each reader parses four bulk strings per entry instead of twenty.
+    local entry = {cart_id = cart_id, version = version, type = event.type, customer_id = h['cu'],
+        product_id = event.product or '', quantity = event.quantity or '0', delta = event.delta or '0',
+        unit_price = event.price or '0', currency = h['cur'], at = now,
+        other_cart_id = event.other, code = event.code, order_id = event.order}
+    redis.call('XADD', stream_key, '*', 'cart_id', cart_id, 'e', cmsgpack.pack(entry))
     local reply = flatten(h, '0')
     if has_idem then
         redis.call('SET', KEYS[2], cmsgpack.pack(reply), 'EX', idem_ttl)

@@ -7,7 +7,11 @@ import java.util.Map;
 
 import io.vertx.redis.client.Response;
 
-/** Parses the entries of stream replies (XRANGE, XREADGROUP, XAUTOCLAIM) in RESP2 or RESP3 shape. */
+/**
+ * Parses the entries of stream replies (XRANGE, XREADGROUP, XAUTOCLAIM) in RESP2 or RESP3 shape. A change record
+ * packed into the field {@value #PACKED} (as cart-mutate.lua writes it) is expanded into its fields, so readers see
+ * {@code cart_id, version, type, ...} whichever way the entry was written.
+ */
 public final class StreamEntries {
 
     /**
@@ -17,6 +21,9 @@ public final class StreamEntries {
      */
     public record Entry(String id, Map<String, String> fields) {
     }
+
+    /** The field holding the change record as one MessagePack map. */
+    public static final String PACKED = "e";
 
     private StreamEntries() {
     }
@@ -31,17 +38,33 @@ public final class StreamEntries {
             if (entry == null) {
                 continue;
             }
-            Map<String, String> fields = new LinkedHashMap<>();
             Response values = entry.size() > 1 ? entry.get(1) : null;
-            if (values != null) {
-                List<String> flat = RedisReplies.fieldsAndValues(values);
-                for (int i = 0; i + 1 < flat.size(); i += 2) {
-                    fields.put(flat.get(i), flat.get(i + 1));
-                }
-            }
-            out.add(new Entry(entry.get(0).toString(), fields));
+            out.add(new Entry(entry.get(0).toString(), values == null ? new LinkedHashMap<>() : fields(values)));
         }
         return out;
+    }
+
+    /** The fields of one entry (a flat array in RESP2, a map in RESP3), the packed record expanded. */
+    public static Map<String, String> fields(Response values) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (values.isMap()) {
+            for (String name : values.getKeys()) {
+                put(fields, name, values.get(name));
+            }
+            return fields;
+        }
+        for (int i = 0; i + 1 < values.size(); i += 2) {
+            put(fields, values.get(i).toString(), values.get(i + 1));
+        }
+        return fields;
+    }
+
+    private static void put(Map<String, String> fields, String name, Response value) {
+        if (PACKED.equals(name) && value != null) {
+            fields.putAll(PackedFields.decode(value.toBytes()));
+        } else {
+            fields.put(name, RedisReplies.string(value));
+        }
     }
 
     /** The entries an XREADGROUP reply holds for its single stream; empty when it timed out (nil). */

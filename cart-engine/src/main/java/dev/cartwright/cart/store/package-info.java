@@ -10,8 +10,10 @@
  *   <li>{@code customer-cart:{<customer id>}} — the customer's ACTIVE cart id; a hint checked on every read;</li>
  *   <li>{@code cart-create:{<request key>}} — the cart id a guest's create request with that key minted;</li>
  *   <li>the change stream ({@link dev.cartwright.cart.store.CartStoreConfig#streamKey()}, no prefix added), one entry
- *       per applied change with fields {@code cart_id, version, type, customer_id, product_id, quantity, delta,
- *       unit_price, currency, at} and, for some types, {@code other_cart_id}, {@code code}, {@code order_id}.</li>
+ *       per applied change with the change record {@code cart_id, version, type, customer_id, product_id, quantity,
+ *       delta, unit_price, currency, at} and, for some types, {@code other_cart_id}, {@code code}, {@code order_id};
+ *       written as the field {@code cart_id} plus the whole record packed as one MessagePack map in the field
+ *       {@code e}, which {@link dev.cartwright.cart.store.StreamEntries} expands.</li>
  * </ul>
  * Every key of one cart carries the hash tag {@code {cart:<id>}}. The stream is global, and creating a customer's cart
  * also touches the customer index: on Redis Cluster both would need one stream per shard and the index in the

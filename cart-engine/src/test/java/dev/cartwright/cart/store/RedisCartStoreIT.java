@@ -295,6 +295,28 @@ class RedisCartStoreIT {
         assertThat(entries.get(3)).containsEntry("quantity", "0").containsEntry("delta", "5");
     }
 
+    @Test
+    void aChangeRecordTravelsPackedAndIsReadBackWithItsFieldsWhicheverWayItWasWritten() {
+        Cart cart = guestCart();
+        applied(Mutation.of(cart.cartId(), add("p1", 2, 1_999)));
+        Response range = await(harness.redis.send(Request.cmd(Command.XRANGE).arg(harness.config.streamKey()).arg("-").arg("+")));
+        Response last = range.get(range.size() - 1);
+
+        assertThat(last.get(1).size()).as("field/value elements of the raw entry").isEqualTo(4);
+        assertThat(last.get(1).get(0).toString()).isEqualTo("cart_id");
+        assertThat(last.get(1).get(2).toString()).isEqualTo(StreamEntries.PACKED);
+        Map<String, String> packed = StreamEntries.fields(last.get(1));
+        assertThat(packed).containsEntry("cart_id", cart.cartId()).containsEntry("type", "cart.item.added")
+            .containsEntry("version", "2").containsEntry("quantity", "2").containsEntry("unit_price", "1999")
+            .doesNotContainKey(StreamEntries.PACKED);
+
+        String flatId = await(harness.redis.send(Request.cmd(Command.XADD).arg(harness.config.streamKey()).arg("*")
+            .arg("cart_id").arg(cart.cartId()).arg("type").arg("cart.cleared").arg("version").arg("3"))).toString();
+        Response flat = await(harness.redis.send(Request.cmd(Command.XRANGE).arg(harness.config.streamKey()).arg(flatId).arg(flatId)));
+        assertThat(StreamEntries.parse(flat).get(0).fields())
+            .containsExactlyInAnyOrderEntriesOf(Map.of("cart_id", cart.cartId(), "type", "cart.cleared", "version", "3"));
+    }
+
     private static long streamLength() {
         return await(harness.redis.send(Request.cmd(Command.XLEN).arg(harness.config.streamKey()))).toLong();
     }

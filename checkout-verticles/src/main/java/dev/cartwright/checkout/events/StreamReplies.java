@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.events;
 
+import dev.cartwright.cart.store.StreamEntries;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,13 +34,8 @@ final class StreamReplies {
         for (Response entry : entries) {
             String id = entry.get(0).toString();
             Response raw = entry.size() > 1 ? entry.get(1) : null;
-            Map<String, String> fields = new HashMap<>();
-            if (raw != null) {
-                for (int i = 0; i + 1 < raw.size(); i += 2) {
-                    fields.put(raw.get(i).toString(), raw.get(i + 1).toString());
-                }
-            }
-            changes.add(new CartChange(id, fields));
+            // The change record may come packed in one field; StreamEntries expands it into the named fields.
+            changes.add(new CartChange(id, raw == null ? Map.of() : StreamEntries.fields(raw)));
         }
         return changes;
     }
