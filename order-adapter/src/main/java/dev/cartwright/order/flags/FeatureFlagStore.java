@@ -88,7 +88,7 @@ public final class FeatureFlagStore {
 
     /** A store that only ever holds what it is given through {@link #replace}: for tests and tools without a file. */
     public static FeatureFlagStore fixed(FeatureFlags flags) {
-        return new FeatureFlagStore(new FlagCatalog(flags.settings()), Optional.empty(), Map.of(), flags);
+        return new FeatureFlagStore(FlagCatalog.ofRollouts(flags.settings()), Optional.empty(), Map.of(), flags);
     }
 
     /** The flags in force now. */
@@ -114,6 +114,12 @@ public final class FeatureFlagStore {
      * and tests; a later reload of the file replaces it again.
      */
     public ReloadOutcome replace(FeatureFlags flags) {
+        flags.settings().forEach((flag, setting) -> {
+            if (!catalog.knows(flag)) {
+                throw new FlagConfigException("unknown flag '" + flag + "'; known: " + catalog.defaults().keySet());
+            }
+            catalog.requireAllowed(flag, setting);
+        });
         FeatureFlags merged = flags;
         for (Map.Entry<String, FlagSetting> e : FlagSources.fromEnvironment(catalog, environment).entrySet()) {
             merged = merged.with(e.getKey(), e.getValue());

@@ -31,7 +31,7 @@ final class FlagSources {
         Map<String, FlagSetting> settings = new LinkedHashMap<>(catalog.defaults());
         if (file != null) {
             read(file, fileContent).forEach((flag, text) -> settings.put(known(catalog, flag, file.toString()),
-                parse(text, flag, file.toString())));
+                parse(catalog, text, flag, file.toString())));
         }
         settings.putAll(fromEnvironment(catalog, environment));
         return new FeatureFlags(settings);
@@ -50,7 +50,7 @@ final class FlagSources {
             if (flag == null) {
                 throw new FlagConfigException(variable + " names no known flag; known variables: " + flagByVariable.keySet());
             }
-            settings.put(flag, parse(value, flag, "environment variable " + variable));
+            settings.put(flag, parse(catalog, value, flag, "environment variable " + variable));
         });
         return settings;
     }
@@ -99,9 +99,11 @@ final class FlagSources {
         return flag;
     }
 
-    private static FlagSetting parse(String text, String flag, String source) {
+    private static FlagSetting parse(FlagCatalog catalog, String text, String flag, String source) {
         try {
-            return FlagSetting.parse(text);
+            FlagSetting setting = FlagSetting.parse(text);
+            catalog.requireAllowed(flag, setting);
+            return setting;
         } catch (IllegalArgumentException e) {
             throw new FlagConfigException(source + ": flag '" + flag + "': " + e.getMessage());
         }
