@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.api;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartLine;
@@ -14,14 +15,16 @@ import dev.cartwright.pricing.Totals;
 import dev.cartwright.proto.checkout.v1.CartTotals;
 import dev.cartwright.proto.common.v1.Money;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Owns the reply shape of a cart: the stored cart (lines, codes, version) joined with the totals the pricing core
  * computed for it. Promotions the cart carries but that do not apply right now are listed as inactive with the
  * reason, as the contract asks.
+ *
+ * <p>Built for every reply, so it spares the work it can: a reply holds five amounts per line, all in the cart's one
+ * currency, so the currency is encoded to bytes once per reply rather than once per amount when the message is
+ * written, and the many zero amounts (no discount, no tax) share one message.
  */
 final class CartReplies {
 
@@ -29,13 +32,13 @@ final class CartReplies {
     }
 
     static dev.cartwright.proto.checkout.v1.Cart toProto(Cart cart, Totals totals, PricingSnapshot snapshot) {
-        String currency = cart.currency();
+        Amounts currency = new Amounts(cart.currency());
         dev.cartwright.proto.checkout.v1.Cart.Builder reply = dev.cartwright.proto.checkout.v1.Cart.newBuilder()
             .setCartId(cart.cartId())
             .setCustomerId(cart.customerId())
             .setStatus(status(cart.status()))
             .setVersion(cart.version())
-            .setCurrencyCode(currency)
+            .setCurrencyCode(cart.currency())
             .setRegion(cart.region())
             .setCreatedAt(timestamp(cart.createdAt()))
             .setUpdatedAt(timestamp(cart.updatedAt()))
@@ -50,42 +53,69 @@ final class CartReplies {
                 .setName(line.name())
                 .setCategoryId(line.categoryId())
                 .setQuantity(line.quantity())
-                .setUnitPrice(money(line.unitPriceMinor(), currency))
-                .setSubtotal(money(t.subtotal(), currency))
-                .setDiscount(money(t.discount(), currency))
-                .setTax(money(t.tax(), currency))
-                .setTotal(money(t.total(), currency)));
+                .setUnitPrice(currency.of(line.unitPriceMinor()))
+                .setSubtotal(currency.of(t.subtotal()))
+                .setDiscount(currency.of(t.discount()))
+                .setTax(currency.of(t.tax()))
+                .setTotal(currency.of(t.total())));
         }
-        Map<String, Long> discounts = new HashMap<>();
-        for (AppliedPromotion applied : totals.applied()) {
-            discounts.put(applied.code(), applied.discount());
-        }
-        Map<String, String> reasons = new HashMap<>();
-        for (PromotionDecision.Rejected rejected : totals.notApplied()) {
-            reasons.put(rejected.code(), rejected.reason().name());
-        }
+        // A cart carries a handful of codes at most: a scan of the results beats building maps for each reply.
         for (String code : cart.promotionCodes()) {
             Promotion promotion = snapshot.promotions().promotionOrNull(code);
-            Long discount = discounts.get(code);
+            AppliedPromotion applied = appliedOrNull(totals, code);
             dev.cartwright.proto.checkout.v1.AppliedPromotion.Builder p = dev.cartwright.proto.checkout.v1.AppliedPromotion.newBuilder()
                 .setCode(code)
                 .setDescription(promotion == null ? code : promotion.description())
-                .setDiscount(money(discount == null ? 0 : discount, currency))
-                .setActive(discount != null);
-            if (discount == null) {
-                p.setInactiveReason(reasons.getOrDefault(code, "UNKNOWN_CODE"));
+                .setDiscount(currency.of(applied == null ? 0 : applied.discount()))
+                .setActive(applied != null);
+            if (applied == null) {
+                p.setInactiveReason(reasonNotApplied(totals, code));
             }
             reply.addPromotions(p);
         }
         reply.setTotals(CartTotals.newBuilder()
-            .setSubtotal(money(totals.subtotal(), currency))
-            .setDiscount(money(totals.discounts(), currency))
-            .setShipping(money(totals.shipping(), currency))
-            .setTax(money(totals.tax(), currency))
-            .setGrandTotal(money(totals.grandTotal(), currency))
+            .setSubtotal(currency.of(totals.subtotal()))
+            .setDiscount(currency.of(totals.discounts()))
+            .setShipping(currency.of(totals.shipping()))
+            .setTax(currency.of(totals.tax()))
+            .setGrandTotal(currency.of(totals.grandTotal()))
             .setTaxInclusive(totals.taxMode() == TaxMode.INCLUSIVE)
             .setItemCount(totals.itemCount()));
         return reply.build();
+    }
+
+    private static AppliedPromotion appliedOrNull(Totals totals, String code) {
+        for (AppliedPromotion applied : totals.applied()) {
+            if (applied.code().equals(code)) {
+                return applied;
+            }
+        }
+        return null;
+    }
+
+    private static String reasonNotApplied(Totals totals, String code) {
+        for (PromotionDecision.Rejected rejected : totals.notApplied()) {
+            if (rejected.code().equals(code)) {
+                return rejected.reason().name();
+            }
+        }
+        return "UNKNOWN_CODE";
+    }
+
+    /** Money messages of one reply's currency: its bytes encoded once, one shared message for zero. */
+    private static final class Amounts {
+
+        private final ByteString currency;
+        private final Money zero;
+
+        Amounts(String currencyCode) {
+            this.currency = ByteString.copyFromUtf8(currencyCode);
+            this.zero = Money.newBuilder().setCurrencyCodeBytes(currency).build();
+        }
+
+        Money of(long amountMinor) {
+            return amountMinor == 0 ? zero : Money.newBuilder().setAmountMinor(amountMinor).setCurrencyCodeBytes(currency).build();
+        }
     }
 
     static dev.cartwright.proto.checkout.v1.CartStatus status(CartStatus status) {
