@@ -127,6 +127,6 @@ final class JdbcAggregates {
             return;
         }
         String[] keys = roots.stream().map(root -> AggregateLocks.lockKey(aggregate, root)).toArray(String[]::new);
-        JdbcRows.query(connection, AggregateLocks.LOCK_MANY, List.of(keys));
+        JdbcRows.query(connection, AggregateLocks.LOCK_MANY, List.of((Object) keys));
     }
 }

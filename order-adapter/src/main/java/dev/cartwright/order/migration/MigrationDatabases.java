@@ -63,7 +63,8 @@ public final class MigrationDatabases {
     public int migrateState() {
         int applied = 0;
         for (MigrationConfig.Place place : targetPlaces()) {
-            applied += flyway(place, STATE_MIGRATIONS, STATE_HISTORY_TABLE).migrate().migrationsExecuted;
+            // The schema already holds the service's tables (and its own history): start this history at version 0.
+            applied += flyway(place, STATE_MIGRATIONS, STATE_HISTORY_TABLE, true).migrate().migrationsExecuted;
         }
         return applied;
     }
@@ -74,20 +75,21 @@ public final class MigrationDatabases {
         Optional<String> checkout = config.checkoutMigrations();
         Optional<String> returns = config.returnMigrations();
         if (checkout.isPresent()) {
-            applied += flyway(config.checkout(), checkout.get(), "flyway_schema_history").migrate().migrationsExecuted;
+            applied += flyway(config.checkout(), checkout.get(), "flyway_schema_history", false).migrate().migrationsExecuted;
         }
         if (returns.isPresent()) {
-            applied += flyway(config.returns(), returns.get(), "flyway_schema_history").migrate().migrationsExecuted;
+            applied += flyway(config.returns(), returns.get(), "flyway_schema_history", false).migrate().migrationsExecuted;
         }
         return applied;
     }
 
     /** Creates order_db's legacy tables (test and demo databases). */
     public int migrateLegacy() {
-        return flyway(config.legacy(), LEGACY_MIGRATIONS, "flyway_schema_history").migrate().migrationsExecuted;
+        // No baseline: on a database that already has tables (a real order_db) this refuses instead of guessing.
+        return flyway(config.legacy(), LEGACY_MIGRATIONS, "flyway_schema_history", false).migrate().migrationsExecuted;
     }
 
-    private Flyway flyway(MigrationConfig.Place place, String location, String historyTable) {
+    private Flyway flyway(MigrationConfig.Place place, String location, String historyTable, boolean baselineAtZero) {
         String url = config.jdbcUrl(place).replaceAll("\\?.*$", "");
         return Flyway.configure()
             .dataSource(url, config.user(), config.password())
@@ -96,6 +98,8 @@ public final class MigrationDatabases {
             .locations(location)
             .table(historyTable)
             .failOnMissingLocations(true)
+            .baselineOnMigrate(baselineAtZero)
+            .baselineVersion("0")
             .load();
     }
 }
