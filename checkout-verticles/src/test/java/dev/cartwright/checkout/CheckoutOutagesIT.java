@@ -8,18 +8,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartwright.checkout.CheckoutFlows.Event;
 import dev.cartwright.checkout.CheckoutHarness.Reply;
+import dev.cartwright.checkout.saga.SagaStep;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.Checkout;
 import dev.cartwright.proto.checkout.v1.CheckoutStatus;
 import dev.cartwright.proto.checkout.v1.Order;
 import dev.cartwright.proto.platform.v1.AuthorizationStatus;
 import dev.cartwright.proto.platform.v1.ReservationStatus;
+import dev.cartwright.service.auth.Caller;
 import dev.cartwright.sim.SimService;
 import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
 import dev.cartwright.testkit.RedisInfo;
 import io.vertx.grpc.common.GrpcStatus;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +46,8 @@ class CheckoutOutagesIT {
     static void start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka) {
         checkoutTopic = kafka.createTopic("checkout_events");
         harness = CheckoutHarness.start(postgres, redis, kafka, Map.of("CARTWRIGHT_CHECKOUT_EVENTS_TOPIC", checkoutTopic,
-            "CARTWRIGHT_NEIGHBOUR_RETRIES", "1", "CARTWRIGHT_NEIGHBOUR_MAX_FAILURES", "50"));
+            "CARTWRIGHT_NEIGHBOUR_RETRIES", "1", "CARTWRIGHT_NEIGHBOUR_MAX_FAILURES", "200", "CARTWRIGHT_SAGA_LEASE", "2s",
+            "CARTWRIGHT_SAGA_RETRY_AFTER", "500ms", "CARTWRIGHT_SAGA_RECOVERY_EVERY", "300ms"));
         flows = new CheckoutFlows(harness, kafka);
     }
 
@@ -85,6 +89,44 @@ class CheckoutOutagesIT {
             .isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED);
         assertThat(flows.sagaSteps(id)).containsSubsequence("authorize_payment:failed", "authorize_payment:succeeded",
             "complete:succeeded");
+    }
+
+    @Test
+    void anUndoingThatCannotFinishIsResumedByRecoveryUntilTheCheckoutIsFailedAndEverythingGivenBack() throws InterruptedException {
+        Cart cart = flows.cartWith(uniqueCustomer("undo"), Map.of("456", 1));
+        Checkout started = flows.started(cart.getCartId());
+        String id = started.getCheckoutId();
+        flows.withAddress(id, address("US"));
+        int ordersBefore = harness.sim.order().orderCount();
+
+        // The process "dies" right after authorizing; by the time recovery takes over, order and warehouse are down.
+        CheckoutHarness.await(harness.service.checkouts().confirmUntil(Caller.developer(), id, "pm-visa", SagaStep.AUTHORIZE_PAYMENT));
+        harness.sim.knobs(SimService.ORDER).down(true);
+        harness.sim.knobs(SimService.WAREHOUSE).down(true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!flows.sagaSteps(id).contains("release_reservation:failed") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(flows.sagaSteps(id)).contains("create_order:failed", "void_authorization:compensated", "release_reservation:failed");
+        assertThat(flows.get(id).getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_CONFIRMING);
+        assertThat(harness.sim.warehouse().reservation(started.getReservationId()).orElseThrow().getStatus())
+            .isEqualTo(ReservationStatus.RESERVATION_STATUS_HELD);
+
+        harness.sim.resetKnobs();
+        Checkout after = flows.get(id);
+        while (after.getStatus() == CheckoutStatus.CHECKOUT_STATUS_CONFIRMING && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            after = flows.get(id);
+        }
+        assertThat(after.getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_FAILED);
+        assertThat(harness.sim.warehouse().reservation(started.getReservationId()).orElseThrow().getStatus())
+            .isEqualTo(ReservationStatus.RESERVATION_STATUS_RELEASED);
+        assertThat(harness.sim.payment().authorization(flows.column(id, "payment_authorization_id")).orElseThrow().getStatus())
+            .isEqualTo(AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED);
+        assertThat(harness.sim.order().orderCount()).isEqualTo(ordersBefore);
+        assertThat(flows.attempts(id)).containsEntry("void_authorization", 1);
+        assertThat(flows.sagaSteps(id)).containsSubsequence("release_reservation:failed", "release_reservation:compensated");
+        assertThat(flows.outbox(id)).containsEntry("checkout.failed", 1);
     }
 
     @Test

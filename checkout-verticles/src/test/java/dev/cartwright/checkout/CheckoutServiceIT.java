@@ -311,6 +311,32 @@ class CheckoutServiceIT {
     }
 
     @Test
+    void aCartChangedAfterStartingFailsTheConfirmationAndGivesTheStockBack() {
+        Cart cart = flows.cartWith(uniqueCustomer("changed"), lines("456", 1));
+        Checkout started = flows.started(cart.getCartId());
+        String id = started.getCheckoutId();
+        flows.withAddress(id, address("US"));
+        flows.cartWith(cart.getCustomerId(), lines("123", 1));
+
+        OrderPreview preview = ok(harness.callNow(CheckoutServiceGrpcClient.PreviewOrder,
+            PreviewOrderRequest.newBuilder().setCheckoutId(id).build()));
+        assertThat(preview.getReady()).isFalse();
+        assertThat(preview.getIssuesList()).contains("cart changed since checkout started");
+        int authorizationsBefore = harness.sim.payment().authorizationCount();
+
+        Reply<Order> refused = flows.confirm(id, "pm-visa");
+        assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(refused.message()).startsWith("cart changed");
+        assertThat(flows.get(id).getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_FAILED);
+        assertThat(harness.sim.payment().authorizationCount()).isEqualTo(authorizationsBefore);
+        assertThat(harness.sim.warehouse().reservation(started.getReservationId()).orElseThrow().getStatus())
+            .isEqualTo(ReservationStatus.RESERVATION_STATUS_RELEASED);
+        Checkout fresh = flows.started(cart.getCartId());
+        assertThat(fresh.getCheckoutId()).isNotEqualTo(id);
+        assertThat(fresh.getItemsList()).hasSize(2);
+    }
+
+    @Test
     void aStaleExpectedVersionIsAbortedAndAMethodNotOfferedIsRefused() {
         Cart cart = flows.cartWith(uniqueCustomer("stale"), lines("456", 1));
         Checkout started = flows.started(cart.getCartId());
