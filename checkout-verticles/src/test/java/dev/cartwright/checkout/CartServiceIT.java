@@ -275,11 +275,10 @@ class CartServiceIT {
     }
 
     @Test
-    void checkoutServiceAnswersUnimplementedForNow() {
+    void checkoutOfACartThatDoesNotExistIsNotFound() {
         Reply<?> reply = harness.callNow(CheckoutServiceGrpcClient.StartCheckout,
-            StartCheckoutRequest.newBuilder().setCartId("abc").build());
-        assertThat(reply.status()).isEqualTo(GrpcStatus.UNIMPLEMENTED);
-        assertThat(reply.message()).contains("StartCheckout");
+            StartCheckoutRequest.newBuilder().setCartId("no-such-cart").build());
+        assertThat(reply.status()).isEqualTo(GrpcStatus.NOT_FOUND);
     }
 
     @Test
