@@ -44,6 +44,7 @@ public final class CartEvents {
     public static final Set<String> PUBLISHED = Set.of(CREATED, ITEM_ADDED, ITEM_UPDATED, ITEM_REMOVED, ABANDONED, CONVERTED);
 
     private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final URI SOURCE_URI = URI.create(SOURCE);
 
     private CartEvents() {
     }
@@ -58,15 +59,19 @@ public final class CartEvents {
      */
     public static CloudEvent toCloudEvent(CartChange change, Optional<Cart> cart) {
         Instant at = Instant.ofEpochMilli(change.longField("at"));
-        Message data = payload(change, at, cart);
+        // The frequent types are written directly (same bytes as JsonFormat prints, at a fraction of the cost).
+        byte[] data = CartEventJson.of(change, timestamp(at));
+        if (data == null) {
+            data = json(payload(change, at, cart));
+        }
         return CloudEventBuilder.v1()
             .withId(change.entryId())
-            .withSource(URI.create(SOURCE))
+            .withSource(SOURCE_URI)
             .withType(change.type())
             .withSubject(change.cartId())
             .withTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
             .withDataContentType("application/json")
-            .withData(json(data))
+            .withData(data)
             .build();
     }
 
