@@ -90,7 +90,8 @@ final class PgAggregates {
                 return Future.failedFuture(new ConversionException(legacy.table() + " " + rootId + ": " + e.getMessage(), e));
             }
             if (!first) {
-                Tuple params = Tuple.of((Object) new String[] {rootId}, keys.toArray(String[]::new));
+                // Two array parameters; Tuple.of(Object, Object...) would spread the second one.
+                Tuple params = Tuple.tuple().addValue(new String[] {rootId}).addValue(keys.toArray(String[]::new));
                 chain = chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteAbsent(legacy)))
                     .execute(params).map(result -> n + result.rowCount()));
             }
