@@ -220,9 +220,11 @@ public final class CheckoutService {
 
     private Future<Void> deployEvents(RedisCartStore store, PricingFeed feed, CartStoreConfig storeConfig) {
         Vertx vertx = runtime.vertx();
+        // Batches of up to 1000 changes: the bridge waits for the broker once per batch, so the batch bounds its rate
+        // (with 200 it fell further behind in every capacity benchmark run; see BENCHMARKS.md).
         bridge = new KafkaBridge(new KafkaBridge.Settings(config.endpoints().redisUrl(), storeConfig.streamKey(),
             storeConfig.bridgeGroup(), storeConfig.consumerName(), config.endpoints().kafkaBootstrap(), config.cartEventsTopic(),
-            200, Duration.ofSeconds(1)), store::find, runtime.registry());
+            1000, Duration.ofSeconds(1)), store::find, runtime.registry());
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());
