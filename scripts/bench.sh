@@ -6,13 +6,19 @@
 #
 #   ./cartwright bench [--duration 60] [--warmup 15] [--rate 3000] [--connections 1000]
 #                      [--users 1000] [--think-ms 0] [--target 127.0.0.1:9003] [--redis 127.0.0.1:6379]
-#                      [--no-gatling] [--no-driver] [--no-ceiling] [--no-record]
+#                      [--no-gatling] [--no-driver] [--no-ceiling] [--no-record] [--jmh]
+#
+# --jmh also builds the JMH benchmarks of cart-engine and checkout-verticles (-Pjmh) and runs them all with short
+# settings ($JMH_SETTINGS below: one fork, 2 warm-up and 3 measured iterations of 1 s, allocation profiler), writing
+# jmh-<module>.json and .log into the run's folder and one summary line per benchmark. The store benchmarks need
+# Redis at --redis. For the JMH part alone: --jmh --no-ceiling --no-driver --no-gatling (nothing else is started).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION=60 WARMUP=15 RATE=3000 CONNECTIONS=1000 USERS=1000 THINK_MS=0
 TARGET=127.0.0.1:9003 REDIS=127.0.0.1:6379 ADMIN=""
-GATLING=1 DRIVER=1 CEILING=1 RECORD=1
+GATLING=1 DRIVER=1 CEILING=1 RECORD=1 JMH=0
+JMH_SETTINGS="-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION=$2; shift ;;
@@ -28,6 +34,7 @@ while [[ $# -gt 0 ]]; do
         --no-driver) DRIVER=0 ;;
         --no-ceiling) CEILING=0 ;;
         --no-record) RECORD=0 ;;
+        --jmh) JMH=1 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -39,14 +46,16 @@ OUT="$ROOT/loadtest/results/$STAMP"
 mkdir -p "$OUT"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-# --- the services -------------------------------------------------------------------------
-if [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/${TARGET##*:}") 2>/dev/null; then
-    step "Starting the services"
-    "$ROOT/cartwright" start
+# --- the services (only what calls them needs them) -----------------------------------------
+if [[ $DRIVER == 1 || $GATLING == 1 ]]; then
+    if [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/${TARGET##*:}") 2>/dev/null; then
+        step "Starting the services"
+        "$ROOT/cartwright" start
+    fi
+    [[ -f "$ROOT/loadtest/target/classpath.txt" ]] || "$ROOT/mvnw" -B -q -o -pl loadtest -am install -DskipTests -Dcheckstyle.skip \
+        || "$ROOT/mvnw" -B -q -pl loadtest -am install -DskipTests -Dcheckstyle.skip
+    DRIVER_CP="$ROOT/loadtest/target/classes:$(cat "$ROOT/loadtest/target/classpath.txt")"
 fi
-[[ -f "$ROOT/loadtest/target/classpath.txt" ]] || "$ROOT/mvnw" -B -q -o -pl loadtest -am install -DskipTests -Dcheckstyle.skip \
-    || "$ROOT/mvnw" -B -q -pl loadtest -am install -DskipTests -Dcheckstyle.skip
-DRIVER_CP="$ROOT/loadtest/target/classes:$(cat "$ROOT/loadtest/target/classpath.txt")"
 
 # --- process accounting -------------------------------------------------------------------
 service_pid() { [[ -f "$ROOT/.run/pids/$1.pid" ]] && cat "$ROOT/.run/pids/$1.pid" || true; }
@@ -149,6 +158,21 @@ if [[ $GATLING == 1 ]]; then
     snapshot_cpu "$OUT/cpu-gatling-after.txt"; scrape "$OUT/metrics-gatling-after.txt"
     tail -25 "$OUT/gatling.log"
     echo "gatling exit code $GATLING_RC (non-zero when an assertion of the bar failed)"
+fi
+
+# --- 4. JMH: the benchmarks next to the code they measure ----------------------------------------
+if [[ $JMH == 1 ]]; then
+    step "JMH: cart-engine and checkout-verticles benchmarks ($JMH_SETTINGS)"
+    "$ROOT/mvnw" -B -q -o -pl cart-engine,checkout-verticles -am -Pjmh package -DskipTests -Dcheckstyle.skip \
+        || "$ROOT/mvnw" -B -q -pl cart-engine,checkout-verticles -am -Pjmh package -DskipTests -Dcheckstyle.skip
+    echo "$JMH_SETTINGS" >"$OUT/jmh-settings.txt"
+    for module in cart-engine checkout-verticles; do
+        # shellcheck disable=SC2086
+        java -Dcartwright.redis="redis://$REDIS" -jar "$ROOT/$module/target/benchmarks.jar" $JMH_SETTINGS \
+            -rf json -rff "$OUT/jmh-$module.json" >"$OUT/jmh-$module.log" 2>&1 \
+            || { echo "JMH in $module failed:"; tail -20 "$OUT/jmh-$module.log"; exit 1; }
+        sed -n '/^Benchmark /,$p' "$OUT/jmh-$module.log" | grep -v ':gc\.\(count\|time\|alloc\.rate \)'
+    done
 fi
 
 # --- summary ------------------------------------------------------------------------------------

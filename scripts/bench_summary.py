@@ -114,6 +114,39 @@ def gatling(out_dir):
     }
 
 
+def backlog(out_dir, phase):
+    """Write-behind and Kafka bridge backlog at the start and end of a phase: growing means they fell behind."""
+    def read(path):
+        out = {}
+        if os.path.exists(path):
+            for line in open(path):
+                m = re.match(r'(cart_writebehind_pending|cartwright_kafka_bridge_lag)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
+                if m:
+                    out[m.group(1)] = float(m.group(3))
+        return out
+    before = read(os.path.join(out_dir, f"metrics-{phase}-before.txt"))
+    after = read(os.path.join(out_dir, f"metrics-{phase}-after.txt"))
+    return {name: [before.get(name), value] for name, value in after.items()}
+
+
+def jmh(out_dir):
+    """One row per JMH benchmark and parameter set of the run, from the jmh-<module>.json files (bench.sh --jmh)."""
+    rows = []
+    for path in sorted(glob.glob(os.path.join(out_dir, "jmh-*.json"))):
+        module = os.path.basename(path)[len("jmh-"):-len(".json")]
+        for b in json.load(open(path)):
+            secondary = b.get("secondaryMetrics", {})
+            row = {"module": module, "benchmark": ".".join(b["benchmark"].split(".")[-2:]), "params": b.get("params", {}),
+                   "mode": b["mode"], "score": b["primaryMetric"]["score"], "error": b["primaryMetric"]["scoreError"],
+                   "unit": b["primaryMetric"]["scoreUnit"]}
+            if "mutations" in secondary:
+                row["mutationsPerSecond"] = secondary["mutations"]["score"]
+            if "gc.alloc.rate.norm" in secondary:
+                row["allocBytesPerOp"] = secondary["gc.alloc.rate.norm"]["score"]
+            rows.append(row)
+    return rows
+
+
 def summarise(out_dir, rate, duration, connections, users, think_ms):
     machine = read_kv(os.path.join(out_dir, "machine.txt"))
     clk = int(machine.get("clk_tck", "100"))
@@ -137,6 +170,11 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
                                    "cpuCoresUsed": cpu_use(out_dir, "capacity", duration, clk), "gc": gc(out_dir, "capacity")}
         if c:
             summary["grpcCapacity"]["mutationRatioToCeiling"] = round(mutations / c["scriptsPerSecond"], 3)
+        summary["grpcCapacity"]["backlog"] = backlog(out_dir, "capacity")
+    j = jmh(out_dir)
+    if j:
+        settings = os.path.join(out_dir, "jmh-settings.txt")
+        summary["jmh"] = {"settings": open(settings).read().strip() if os.path.exists(settings) else "", "benchmarks": j}
     g = gatling(out_dir)
     if g:
         summary["gatling"] = g
@@ -158,6 +196,8 @@ def markdown(s):
              f"connections; Gatling {st['users']} shoppers, think time {st['thinkMs']} ms.", "",
              "| measurement | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | ratio to ceiling |",
              "|---|---|---|---|---|---|---|---|---|"]
+    if not any(s.get(part) for part in ("ceiling", "grpcCapacity", "grpcDriver", "gatling")):
+        del lines[-5:]  # a JMH-only run: no load settings, no table of load figures
     c = s.get("ceiling")
     if c:
         lines.append(f"| ceiling: redis-benchmark, cart-mutate.lua add, {st['connections']} clients | {c['scriptsPerSecond']:.0f} | "
@@ -187,6 +227,9 @@ def markdown(s):
         lines.append(f"CPU during the gRPC capacity run, in cores: {cpu}.")
         if k.get("gc"):
             lines.append(f"Checkout service GC during the capacity run: {k['gc']['pauses']} pauses, {k['gc']['pauseTotalMs']} ms in all.")
+        if k.get("backlog"):
+            lines.append("Background backlog over the capacity run (start → end; growing means it fell behind): "
+                         + ", ".join(f"{n} {b[0] if b[0] is None else f'{b[0]:g}'} → {b[1]:g}" for n, b in k["backlog"].items()) + ".")
     if d:
         cpu = ", ".join(f"{n} {v}" for n, v in d["cpuCoresUsed"].items())
         lines.append(f"CPU during the gRPC open-loop run, in cores: {cpu}.")
@@ -198,6 +241,18 @@ def markdown(s):
         lines.append(f"Gatling report: `{g['report']}`; the bar (p95 < 50 ms, no failures) "
                      f"{'held' if g['assertionsPassed'] else 'was MISSED'}.")
     lines.append("")
+    jm = s.get("jmh")
+    if jm:
+        lines += [f"JMH (`{jm['settings']}`; short runs, so the errors are wide on a shared machine):", "",
+                  "| module | benchmark | parameters | score | ± error | unit | changes/s | alloc B/op |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for r in jm["benchmarks"]:
+            params = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+            mutations = f"{r['mutationsPerSecond']:.0f}" if "mutationsPerSecond" in r else ""
+            alloc = f"{r['allocBytesPerOp']:.0f}" if "allocBytesPerOp" in r else ""
+            lines.append(f"| {r['module']} | {r['benchmark']} | {params} | {r['score']:.4g} | {r['error']:.2g} | {r['unit']} | "
+                         f"{mutations} | {alloc} |")
+        lines.append("")
     return "\n".join(lines)
 
 

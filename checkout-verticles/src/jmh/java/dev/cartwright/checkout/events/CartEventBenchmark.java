@@ -1,0 +1,64 @@
+package dev.cartwright.checkout.events;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the Kafka bridge spends turning one cart change (item added) into the CloudEvent it sends:
+ * {@code cloudEvent} as it does now (data written directly, {@link CartEventJson}), {@code cloudEventJsonFormat}
+ * the same event with its data printed by protobuf's JsonFormat, as it did before.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class CartEventBenchmark {
+
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+
+    private final CartChange change = new CartChange("1764064800123-0", Map.of("type", CartEvents.ITEM_ADDED,
+        "cart_id", "k2v7c3mqa4t6x1zr8pbn0sdf5e", "customer_id", "customer-0042", "product_id", "456", "version", "7",
+        "quantity", "3", "delta", "1", "unit_price", "1999", "currency", "USD", "at", "1764064800123"));
+
+    @Benchmark
+    public CloudEvent cloudEvent() {
+        return CartEvents.toCloudEvent(change, Optional.empty());
+    }
+
+    /** The event built as {@link CartEvents#toCloudEvent} built it before, its data printed by JsonFormat. */
+    @Benchmark
+    public CloudEvent cloudEventJsonFormat() throws InvalidProtocolBufferException {
+        Instant at = Instant.ofEpochMilli(change.longField("at"));
+        byte[] data = JSON.print(CartEvents.payload(change, at, Optional.empty())).getBytes(StandardCharsets.UTF_8);
+        return CloudEventBuilder.v1()
+            .withId(change.entryId())
+            .withSource(URI.create(CartEvents.SOURCE))
+            .withType(change.type())
+            .withSubject(change.cartId())
+            .withTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+            .withDataContentType("application/json")
+            .withData(data)
+            .build();
+    }
+}
