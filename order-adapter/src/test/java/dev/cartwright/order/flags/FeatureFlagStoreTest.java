@@ -130,6 +130,17 @@ class FeatureFlagStoreTest {
     }
 
     @Test
+    void aSwitchTakesOnlyOnOrOffWhileARolloutTakesAShare() throws IOException {
+        Path half = write("half.properties", "migration.cleanup=50%\n");
+        Path rollout = write("rollout.properties", "migration.read_switch=12.5%\n");
+
+        assertThatThrownBy(() -> FeatureFlagStore.load(FlagCatalog.migration(), Optional.of(half), Map.of()))
+            .isInstanceOf(FlagConfigException.class).hasMessageContaining("'migration.cleanup' is a switch");
+        assertThat(FeatureFlagStore.load(FlagCatalog.migration(), Optional.of(rollout), Map.of()).current()
+            .setting(MigrationFlags.READ_SWITCH).basisPoints()).isEqualTo(1_250);
+    }
+
+    @Test
     void askingForAnUnknownFlagIsAnError() {
         FeatureFlags flags = FeatureFlagStore.load(FlagCatalog.migration(), Map.of()).current();
 
