@@ -57,6 +57,10 @@ public final class MigrationMain {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            // Before the first logger exists: the tool's own quiet logging, not logback's debug default.
+            System.setProperty("logback.configurationFile", "order-migration-logback.xml");
+        }
         System.exit(run(args, System.getenv(), System.out, System.err, Clock.systemUTC()));
     }
 
