@@ -75,12 +75,13 @@ public record CartStoreConfig(
     }
 
     /**
-     * Production defaults: no prefix, 7 days idle TTL, 24 h idempotency, write-behind batches of up to 2 000 entries
-     * read at most every 250 ms, 30 days to abandonment.
+     * Production defaults: no prefix, 7 days idle TTL, 24 h idempotency, write-behind batches of up to 10 000 entries
+     * (behind, a bigger batch holds more changes of each cart, all written once) read at most every 250 ms when caught
+     * up, 30 days to abandonment.
      */
     public static CartStoreConfig defaults(String consumerName) {
         return new CartStoreConfig("", DEFAULT_STREAM_KEY, "write-behind", "kafka-bridge", consumerName,
-            Duration.ofDays(7), Duration.ofHours(24), 2000, Duration.ofMillis(200), Duration.ofMillis(250), Duration.ofSeconds(30),
+            Duration.ofDays(7), Duration.ofHours(24), 10_000, Duration.ofMillis(200), Duration.ofMillis(250), Duration.ofSeconds(30),
             Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofDays(30),
             Duration.ofMinutes(5), 500);
     }

@@ -24,12 +24,25 @@ public final class StreamEntries {
 
     /** The field holding the change record as one MessagePack map. */
     public static final String PACKED = "e";
+    private static final String CART_ID = "cart_id";
 
     private StreamEntries() {
     }
 
     /** The entries of an XRANGE reply, or of one stream's part of an XREADGROUP or XAUTOCLAIM reply. */
     public static List<Entry> parse(Response entries) {
+        return parse(entries, false);
+    }
+
+    /**
+     * Like {@link #parse(Response)}, but each entry's fields hold only its {@code cart_id} (when it has one): for a
+     * reader that needs no more, the packed record is not decoded.
+     */
+    public static List<Entry> parseCartIds(Response entries) {
+        return parse(entries, true);
+    }
+
+    private static List<Entry> parse(Response entries, boolean cartIdOnly) {
         List<Entry> out = new ArrayList<>();
         if (entries == null) {
             return out;
@@ -39,7 +52,8 @@ public final class StreamEntries {
                 continue;
             }
             Response values = entry.size() > 1 ? entry.get(1) : null;
-            out.add(new Entry(entry.get(0).toString(), values == null ? new LinkedHashMap<>() : fields(values)));
+            Map<String, String> fields = values == null ? new LinkedHashMap<>() : cartIdOnly ? cartIdOf(values) : fields(values);
+            out.add(new Entry(entry.get(0).toString(), fields));
         }
         return out;
     }
@@ -59,6 +73,15 @@ public final class StreamEntries {
         return fields;
     }
 
+    private static Map<String, String> cartIdOf(Response values) {
+        Map<String, String> fields = new LinkedHashMap<>(2);
+        Response cartId = RedisReplies.field(values, CART_ID);
+        if (cartId != null) {
+            fields.put(CART_ID, cartId.toString());
+        }
+        return fields;
+    }
+
     private static void put(Map<String, String> fields, String name, Response value) {
         if (PACKED.equals(name) && value != null) {
             fields.putAll(PackedFields.decode(value.toBytes()));
@@ -69,19 +92,28 @@ public final class StreamEntries {
 
     /** The entries an XREADGROUP reply holds for its single stream; empty when it timed out (nil). */
     public static List<Entry> parseReadGroup(Response reply) {
+        return parseReadGroup(reply, false);
+    }
+
+    /** {@link #parseReadGroup(Response)} with only each entry's {@code cart_id} (see {@link #parseCartIds}). */
+    public static List<Entry> parseReadGroupCartIds(Response reply) {
+        return parseReadGroup(reply, true);
+    }
+
+    private static List<Entry> parseReadGroup(Response reply, boolean cartIdOnly) {
         if (reply == null) {
             return List.of();
         }
         if (reply.isMap()) {
             for (String stream : reply.getKeys()) {
-                return parse(reply.get(stream));
+                return parse(reply.get(stream), cartIdOnly);
             }
             return List.of();
         }
         if (reply.size() == 0) {
             return List.of();
         }
-        return parse(reply.get(0).get(1));
+        return parse(reply.get(0).get(1), cartIdOnly);
     }
 
     /** Milliseconds part of an entry id ({@code <millis>-<sequence>}). */

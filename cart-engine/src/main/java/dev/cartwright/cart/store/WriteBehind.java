@@ -221,7 +221,7 @@ public final class WriteBehind extends VerticleBase {
             return redisConnection.send(claim).map(reply -> {
                 String next = reply.get(0).toString();
                 claimCursor = CLAIM_START.equals(next) ? null : next;
-                List<StreamEntries.Entry> claimed = StreamEntries.parse(reply.get(1));
+                List<StreamEntries.Entry> claimed = StreamEntries.parseCartIds(reply.get(1));
                 if (!claimed.isEmpty()) {
                     LOG.info("write-behind took over {} pending entries", claimed.size());
                 }
@@ -230,12 +230,13 @@ public final class WriteBehind extends VerticleBase {
         }
         if (ownPendingFrom != null) {
             return redisConnection.send(readGroup(ownPendingFrom, false)).map(reply -> {
-                List<StreamEntries.Entry> entries = StreamEntries.parseReadGroup(reply);
+                List<StreamEntries.Entry> entries = StreamEntries.parseReadGroupCartIds(reply);
                 ownPendingFrom = entries.isEmpty() ? null : entries.get(entries.size() - 1).id();
                 return entries;
             });
         }
-        return redisConnection.send(readGroup(">", true)).map(StreamEntries::parseReadGroup);
+        // Only the cart ids: the write-behind reads each cart's newest state from its hash, not from the records.
+        return redisConnection.send(readGroup(">", true)).map(StreamEntries::parseReadGroupCartIds);
     }
 
     private Request readGroup(String from, boolean block) {
