@@ -162,7 +162,8 @@ public final class Backfill {
             return refusedReport(aggregate, options, refused.get());
         }
         try (Connection target = databases.target(aggregate); Connection legacy = databases.legacy()) {
-            Optional<String> missing = Cleanup.missingLegacyTables(legacy, aggregate);
+            Optional<String> missing = Cleanup.missingLegacyTables(legacy, aggregate)
+                .or(() -> uncheckedOrdering(legacy, target));
             if (missing.isPresent()) {
                 return refusedReport(aggregate, options, missing.get());
             }
@@ -285,6 +286,14 @@ public final class Backfill {
             }
         }
         return changed;
+    }
+
+    static Optional<String> uncheckedOrdering(Connection legacy, Connection target) {
+        try {
+            return JdbcAggregates.orderingMismatch(legacy, target);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the databases' collations: " + e.getMessage(), e);
+        }
     }
 
     private static Report refusedReport(Aggregate aggregate, Options options, String reason) {

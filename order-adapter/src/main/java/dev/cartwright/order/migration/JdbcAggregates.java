@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Whole aggregates through JDBC: read a range of them from one side in canonical form, write some of them to one side
@@ -17,6 +18,21 @@ import java.util.Map;
 final class JdbcAggregates {
 
     private JdbcAggregates() {
+    }
+
+    /**
+     * Why key ranges taken from one database would not mean the same rows in the other (their text collations differ),
+     * or empty. Chunks are ranges of text ids compared by each database, so both must sort text alike.
+     */
+    static Optional<String> orderingMismatch(Connection legacy, Connection target) throws SQLException {
+        String sql = "SELECT datcollate || '/' || datctype AS collation FROM pg_database WHERE datname = current_database()";
+        Object legacyCollation = JdbcRows.query(legacy, sql, List.of()).get(0).get("collation");
+        Object targetCollation = JdbcRows.query(target, sql, List.of()).get(0).get("collation");
+        if (legacyCollation.equals(targetCollation)) {
+            return Optional.empty();
+        }
+        return Optional.of("order_db sorts text by " + legacyCollation + " but the new database by " + targetCollation
+            + ": key ranges would not cover the same rows");
     }
 
     /** The next {@code limit} root ids after {@code after} (null: from the first) on {@code side}, in the database's order. */

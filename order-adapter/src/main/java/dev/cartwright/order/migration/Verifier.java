@@ -73,7 +73,8 @@ public final class Verifier {
         }
         OffsetDateTime started = now();
         try (Connection legacy = databases.legacy(); Connection target = databases.target(aggregate)) {
-            Optional<String> missing = Cleanup.missingLegacyTables(legacy, aggregate);
+            Optional<String> missing = Cleanup.missingLegacyTables(legacy, aggregate)
+                .or(() -> Backfill.uncheckedOrdering(legacy, target));
             if (missing.isPresent()) {
                 return new Outcome.Refused(missing.get());
             }
