@@ -74,6 +74,8 @@ public final class WriteBehind extends VerticleBase {
     private String ownPendingFrom = "0";
     /** The XAUTOCLAIM cursor while a takeover is under way; null between takeovers. */
     private String claimCursor;
+    /** Whether the last batch came from reading new entries (only such a read is paced; takeovers and re-reads are not). */
+    private boolean lastReadWasNew;
 
     public WriteBehind(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, MeterRegistry registry) {
         this.redis = redis;
@@ -182,7 +184,7 @@ public final class WriteBehind extends VerticleBase {
      * read gathers several changes of a busy cart and writes its newest state once.
      */
     private long pauseMillis(int entriesRead, long readStartNanos) {
-        if (entriesRead >= config.batchSize() || claimCursor != null || ownPendingFrom != null) {
+        if (!lastReadWasNew || entriesRead >= config.batchSize()) {
             return 0;
         }
         long elapsedMillis = (System.nanoTime() - readStartNanos) / 1_000_000;
@@ -211,6 +213,7 @@ public final class WriteBehind extends VerticleBase {
     /** Takeover of idle pending entries first (when due), then our own pending entries, then new ones. */
     private Future<List<StreamEntries.Entry>> nextBatch(RedisConnection redisConnection) {
         long now = clock.millis();
+        lastReadWasNew = false;
         if (claimCursor == null && now - lastClaimMillis >= config.claimMinIdle().toMillis()) {
             claimCursor = CLAIM_START;
         }
@@ -236,6 +239,7 @@ public final class WriteBehind extends VerticleBase {
             });
         }
         // Only the cart ids: the write-behind reads each cart's newest state from its hash, not from the records.
+        lastReadWasNew = true;
         return redisConnection.send(readGroup(">", true)).map(StreamEntries::parseReadGroupCartIds);
     }
 

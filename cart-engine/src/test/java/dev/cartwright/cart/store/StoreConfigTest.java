@@ -29,7 +29,7 @@ class StoreConfigTest {
         assertThat(config.idleTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(config.idempotencyTtl()).isEqualTo(Duration.ofHours(24));
         assertThat(config.batchSize()).isEqualTo(10_000);
-        assertThat(config.writeBehindPace()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.writeBehindPace()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.abandonAfter()).isEqualTo(Duration.ofDays(30));
     }
 
