@@ -3,9 +3,9 @@ package dev.cartwright.cart.store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartLine;
@@ -28,47 +28,96 @@ final class CartHash {
 
     /** Decodes alternating field and value strings. */
     static StoredCart decode(List<String> fieldsAndValues) {
-        Map<String, String> fields = new HashMap<>();
+        Fields fields = new Fields();
         for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
             fields.put(fieldsAndValues.get(i), fieldsAndValues.get(i + 1));
         }
-        return decode(fields);
+        return fields.stored();
     }
 
-    static StoredCart decode(Map<String, String> fields) {
-        List<CartLine> lines = new ArrayList<>();
-        for (Map.Entry<String, String> field : fields.entrySet()) {
-            if (field.getKey().startsWith(LINE_PREFIX)) {
-                lines.add(decodeLine(field.getKey().substring(LINE_PREFIX.length()), field.getValue()));
-            }
-        }
-        lines.sort(LINE_ORDER);
-        List<String> codes = new ArrayList<>();
-        List<Instant> appliedAt = new ArrayList<>();
-        String promotions = fields.getOrDefault("pr", "");
-        if (!promotions.isEmpty()) {
-            for (String entry : promotions.split(",")) {
-                int eq = entry.lastIndexOf('=');
-                codes.add(entry.substring(0, eq));
-                appliedAt.add(Instant.ofEpochMilli(Long.parseLong(entry.substring(eq + 1))));
-            }
-        }
-        Cart cart = new Cart(
-            required(fields, "id"),
-            fields.getOrDefault("cu", ""),
-            CartStatus.valueOf(required(fields, "st")),
-            required(fields, "cur"),
-            fields.getOrDefault("rg", ""),
-            lines,
-            codes,
-            Long.parseLong(required(fields, "v")),
-            millis(required(fields, "ca")),
-            millis(required(fields, "ua")),
-            fields.getOrDefault("mi", ""));
-        return new StoredCart(cart, appliedAt, fields.getOrDefault("oid", ""));
+    static StoredCart decode(Map<String, String> hash) {
+        Fields fields = new Fields();
+        hash.forEach(fields::put);
+        return fields.stored();
     }
 
-    /** Alternating field and value strings for HSET; the inverse of {@link #decode(Map)}. */
+    /** Decodes the hash as a script packed it (see {@link PackedFields}); null when the packed hash is empty. */
+    static StoredCart decodePacked(byte[] packed) {
+        Fields fields = new Fields();
+        return PackedFields.forEach(packed, fields::put) == 0 ? null : fields.stored();
+    }
+
+    /**
+     * The fields of one hash as they are read, header fields by name and lines decoded on the way, without a map of
+     * them all first: the service decodes a cart for nearly every reply.
+     */
+    private static final class Fields implements BiConsumer<String, String> {
+
+        private String id;
+        private String customer = "";
+        private String status;
+        private String currency;
+        private String region = "";
+        private String version;
+        private String createdAt;
+        private String updatedAt;
+        private String mergedInto = "";
+        private String orderId = "";
+        private String promotions = "";
+        private final List<CartLine> lines = new ArrayList<>();
+
+        @Override
+        public void accept(String field, String value) {
+            put(field, value);
+        }
+
+        void put(String field, String value) {
+            switch (field) {
+                case "id" -> id = value;
+                case "cu" -> customer = value;
+                case "st" -> status = value;
+                case "cur" -> currency = value;
+                case "rg" -> region = value;
+                case "v" -> version = value;
+                case "ca" -> createdAt = value;
+                case "ua" -> updatedAt = value;
+                case "mi" -> mergedInto = value;
+                case "oid" -> orderId = value;
+                case "pr" -> promotions = value;
+                default -> {
+                    if (field.startsWith(LINE_PREFIX)) {
+                        lines.add(decodeLine(field.substring(LINE_PREFIX.length()), value));
+                    }
+                }
+            }
+        }
+
+        StoredCart stored() {
+            lines.sort(LINE_ORDER);
+            List<String> codes = new ArrayList<>();
+            List<Instant> appliedAt = new ArrayList<>();
+            if (!promotions.isEmpty()) {
+                int from = 0;
+                while (from < promotions.length()) {
+                    int comma = promotions.indexOf(',', from);
+                    int end = comma < 0 ? promotions.length() : comma;
+                    int eq = promotions.lastIndexOf('=', end - 1);
+                    if (eq < from) {
+                        throw new IllegalStateException("malformed promotions in cart hash: " + promotions);
+                    }
+                    codes.add(promotions.substring(from, eq));
+                    appliedAt.add(Instant.ofEpochMilli(Long.parseLong(promotions, eq + 1, end, 10)));
+                    from = end + 1;
+                }
+            }
+            Cart cart = new Cart(required(id, "id"), customer, CartStatus.valueOf(required(status, "st")), required(currency, "cur"),
+                region, lines, codes, Long.parseLong(required(version, "v")), millis(required(createdAt, "ca")),
+                millis(required(updatedAt, "ua")), mergedInto);
+            return new StoredCart(cart, appliedAt, orderId);
+        }
+    }
+
+    /** Alternating field and value strings for HSET; the inverse of {@link #decode(List)}. */
     static List<String> encode(StoredCart stored) {
         Cart cart = stored.cart();
         List<String> out = new ArrayList<>(20 + 2 * cart.lines().size());
@@ -94,13 +143,17 @@ final class CartHash {
             + line.name();
     }
 
+    /** 'quantity|unit price|added millis|category|name'; the name is last, so it may hold '|' itself. */
     static CartLine decodeLine(String productId, String value) {
-        String[] parts = value.split("\\|", 5);
-        if (parts.length != 5) {
+        int q = value.indexOf('|');
+        int p = q < 0 ? -1 : value.indexOf('|', q + 1);
+        int a = p < 0 ? -1 : value.indexOf('|', p + 1);
+        int c = a < 0 ? -1 : value.indexOf('|', a + 1);
+        if (c < 0) {
             throw new IllegalStateException("malformed cart line for " + productId + ": " + value);
         }
-        return new CartLine(productId, parts[3], parts[4], Integer.parseInt(parts[0]), Long.parseLong(parts[1]),
-            Instant.ofEpochMilli(Long.parseLong(parts[2])));
+        return new CartLine(productId, value.substring(a + 1, c), value.substring(c + 1), Integer.parseInt(value, 0, q, 10),
+            Long.parseLong(value, q + 1, p, 10), Instant.ofEpochMilli(Long.parseLong(value, p + 1, a, 10)));
     }
 
     private static String encodePromotions(List<String> codes, List<Instant> appliedAt) {
@@ -119,8 +172,7 @@ final class CartHash {
         out.add(value);
     }
 
-    private static String required(Map<String, String> fields, String field) {
-        String value = fields.get(field);
+    private static String required(String value, String field) {
         if (value == null) {
             throw new IllegalStateException("cart hash without field '" + field + "'");
         }

@@ -3,6 +3,7 @@ package dev.cartwright.cart.store;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Reads the cart hash the scripts send packed as one MessagePack value (Redis's {@code cmsgpack.pack}): a map of
@@ -22,35 +23,34 @@ final class PackedFields {
 
     /** The fields and values of a packed map or flat array; an empty map for an empty array or map. */
     static Map<String, String> decode(byte[] packed) {
+        Map<String, String> fields = new HashMap<>();
+        forEach(packed, fields::put);
+        return fields;
+    }
+
+    /** Hands each field and value of a packed map or flat array to {@code field}, in order; returns how many. */
+    static int forEach(byte[] packed, BiConsumer<String, String> field) {
         PackedFields in = new PackedFields(packed);
-        Map<String, String> fields;
+        int pairs;
         int b = in.next();
         if (isMap(b)) {
-            int n = in.length(b, 0x80, 0xde, 0xdf);
-            fields = new HashMap<>(capacity(n));
-            for (int i = 0; i < n; i++) {
-                fields.put(in.string(), in.string());
-            }
+            pairs = in.length(b, 0x80, 0xde, 0xdf);
         } else if (isArray(b)) {
             int n = in.length(b, 0x90, 0xdc, 0xdd);
             if (n % 2 != 0) {
                 throw new IllegalStateException("a packed field list must hold field/value pairs, has " + n + " elements");
             }
-            fields = new HashMap<>(capacity(n / 2));
-            for (int i = 0; i < n; i += 2) {
-                fields.put(in.string(), in.string());
-            }
+            pairs = n / 2;
         } else {
             throw new IllegalStateException("packed cart is neither a map nor an array: type byte 0x" + Integer.toHexString(b));
+        }
+        for (int i = 0; i < pairs; i++) {
+            field.accept(in.string(), in.string());
         }
         if (in.at != packed.length) {
             throw new IllegalStateException("packed cart has " + (packed.length - in.at) + " bytes after its value");
         }
-        return fields;
-    }
-
-    private static int capacity(int entries) {
-        return entries + entries / 3 + 1;
+        return pairs;
     }
 
     private static boolean isMap(int b) {

@@ -3,7 +3,6 @@ package dev.cartwright.cart.store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.cartwright.cart.Cart;
@@ -275,7 +274,7 @@ public final class RedisCartStore implements CartStore {
      */
     private static Cart appliedCart(Response reply) {
         if (reply.size() == 3) {
-            return CartHash.decode(PackedFields.decode(reply.get(2).toBytes())).cart();
+            return CartHash.decodePacked(reply.get(2).toBytes()).cart();
         }
         return CartHash.decode(RedisReplies.strings(reply, 2)).cart();
     }
@@ -285,9 +284,9 @@ public final class RedisCartStore implements CartStore {
     @Override
     public Future<Optional<Cart>> find(String cartId) {
         return read.call(redis, List.of(config.cartKey(cartId)), List.of()).compose(reply -> {
-            Map<String, String> fields = PackedFields.decode(reply.toBytes());
-            if (!fields.isEmpty()) {
-                return Future.succeededFuture(Optional.of(CartHash.decode(fields).cart()));
+            StoredCart hot = CartHash.decodePacked(reply.toBytes());
+            if (hot != null) {
+                return Future.succeededFuture(Optional.of(hot.cart()));
             }
             return readThrough(cartId);
         });

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -275,10 +274,10 @@ public final class WriteBehind extends VerticleBase {
         return connection.batch(reads).compose(replies -> {
             List<StoredCart> carts = new ArrayList<>(replies.size());
             for (Response reply : replies) {
-                Map<String, String> fields = PackedFields.decode(reply.toBytes());
+                StoredCart cart = CartHash.decodePacked(reply.toBytes());
                 // A cart gone from Redis was idle past its TTL, so its newest state was written long ago.
-                if (!fields.isEmpty()) {
-                    carts.add(CartHash.decode(fields));
+                if (cart != null) {
+                    carts.add(cart);
                 }
             }
             return repository.upsert(carts)

@@ -70,5 +70,7 @@ class CartHashTest {
     void aHashWithoutItsHeaderIsRefused() {
         assertThatThrownBy(() -> CartHash.decode(List.of("l:p1", "1|1|1|c|n"))).hasMessageContaining("'id'");
         assertThatThrownBy(() -> CartHash.decodeLine("p1", "1|1|1")).hasMessageContaining("malformed");
+        assertThatThrownBy(() -> CartHash.decode(List.of("id", "c1", "st", "ACTIVE", "cur", "EUR", "v", "2", "ca", "0", "ua", "0",
+            "pr", "A=1,B"))).hasMessageContaining("malformed promotions");
     }
 }
