@@ -29,7 +29,7 @@
 --
 -- The change stream entry of an applied change: fields 'cart_id' and 'e', a MessagePack map of the change record
 -- (cart_id, version, type, customer_id, product_id, quantity, delta, unit_price, currency, at, and for some types
--- other_cart_id, code, order_id). Readers expand 'e' into those fields (StreamEntries), and still read entries
+-- other_cart_id, code, order_id, checkout_id). Readers expand 'e' into those fields (StreamEntries), and still read entries
 -- written with the fields spelled out one by one.
 
 local cart_key = KEYS[1]
@@ -183,7 +183,7 @@ local function finish()
     local entry = {cart_id = cart_id, version = version, type = event.type, customer_id = h['cu'],
         product_id = event.product or '', quantity = event.quantity or '0', delta = event.delta or '0',
         unit_price = event.price or '0', currency = h['cur'], at = now,
-        other_cart_id = event.other, code = event.code, order_id = event.order}
+        other_cart_id = event.other, code = event.code, order_id = event.order, checkout_id = event.checkout}
     redis.call('XADD', stream_key, '*', 'cart_id', cart_id, 'e', cmsgpack.pack(entry))
     local reply = flatten(h, '0')
     if has_idem then
@@ -401,7 +401,7 @@ end
 if kind == 'mark-converted' then
     set('st', 'CONVERTED')
     set('oid', ARGV[9])
-    event = {type = 'cart.converted', order = ARGV[9]}
+    event = {type = 'cart.converted', order = ARGV[9], checkout = ARGV[10]}
     return finish()
 end
 

@@ -150,10 +150,11 @@ public sealed interface CartCommand {
         }
     }
 
-    /** The cart became order {@code orderId} at checkout. */
-    record MarkConverted(String orderId) implements CartCommand {
+    /** The cart became order {@code orderId} at checkout {@code checkoutId}. */
+    record MarkConverted(String orderId, String checkoutId) implements CartCommand {
         public MarkConverted {
             CartText.requireToken(orderId, "orderId");
+            CartText.requireToken(checkoutId, "checkoutId");
         }
 
         @Override

@@ -175,6 +175,7 @@ class CheckoutServiceIT {
         Event cartConverted = cartEvents.stream().filter(e -> "cart.converted".equals(e.type()) && cart.getCartId().equals(e.key()))
             .findFirst().orElseThrow();
         assertThat(cartConverted.data().getString("orderId")).isEqualTo(order.getOrderId());
+        assertThat(cartConverted.data().getString("checkoutId")).isEqualTo(id);
     }
 
     @Test

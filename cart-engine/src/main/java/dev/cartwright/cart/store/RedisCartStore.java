@@ -244,6 +244,7 @@ public final class RedisCartStore implements CartStore {
             args.add(merged.targetCartId());
         } else if (command instanceof MarkConverted converted) {
             args.add(converted.orderId());
+            args.add(converted.checkoutId());
         } else if (!(command instanceof ClearCart) && !(command instanceof MarkAbandoned)) {
             // ClearCart and MarkAbandoned need nothing beyond the header; Java 17 has no exhaustive switch over
             // the sealed type, so a new command must be added here explicitly.

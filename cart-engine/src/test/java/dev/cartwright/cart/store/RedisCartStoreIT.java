@@ -225,7 +225,7 @@ class RedisCartStoreIT {
         assertThat(again.cartId()).isEqualTo(first.cartId());
         assertThat(await(store.activeCartOf(customer))).map(Cart::cartId).contains(first.cartId());
 
-        applied(Mutation.of(first.cartId(), new MarkConverted("order-1")));
+        applied(Mutation.of(first.cartId(), new MarkConverted("order-1", "checkout-1")));
         assertThat(await(store.activeCartOf(customer))).isEmpty();
         assertThat(apply(Mutation.of(first.cartId(), add("p1", 1, 100))))
             .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason()).isEqualTo(Refusal.NOT_ACTIVE));

@@ -240,7 +240,7 @@ class WriteBehindIT {
         String customer = "customer-blocked-" + IDS.incrementAndGet();
         Cart old = await(store.createOrGetActive(newId(), customer, "EUR", "DE", ""));
         await(harness.repository.upsert(List.of(new StoredCart(old, List.of(), ""))));
-        Cart converted = mutate(store, Mutation.of(old.cartId(), new MarkConverted("order-9")));
+        Cart converted = mutate(store, Mutation.of(old.cartId(), new MarkConverted("order-9", "checkout-9")));
         // A consumer takes the conversion (and everything before it) and dies: PostgreSQL still has the old cart active.
         await(harness.redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(config.writeBehindGroup()).arg("dead-consumer")
             .arg("COUNT").arg(1_000).arg("STREAMS").arg(config.streamKey()).arg(">")));

@@ -408,7 +408,7 @@ public final class ConfirmSaga {
     }
 
     private Future<StepOutcome> convertCart(StoredCheckout c) {
-        Mutation mark = new Mutation(c.cartId(), new CartCommand.MarkConverted(c.orderId()), OptionalLong.empty(),
+        Mutation mark = new Mutation(c.cartId(), new CartCommand.MarkConverted(c.orderId(), c.checkoutId()), OptionalLong.empty(),
             SagaStep.CONVERT_CART.idempotencyKey(c.checkoutId()));
         return carts.apply(mark).transform(ar -> {
             if (ar.failed()) {

@@ -31,7 +31,7 @@
  *   <li>{@code create_order}: CreateOrder, key {@code <id>}, one item per line with its paid amounts — the pivot</li>
  *   <li>{@code commit_reservation}: CommitReservation of {@code rsv-<id>} to the order</li>
  *   <li>{@code capture_payment}: CapturePayment, key {@code <id>:capture}</li>
- *   <li>{@code convert_cart}: {@code MarkConverted(order)} in the cart store, key {@code <id>:convert} (the cart's
+ *   <li>{@code convert_cart}: {@code MarkConverted(order, checkout)} in the cart store, key {@code <id>:convert} (the cart's
  *       change stream publishes {@code cart.converted})</li>
  *   <li>{@code complete}: COMPLETED with the order and {@code checkout.completed} in one transaction</li>
  * </ol>

@@ -76,9 +76,10 @@ class CartEventsTest {
         assertThat(removed.getPreviousQuantity()).isEqualTo(2);
 
         CartConverted.Builder converted = CartConverted.newBuilder();
-        JsonFormat.parser().merge(data(CartEvents.toCloudEvent(change("4-0", "cart.converted", Map.of("order_id", "ord-9")),
-            Optional.empty())), converted);
+        JsonFormat.parser().merge(data(CartEvents.toCloudEvent(change("4-0", "cart.converted", Map.of("order_id", "ord-9",
+            "checkout_id", "chk-3")), Optional.empty())), converted);
         assertThat(converted.getOrderId()).isEqualTo("ord-9");
+        assertThat(converted.getCheckoutId()).isEqualTo("chk-3");
     }
 
     @Test
