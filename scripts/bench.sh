@@ -5,8 +5,15 @@
 # loadtest/results/<timestamp>/ and adds the Markdown to BENCHMARKS.md.
 #
 #   ./cartwright bench [--duration 60] [--warmup 15] [--rate 3000] [--connections 1000]
-#                      [--users 1000] [--think-ms 0] [--target 127.0.0.1:9003] [--redis 127.0.0.1:6379]
-#                      [--no-gatling] [--no-driver] [--no-ceiling] [--no-record] [--jmh]
+#                      [--users 1000] [--think-ms 0,1000] [--target 127.0.0.1:9003] [--redis 127.0.0.1:6379]
+#                      [--settle 180] [--no-gatling] [--no-driver] [--no-ceiling] [--no-record] [--jmh]
+#
+# Gatling runs CartSimulation once per think time in --think-ms (a comma-separated list): --users shoppers, all of
+# them active for --duration seconds after a ramp of 10 s (a closed model: with no think time, --users requests are
+# always in flight). Before each measured phase the run waits, at most --settle seconds, until the write-behind and
+# the Kafka bridge have caught up with what the previous phase left them, so that no phase pays for another; the
+# wait is recorded. At the start it runs VACUUM ANALYZE on the cart tables (a local target only), so that every run
+# starts from tables with statistics whatever autovacuum does on the box.
 #
 # --jmh also builds the JMH benchmarks of cart-engine and checkout-verticles (-Pjmh) and runs them all with short
 # settings ($JMH_SETTINGS below: one fork, 2 warm-up and 3 measured iterations of 1 s, allocation profiler), writing
@@ -15,7 +22,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DURATION=60 WARMUP=15 RATE=3000 CONNECTIONS=1000 USERS=1000 THINK_MS=0
+DURATION=60 WARMUP=15 RATE=3000 CONNECTIONS=1000 USERS=1000 THINK_MS=0,1000 SETTLE=180
 TARGET=127.0.0.1:9003 REDIS=127.0.0.1:6379 ADMIN=""
 GATLING=1 DRIVER=1 CEILING=1 RECORD=1 JMH=0
 JMH_SETTINGS="-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc"
@@ -27,6 +34,7 @@ while [[ $# -gt 0 ]]; do
         --connections) CONNECTIONS=$2; shift ;;
         --users) USERS=$2; shift ;;
         --think-ms) THINK_MS=$2; shift ;;
+        --settle) SETTLE=$2; shift ;;
         --target) TARGET=$2; shift ;;
         --redis) REDIS=$2; shift ;;
         --admin) ADMIN=$2; shift ;;
@@ -58,6 +66,11 @@ if [[ $DRIVER == 1 || $GATLING == 1 ]]; then
 fi
 
 # --- process accounting -------------------------------------------------------------------
+descendants() { # pid: that process and all below it
+    local child
+    echo "$1"
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do descendants "$child"; done
+}
 service_pid() { [[ -f "$ROOT/.run/pids/$1.pid" ]] && cat "$ROOT/.run/pids/$1.pid" || true; }
 cpu_ticks() { # sum of utime+stime of the given pids, in clock ticks
     local total=0 pid
@@ -95,8 +108,36 @@ scrape() { curl -s -m 5 "$ADMIN/metrics" >"$1" || true; }
     echo "redis=$(redis-server --version | awk '{print $3}')"
     echo "redis_aof=$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" CONFIG GET appendonly | tail -1)"
     echo "redis_fsync=$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" CONFIG GET appendfsync | tail -1)"
+    echo "pg_autovacuum=$(psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" \
+        -d checkout_db -Atc 'SHOW autovacuum' 2>/dev/null || echo unknown)"
     echo "clk_tck=$(getconf CLK_TCK)"
 } >"$OUT/machine.txt"
+
+# --- settling: the background catches up before a phase is measured ---------------------------
+metric() { # name: its value (summed over labels) on the service's /metrics, or empty
+    curl -s -m 5 "$ADMIN/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 {s += $2; f = 1} END {if (f) printf "%d", s}'
+}
+settle() { # phase: wait until the write-behind and the Kafka bridge are caught up, at most $SETTLE s
+    local phase=$1 start=$SECONDS pending lag
+    while :; do
+        pending=$(metric cart_writebehind_pending) lag=$(metric cartwright_kafka_bridge_lag)
+        if [[ -z "$pending" || ( ${pending:-0} -le 1000 && ${lag:-0} -le 1000 ) ]]; then
+            break
+        fi
+        if (( SECONDS - start >= SETTLE )); then
+            echo "  still behind after ${SETTLE}s (write-behind $pending, bridge $lag); measuring anyway"
+            break
+        fi
+        sleep 2
+    done
+    echo "$phase waited=$((SECONDS - start)) pending=${pending:-} bridge_lag=${lag:-}" >>"$OUT/settle.txt"
+    (( SECONDS - start > 0 )) && echo "  waited $((SECONDS - start))s for the write-behind ($pending) and the bridge ($lag) to catch up"
+    return 0
+}
+if [[ $DRIVER == 1 || $GATLING == 1 ]] && [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]]; then
+    psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" -d checkout_db \
+        -qc 'VACUUM ANALYZE checkout.carts, checkout.cart_items, checkout.cart_promotions' 2>/dev/null || true
+fi
 
 # --- 1. the ceiling: redis-benchmark running the cart script ---------------------------------
 if [[ $CEILING == 1 ]]; then
@@ -122,6 +163,7 @@ fi
 # --- 2. the native gRPC driver ----------------------------------------------------------------
 run_driver() { # phase name, extra driver options...
     local phase=$1; shift
+    settle "$phase"
     java -Xmx1g -XX:+UseParallelGC -cp "$DRIVER_CP" dev.cartwright.loadtest.LoadDriver \
         --target "$TARGET" --duration "$DURATION" --warmup "$WARMUP" \
         --shoppers "$USERS" --connections "$CONNECTIONS" --out "$OUT/$phase.json" "$@" >"$OUT/$phase.log" 2>&1 &
@@ -144,20 +186,36 @@ if [[ $DRIVER == 1 ]]; then
     run_driver driver --rate "$RATE"
 fi
 
-# --- 3. Gatling over HTTP/JSON ----------------------------------------------------------------
+# --- 3. Gatling over HTTP/JSON, once per think time ---------------------------------------------
 if [[ $GATLING == 1 ]]; then
-    step "Gatling CartSimulation: $USERS shoppers, think time ${THINK_MS} ms"
-    snapshot_cpu "$OUT/cpu-gatling-before.txt"; scrape "$OUT/metrics-gatling-before.txt"
-    set +e
-    "$ROOT/mvnw" -B -q -pl loadtest gatling:test -Dcheckstyle.skip \
-        -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSimulation \
-        -Dgatling.resultsFolder="$OUT/gatling" -DbaseUrl="http://$TARGET" -Dusers="$USERS" -DthinkMs="$THINK_MS" \
-        >"$OUT/gatling.log" 2>&1
-    GATLING_RC=$?
-    set -e
-    snapshot_cpu "$OUT/cpu-gatling-after.txt"; scrape "$OUT/metrics-gatling-after.txt"
-    tail -25 "$OUT/gatling.log"
-    echo "gatling exit code $GATLING_RC (non-zero when an assertion of the bar failed)"
+    for think in ${THINK_MS//,/ }; do
+        phase="gatling-think$think"
+        step "Gatling CartSimulation: $USERS concurrent shoppers for ${DURATION}s, think time ${think} ms"
+        settle "$phase"
+        "$ROOT/mvnw" -B -q -pl loadtest gatling:test -Dcheckstyle.skip \
+            -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSimulation \
+            -Dgatling.resultsFolder="$OUT/$phase" -DbaseUrl="http://$TARGET" -Dusers="$USERS" -DthinkMs="$think" \
+            -DdurationSeconds="$DURATION" -DrampSeconds=10 >"$OUT/$phase.log" 2>&1 &
+        gatling=$!
+        # CPU (the load generator's too: Maven and the simulation's JVM below it) over the steady part only: from the
+        # end of the ramp, once the simulation has started, for --duration seconds.
+        for _ in $(seq 1 120); do grep -q "started" "$OUT/$phase.log" 2>/dev/null && break; sleep 1; done
+        sleep 10
+        # shellcheck disable=SC2046
+        snapshot_cpu "$OUT/cpu-$phase-before.txt"; echo "gatling $(cpu_ticks $(descendants "$gatling"))" >>"$OUT/cpu-$phase-before.txt"
+        scrape "$OUT/metrics-$phase-before.txt"
+        sleep "$DURATION"
+        # shellcheck disable=SC2046
+        snapshot_cpu "$OUT/cpu-$phase-after.txt"; echo "gatling $(cpu_ticks $(descendants "$gatling"))" >>"$OUT/cpu-$phase-after.txt"
+        scrape "$OUT/metrics-$phase-after.txt"
+        set +e
+        wait "$gatling"
+        rc=$?
+        set -e
+        sed -n '/---- Global Information/,/^=====/p' "$OUT/$phase.log" | tail -16
+        grep -E '^Global:' "$OUT/$phase.log" || true
+        echo "gatling exit code $rc (non-zero when an assertion of the bar failed)"
+    done
 fi
 
 # --- 4. JMH: the benchmarks next to the code they measure ----------------------------------------
