@@ -27,14 +27,17 @@ import java.util.List;
  */
 public final class GrpcEndpoint {
 
+    /** The largest request message, and the largest HTTP/JSON body kept to explain a decoding failure. */
+    private static final int MAX_MESSAGE_SIZE = 1024 * 1024;
+
     private GrpcEndpoint() {
     }
 
     /** Binds {@code services} plus health and reflection on {@code host:port}. */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
                                            HealthService health, List<Service> services) {
-        GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(1024 * 1024));
-        services.forEach(grpc::addService);
+        GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
+        services.forEach(service -> grpc.addService(HttpJsonErrors.explaining(service)));
         grpc.addService(health);
         grpc.addService(ReflectionService.v1());
         HttpServerOptions options = new HttpServerOptions()
@@ -51,43 +54,49 @@ public final class GrpcEndpoint {
 
     private static void dispatch(GrpcServer grpc, Authenticator authenticator, HttpServerRequest request) {
         defaultJsonContentType(request);
+        // The transcoder sees an HTTP/JSON call through a wrapper that gives its error replies a body.
+        HttpServerRequest call = HttpJsonErrors.isHttpJson(request) ? HttpJsonCall.open(request, MAX_MESSAGE_SIZE) : request;
         String path = request.path();
         if (path.startsWith("/grpc.health.") || path.startsWith("/grpc.reflection.")) {
-            grpc.handle(request);
+            grpc.handle(call);
             return;
         }
         Future<Caller> caller = authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (caller.isComplete()) {
-            proceed(grpc, request, caller);
+            proceed(grpc, request, call, caller);
         } else {
             request.pause();
             caller.onComplete(ar -> {
-                proceed(grpc, request, caller);
+                proceed(grpc, request, call, caller);
                 request.resume();
             });
         }
     }
 
-    private static void proceed(GrpcServer grpc, HttpServerRequest request, Future<Caller> caller) {
+    private static void proceed(GrpcServer grpc, HttpServerRequest request, HttpServerRequest call, Future<Caller> caller) {
         if (caller.failed()) {
             reject(request, caller.cause());
             return;
         }
         CallerContext.bind(Vertx.currentContext(), caller.result());
-        grpc.handle(request);
+        grpc.handle(call);
     }
 
     /**
      * curl sends no content type on a GET or DELETE, and {@code application/x-www-form-urlencoded}
      * with {@code -d}; the transcoder needs {@code application/json} to know the call is HTTP/JSON.
      * No endpoint here takes form data, so a form content type can only mean a JSON body sent by curl.
+     * The transcoder also wants exactly {@code application/json}, so a charset parameter is dropped:
+     * JSON is UTF-8 anyway.
      */
     private static void defaultJsonContentType(HttpServerRequest request) {
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         boolean missingOrForm = contentType == null || contentType.startsWith("application/x-www-form-urlencoded");
-        if (missingOrForm
+        boolean sentByCurl = missingOrForm
             && (request.method() == HttpMethod.GET || request.method() == HttpMethod.DELETE
-                || request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
+                || request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT);
+        boolean jsonWithParameters = contentType != null && contentType.startsWith("application/json;");
+        if (sentByCurl || jsonWithParameters) {
             request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
         }
     }
@@ -103,10 +112,7 @@ public final class GrpcEndpoint {
                 .putHeader(GrpcHeaderNames.GRPC_MESSAGE, message)
                 .end();
         } else {
-            request.response()
-                .setStatusCode(401)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new io.vertx.core.json.JsonObject().put("code", GrpcStatus.UNAUTHENTICATED.code).put("message", message).encode());
+            HttpJsonCall.send(request.response().setStatusCode(401), GrpcStatus.UNAUTHENTICATED.code, message);
         }
     }
 }

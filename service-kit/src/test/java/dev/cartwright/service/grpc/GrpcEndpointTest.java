@@ -13,6 +13,7 @@ import dev.cartwright.service.auth.Authenticator;
 import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.auth.CallerContext;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -31,8 +32,10 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.health.HealthService;
+import io.vertx.grpc.server.StatusException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +46,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One port, every way in: native gRPC, gRPC-Web over HTTP/1.1, HTTP/JSON, the health service and
- * reflection; and the caller's identity from a JWT reaching the service method of that call only.
+ * reflection; the caller's identity from a JWT reaching the service method of that call only; and
+ * errors as each way in expects them: a google.rpc.Status body on HTTP/JSON, trailers on gRPC.
  */
 class GrpcEndpointTest {
 
@@ -57,10 +61,25 @@ class GrpcEndpointTest {
         await(vertx.close());
     }
 
-    /** A CartService whose GetCart answers with the caller it saw: subject as customer id, staff as status. */
+    /** Fails GetCart for this cart id, with a message that needs percent-encoding in grpc-message. */
+    private static final String INVALID_CART = "invalid";
+    private static final String INVALID_MESSAGE = "cart_id «invalid» is 100% wrong";
+    /** Fails GetCart for this cart id as not found. */
+    private static final String MISSING_CART = "missing";
+
+    /**
+     * A CartService whose GetCart answers with the caller it saw (subject as customer id, staff as status), or
+     * fails with INVALID_ARGUMENT or NOT_FOUND for the cart ids above.
+     */
     private static final class EchoCaller extends CartServiceService {
         @Override
         public Future<Cart> getCart(GetCartRequest request) {
+            if (request.getCartId().equals(INVALID_CART)) {
+                return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, INVALID_MESSAGE));
+            }
+            if (request.getCartId().equals(MISSING_CART)) {
+                return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "cart missing not found"));
+            }
             Caller caller = CallerContext.current();
             return Future.succeededFuture(Cart.newBuilder()
                 .setCartId(request.getCartId())
@@ -161,6 +180,16 @@ class GrpcEndpointTest {
     }
 
     @Test
+    void httpJsonWithACharsetIsTranscoded() throws Exception {
+        int port = start(Authenticator.development());
+        HttpClient http = vertx.createHttpClient();
+        Buffer body = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                .setURI("/v1/carts/abc").putHeader("content-type", "application/json; charset=utf-8"))
+            .compose(request -> request.send().compose(HttpClientResponse::body)));
+        assertThat(new JsonObject(body).getString("cartId")).isEqualTo("abc");
+    }
+
+    @Test
     void grpcWebOverHttp11AndTheHealthServiceAnswerWithoutAToken() throws Exception {
         int port = start(jwt());
         HttpClient http = vertx.createHttpClient();
@@ -177,6 +206,151 @@ class GrpcEndpointTest {
         assertThat(reply.getByte(5 + length)).isEqualTo((byte) 0x80);
         String trailers = reply.getString(10 + length, reply.length(), StandardCharsets.US_ASCII.name());
         assertThat(trailers).contains("grpc-status:0");
+    }
+
+    /** What an HTTP/1.1 client got back. */
+    private record Reply(int status, MultiMap headers, Buffer body) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    private Reply httpJson(int port, HttpMethod method, String uri, String body) throws Exception {
+        HttpClient http = vertx.createHttpClient();
+        RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
+        return await(http.request(options).compose(request -> (body == null ? request.send() : request.send(body))
+            .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
+    }
+
+    @Test
+    void anHttpJsonCallThatFailsGetsAGoogleRpcStatusBodyAsWellAsTheGrpcHeaders() throws Exception {
+        int port = start(Authenticator.development());
+        Reply reply = httpJson(port, HttpMethod.GET, "/v1/carts/" + INVALID_CART, null);
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.headers().get("content-type")).isEqualTo("application/json");
+        assertThat(reply.json()).isEqualTo(new JsonObject()
+            .put("code", 3).put("message", INVALID_MESSAGE).put("details", new JsonArray()));
+        assertThat(reply.headers().get("grpc-status")).isEqualTo("3");
+        assertThat(reply.headers().get("grpc-message")).isEqualTo("cart_id%20%C2%ABinvalid%C2%BB%20is%20100%25%20wrong");
+        assertThat(reply.headers().get("content-length")).isEqualTo(Integer.toString(reply.body().length()));
+
+        Reply missing = httpJson(port, HttpMethod.GET, "/v1/carts/" + MISSING_CART, null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().getInteger("code")).isEqualTo(5);
+        assertThat(missing.json().getString("message")).isEqualTo("cart missing not found");
+        assertThat(missing.headers().get("grpc-status")).isEqualTo("5");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsInvalidArgumentSayingWhy() throws Exception {
+        int port = start(Authenticator.development());
+        Reply reply = httpJson(port, HttpMethod.POST, "/v1/carts/c1/items", "{not json");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.headers().get("content-type")).isEqualTo("application/json");
+        assertThat(reply.headers().get("grpc-status")).isEqualTo("3");
+        assertThat(reply.json().getInteger("code")).isEqualTo(3);
+        assertThat(reply.json().getString("message"))
+            .startsWith("request body is not valid JSON for checkout.v1.AddItemRequest: ")
+            .contains("Unexpected character ('n'")
+            .contains("line 1, column 2");
+
+        Reply array = httpJson(port, HttpMethod.POST, "/v1/carts", "[1]");
+        assertThat(array.status()).isEqualTo(400);
+        assertThat(array.json().getString("message"))
+            .isEqualTo("request body is not valid JSON for checkout.v1.CreateCartRequest: expected a JSON object, not an array");
+    }
+
+    @Test
+    void aBodyThatArrivesInPiecesIsExplainedAsAWhole() throws Exception {
+        int port = start(Authenticator.development());
+        String padding = "x".repeat(20_000);
+        HttpClient http = vertx.createHttpClient();
+        Reply reply = await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                .setURI("/v1/carts").putHeader("content-type", "application/json"))
+            .compose(request -> {
+                request.setChunked(true);
+                request.write("{\"customer_id\":\"" + padding);
+                request.write(padding + "\",");
+                return request.end(" oops}").compose(v -> request.response())
+                    .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)));
+            }));
+        assertThat(reply.status()).isEqualTo(400);
+        // The stray token comes after both pieces of padding: 16 + 40,000 + 3 characters precede it.
+        assertThat(reply.json().getString("message"))
+            .startsWith("request body is not valid JSON for checkout.v1.CreateCartRequest: ")
+            .contains("line 1, column 40020");
+    }
+
+    @Test
+    void anUnknownFieldOrAWrongTypeIsInvalidArgumentNamingTheField() throws Exception {
+        int port = start(Authenticator.development());
+        Reply unknown = httpJson(port, HttpMethod.POST, "/v1/carts", "{\"customer_id\":\"123\",\"bogus\":1}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().getInteger("code")).isEqualTo(3);
+        assertThat(unknown.json().getString("message")).isEqualTo(
+            "request is not a valid checkout.v1.CreateCartRequest: Cannot find field: bogus in message checkout.v1.CreateCartRequest");
+
+        Reply wrongType = httpJson(port, HttpMethod.POST, "/v1/carts/c1/items", "{\"product_id\":\"p1\",\"quantity\":\"many\"}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.json().getString("message"))
+            .isEqualTo("request is not a valid checkout.v1.AddItemRequest: field quantity: Not an int32 value: \"many\"");
+    }
+
+    @Test
+    void aPathNoMethodIsMappedToIsNotFound() throws Exception {
+        int port = start(Authenticator.development());
+        Reply reply = httpJson(port, HttpMethod.GET, "/v1/nothing-here", null);
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.json().getInteger("code")).isEqualTo(5);
+        assertThat(reply.json().getString("message")).isEqualTo("no HTTP/JSON route for GET /v1/nothing-here");
+    }
+
+    @Test
+    void anUnauthenticatedHttpJsonCallGetsTheSameBody() throws Exception {
+        int port = start(jwt());
+        HttpClient http = vertx.createHttpClient();
+        Reply reply = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                .setURI("/v1/carts/abc").putHeader("authorization", "Bearer not.a.token"))
+            .compose(request -> request.send()
+                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.json().getInteger("code")).isEqualTo(16);
+        assertThat(reply.json().getJsonArray("details")).isEmpty();
+    }
+
+    @Test
+    void aNativeGrpcCallThatFailsStillGetsOnlyTheStatusAndMessage() throws Exception {
+        int port = start(Authenticator.development());
+        // Through the gRPC client: the status and the message, as ever.
+        assertThatThrownBy(() -> await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(INVALID_CART).build())))
+            .isInstanceOfSatisfying(InvalidStatusException.class,
+                e -> assertThat(e.actualStatus()).isEqualTo(GrpcStatus.INVALID_ARGUMENT));
+        // On the wire: 200, application/grpc, no body, and the status in a trailers-only response.
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false));
+        byte[] message = GetCartRequest.newBuilder().setCartId(INVALID_CART).build().toByteArray();
+        Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
+        Reply reply = await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                .setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
+            .compose(request -> request.send(frame)
+                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.headers().get("content-type")).isEqualTo("application/grpc");
+        assertThat(reply.body().length()).isZero();
+        assertThat(reply.headers().get("grpc-status")).isEqualTo("3");
+        assertThat(reply.headers().get("grpc-message")).isEqualTo("cart_id%20%C2%ABinvalid%C2%BB%20is%20100%25%20wrong");
+
+        // gRPC-Web over HTTP/1.1 likewise: the status and message in the headers, no JSON anywhere.
+        Reply web = await(vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                .setPort(port).setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc-web+proto")
+                .putHeader("x-grpc-web", "1"))
+            .compose(request -> request.send(frame)
+                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
+        assertThat(web.status()).isEqualTo(200);
+        assertThat(web.headers().get("content-type")).isEqualTo("application/grpc-web");
+        assertThat(web.body().length()).isZero();
+        assertThat(web.headers().get("grpc-status")).isEqualTo("3");
+        assertThat(web.headers().get("grpc-message")).isEqualTo(reply.headers().get("grpc-message"));
     }
 
     @Test

@@ -1,0 +1,139 @@
+package dev.cartwright.service.grpc;
+
+import com.google.protobuf.Descriptors;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.VertxBootstrap;
+import io.vertx.core.spi.VertxServiceProvider;
+import io.vertx.core.spi.context.storage.ContextLocal;
+import io.vertx.grpc.common.CodecException;
+import io.vertx.grpc.common.GrpcMessage;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.common.WireFormat;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.Service;
+import io.vertx.grpc.transcoding.TranscodingServiceMethod;
+import java.util.List;
+
+/**
+ * Owns what the endpoint adds to the transcoder so that every HTTP/JSON error reply says what went
+ * wrong: the per-call slot holding the {@link HttpJsonCall}, and the binding of services whose
+ * handlers note the request type of each call and whose decoders note the request they rejected
+ * (the transcoder drops the parser's message). Native gRPC and gRPC-Web calls find no HTTP/JSON
+ * call in their context and pass through untouched. Registered as a service provider because
+ * context locals must exist before the first Vert.x instance.
+ */
+public final class HttpJsonErrors implements VertxServiceProvider {
+
+    static final ContextLocal<HttpJsonCall> CALL = ContextLocal.registerLocal(HttpJsonCall.class);
+
+    @Override
+    public void init(VertxBootstrap builder) {
+        // Loading this class registered the local; nothing else to set up.
+    }
+
+    /** A call is HTTP/JSON when it is neither gRPC nor gRPC-Web; the endpoint has already defaulted curl's content type. */
+    static boolean isHttpJson(HttpServerRequest request) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        return contentType == null || !contentType.startsWith("application/grpc");
+    }
+
+    /** {@code service} bound so that its HTTP/JSON calls can explain a request that could not be decoded. */
+    static Service explaining(Service service) {
+        return new ExplainingService(service);
+    }
+
+    private record ExplainingService(Service service) implements Service {
+
+        @Override
+        public ServiceName name() {
+            return service.name();
+        }
+
+        @Override
+        public Descriptors.ServiceDescriptor descriptor() {
+            return service.descriptor();
+        }
+
+        @Override
+        public void bind(GrpcServer server) {
+            service.bind(new Registrar(server, service.descriptor()));
+        }
+    }
+
+    /** The server as the service sees it while binding: each method handler and decoder is registered with a note-taker around it. */
+    private record Registrar(GrpcServer server, Descriptors.ServiceDescriptor descriptor) implements GrpcServer {
+
+        @Override
+        public void handle(HttpServerRequest request) {
+            server.handle(request);
+        }
+
+        @Override
+        public GrpcServer callHandler(Handler<GrpcServerRequest<Buffer, Buffer>> handler) {
+            server.callHandler(handler);
+            return this;
+        }
+
+        @Override
+        public <Req, Resp> GrpcServer callHandler(ServiceMethod<Req, Resp> method, Handler<GrpcServerRequest<Req, Resp>> handler) {
+            if (handler == null) {
+                server.callHandler(method, null);
+                return this;
+            }
+            Descriptors.MethodDescriptor described = descriptor == null ? null : descriptor.findMethodByName(method.methodName());
+            Descriptors.Descriptor requestType = described == null ? null : described.getInputType();
+            GrpcMessageDecoder<Req> decoder = new NotingDecoder<>(method.decoder());
+            ServiceName service = method.serviceName();
+            ServiceMethod<Req, Resp> noting = method instanceof TranscodingServiceMethod<Req, Resp> transcoded
+                ? TranscodingServiceMethod.server(service, method.methodName(), method.encoder(), decoder, transcoded.options())
+                : ServiceMethod.server(service, method.methodName(), method.encoder(), decoder);
+            server.callHandler(noting, request -> {
+                HttpJsonCall call = HttpJsonCall.current();
+                if (call != null) {
+                    call.routedTo(requestType);
+                }
+                handler.handle(request);
+            });
+            return this;
+        }
+
+        @Override
+        public GrpcServer addService(Service service) {
+            server.addService(service);
+            return this;
+        }
+
+        @Override
+        public List<Service> services() {
+            return server.services();
+        }
+    }
+
+    /** A method's own decoder; when it rejects an HTTP/JSON request it notes the JSON it was given on the call first. */
+    private record NotingDecoder<T>(GrpcMessageDecoder<T> decoder) implements GrpcMessageDecoder<T> {
+
+        @Override
+        public T decode(GrpcMessage message) throws CodecException {
+            try {
+                return decoder.decode(message);
+            } catch (CodecException e) {
+                HttpJsonCall call = message.format() == WireFormat.JSON ? HttpJsonCall.current() : null;
+                if (call != null) {
+                    call.rejected(message.payload());
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean accepts(WireFormat format) {
+            return decoder.accepts(format);
+        }
+    }
+}
