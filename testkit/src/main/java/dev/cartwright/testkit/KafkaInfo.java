@@ -10,12 +10,18 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The Kafka cluster shared by every integration test in this JVM. Tests isolate themselves by topic: create one
  * with {@link #createTopic(String)} and give consumers a group id of their own.
  */
 public final class KafkaInfo {
+
+    /** How long a topic creation may keep meeting a broker that is still starting. */
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
 
     private final String bootstrapServers;
     private final Source source;
@@ -51,15 +57,39 @@ public final class KafkaInfo {
      */
     public String createTopic(String base, int partitions) {
         String topic = names.next(base);
+        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                return topic;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return topic; // an earlier attempt got through before its answer was lost
+                }
+                // A broker that has just started answers before it is unfenced ("Unable to replicate the partition");
+                // that, and any retriable error, passes within seconds.
+                boolean passing = e.getCause() instanceof InvalidReplicationFactorException
+                    || e.getCause() instanceof RetriableException;
+                if (!passing || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka: could not create topic " + topic + " on " + bootstrapServers + ": " + e, e);
+                }
+                pause();
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Kafka: could not create topic " + topic + " on " + bootstrapServers + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating topic " + topic, e);
+            }
+        }
+    }
+
+    private static void pause() {
         try {
-            admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka: could not create topic " + topic + " on " + bootstrapServers + ": " + e, e);
+            Thread.sleep(500);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + topic, e);
+            throw new IllegalStateException("interrupted while waiting for Kafka", e);
         }
-        return topic;
     }
 
     /** Unique consumer group ids, so tests never share committed offsets. */

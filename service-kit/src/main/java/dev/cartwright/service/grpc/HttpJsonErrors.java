@@ -1,6 +1,9 @@
 package dev.cartwright.service.grpc;
 
 import com.google.protobuf.Descriptors;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -11,6 +14,7 @@ import io.vertx.core.spi.context.storage.ContextLocal;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.common.WireFormat;
@@ -89,10 +93,11 @@ public final class HttpJsonErrors implements VertxServiceProvider {
             Descriptors.MethodDescriptor described = descriptor == null ? null : descriptor.findMethodByName(method.methodName());
             Descriptors.Descriptor requestType = described == null ? null : described.getInputType();
             GrpcMessageDecoder<Req> decoder = new NotingDecoder<>(method.decoder());
+            GrpcMessageEncoder<Resp> encoder = new CompactJsonEncoder<>(method.encoder());
             ServiceName service = method.serviceName();
             ServiceMethod<Req, Resp> noting = method instanceof TranscodingServiceMethod<Req, Resp> transcoded
-                ? TranscodingServiceMethod.server(service, method.methodName(), method.encoder(), decoder, transcoded.options())
-                : ServiceMethod.server(service, method.methodName(), method.encoder(), decoder);
+                ? TranscodingServiceMethod.server(service, method.methodName(), encoder, decoder, transcoded.options())
+                : ServiceMethod.server(service, method.methodName(), encoder, decoder);
             server.callHandler(noting, request -> {
                 HttpJsonCall call = HttpJsonCall.current();
                 if (call != null) {
@@ -112,6 +117,33 @@ public final class HttpJsonErrors implements VertxServiceProvider {
         @Override
         public List<Service> services() {
             return server.services();
+        }
+    }
+
+    /**
+     * A method's own encoder, except that a protobuf reply to an HTTP/JSON call is printed without the
+     * indentation and line breaks the generated encoder's default printer adds (about half of a cart's
+     * reply). The printer is immutable and shared.
+     */
+    private record CompactJsonEncoder<T>(GrpcMessageEncoder<T> encoder) implements GrpcMessageEncoder<T> {
+
+        private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+
+        @Override
+        public GrpcMessage encode(T message, WireFormat format) throws CodecException {
+            if (format == WireFormat.JSON && message instanceof MessageOrBuilder reply) {
+                try {
+                    return GrpcMessage.message("identity", WireFormat.JSON, Buffer.buffer(PRINTER.print(reply)));
+                } catch (InvalidProtocolBufferException e) {
+                    throw new CodecException(e);
+                }
+            }
+            return encoder.encode(message, format);
+        }
+
+        @Override
+        public boolean accepts(WireFormat format) {
+            return encoder.accepts(format);
         }
     }
 

@@ -177,6 +177,8 @@ class GrpcEndpointTest {
         JsonObject json = new JsonObject(body);
         assertThat(json.getString("cartId")).isEqualTo("abc");
         assertThat(json.getString("customerId")).isEqualTo("carol");
+        // Compact: no indentation or line breaks on the wire.
+        assertThat(body.toString()).isEqualTo("{\"cartId\":\"abc\",\"customerId\":\"carol\",\"region\":\"customer\"}");
     }
 
     @Test
