@@ -39,6 +39,7 @@ import dev.cartwright.service.outbox.OutboxTable;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -242,7 +243,10 @@ public final class CheckoutService {
             new SagaRecovery(checkoutStore, checkoutWorkflow, config.checkouts(), sagaMetrics, clock));
         Future<Void> chain = Future.succeededFuture();
         for (Deployable part : parts) {
-            chain = chain.compose(v -> vertx.deployVerticle(part)).map(id -> {
+            // Off the event loops: a batch of thousands of changes is decoded and encoded here, and on an event loop it
+            // would hold back every request that loop serves.
+            DeploymentOptions background = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+            chain = chain.compose(v -> vertx.deployVerticle(part, background)).map(id -> {
                 deployments.add(id);
                 return null;
             });
