@@ -179,6 +179,19 @@ run_driver() { # phase name, extra driver options...
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d['all'], indent=2)); print('errors:', d['errors'])" \
         "$OUT/$phase.json"
 }
+# A service started less than five minutes ago (by this run or just before it) is still being compiled by the JIT,
+# which on two busy cores takes minutes: a fresh one measured 2,900 to 4,800 requests/s in the capacity phase where a
+# warm one measured 9,700 to 12,300 (BENCHMARKS.md). Such a service gets a minute of full load first, not recorded.
+CHECKOUT_PID=$(service_pid checkout)
+SERVICE_AGE=$( [[ -n "$CHECKOUT_PID" ]] && ps -o etimes= -p "$CHECKOUT_PID" 2>/dev/null | tr -d ' ' || true)
+if [[ ( $DRIVER == 1 || $GATLING == 1 ) && -n "$SERVICE_AGE" && $SERVICE_AGE -lt 300 ]]; then
+    step "Warming up the service (started ${SERVICE_AGE}s ago): 60 s with $CONNECTIONS requests in flight, not recorded"
+    java -Xmx1g -XX:+UseParallelGC -cp "$DRIVER_CP" dev.cartwright.loadtest.LoadDriver \
+        --target "$TARGET" --duration 60 --warmup 0 --shoppers "$USERS" --connections "$CONNECTIONS" \
+        --closed "$CONNECTIONS" --out "$OUT/service-warmup.json" >"$OUT/service-warmup.txt" 2>&1 \
+        || { echo "the warm-up failed:"; tail -20 "$OUT/service-warmup.txt"; exit 1; }
+    echo "service_warmup=60 s of full load (the service had started ${SERVICE_AGE} s before)" >>"$OUT/machine.txt"
+fi
 if [[ $DRIVER == 1 ]]; then
     step "gRPC capacity: $CONNECTIONS requests kept in flight (closed loop, as redis-benchmark's clients) for ${DURATION}s"
     run_driver capacity --closed "$CONNECTIONS"

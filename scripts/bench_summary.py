@@ -220,6 +220,8 @@ def markdown(s):
              f"10 s ramp, think times {st['thinkMs']} ms.", "",
              "| measurement | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | ratio to ceiling |",
              "|---|---|---|---|---|---|---|---|---|"]
+    if m.get("service_warmup"):
+        lines.insert(3, f"Warm-up before measuring, not recorded: {m['service_warmup']}.")
     if not any(s.get(part) for part in ("ceiling", "grpcCapacity", "grpcDriver", "gatling")):
         del lines[-5:]  # a JMH-only run: no load settings, no table of load figures
     c = s.get("ceiling")
