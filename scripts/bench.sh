@@ -58,7 +58,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 if [[ $DRIVER == 1 || $GATLING == 1 ]]; then
     if [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/${TARGET##*:}") 2>/dev/null; then
         step "Starting the services"
-        "$ROOT/cartwright" start
+        "$ROOT/cartwright" start --no-demo
     fi
     [[ -f "$ROOT/loadtest/target/classpath.txt" ]] || "$ROOT/mvnw" -B -q -o -pl loadtest -am install -DskipTests -Dcheckstyle.skip \
         || "$ROOT/mvnw" -B -q -pl loadtest -am install -DskipTests -Dcheckstyle.skip
