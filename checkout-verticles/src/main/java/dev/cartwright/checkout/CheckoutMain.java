@@ -4,9 +4,7 @@ import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,7 @@ public final class CheckoutMain {
     private CheckoutMain() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         CheckoutConfig config;
         try {
             config = CheckoutConfig.read(ConfigReader.fromEnvironment());
@@ -32,26 +30,17 @@ public final class CheckoutMain {
             System.exit(2);
             return;
         }
+        // Vert.x's threads keep the process alive once main returns; nothing here waits for the start.
         ServiceRuntime runtime = ServiceRuntime.create("checkout");
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicReference<CheckoutService> running = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CheckoutService.start(runtime, config, Clock.systemUTC()).onComplete(ar -> {
-            if (ar.succeeded()) {
-                running.set(ar.result());
-            } else {
-                failure.set(ar.cause());
-            }
-            started.countDown();
-        });
-        started.await();
-        if (failure.get() != null) {
-            LOG.error("event=start_failed error=\"{}\"", failure.get().getMessage(), failure.get());
-            runtime.vertx().close().await(10, TimeUnit.SECONDS);
-            System.exit(1);
-            return;
-        }
-        CheckoutService service = running.get();
+        CheckoutService.start(runtime, config, Clock.systemUTC())
+            .onSuccess(service -> announce(service, runtime, config))
+            .onFailure(e -> {
+                LOG.error("event=start_failed error=\"{}\"", e.getMessage(), e);
+                runtime.vertx().close().onComplete(closed -> System.exit(1));
+            });
+    }
+
+    private static void announce(CheckoutService service, ServiceRuntime runtime, CheckoutConfig config) {
         if (service.isDevelopmentMode()) {
             LOG.warn("\n"
                 + "*****************************************************************************************\n"

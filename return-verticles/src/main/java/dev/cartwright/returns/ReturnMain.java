@@ -27,7 +27,7 @@ public final class ReturnMain {
     private ReturnMain() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         ReturnConfig config;
         try {
             config = ReturnConfig.read(ConfigReader.fromEnvironment());
@@ -54,16 +54,14 @@ public final class ReturnMain {
                 return admin.listen(c.host(), c.adminPort()).map(HttpServer::actualPort)
                     .map(adminPort -> "RETURN READY grpc=" + c.host() + ":" + app.grpcPort() + " admin=" + c.host() + ":" + adminPort);
             });
-        CountDownLatch started = new CountDownLatch(1);
-        ready.onComplete(ar -> started.countDown());
-        started.await();
-        if (ready.failed()) {
-            LOG.error("Return Service failed to start", ready.cause());
-            runtime.vertx().close().await(10, TimeUnit.SECONDS);
-            System.exit(1);
-        }
-        System.out.println(ready.result());
-        System.out.flush();
+        // Vert.x's threads keep the process alive once main returns; nothing here waits for the start.
+        ready.onSuccess(line -> {
+            System.out.println(line);
+            System.out.flush();
+        }).onFailure(e -> {
+            LOG.error("Return Service failed to start", e);
+            runtime.vertx().close().onComplete(closed -> System.exit(1));
+        });
     }
 
     private static void shutdown(ReturnApplication app, ServiceRuntime runtime) {
