@@ -200,34 +200,36 @@ if [[ $DRIVER == 1 ]]; then
 fi
 
 # --- 3. Gatling over HTTP/JSON, once per think time ---------------------------------------------
+cart_simulation() { # results folder, users, think ms, seconds, ramp seconds, extra -D options...
+    "$ROOT/mvnw" -B -q -pl loadtest gatling:test -Dcheckstyle.skip \
+        -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSimulation -Dgatling.resultsFolder="$OUT/$1" \
+        -DbaseUrl="http://$TARGET" -Dusers="$2" -DthinkMs="$3" -DdurationSeconds="$4" -DrampSeconds="$5" "${@:6}"
+}
+snapshot_with_gatling() { # file, pid of the Gatling run
+    snapshot_cpu "$1"
+    # shellcheck disable=SC2046
+    echo "gatling $(cpu_ticks $(descendants "$2"))" >>"$1"
+}
 if [[ $GATLING == 1 ]]; then
     # The HTTP/JSON path (transcoding, JSON printing and parsing) is not what the gRPC phases warmed up: a short
     # unrecorded Gatling run first, so that JIT compilation does not land in the first measured phase.
     step "Gatling warm-up: 200 shoppers for ${WARMUP}s, no think time (not recorded)"
-    "$ROOT/mvnw" -B -q -pl loadtest gatling:test -Dcheckstyle.skip \
-        -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSimulation \
-        -Dgatling.resultsFolder="$OUT/gatling-warmup" -DbaseUrl="http://$TARGET" -Dusers=200 -DthinkMs=0 \
-        -DdurationSeconds="$WARMUP" -DrampSeconds=2 -DmaxP95Ms=100000 >"$OUT/gatling-warmup.txt" 2>&1 \
+    cart_simulation gatling-warmup 200 0 "$WARMUP" 2 -DmaxP95Ms=100000 >"$OUT/gatling-warmup.txt" 2>&1 \
         || { echo "the Gatling warm-up failed:"; tail -20 "$OUT/gatling-warmup.txt"; exit 1; }
     for think in ${THINK_MS//,/ }; do
         phase="gatling-think$think"
         step "Gatling CartSimulation: $USERS concurrent shoppers for ${DURATION}s, think time ${think} ms"
         settle "$phase"
-        "$ROOT/mvnw" -B -q -pl loadtest gatling:test -Dcheckstyle.skip \
-            -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSimulation \
-            -Dgatling.resultsFolder="$OUT/$phase" -DbaseUrl="http://$TARGET" -Dusers="$USERS" -DthinkMs="$think" \
-            -DdurationSeconds="$DURATION" -DrampSeconds=10 >"$OUT/$phase.log" 2>&1 &
+        cart_simulation "$phase" "$USERS" "$think" "$DURATION" 10 >"$OUT/$phase.log" 2>&1 &
         gatling=$!
         # CPU (the load generator's too: Maven and the simulation's JVM below it) over the steady part only: from the
         # end of the ramp, once the simulation has started, for --duration seconds.
         for _ in $(seq 1 120); do grep -q "started" "$OUT/$phase.log" 2>/dev/null && break; sleep 1; done
         sleep 10
-        # shellcheck disable=SC2046
-        snapshot_cpu "$OUT/cpu-$phase-before.txt"; echo "gatling $(cpu_ticks $(descendants "$gatling"))" >>"$OUT/cpu-$phase-before.txt"
+        snapshot_with_gatling "$OUT/cpu-$phase-before.txt" "$gatling"
         scrape "$OUT/metrics-$phase-before.txt"
         sleep "$DURATION"
-        # shellcheck disable=SC2046
-        snapshot_cpu "$OUT/cpu-$phase-after.txt"; echo "gatling $(cpu_ticks $(descendants "$gatling"))" >>"$OUT/cpu-$phase-after.txt"
+        snapshot_with_gatling "$OUT/cpu-$phase-after.txt" "$gatling"
         scrape "$OUT/metrics-$phase-after.txt"
         set +e
         wait "$gatling"

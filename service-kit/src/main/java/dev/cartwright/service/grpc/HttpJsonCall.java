@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -23,7 +24,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcHeaderNames;
 import io.vertx.grpc.common.GrpcStatus;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -123,7 +123,8 @@ final class HttpJsonCall extends HttpServerRequestWrapper implements Handler<Buf
         if (grpcStatus != null) {
             String message = http.headers().get(GrpcHeaderNames.GRPC_MESSAGE);
             int code = parseCode(grpcStatus);
-            return send(http, code, message == null ? name(code) : percentDecode(message));
+            // Decoded as the Vert.x gRPC client decodes it: the transcoder encoded it with the library's encoder.
+            return send(http, code, message == null ? name(code) : QueryStringDecoder.decodeComponent(message, StandardCharsets.UTF_8));
         }
         int httpStatus = http.getStatusCode();
         if (routed && httpStatus == 400) {
@@ -269,30 +270,5 @@ final class HttpJsonCall extends HttpServerRequestWrapper implements Handler<Buf
             }
         }
         return out.toString();
-    }
-
-    /** The inverse of {@link #percentEncode}; a '%' not followed by two hex digits stays as it is. */
-    static String percentDecode(String encoded) {
-        if (encoded.indexOf('%') < 0) {
-            return encoded;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
-        int i = 0;
-        while (i < encoded.length()) {
-            if (encoded.charAt(i) == '%' && i + 2 < encoded.length()) {
-                int high = Character.digit(encoded.charAt(i + 1), 16);
-                int low = Character.digit(encoded.charAt(i + 2), 16);
-                if (high >= 0 && low >= 0) {
-                    bytes.write(high << 4 | low);
-                    i += 3;
-                    continue;
-                }
-            }
-            int codePoint = encoded.codePointAt(i);
-            byte[] plain = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
-            bytes.write(plain, 0, plain.length);
-            i += Character.charCount(codePoint);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }
