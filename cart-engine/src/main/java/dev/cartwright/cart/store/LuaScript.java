@@ -11,6 +11,7 @@ import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -65,6 +66,33 @@ final class LuaScript {
             }
             return Future.failedFuture(failure);
         });
+    }
+
+    /** The keys and arguments of one call of the script. */
+    record Invocation(List<String> keys, List<String> args) {
+    }
+
+    /**
+     * Several calls pipelined on one connection in one batch; if the server lost the script (NOSCRIPT), the batch is
+     * sent once more with EVAL, which caches the script again. (A failed batch reports each failed call as
+     * {@code ERR [index] <error>}, so NOSCRIPT is looked for anywhere in the message.)
+     */
+    Future<List<Response>> callAll(RedisConnection connection, List<Invocation> calls) {
+        return connection.batch(requests(Command.EVALSHA, sha, calls)).recover(failure -> {
+            String message = failure.getMessage();
+            if (message != null && message.contains("NOSCRIPT")) {
+                return connection.batch(requests(Command.EVAL, source, calls));
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private static List<Request> requests(Command command, String script, List<Invocation> calls) {
+        List<Request> requests = new java.util.ArrayList<>(calls.size());
+        for (Invocation call : calls) {
+            requests.add(request(command, script, call.keys(), call.args()));
+        }
+        return requests;
     }
 
     private static Request request(Command command, String script, List<String> keys, List<String> args) {

@@ -3,8 +3,9 @@ package dev.cartwright.cart.store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.cartwright.cart.Cart;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,15 +30,27 @@ import io.vertx.sqlclient.DatabaseException;
 
 /**
  * Persists hot carts to PostgreSQL behind the cart change stream: reads the stream in batches as one consumer of
- * the write-behind group, reads the current state of each cart named in the batch (so a burst of changes to one cart
- * becomes one write of its newest version), writes the batch in one transaction whose header upsert never moves a
- * version backwards, and only then acknowledges the entries. A crash between write and acknowledgement repeats an
- * idempotent write. Entries a dead consumer left pending are taken over with XAUTOCLAIM; while PostgreSQL is down it
- * backs off exponentially and catches up after. Reports its lag as gauges.
+ * the write-behind group, takes the newest entry of each cart in the batch (so a burst of changes to one cart becomes
+ * one write of its newest version), writes the cart that entry carries in one transaction whose header upsert never
+ * moves a version backwards, starts the idle TTL of what it stored, and only then acknowledges the entries. A crash
+ * between write and acknowledgement repeats an idempotent write. Entries a dead consumer left pending are taken over
+ * with XAUTOCLAIM; while PostgreSQL is down it backs off exponentially and catches up after. Reports its lag as gauges.
+ *
+ * <p>Why no acknowledged change is lost. Each entry carries the whole cart as the change left it (cart-mutate.lua packs
+ * it once for its reply and for the entry), so what is written is exactly the acknowledged version, read from the
+ * stream and not from the hash: a hash that left Redis before the write-behind got to it (PostgreSQL down for longer
+ * than the idle TTL, an eviction, a DEL by hand) loses nothing, since the entry stays pending until PostgreSQL took the
+ * cart. Versions are never handed out twice: a changed cart carries no TTL (the script PERSISTs it), and only after
+ * this class stored a version does it start the idle TTL, and only if Redis still holds that very version
+ * (cart-idle-ttl.lua). So a cart leaves Redis by expiry only when PostgreSQL has its newest state, and a read-through
+ * never brings back an older copy while newer changes wait in the stream. Eviction is ruled out by the start-up check
+ * of {@code maxmemory-policy noeviction}. What remains is a hash deleted by hand while
+ * its changes wait (a read of that cart in between restores the older stored copy, and its next change reuses a
+ * version) and a Redis that loses its data (the stream goes with it; production Redis runs with AOF).
  *
  * <p>Once caught up it reads at most once per {@link CartStoreConfig#writeBehindPace()}: a busy cart changed ten times
- * in that while is read and written once, which is most of what the write-behind (and PostgreSQL) would otherwise
- * spend under load. A backlog is read without pausing.
+ * in that while is written once, which is most of what the write-behind (and PostgreSQL) would otherwise spend under
+ * load. A backlog is read without pausing.
  */
 public final class WriteBehind extends VerticleBase {
 
@@ -44,12 +58,6 @@ public final class WriteBehind extends VerticleBase {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CLAIM_START = "0-0";
     private static final long METRICS_INTERVAL_MS = 1_000;
-    /**
-     * The body of cart-read.lua, sent with EVAL (the server caches it by digest) so that a Redis that lost its script
-     * cache never fails a batch with NOSCRIPT.
-     */
-    private static final String READ_PACKED = "return cmsgpack.pack(redis.call('HGETALL', KEYS[1]))";
-
     private final Redis redis;
     private final PgCartRepository repository;
     private final CartStoreConfig config;
@@ -61,6 +69,9 @@ public final class WriteBehind extends VerticleBase {
     private final Counter entriesAcknowledged;
     private final Counter failedBatches;
 
+    private final String idleTtlSeconds;
+    private LuaScript readCart;
+    private LuaScript startIdleTtl;
     private RedisConnection connection;
     private boolean stopping;
     private Promise<Void> stopped;
@@ -82,6 +93,7 @@ public final class WriteBehind extends VerticleBase {
         this.config = config;
         this.clock = clock;
         this.stream = new ChangeStream(redis, config.streamKey());
+        this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
         // Tagged by consumer too: two instances in one process must not share (and so hide) each other's meters.
         Tags tags = Tags.of("stream", config.streamKey(), "consumer", config.consumerName());
         Gauge.builder("cart.writebehind.pending", pendingEntries, AtomicLong::get)
@@ -109,7 +121,13 @@ public final class WriteBehind extends VerticleBase {
     public Future<?> start() {
         stopped = Promise.promise();
         lastClaimMillis = clock.millis();
-        return stream.ensureGroup(config.writeBehindGroup()).onSuccess(created -> {
+        return vertx.executeBlocking(() -> List.of(LuaScript.load("cart-read.lua"), LuaScript.load("cart-idle-ttl.lua")))
+            .compose(scripts -> {
+                readCart = scripts.get(0);
+                startIdleTtl = scripts.get(1);
+                return Future.all(readCart.preload(redis), startIdleTtl.preload(redis));
+            })
+            .compose(loaded -> stream.ensureGroup(config.writeBehindGroup())).onSuccess(created -> {
             metricsTimer = vertx.setPeriodic(METRICS_INTERVAL_MS, tick -> refreshLag());
             context.runOnContext(go -> loop());
         });
@@ -237,7 +255,7 @@ public final class WriteBehind extends VerticleBase {
                 return entries;
             });
         }
-        // Only the cart ids: the write-behind reads each cart's newest state from its hash, not from the records.
+        // Only the cart ids and the packed carts: the change records themselves are not needed here.
         lastReadWasNew = true;
         return redisConnection.send(readGroup(">", true)).map(StreamEntries::parseReadGroupCartIds);
     }
@@ -251,43 +269,81 @@ public final class WriteBehind extends VerticleBase {
         return read.arg("STREAMS").arg(config.streamKey()).arg(from);
     }
 
-    /** Writes the newest state of every cart named in the batch, then acknowledges the entries written. */
+    /**
+     * Writes the newest state of every cart named in the batch, as its newest entry carries it, starts the idle TTL of
+     * each cart whose stored version is the one Redis holds, then acknowledges the entries written.
+     */
     private Future<Void> persist(List<StreamEntries.Entry> entries) {
         if (entries.isEmpty()) {
             return Future.succeededFuture();
         }
-        Set<String> cartIds = new LinkedHashSet<>();
+        Map<String, StreamEntries.Entry> newest = new LinkedHashMap<>();
         for (StreamEntries.Entry entry : entries) {
             String cartId = entry.fields().get("cart_id");
             if (cartId != null) {
-                cartIds.add(cartId);
+                newest.remove(cartId);
+                newest.put(cartId, entry);
             }
         }
-        if (cartIds.isEmpty()) {
+        if (newest.isEmpty()) {
             return acknowledge(entries, Set.of());
         }
-        List<Request> reads = new ArrayList<>(cartIds.size());
-        for (String cartId : cartIds) {
-            // Packed by the server: one bulk string per cart to parse instead of two per hash field.
-            reads.add(Request.cmd(Command.EVAL).arg(READ_PACKED).arg(1).arg(config.cartKey(cartId)));
+        return cartsOf(newest).compose(carts -> repository.upsert(carts)
+            .map(written -> {
+                cartsWritten.increment(written.size());
+                return Set.<String>of();
+            })
+            .recover(failure -> isUniqueViolation(failure) ? writeOneByOne(carts) : Future.failedFuture(failure))
+            .compose(unwritten -> startIdleTtl(carts, unwritten).compose(started -> acknowledge(entries, unwritten))));
+    }
+
+    /**
+     * The cart each newest entry carries. An entry written before the change records carried the cart has only its
+     * id: that cart's newest state is read from its hash, and a cart no longer in Redis is passed over, as it was then.
+     */
+    private Future<List<StoredCart>> cartsOf(Map<String, StreamEntries.Entry> newest) {
+        List<StoredCart> carts = new ArrayList<>(newest.size());
+        List<String> withoutCart = new ArrayList<>();
+        for (Map.Entry<String, StreamEntries.Entry> entry : newest.entrySet()) {
+            byte[] packed = entry.getValue().packedCart();
+            if (packed == null) {
+                withoutCart.add(entry.getKey());
+            } else {
+                carts.add(CartHash.decodePacked(packed));
+            }
         }
-        return connection.batch(reads).compose(replies -> {
-            List<StoredCart> carts = new ArrayList<>(replies.size());
+        if (withoutCart.isEmpty()) {
+            return Future.succeededFuture(carts);
+        }
+        List<LuaScript.Invocation> reads = new ArrayList<>(withoutCart.size());
+        for (String cartId : withoutCart) {
+            reads.add(new LuaScript.Invocation(List.of(config.cartKey(cartId)), List.of()));
+        }
+        return readCart.callAll(connection, reads).map(replies -> {
             for (Response reply : replies) {
                 StoredCart cart = CartHash.decodePacked(reply.toBytes());
-                // A cart gone from Redis was idle past its TTL, so its newest state was written long ago.
                 if (cart != null) {
                     carts.add(cart);
                 }
             }
-            return repository.upsert(carts)
-                .map(written -> {
-                    cartsWritten.increment(written.size());
-                    return Set.<String>of();
-                })
-                .recover(failure -> isUniqueViolation(failure) ? writeOneByOne(carts) : Future.failedFuture(failure))
-                .compose(unwritten -> acknowledge(entries, unwritten));
+            return carts;
         });
+    }
+
+    /** Lets each stored cart expire after the idle TTL, unless Redis holds a newer version than the one stored. */
+    private Future<Void> startIdleTtl(List<StoredCart> carts, Set<String> unwritten) {
+        List<LuaScript.Invocation> calls = new ArrayList<>(carts.size());
+        for (StoredCart stored : carts) {
+            Cart cart = stored.cart();
+            if (!unwritten.contains(cart.cartId())) {
+                calls.add(new LuaScript.Invocation(List.of(config.cartKey(cart.cartId())),
+                    List.of(Long.toString(cart.version()), idleTtlSeconds)));
+            }
+        }
+        if (calls.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return startIdleTtl.callAll(connection, calls).mapEmpty();
     }
 
     /**
