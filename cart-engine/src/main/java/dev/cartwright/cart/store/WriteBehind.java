@@ -127,10 +127,11 @@ public final class WriteBehind extends VerticleBase {
                 startIdleTtl = scripts.get(1);
                 return Future.all(readCart.preload(redis), startIdleTtl.preload(redis));
             })
-            .compose(loaded -> stream.ensureGroup(config.writeBehindGroup())).onSuccess(created -> {
-            metricsTimer = vertx.setPeriodic(METRICS_INTERVAL_MS, tick -> refreshLag());
-            context.runOnContext(go -> loop());
-        });
+            .compose(loaded -> stream.ensureGroup(config.writeBehindGroup()))
+            .onSuccess(created -> {
+                metricsTimer = vertx.setPeriodic(METRICS_INTERVAL_MS, tick -> refreshLag());
+                context.runOnContext(go -> loop());
+            });
     }
 
     @Override
