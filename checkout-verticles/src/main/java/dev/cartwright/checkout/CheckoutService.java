@@ -223,9 +223,9 @@ public final class CheckoutService {
         Vertx vertx = runtime.vertx();
         // Batches of up to 1000 changes: the bridge waits for the broker once per batch, so the batch bounds its rate
         // (with 200 it fell further behind in every capacity benchmark run; see BENCHMARKS.md).
-        bridge = new KafkaBridge(new KafkaBridge.Settings(config.endpoints().redisUrl(), storeConfig.streamKey(),
-            storeConfig.bridgeGroup(), storeConfig.consumerName(), config.endpoints().kafkaBootstrap(), config.cartEventsTopic(),
-            1000, Duration.ofSeconds(1)), store::find, runtime.registry());
+        bridge = new KafkaBridge(redis, new KafkaBridge.Settings(storeConfig.streamKey(), storeConfig.bridgeGroup(),
+            storeConfig.consumerName(), config.cartEventsTopic(), 1000, Duration.ofSeconds(1)),
+            KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), clock, store::find, runtime.registry());
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());

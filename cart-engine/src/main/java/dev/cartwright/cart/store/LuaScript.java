@@ -11,7 +11,6 @@ import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -73,15 +72,15 @@ final class LuaScript {
     }
 
     /**
-     * Several calls pipelined on one connection in one batch; if the server lost the script (NOSCRIPT), the batch is
+     * Several calls pipelined in one batch; if the server lost the script (NOSCRIPT), the batch is
      * sent once more with EVAL, which caches the script again. (A failed batch reports each failed call as
      * {@code ERR [index] <error>}, so NOSCRIPT is looked for anywhere in the message.)
      */
-    Future<List<Response>> callAll(RedisConnection connection, List<Invocation> calls) {
-        return connection.batch(requests(Command.EVALSHA, sha, calls)).recover(failure -> {
+    Future<List<Response>> callAll(Redis client, List<Invocation> calls) {
+        return client.batch(requests(Command.EVALSHA, sha, calls)).recover(failure -> {
             String message = failure.getMessage();
             if (message != null && message.contains("NOSCRIPT")) {
-                return connection.batch(requests(Command.EVAL, source, calls));
+                return client.batch(requests(Command.EVAL, source, calls));
             }
             return Future.failedFuture(failure);
         });

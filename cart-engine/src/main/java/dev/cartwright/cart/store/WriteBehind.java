@@ -8,23 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.cartwright.cart.Cart;
+import dev.cartwright.cart.store.ChangeStreamConsumer.BatchOutcome;
+import dev.cartwright.cart.store.change.CartChange;
+import dev.cartwright.cart.store.change.CartSnapshot;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.DatabaseException;
 
@@ -33,8 +30,9 @@ import io.vertx.sqlclient.DatabaseException;
  * the write-behind group, takes the newest entry of each cart in the batch (so a burst of changes to one cart becomes
  * one write of its newest version), writes the cart that entry carries in one transaction whose header upsert never
  * moves a version backwards, starts the idle TTL of what it stored, and only then acknowledges the entries. A crash
- * between write and acknowledgement repeats an idempotent write. Entries a dead consumer left pending are taken over
- * with XAUTOCLAIM; while PostgreSQL is down it backs off exponentially and catches up after. Reports its lag as gauges.
+ * between write and acknowledgement repeats an idempotent write. The reading (the batches, XAUTOCLAIM of what a dead
+ * consumer left pending, XACK, the back-off while PostgreSQL is down, the pace, the lag gauges) is the
+ * {@link ChangeStreamConsumer}'s; this class owns what a batch becomes in PostgreSQL.
  *
  * <p>Why no acknowledged change is lost. Each entry carries the whole cart as the change left it (cart-mutate.lua packs
  * it once for its reply and for the entry), so what is written is exactly the acknowledged version, read from the
@@ -56,238 +54,86 @@ public final class WriteBehind extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String CLAIM_START = "0-0";
-    private static final long METRICS_INTERVAL_MS = 1_000;
+
     private final Redis redis;
     private final PgCartRepository repository;
     private final CartStoreConfig config;
-    private final Clock clock;
-    private final ChangeStream stream;
-    private final AtomicLong pendingEntries = new AtomicLong();
-    private final AtomicLong oldestPendingAgeSeconds = new AtomicLong();
+    private final ChangeStreamConsumer consumer;
     private final Counter cartsWritten;
-    private final Counter entriesAcknowledged;
-    private final Counter failedBatches;
-
     private final String idleTtlSeconds;
     private LuaScript readCart;
     private LuaScript startIdleTtl;
-    private RedisConnection connection;
-    private boolean stopping;
-    private Promise<Void> stopped;
-    /** The wait before the next read (a backoff after a failure, or the pace after a batch that caught up); -1 when none. */
-    private long pauseTimer = -1;
-    private long metricsTimer = -1;
-    private int failures;
-    private long lastClaimMillis;
-    /** Where reading our own pending entries continues; null once they are done and new entries are read. */
-    private String ownPendingFrom = "0";
-    /** The XAUTOCLAIM cursor while a takeover is under way; null between takeovers. */
-    private String claimCursor;
-    /** Whether the last batch came from reading new entries (only such a read is paced; takeovers and re-reads are not). */
-    private boolean lastReadWasNew;
 
     public WriteBehind(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, MeterRegistry registry) {
         this.redis = redis;
         this.repository = repository;
         this.config = config;
-        this.clock = clock;
-        this.stream = new ChangeStream(redis, config.streamKey());
         this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
         // Tagged by consumer too: two instances in one process must not share (and so hide) each other's meters.
         Tags tags = Tags.of("stream", config.streamKey(), "consumer", config.consumerName());
-        Gauge.builder("cart.writebehind.pending", pendingEntries, AtomicLong::get)
-            .description("Change-stream entries not yet persisted by the write-behind group (pending and undelivered)")
-            .tags(tags).register(registry);
-        Gauge.builder("cart.writebehind.oldest.age", oldestPendingAgeSeconds, AtomicLong::get)
-            .description("Age in seconds of the oldest change-stream entry the write-behind has not persisted")
-            .baseUnit("seconds").tags(tags).register(registry);
+        ChangeStreamConsumer.Settings settings = new ChangeStreamConsumer.Settings(config.streamKey(), config.writeBehindGroup(),
+            config.consumerName(), config.batchSize(), config.readBlock(), config.writeBehindPace(), config.claimMinIdle(), true,
+            config.backoffInitial(), config.backoffMax());
+        ChangeStreamConsumer.Meters meters = new ChangeStreamConsumer.Meters("cart.writebehind.pending",
+            "Change-stream entries not yet persisted by the write-behind group (pending and undelivered)", "cart.writebehind.oldest.age",
+            "cart.writebehind.entries.acked", "cart.writebehind.batch.failures", tags);
+        this.consumer = new ChangeStreamConsumer(redis, settings, clock, registry, meters, this::persist);
         this.cartsWritten = Counter.builder("cart.writebehind.carts.written").tags(tags).register(registry);
-        this.entriesAcknowledged = Counter.builder("cart.writebehind.entries.acked").tags(tags).register(registry);
-        this.failedBatches = Counter.builder("cart.writebehind.batch.failures").tags(tags).register(registry);
     }
 
     /** Entries the group has not acknowledged yet (delivered and pending, or not delivered), as of the last look. */
     public long pendingEntries() {
-        return pendingEntries.get();
+        return consumer.lag();
     }
 
     /** Age of the oldest entry not yet acknowledged, in seconds, as of the last look; 0 when caught up. */
     public long oldestPendingAgeSeconds() {
-        return oldestPendingAgeSeconds.get();
+        return consumer.oldestAgeSeconds();
+    }
+
+    /** Looks up the group's lag now (the gauges do so every second on their own). */
+    public Future<Void> refreshLag() {
+        return consumer.refreshLag();
     }
 
     @Override
     public Future<?> start() {
-        stopped = Promise.promise();
-        lastClaimMillis = clock.millis();
         return vertx.executeBlocking(() -> List.of(LuaScript.load("cart-read.lua"), LuaScript.load("cart-idle-ttl.lua")))
             .compose(scripts -> {
                 readCart = scripts.get(0);
                 startIdleTtl = scripts.get(1);
                 return Future.all(readCart.preload(redis), startIdleTtl.preload(redis));
             })
-            .compose(loaded -> stream.ensureGroup(config.writeBehindGroup()))
-            .onSuccess(created -> {
-                metricsTimer = vertx.setPeriodic(METRICS_INTERVAL_MS, tick -> refreshLag());
-                context.runOnContext(go -> loop());
+            .compose(loaded -> {
+                consumer.open(vertx);
+                return consumer.startReading();
             });
     }
 
     @Override
     public Future<?> stop() {
-        stopping = true;
-        vertx.cancelTimer(metricsTimer);
-        if (pauseTimer >= 0 && vertx.cancelTimer(pauseTimer)) {
-            pauseTimer = -1;
-            stopped.tryComplete();
-        }
-        // A read blocked in XREADGROUP returns within readBlock; the loop then completes `stopped`.
-        return stopped.future().eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
-    }
-
-    private void loop() {
-        if (stopping) {
-            stopped.tryComplete();
-            return;
-        }
-        long readStartNanos = System.nanoTime();
-        int[] entriesRead = {0};
-        connection().compose(this::nextBatch).compose(entries -> {
-            entriesRead[0] = entries.size();
-            return persist(entries);
-        }).onComplete(done -> {
-            if (done.succeeded()) {
-                failures = 0;
-                long pause = pauseMillis(entriesRead[0], readStartNanos);
-                if (pause <= 0) {
-                    loop();
-                } else {
-                    pauseTimer = vertx.setTimer(pause, fire -> {
-                        pauseTimer = -1;
-                        loop();
-                    });
-                }
-                return;
-            }
-            failures++;
-            failedBatches.increment();
-            long delay = backoffMillis(config, failures);
-            LOG.warn("write-behind batch failed (attempt {}), retrying in {} ms: {}", failures, delay, done.cause().toString());
-            ownPendingFrom = "0";
-            claimCursor = null;
-            String message = done.cause().getMessage();
-            if (message != null && message.startsWith("NOGROUP")) {
-                // The stream or the group was deleted under us: make them again before the next read.
-                stream.ensureGroup(config.writeBehindGroup());
-            }
-            if (connection != null && !(done.cause() instanceof DatabaseException)) {
-                connection.close();
-                connection = null;
-            }
-            if (stopping) {
-                stopped.tryComplete();
-                return;
-            }
-            pauseTimer = vertx.setTimer(delay, fire -> {
-                pauseTimer = -1;
-                loop();
-            });
-        });
-    }
-
-    /**
-     * How long to wait before the next read: nothing while there is a backlog (a full batch, or pending entries still
-     * being taken over or re-read), else what is left of the pace since this read started, so that under load one
-     * read gathers several changes of a busy cart and writes its newest state once.
-     */
-    private long pauseMillis(int entriesRead, long readStartNanos) {
-        if (!lastReadWasNew || entriesRead >= config.batchSize()) {
-            return 0;
-        }
-        long elapsedMillis = (System.nanoTime() - readStartNanos) / 1_000_000;
-        return config.writeBehindPace().toMillis() - elapsedMillis;
+        return consumer.close();
     }
 
     /** The wait after {@code failureCount} failures in a row: doubling from the initial wait, capped. */
     static long backoffMillis(CartStoreConfig config, int failureCount) {
-        long initial = config.backoffInitial().toMillis();
-        long max = config.backoffMax().toMillis();
-        int doublings = Math.min(failureCount - 1, 30);
-        return Math.min(max, initial << doublings);
-    }
-
-    private Future<RedisConnection> connection() {
-        if (connection != null) {
-            return Future.succeededFuture(connection);
-        }
-        // A connection of its own: XREADGROUP BLOCK would otherwise hold one of the pool's.
-        return redis.connect().onSuccess(opened -> {
-            connection = opened;
-            opened.exceptionHandler(failure -> LOG.warn("write-behind Redis connection: {}", failure.toString()));
-        });
-    }
-
-    /** Takeover of idle pending entries first (when due), then our own pending entries, then new ones. */
-    private Future<List<StreamEntries.Entry>> nextBatch(RedisConnection redisConnection) {
-        long now = clock.millis();
-        lastReadWasNew = false;
-        if (claimCursor == null && now - lastClaimMillis >= config.claimMinIdle().toMillis()) {
-            claimCursor = CLAIM_START;
-        }
-        if (claimCursor != null) {
-            lastClaimMillis = now;
-            Request claim = Request.cmd(Command.XAUTOCLAIM).arg(config.streamKey()).arg(config.writeBehindGroup())
-                .arg(config.consumerName()).arg(config.claimMinIdle().toMillis()).arg(claimCursor).arg("COUNT").arg(config.batchSize());
-            return redisConnection.send(claim).map(reply -> {
-                String next = reply.get(0).toString();
-                claimCursor = CLAIM_START.equals(next) ? null : next;
-                List<StreamEntries.Entry> claimed = StreamEntries.parseCartIds(reply.get(1));
-                if (!claimed.isEmpty()) {
-                    LOG.info("write-behind took over {} pending entries", claimed.size());
-                }
-                return claimed;
-            });
-        }
-        if (ownPendingFrom != null) {
-            return redisConnection.send(readGroup(ownPendingFrom, false)).map(reply -> {
-                List<StreamEntries.Entry> entries = StreamEntries.parseReadGroupCartIds(reply);
-                ownPendingFrom = entries.isEmpty() ? null : entries.get(entries.size() - 1).id();
-                return entries;
-            });
-        }
-        // Only the cart ids and the packed carts: the change records themselves are not needed here.
-        lastReadWasNew = true;
-        return redisConnection.send(readGroup(">", true)).map(StreamEntries::parseReadGroupCartIds);
-    }
-
-    private Request readGroup(String from, boolean block) {
-        Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(config.writeBehindGroup()).arg(config.consumerName())
-            .arg("COUNT").arg(config.batchSize());
-        if (block) {
-            read.arg("BLOCK").arg(config.readBlock().toMillis());
-        }
-        return read.arg("STREAMS").arg(config.streamKey()).arg(from);
+        return ChangeStreamConsumer.backoffMillis(config.backoffInitial(), config.backoffMax(), failureCount);
     }
 
     /**
      * Writes the newest state of every cart named in the batch, as its newest entry carries it, starts the idle TTL of
-     * each cart whose stored version is the one Redis holds, then acknowledges the entries written.
+     * each cart whose stored version is the one Redis holds; every entry is then done but those of carts that must
+     * wait (see {@link #writeOneByOne}).
      */
-    private Future<Void> persist(List<StreamEntries.Entry> entries) {
-        if (entries.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        Map<String, StreamEntries.Entry> newest = new LinkedHashMap<>();
-        for (StreamEntries.Entry entry : entries) {
-            String cartId = entry.fields().get("cart_id");
-            if (cartId != null) {
-                newest.remove(cartId);
-                newest.put(cartId, entry);
+    private Future<BatchOutcome> persist(List<CartChange> batch) {
+        Map<String, CartChange> newest = new LinkedHashMap<>();
+        for (CartChange change : batch) {
+            if (!change.cartId().isEmpty()) {
+                newest.put(change.cartId(), change);
             }
         }
         if (newest.isEmpty()) {
-            return acknowledge(entries, Set.of());
+            return Future.succeededFuture(BatchOutcome.all(batch));
         }
         return cartsOf(newest).compose(carts -> repository.upsert(carts)
             .map(written -> {
@@ -295,22 +141,32 @@ public final class WriteBehind extends VerticleBase {
                 return Set.<String>of();
             })
             .recover(failure -> isUniqueViolation(failure) ? writeOneByOne(carts) : Future.failedFuture(failure))
-            .compose(unwritten -> startIdleTtl(carts, unwritten).compose(started -> acknowledge(entries, unwritten))));
+            .compose(unwritten -> startIdleTtl(carts, unwritten).map(started -> done(batch, unwritten))));
+    }
+
+    private static BatchOutcome done(List<CartChange> batch, Set<String> unwrittenCarts) {
+        List<String> handled = new ArrayList<>(batch.size());
+        for (CartChange change : batch) {
+            if (!unwrittenCarts.contains(change.cartId())) {
+                handled.add(change.entryId());
+            }
+        }
+        return new BatchOutcome.Done(handled);
     }
 
     /**
      * The cart each newest entry carries. An entry written before the change records carried the cart has only its
      * id: that cart's newest state is read from its hash, and a cart no longer in Redis is passed over, as it was then.
      */
-    private Future<List<StoredCart>> cartsOf(Map<String, StreamEntries.Entry> newest) {
+    private Future<List<StoredCart>> cartsOf(Map<String, CartChange> newest) {
         List<StoredCart> carts = new ArrayList<>(newest.size());
         List<String> withoutCart = new ArrayList<>();
-        for (Map.Entry<String, StreamEntries.Entry> entry : newest.entrySet()) {
-            byte[] packed = entry.getValue().packedCart();
-            if (packed == null) {
-                withoutCart.add(entry.getKey());
-            } else {
-                carts.add(CartHash.decodePacked(packed));
+        for (CartChange change : newest.values()) {
+            Optional<CartSnapshot> snapshot = change.cart();
+            if (snapshot.isPresent()) {
+                carts.add(snapshot.get().decode());
+            } else if (!(change instanceof CartChange.Gone)) {
+                withoutCart.add(change.cartId());
             }
         }
         if (withoutCart.isEmpty()) {
@@ -320,7 +176,7 @@ public final class WriteBehind extends VerticleBase {
         for (String cartId : withoutCart) {
             reads.add(new LuaScript.Invocation(List.of(config.cartKey(cartId)), List.of()));
         }
-        return readCart.callAll(connection, reads).map(replies -> {
+        return readCart.callAll(redis, reads).map(replies -> {
             for (Response reply : replies) {
                 StoredCart cart = CartHash.decodePacked(reply.toBytes());
                 if (cart != null) {
@@ -344,7 +200,7 @@ public final class WriteBehind extends VerticleBase {
         if (calls.isEmpty()) {
             return Future.succeededFuture();
         }
-        return startIdleTtl.callAll(connection, calls).mapEmpty();
+        return startIdleTtl.callAll(redis, calls).mapEmpty();
     }
 
     /**
@@ -375,46 +231,5 @@ public final class WriteBehind extends VerticleBase {
 
     private static boolean isUniqueViolation(Throwable failure) {
         return failure instanceof DatabaseException database && UNIQUE_VIOLATION.equals(database.getSqlState());
-    }
-
-    private Future<Void> acknowledge(List<StreamEntries.Entry> entries, Set<String> unwrittenCarts) {
-        Request ack = Request.cmd(Command.XACK).arg(config.streamKey()).arg(config.writeBehindGroup());
-        int count = 0;
-        for (StreamEntries.Entry entry : entries) {
-            if (!unwrittenCarts.contains(entry.fields().get("cart_id"))) {
-                ack.arg(entry.id());
-                count++;
-            }
-        }
-        if (count == 0) {
-            return Future.succeededFuture();
-        }
-        int acked = count;
-        return connection.send(ack).map(reply -> {
-            entriesAcknowledged.increment(acked);
-            return null;
-        });
-    }
-
-    /**
-     * Looks up the group's lag for the gauges (done every second on its own), through the shared client: the
-     * verticle's own connection may be blocked in XREADGROUP.
-     */
-    public Future<Void> refreshLag() {
-        return stream.groups().compose(groups -> {
-            ChangeStream.GroupState state = groups.get(config.writeBehindGroup());
-            if (state == null) {
-                return Future.succeededFuture();
-            }
-            pendingEntries.set(state.pending() + state.lag().orElse(0L));
-            Future<Optional<String>> oldest = state.oldestPendingId().isPresent()
-                ? Future.succeededFuture(state.oldestPendingId())
-                : state.lag().orElse(0L) > 0 ? stream.firstAfter(state.lastDeliveredId()) : Future.succeededFuture(Optional.empty());
-            return oldest.map(id -> {
-                oldestPendingAgeSeconds.set(id.map(value -> Math.max(0, (clock.millis() - StreamEntries.millisOf(value)) / 1000))
-                    .orElse(0L));
-                return null;
-            });
-        }).<Void>mapEmpty().onFailure(failure -> LOG.debug("write-behind lag unknown: {}", failure.toString()));
     }
 }
