@@ -168,7 +168,8 @@ public final class ChangeRecords {
                         longOf("unit_price", unitPrice));
                     case CartChange.ITEM_UPDATED -> new ItemUpdated(stamp, productId, intOf("quantity", quantity), intOf("delta", delta),
                         longOf("unit_price", unitPrice));
-                    case CartChange.ITEM_REMOVED -> new ItemRemoved(stamp, productId, intOf("delta", delta), longOf("unit_price", unitPrice));
+                    case CartChange.ITEM_REMOVED -> new ItemRemoved(stamp, productId, intOf("delta", delta),
+                        longOf("unit_price", unitPrice));
                     case CartChange.CLEARED -> new Cleared(stamp, intOf("delta", delta));
                     case CartChange.PROMOTION_APPLIED -> new PromotionApplied(stamp, code);
                     case CartChange.PROMOTION_REMOVED -> new PromotionRemoved(stamp, code);

@@ -347,7 +347,8 @@ public final class ChangeStreamConsumer {
     /** A takeover when due, else our own pending entries, else new ones. */
     private Future<Batch> nextBatch(RedisConnection redisConnection) {
         long now = clock.millis();
-        if (claimCursor == null && (claimDue || settings.claimPeriodically() && now - lastClaimMillis >= settings.claimMinIdle().toMillis())) {
+        boolean periodicClaimDue = settings.claimPeriodically() && now - lastClaimMillis >= settings.claimMinIdle().toMillis();
+        if (claimCursor == null && (claimDue || periodicClaimDue)) {
             claimCursor = CLAIM_START;
             claimDue = false;
         }

@@ -68,8 +68,8 @@ class CartEventJsonProperties {
     void aTypicalChangeOfEachFrequentTypeIsWrittenDirectly() throws InvalidProtocolBufferException {
         Instant at = Instant.ofEpochMilli(1_764_064_800_123L);
         Stamp stamp = new Stamp("1-0", "k2v7c3mqa4t6x1zr8pbn0sdf5e", 7, "", "USD", at, Optional.empty());
-        for (Applied change : List.of(new Created(stamp), new ItemAdded(stamp, "456", 3, 1, 1999), new ItemUpdated(stamp, "456", 3, 1, 1999),
-            new ItemRemoved(stamp, "456", 1, 1999))) {
+        for (Applied change : List.of(new Created(stamp), new ItemAdded(stamp, "456", 3, 1, 1999),
+            new ItemUpdated(stamp, "456", 3, 1, 1999), new ItemRemoved(stamp, "456", 1, 1999))) {
             byte[] direct = CartEventJson.of(change, Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build());
 
             assertThat(direct).as(change.type()).isNotNull();
