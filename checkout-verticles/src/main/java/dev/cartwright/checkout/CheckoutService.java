@@ -4,6 +4,7 @@ import dev.cartwright.cart.CartIds;
 import dev.cartwright.cart.store.AbandonmentSweeper;
 import dev.cartwright.cart.store.CartStoreConfig;
 import dev.cartwright.cart.store.ChangeStreamTrimmer;
+import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
 import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
@@ -82,6 +83,7 @@ public final class CheckoutService {
     private final AtomicBoolean pricingLoaded = new AtomicBoolean();
     private Pool pool;
     private PgCartRepository repository;
+    private ParkedCarts parkedCarts;
     private Redis redis;
     private PipelinedRedis cartRedis;
     private Neighbours neighbours;
@@ -147,6 +149,7 @@ public final class CheckoutService {
                 // Cart changes pipeline on one connection per event loop; the pool above serves the background parts.
                 cartRedis = PipelinedRedis.create(vertx, new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts"));
                 repository = new PgCartRepository(pool);
+                parkedCarts = new ParkedCarts(pool);
                 return RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock);
             })
             .compose(store -> {
@@ -234,7 +237,7 @@ public final class CheckoutService {
             OutboxRelayOptions.of(new OutboxTable("outbox"), config.checkouts().eventsTopic(), CheckoutEvents.SOURCE,
                 config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry()));
         List<Deployable> parts = List.of(
-            new WriteBehind(redis, repository, storeConfig, clock, runtime.registry()),
+            new WriteBehind(redis, repository, parkedCarts, storeConfig, clock, runtime.registry()),
             bridge,
             new ChangeStreamTrimmer(redis, storeConfig),
             new AbandonmentSweeper(store, repository, storeConfig, clock),

@@ -2,12 +2,14 @@ package dev.cartwright.cart.store;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +19,12 @@ import dev.cartwright.cart.store.ChangeStreamConsumer.BatchOutcome;
 import dev.cartwright.cart.store.change.CartChange;
 import dev.cartwright.cart.store.change.CartSnapshot;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.DatabaseException;
 
 /**
@@ -46,6 +48,16 @@ import io.vertx.sqlclient.DatabaseException;
  * its changes wait (a read of that cart in between restores the older stored copy, and its next change reuses a
  * version) and a Redis that loses its data (the stream goes with it; production Redis runs with AOF).
  *
+ * <p>One bad cart never stops the others. When PostgreSQL refuses a batch for what a row holds (SQLSTATE class 22 or
+ * 23: a CHECK, a value out of range), the batch is split in halves until the carts at fault are found; each is parked
+ * in {@code parked_carts} with the database's reason ({@link ParkedCarts}), counted
+ * ({@code cart.writebehind.carts.parked}, and the gauge {@code cart.writebehind.parked}) and logged
+ * ({@code event=writebehind_cart_parked}), its entries are acknowledged, and every other cart is written. A cart whose
+ * entry carries a cart that cannot be read is parked the same way. A parked cart keeps no idle TTL, since its newest
+ * version is not stored, until a newer version is stored (which also releases it from the parking) or an operator
+ * replays it ({@link ParkedCartReplay}). A customer's new active cart refused for arriving before the old one's end
+ * is not parked but waits, as before: its entries stay pending until a takeover finds the old cart's end written.
+ *
  * <p>Once caught up it reads at most once per {@link CartStoreConfig#writeBehindPace()}: a busy cart changed ten times
  * in that while is written once, which is most of what the write-behind (and PostgreSQL) would otherwise spend under
  * load. A backlog is read without pausing.
@@ -55,19 +67,29 @@ public final class WriteBehind extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
     private static final String UNIQUE_VIOLATION = "23505";
 
+    private static final long PARKED_COUNT_INTERVAL_MS = 15_000;
+
     private final Redis redis;
     private final PgCartRepository repository;
+    private final ParkedCarts parkedCarts;
     private final CartStoreConfig config;
+    private final Clock clock;
     private final ChangeStreamConsumer consumer;
     private final Counter cartsWritten;
+    private final Counter cartsParked;
+    private final AtomicLong parkedNow = new AtomicLong();
     private final String idleTtlSeconds;
     private LuaScript readCart;
     private LuaScript startIdleTtl;
+    private long parkedTimer = -1;
 
-    public WriteBehind(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, MeterRegistry registry) {
+    public WriteBehind(Redis redis, PgCartRepository repository, ParkedCarts parkedCarts, CartStoreConfig config, Clock clock,
+                       MeterRegistry registry) {
         this.redis = redis;
         this.repository = repository;
+        this.parkedCarts = parkedCarts;
         this.config = config;
+        this.clock = clock;
         this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
         // Tagged by consumer too: two instances in one process must not share (and so hide) each other's meters.
         Tags tags = Tags.of("stream", config.streamKey(), "consumer", config.consumerName());
@@ -79,6 +101,22 @@ public final class WriteBehind extends VerticleBase {
             "cart.writebehind.entries.acked", "cart.writebehind.batch.failures", tags);
         this.consumer = new ChangeStreamConsumer(redis, settings, clock, registry, meters, this::persist);
         this.cartsWritten = Counter.builder("cart.writebehind.carts.written").tags(tags).register(registry);
+        this.cartsParked = Counter.builder("cart.writebehind.carts.parked")
+            .description("Carts set aside because PostgreSQL refused them or they could not be read").tags(tags).register(registry);
+        Gauge.builder("cart.writebehind.parked", parkedNow, AtomicLong::get)
+            .description("Carts in parked_carts now, waiting for an operator's replay (looked up every 15 s)")
+            .tags(tags).register(registry);
+    }
+
+    /** Carts parked as of the last look (every 15 s, and counting those this instance parked since). */
+    public long parkedCarts() {
+        return parkedNow.get();
+    }
+
+    /** Counts the parked carts now (the gauge does so every 15 s on its own). */
+    public Future<Long> refreshParked() {
+        return parkedCarts.count().onSuccess(parkedNow::set)
+            .onFailure(failure -> LOG.debug("event=writebehind_parked_unknown error=\"{}\"", failure.toString()));
     }
 
     /** Entries the group has not acknowledged yet (delivered and pending, or not delivered), as of the last look. */
@@ -106,12 +144,14 @@ public final class WriteBehind extends VerticleBase {
             })
             .compose(loaded -> {
                 consumer.open(vertx);
+                parkedTimer = vertx.setPeriodic(0, PARKED_COUNT_INTERVAL_MS, tick -> refreshParked());
                 return consumer.startReading();
             });
     }
 
     @Override
     public Future<?> stop() {
+        vertx.cancelTimer(parkedTimer);
         return consumer.close();
     }
 
@@ -121,9 +161,9 @@ public final class WriteBehind extends VerticleBase {
     }
 
     /**
-     * Writes the newest state of every cart named in the batch, as its newest entry carries it, starts the idle TTL of
-     * each cart whose stored version is the one Redis holds; every entry is then done but those of carts that must
-     * wait (see {@link #writeOneByOne}).
+     * Writes the newest state of every cart named in the batch, as its newest entry carries it; sets aside the carts
+     * PostgreSQL refuses or that cannot be read; starts the idle TTL of each cart stored at the version Redis holds.
+     * Every entry is then done but those of carts that must wait for another cart's write (see {@link #write}).
      */
     private Future<BatchOutcome> persist(List<CartChange> batch) {
         Map<String, CartChange> newest = new LinkedHashMap<>();
@@ -135,19 +175,50 @@ public final class WriteBehind extends VerticleBase {
         if (newest.isEmpty()) {
             return Future.succeededFuture(BatchOutcome.all(batch));
         }
-        return cartsOf(newest).compose(carts -> repository.upsert(carts)
-            .map(written -> {
-                cartsWritten.increment(written.size());
-                return Set.<String>of();
-            })
-            .recover(failure -> isUniqueViolation(failure) ? writeOneByOne(carts) : Future.failedFuture(failure))
-            .compose(unwritten -> startIdleTtl(carts, unwritten).map(started -> done(batch, unwritten))));
+        return cartsOf(newest).compose(read -> {
+            List<Candidate> ordered = new ArrayList<>(read.carts());
+            ordered.sort(Comparator.comparing(Candidate::cart, PgCartRepository.ACTIVE_LAST));
+            return write(ordered).map(written -> written.plus(WriteResult.refused(read.unreadable())));
+        }).compose(result -> park(result.refused())
+            .compose(parkedAll -> startIdleTtl(result.written()))
+            .map(started -> done(batch, result.waiting())));
     }
 
-    private static BatchOutcome done(List<CartChange> batch, Set<String> unwrittenCarts) {
+    /** A cart to write and the entry that carried it. */
+    private record Candidate(String entryId, StoredCart cart) {
+    }
+
+    /** The carts read from a batch, and those that could not be read. */
+    private record ReadCarts(List<Candidate> carts, List<ParkedCarts.Parking> unreadable) {
+    }
+
+    /**
+     * What became of the carts of a batch: stored, left waiting (their entries stay pending), or refused (to be
+     * parked).
+     */
+    private record WriteResult(List<Candidate> written, Set<String> waiting, List<ParkedCarts.Parking> refused) {
+
+        static final WriteResult NONE = new WriteResult(List.of(), Set.of(), List.of());
+
+        static WriteResult refused(List<ParkedCarts.Parking> refused) {
+            return new WriteResult(List.of(), Set.of(), refused);
+        }
+
+        WriteResult plus(WriteResult other) {
+            List<Candidate> allWritten = new ArrayList<>(written);
+            allWritten.addAll(other.written);
+            Set<String> allWaiting = new HashSet<>(waiting);
+            allWaiting.addAll(other.waiting);
+            List<ParkedCarts.Parking> allRefused = new ArrayList<>(refused);
+            allRefused.addAll(other.refused);
+            return new WriteResult(allWritten, allWaiting, allRefused);
+        }
+    }
+
+    private static BatchOutcome done(List<CartChange> batch, Set<String> waitingCarts) {
         List<String> handled = new ArrayList<>(batch.size());
         for (CartChange change : batch) {
-            if (!unwrittenCarts.contains(change.cartId())) {
+            if (!waitingCarts.contains(change.cartId())) {
                 handled.add(change.entryId());
             }
         }
@@ -155,81 +226,121 @@ public final class WriteBehind extends VerticleBase {
     }
 
     /**
-     * The cart each newest entry carries. An entry written before the change records carried the cart has only its
-     * id: that cart's newest state is read from its hash, and a cart no longer in Redis is passed over, as it was then.
+     * Writes the carts in one transaction. When PostgreSQL refuses a row for what it holds, the carts are split in
+     * halves and each half written on its own, down to the single carts at fault, so a batch with one bad cart costs
+     * about two transactions per halving instead of one per cart. A single cart refused:
+     * <ul>
+     *   <li>for breaking a uniqueness rule (a customer's new active cart arriving before the old one's end, written by
+     *       another consumer) waits: its entries stay pending, and a later takeover retries them once the other write
+     *       has landed;</li>
+     *   <li>for anything else its row holds (a CHECK, a value out of range, a missing value) is parked.</li>
+     * </ul>
+     * The list is in write order (terminal carts first), and halves are written in that order too.
      */
-    private Future<List<StoredCart>> cartsOf(Map<String, CartChange> newest) {
-        List<StoredCart> carts = new ArrayList<>(newest.size());
-        List<String> withoutCart = new ArrayList<>();
+    private Future<WriteResult> write(List<Candidate> carts) {
+        if (carts.isEmpty()) {
+            return Future.succeededFuture(WriteResult.NONE);
+        }
+        List<StoredCart> stored = carts.stream().map(Candidate::cart).toList();
+        return repository.upsert(stored).map(advanced -> {
+            cartsWritten.increment(advanced.size());
+            return new WriteResult(carts, Set.of(), List.of());
+        }).recover(failure -> {
+            if (!isRowRefusal(failure)) {
+                return Future.failedFuture(failure);
+            }
+            if (carts.size() > 1) {
+                int half = carts.size() / 2;
+                return write(carts.subList(0, half)).compose(first -> write(carts.subList(half, carts.size())).map(first::plus));
+            }
+            Candidate only = carts.get(0);
+            DatabaseException refusal = (DatabaseException) failure;
+            if (UNIQUE_VIOLATION.equals(refusal.getSqlState())) {
+                LOG.warn("event=writebehind_cart_waits cart_id={} version={} reason=\"{}\"", only.cart().cart().cartId(),
+                    only.cart().cart().version(), failure.getMessage());
+                return Future.succeededFuture(new WriteResult(List.of(), Set.of(only.cart().cart().cartId()), List.of()));
+            }
+            Cart cart = only.cart().cart();
+            return Future.succeededFuture(WriteResult.refused(List.of(new ParkedCarts.Parking(cart.cartId(), cart.version(), only.entryId(),
+                failure.getMessage(), Optional.ofNullable(refusal.getSqlState()), Optional.of(only.cart())))));
+        });
+    }
+
+    /** Whether PostgreSQL refused the rows for what they hold (SQLSTATE class 22 or 23), not for being unreachable. */
+    private static boolean isRowRefusal(Throwable failure) {
+        if (!(failure instanceof DatabaseException database) || database.getSqlState() == null) {
+            return false;
+        }
+        String state = database.getSqlState();
+        return state.startsWith("22") || state.startsWith("23");
+    }
+
+    private Future<Void> park(List<ParkedCarts.Parking> refused) {
+        if (refused.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return parkedCarts.park(refused, clock.instant()).onSuccess(done -> {
+            for (ParkedCarts.Parking parking : refused) {
+                cartsParked.increment();
+                LOG.error("event=writebehind_cart_parked cart_id={} version={} entry_id={} sql_state={} reason=\"{}\"", parking.cartId(),
+                    parking.version(), parking.entryId(), parking.sqlState().orElse(""), parking.reason());
+            }
+            parkedNow.addAndGet(refused.size());
+        });
+    }
+
+    /**
+     * The cart each newest entry carries. A cart that cannot be decoded is set aside as unreadable. An entry written
+     * before the change records carried the cart has only its id: that cart's newest state is read from its hash, and
+     * a cart no longer in Redis is passed over, as it was then.
+     */
+    private Future<ReadCarts> cartsOf(Map<String, CartChange> newest) {
+        List<Candidate> carts = new ArrayList<>(newest.size());
+        List<ParkedCarts.Parking> unreadable = new ArrayList<>();
+        List<CartChange> withoutCart = new ArrayList<>();
         for (CartChange change : newest.values()) {
             Optional<CartSnapshot> snapshot = change.cart();
             if (snapshot.isPresent()) {
-                carts.add(snapshot.get().decode());
+                try {
+                    carts.add(new Candidate(change.entryId(), snapshot.get().decode()));
+                } catch (RuntimeException e) {
+                    long version = change instanceof CartChange.Applied applied ? applied.version() : 0;
+                    unreadable.add(new ParkedCarts.Parking(change.cartId(), version, change.entryId(),
+                        "the cart the change entry carries cannot be read: " + e.getMessage(), Optional.empty(), Optional.empty()));
+                }
             } else if (!(change instanceof CartChange.Gone)) {
-                withoutCart.add(change.cartId());
+                withoutCart.add(change);
             }
         }
         if (withoutCart.isEmpty()) {
-            return Future.succeededFuture(carts);
+            return Future.succeededFuture(new ReadCarts(carts, unreadable));
         }
         List<LuaScript.Invocation> reads = new ArrayList<>(withoutCart.size());
-        for (String cartId : withoutCart) {
-            reads.add(new LuaScript.Invocation(List.of(config.cartKey(cartId)), List.of()));
+        for (CartChange change : withoutCart) {
+            reads.add(new LuaScript.Invocation(List.of(config.cartKey(change.cartId())), List.of()));
         }
         return readCart.callAll(redis, reads).map(replies -> {
-            for (Response reply : replies) {
-                StoredCart cart = CartHash.decodePacked(reply.toBytes());
+            for (int i = 0; i < replies.size(); i++) {
+                StoredCart cart = CartHash.decodePacked(replies.get(i).toBytes());
                 if (cart != null) {
-                    carts.add(cart);
+                    carts.add(new Candidate(withoutCart.get(i).entryId(), cart));
                 }
             }
-            return carts;
+            return new ReadCarts(carts, unreadable);
         });
     }
 
     /** Lets each stored cart expire after the idle TTL, unless Redis holds a newer version than the one stored. */
-    private Future<Void> startIdleTtl(List<StoredCart> carts, Set<String> unwritten) {
-        List<LuaScript.Invocation> calls = new ArrayList<>(carts.size());
-        for (StoredCart stored : carts) {
-            Cart cart = stored.cart();
-            if (!unwritten.contains(cart.cartId())) {
-                calls.add(new LuaScript.Invocation(List.of(config.cartKey(cart.cartId())),
-                    List.of(Long.toString(cart.version()), idleTtlSeconds)));
-            }
-        }
-        if (calls.isEmpty()) {
+    private Future<Void> startIdleTtl(List<Candidate> written) {
+        if (written.isEmpty()) {
             return Future.succeededFuture();
         }
-        return startIdleTtl.callAll(redis, calls).mapEmpty();
-    }
-
-    /**
-     * A batch broke a uniqueness rule (a customer's new active cart arriving before the old one's end, written by
-     * another consumer): write cart by cart, and leave the entries of carts that still fail pending, so a later
-     * takeover retries them once the other write has landed.
-     */
-    private Future<Set<String>> writeOneByOne(List<StoredCart> carts) {
-        Set<String> unwritten = new HashSet<>();
-        Future<Void> chain = Future.succeededFuture();
-        for (StoredCart cart : carts) {
-            chain = chain.compose(previous -> repository.upsert(List.of(cart))
-                .<Void>map(written -> {
-                    cartsWritten.increment(written.size());
-                    return null;
-                })
-                .recover(failure -> {
-                    if (!isUniqueViolation(failure)) {
-                        return Future.failedFuture(failure);
-                    }
-                    LOG.warn("write-behind: cart {} not written yet: {}", cart.cart().cartId(), failure.getMessage());
-                    unwritten.add(cart.cart().cartId());
-                    return Future.succeededFuture();
-                }));
+        List<LuaScript.Invocation> calls = new ArrayList<>(written.size());
+        for (Candidate candidate : written) {
+            Cart cart = candidate.cart().cart();
+            calls.add(new LuaScript.Invocation(List.of(config.cartKey(cart.cartId())),
+                List.of(Long.toString(cart.version()), idleTtlSeconds)));
         }
-        return chain.map(done -> unwritten);
-    }
-
-    private static boolean isUniqueViolation(Throwable failure) {
-        return failure instanceof DatabaseException database && UNIQUE_VIOLATION.equals(database.getSqlState());
+        return startIdleTtl.callAll(redis, calls).mapEmpty();
     }
 }
