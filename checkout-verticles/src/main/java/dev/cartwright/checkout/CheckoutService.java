@@ -4,11 +4,13 @@ import dev.cartwright.cart.CartIds;
 import dev.cartwright.cart.store.AbandonmentSweeper;
 import dev.cartwright.cart.store.CartStoreConfig;
 import dev.cartwright.cart.store.ChangeStreamTrimmer;
+import dev.cartwright.cart.store.ParkedCartReplay;
 import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
 import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
 import dev.cartwright.cart.store.WriteBehind;
+import dev.cartwright.checkout.admin.ParkedCartsAdmin;
 import dev.cartwright.checkout.api.CartApiVerticle;
 import dev.cartwright.checkout.api.CartGrpc;
 import dev.cartwright.checkout.api.CheckoutGrpc;
@@ -165,7 +167,7 @@ public final class CheckoutService {
                     .compose(loaded -> deployApi(store, pricing, names, stock))
                     .compose(api -> deployEvents(store, feed, storeConfig));
             })
-            .compose(v -> startAdmin())
+            .compose(v -> startAdmin(storeConfig))
             .mapEmpty();
     }
 
@@ -257,13 +259,16 @@ public final class CheckoutService {
         return chain;
     }
 
-    private Future<Void> startAdmin() {
-        AdminServer server = new AdminServer(runtime.vertx(), runtime.registry())
-            .check("redis", () -> redis.send(Request.cmd(Command.PING)))
-            .check("postgres", () -> pool.query("SELECT 1").execute())
-            .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
-                : Future.failedFuture("prices not loaded yet"));
-        return server.listen(config.host(), config.adminPort()).map(s -> {
+    private Future<Void> startAdmin(CartStoreConfig storeConfig) {
+        return ParkedCartReplay.create(runtime.vertx(), redis, repository, parkedCarts, storeConfig, clock).compose(replay -> {
+            AdminServer server = new AdminServer(runtime.vertx(), runtime.registry())
+                .check("redis", () -> redis.send(Request.cmd(Command.PING)))
+                .check("postgres", () -> pool.query("SELECT 1").execute())
+                .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
+                    : Future.failedFuture("prices not loaded yet"))
+                .route(ParkedCartsAdmin.PATH, new ParkedCartsAdmin(replay));
+            return server.listen(config.host(), config.adminPort());
+        }).map(s -> {
             admin = s;
             return null;
         });
