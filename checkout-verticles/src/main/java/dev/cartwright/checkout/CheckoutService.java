@@ -9,6 +9,7 @@ import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
 import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
+import dev.cartwright.cart.store.RedisDurabilityCheck;
 import dev.cartwright.cart.store.WriteBehind;
 import dev.cartwright.checkout.admin.ParkedCartsAdmin;
 import dev.cartwright.checkout.api.CartApiVerticle;
@@ -142,12 +143,15 @@ public final class CheckoutService {
             .withStreamKey(config.cartChangesStream())
             .withIdleTtl(config.idleTtl())
             .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500);
-        return SchemaMigrations.apply(vertx, db, config.schema())
+        RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
+            .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
+        redis = Redis.createClient(vertx, redisOptions);
+        // Before anything else: a Redis that may lose acknowledged cart changes is refused in production.
+        return RedisDurabilityCheck.run(redis, config.redisCheck(), !config.auth().development(),
+                RedisDurabilityCheck.displayAddress(config.endpoints().redisUrl()))
+            .compose(checked -> SchemaMigrations.apply(vertx, db, config.schema()))
             .compose(migrated -> {
                 pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
-                RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
-                    .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
-                redis = Redis.createClient(vertx, redisOptions);
                 // Cart changes pipeline on one connection per event loop; the pool above serves the background parts.
                 cartRedis = PipelinedRedis.create(vertx, new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts"));
                 repository = new PgCartRepository(pool);

@@ -44,7 +44,7 @@ import io.vertx.sqlclient.DatabaseException;
  * this class stored a version does it start the idle TTL, and only if Redis still holds that very version
  * (cart-idle-ttl.lua). So a cart leaves Redis by expiry only when PostgreSQL has its newest state, and a read-through
  * never brings back an older copy while newer changes wait in the stream. Eviction is ruled out by the start-up check
- * of {@code maxmemory-policy noeviction}. What remains is a hash deleted by hand while
+ * of {@code maxmemory-policy noeviction} ({@link RedisDurabilityCheck}). What remains is a hash deleted by hand while
  * its changes wait (a read of that cart in between restores the older stored copy, and its next change reuses a
  * version) and a Redis that loses its data (the stream goes with it; production Redis runs with AOF).
  *
