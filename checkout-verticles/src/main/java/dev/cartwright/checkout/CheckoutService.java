@@ -2,6 +2,7 @@ package dev.cartwright.checkout;
 
 import dev.cartwright.cart.CartIds;
 import dev.cartwright.cart.store.AbandonmentSweeper;
+import dev.cartwright.cart.store.CartSchemaLimits;
 import dev.cartwright.cart.store.CartStoreConfig;
 import dev.cartwright.cart.store.ChangeStreamTrimmer;
 import dev.cartwright.cart.store.ParkedCartReplay;
@@ -33,6 +34,7 @@ import dev.cartwright.pricing.PricingCore;
 import dev.cartwright.pricing.PromotionSet;
 import dev.cartwright.service.admin.AdminServer;
 import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.db.DbConfig;
 import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.grpc.Rpc;
@@ -152,12 +154,16 @@ public final class CheckoutService {
             .compose(checked -> SchemaMigrations.apply(vertx, db, config.schema()))
             .compose(migrated -> {
                 pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
-                // Cart changes pipeline on one connection per event loop; the pool above serves the background parts.
+                // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
                 cartRedis = PipelinedRedis.create(vertx, new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts"));
                 repository = new PgCartRepository(pool);
                 parkedCarts = new ParkedCarts(pool);
-                return RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock);
+                // A limit the schema's CHECK refuses would park every cart that uses it: refuse it here instead.
+                return CartSchemaLimits.lineQuantity(pool).compose(bounds -> CartSchemaLimits.misfit(config.limits(), bounds)
+                    .<Future<Void>>map(problem -> Future.failedFuture(new ConfigException("CARTWRIGHT_CART_MAX_QUANTITY", problem)))
+                    .orElseGet(Future::succeededFuture));
             })
+            .compose(limitsFit -> RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock))
             .compose(store -> {
                 neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourTimeout(), config.neighbourMaxFailures(),
                     config.neighbourReset(), config.neighbourRetries());

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the Checkout Service checks before it takes traffic, and refuses to start on, with a message naming what to
- * set: a Redis that may lose acknowledged cart changes (production only). The neighbours are not running here: the
- * checks come before anything needs them.
+ * set: a Redis that may lose acknowledged cart changes (production only), and a configured limit the schema's CHECK
+ * would refuse. The neighbours are not running here: the checks come before anything needs them.
  */
 @ExtendWith(RealServices.class)
 class StartupChecksIT {
@@ -91,5 +91,17 @@ class StartupChecksIT {
             assertThat(failure).hasMessageContaining("maxmemory-policy noeviction").hasMessageContaining("appendonly yes")
                 .hasMessageContaining("CARTWRIGHT_REDIS_CHECK");
         }
+    }
+
+    @Test
+    void aMaximumQuantityAboveTheSchemasCheckStopsStartUpNamingTheKeyAndTheBound(PostgresInfo postgres, RedisInfo redis) {
+        Map<String, String> env = env(postgres, redis, redis.url());
+        env.put("CARTWRIGHT_REDIS_CHECK", "warn");
+        env.put("CARTWRIGHT_CART_MAX_QUANTITY", "5000");
+
+        Throwable failure = startFailure(env);
+
+        assertThat(failure).hasMessageContaining("CARTWRIGHT_CART_MAX_QUANTITY").hasMessageContaining("5000")
+            .hasMessageContaining("999").hasMessageContaining("cart_items");
     }
 }
