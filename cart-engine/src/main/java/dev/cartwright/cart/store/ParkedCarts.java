@@ -33,9 +33,15 @@ public final class ParkedCarts {
         public Parking {
             Objects.requireNonNull(cartId, "cartId");
             Objects.requireNonNull(entryId, "entryId");
-            Objects.requireNonNull(reason, "reason");
+            // PostgreSQL's text takes no NUL character, and a reason may quote the value that was refused.
+            reason = Objects.requireNonNull(reason, "reason").replace('\u0000', ' ');
             Objects.requireNonNull(sqlState, "sqlState");
             Objects.requireNonNull(cart, "cart");
+        }
+
+        /** The same parking without the cart's JSON, saying why in the reason. */
+        public Parking withoutCart(String why) {
+            return new Parking(cartId, version, entryId, reason + " (" + why + ")", sqlState, Optional.empty());
         }
     }
 
@@ -112,7 +118,8 @@ public final class ParkedCarts {
 
     /** Records a replay that was refused again, with the new reason. */
     public Future<Void> refusedAgain(String cartId, String reason, Optional<String> sqlState, Instant at) {
-        return pool.preparedQuery(REFUSED_AGAIN).execute(Tuple.of(cartId, at.toEpochMilli(), reason, sqlState.orElse(null))).mapEmpty();
+        return pool.preparedQuery(REFUSED_AGAIN).execute(Tuple.of(cartId, at.toEpochMilli(), reason.replace('\u0000', ' '),
+            sqlState.orElse(null))).mapEmpty();
     }
 
     public Future<Long> count() {

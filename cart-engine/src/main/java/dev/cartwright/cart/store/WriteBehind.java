@@ -279,7 +279,16 @@ public final class WriteBehind extends VerticleBase {
         if (refused.isEmpty()) {
             return Future.succeededFuture();
         }
-        return parkedCarts.park(refused, clock.instant()).onSuccess(done -> {
+        // What PostgreSQL refused in a cart's row it may refuse in its JSON too (a NUL character in a name): such carts
+        // are parked without their JSON, since Redis still holds them for a replay, rather than blocking the batch.
+        Future<Void> parked = parkedCarts.park(refused, clock.instant()).recover(failure -> {
+            if (!isRowRefusal(failure)) {
+                return Future.failedFuture(failure);
+            }
+            String why = "the cart could not be kept as JSON: " + failure.getMessage();
+            return parkedCarts.park(refused.stream().map(parking -> parking.withoutCart(why)).toList(), clock.instant());
+        });
+        return parked.onSuccess(done -> {
             for (ParkedCarts.Parking parking : refused) {
                 cartsParked.increment();
                 LOG.error("event=writebehind_cart_parked cart_id={} version={} entry_id={} sql_state={} reason=\"{}\"", parking.cartId(),

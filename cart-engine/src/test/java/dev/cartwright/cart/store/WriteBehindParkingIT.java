@@ -266,6 +266,27 @@ class WriteBehindParkingIT {
     }
 
     @Test
+    void aCartWhoseRowAndJsonPostgresBothRefuseIsParkedWithoutItsJson() {
+        CartStoreConfig config = freshConfig("wb-nul");
+        RedisCartStore store = harness.store(Clock.systemUTC(), config);
+        Cart good = cartWith(store, 2, LIMITS);
+        Cart cart = await(store.createOrGetActive("parking-cart-" + IDS.incrementAndGet(), "", "EUR", "DE", ""));
+        // PostgreSQL's text takes no NUL character: neither the line's name nor the cart's JSON can be stored.
+        Cart unstorable = mutate(store, Mutation.of(cart.cartId(), new AddItem("p1", "cat", "Mug\u0000XL", 1, 500, LIMITS)));
+        WriteBehind writeBehind = deploy(config, new SimpleMeterRegistry());
+        try {
+            eventually(() -> persisted(good) && parked(unstorable.cartId()).isPresent());
+            ParkedCarts.ParkedCart parking = parked(unstorable.cartId()).orElseThrow();
+            assertThat(parking.sqlState()).isPresent();
+            assertThat(parking.reason()).contains("could not be kept as JSON");
+            assertThat(parking.cart()).isEmpty();
+            eventually(() -> pendingOf(config) == 0);
+        } finally {
+            undeploy(writeBehind);
+        }
+    }
+
+    @Test
     void replayingAllReportsEachCart() {
         CartStoreConfig config = freshConfig("wb-replay-all");
         RedisCartStore store = harness.store(Clock.systemUTC(), config);
