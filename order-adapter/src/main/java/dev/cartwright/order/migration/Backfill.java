@@ -121,17 +121,34 @@ public final class Backfill {
         }
     }
 
+    /**
+     * What runs between reading a chunk from the source and writing it to the destination: nothing in the tool. Tests put
+     * a live write there, the moment a concurrent writer can slip in, to show that the copy never undoes it.
+     */
+    @FunctionalInterface
+    interface BetweenReadAndWrite {
+        BetweenReadAndWrite NOTHING = (aggregate, direction, roots) -> { };
+
+        void pause(Aggregate aggregate, Direction direction, List<String> roots) throws SQLException;
+    }
+
     private final MigrationDatabases databases;
     private final Supplier<FeatureFlags> flags;
     private final MigrationState state;
+    private final BetweenReadAndWrite betweenReadAndWrite;
 
     /**
      * @param flags read before every chunk; a supplier that reloads the flags file makes a flip take effect mid-run
      */
     public Backfill(MigrationDatabases databases, Supplier<FeatureFlags> flags, Clock clock) {
+        this(databases, flags, clock, BetweenReadAndWrite.NOTHING);
+    }
+
+    Backfill(MigrationDatabases databases, Supplier<FeatureFlags> flags, Clock clock, BetweenReadAndWrite betweenReadAndWrite) {
         this.databases = databases;
         this.flags = flags;
         this.state = new MigrationState(clock);
+        this.betweenReadAndWrite = betweenReadAndWrite;
     }
 
     /** Why a copy in {@code direction} may not run under {@code current}, or empty when it may. */
@@ -222,6 +239,7 @@ public final class Backfill {
                 // Ends order_db's read snapshot; the locks live in the new database's transaction, still open.
                 source.commit();
             }
+            betweenReadAndWrite.pause(aggregate, direction, roots);
             Map<String, String> chunkRejects = new LinkedHashMap<>(rows.rejected());
             long chunkChanged = write(destination, direction.destination(), rows, chunkRejects);
             List<String> written = new ArrayList<>(rows.roots());
