@@ -7,6 +7,7 @@ import dev.cartwright.checkout.saga.SagaSettings;
 import dev.cartwright.pricing.CartLimits;
 import dev.cartwright.pricing.TaxTable;
 import dev.cartwright.service.auth.AuthConfig;
+import dev.cartwright.service.config.BindHost;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  * Owns every setting of the Checkout Service process, typed and checked once at start-up: a bad value stops
  * the process with a message naming the key ({@link ConfigException}), never a surprise at the first request.
  *
- * @param host                 interface the service and admin ports bind to
+ * @param host                 interface the service and admin ports bind to ({@link BindHost}: loopback only in development mode)
  * @param port                 gRPC, gRPC-Web and HTTP/JSON port
  * @param adminPort            /health and /metrics
  * @param apiInstances         event-loop verticle instances sharing {@code port} (reusePort)
@@ -89,7 +90,8 @@ public record CheckoutConfig(
 
     /** Reads and validates everything; throws {@link ConfigException} naming the first bad key. */
     public static CheckoutConfig read(ConfigReader config) {
-        String host = config.string("CARTWRIGHT_CHECKOUT_HOST", "0.0.0.0");
+        AuthConfig auth = AuthConfig.read(config, "development");
+        String host = BindHost.read(config, "CARTWRIGHT_CHECKOUT_HOST", auth.development()).host();
         int port = config.integer("CARTWRIGHT_CHECKOUT_PORT", 9003, 0, 65535);
         int adminPort = config.integer("CARTWRIGHT_CHECKOUT_ADMIN_PORT", 9013, 0, 65535);
         if (port != 0 && port == adminPort) {
@@ -110,7 +112,6 @@ public record CheckoutConfig(
         if (!endpoints.redisUrl().startsWith("redis://") && !endpoints.redisUrl().startsWith("rediss://")) {
             throw new ConfigException("CARTWRIGHT_REDIS_URL", "must start with redis:// or rediss://, was " + endpoints.redisUrl());
         }
-        AuthConfig auth = AuthConfig.read(config, "development");
         NeighbourAddresses neighbours = NeighbourAddresses.read(config);
         Duration timeout = positive(config, "CARTWRIGHT_NEIGHBOUR_TIMEOUT", Duration.ofSeconds(2));
         int maxFailures = config.integer("CARTWRIGHT_NEIGHBOUR_MAX_FAILURES", 5, 1, 1000);

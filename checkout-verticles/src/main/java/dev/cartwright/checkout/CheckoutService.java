@@ -104,7 +104,7 @@ public final class CheckoutService {
         this.runtime = runtime;
         this.config = config;
         this.clock = clock;
-        this.authenticator = Authenticator.from(runtime.vertx(), config.auth());
+        this.authenticator = Authenticator.from(runtime.vertx(), config.auth(), runtime.registry());
     }
 
     /** Starts everything; the future fails (and what had started is stopped) if any part cannot start. */

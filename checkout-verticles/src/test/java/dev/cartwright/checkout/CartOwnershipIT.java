@@ -35,12 +35,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CartOwnershipIT {
 
     private static final String KEY = "it-secret-" + UUID.randomUUID();
+    private static final String ISSUER = "https://id.cartwright.test";
+    private static final String AUDIENCE = "cartwright-api";
     private static CheckoutHarness harness;
     private static JWTAuth tokens;
 
     @BeforeAll
     static void start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka) {
-        harness = CheckoutHarness.start(postgres, redis, kafka, Map.of("CARTWRIGHT_AUTH_MODE", "jwt", "CARTWRIGHT_JWT_KEY", KEY));
+        harness = CheckoutHarness.start(postgres, redis, kafka, Map.of("CARTWRIGHT_AUTH_MODE", "jwt", "CARTWRIGHT_JWT_KEY", KEY,
+            "CARTWRIGHT_JWT_ISSUER", ISSUER, "CARTWRIGHT_JWT_AUDIENCE", AUDIENCE));
         tokens = JWTAuth.create(harness.clientVertx, new JWTAuthOptions()
             .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(KEY)));
     }
@@ -54,7 +57,8 @@ class CartOwnershipIT {
 
     private static String token(String subject, String... roles) {
         return tokens.generateToken(new JsonObject().put("sub", subject).put("roles", new JsonArray(java.util.List.of((Object[]) roles))),
-            new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(10));
+            new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(10).setIssuer(ISSUER)
+                .setAudience(java.util.List.of(AUDIENCE)));
     }
 
     @Test

@@ -21,7 +21,8 @@ class CheckoutConfigTest {
         CheckoutConfig config = read(Map.of());
         assertThat(config.port()).isEqualTo(9003);
         assertThat(config.adminPort()).isEqualTo(9013);
-        assertThat(config.host()).isEqualTo("0.0.0.0");
+        // Development mode (the default) has no authentication, so it listens on loopback only.
+        assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.limits().maxQuantityPerLine()).isEqualTo(999);
         assertThat(config.limits().maxLinesPerCart()).isEqualTo(200);
         assertThat(config.abandonAfter()).isEqualTo(Duration.ofDays(30));
@@ -68,6 +69,24 @@ class CheckoutConfigTest {
         assertBadKey(Map.of("CARTWRIGHT_AUTH_MODE", "jwt"), "CARTWRIGHT_JWT_KEY");
         assertBadKey(Map.of("CARTWRIGHT_REDIS_URL", "localhost:6379"), "CARTWRIGHT_REDIS_URL");
         assertBadKey(Map.of("CARTWRIGHT_NEIGHBOUR_TIMEOUT", "0s"), "CARTWRIGHT_NEIGHBOUR_TIMEOUT");
+    }
+
+    @Test
+    void developmentModeRefusesToListenBeyondLoopbackAndJwtModeListensEverywhereByDefault() {
+        assertBadKey(Map.of("CARTWRIGHT_CHECKOUT_HOST", "0.0.0.0"), "CARTWRIGHT_CHECKOUT_HOST");
+        assertBadKey(Map.of("CARTWRIGHT_BIND_HOST", "10.1.2.3"), "CARTWRIGHT_BIND_HOST");
+        assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_BIND_HOST", "0.0.0.0"))).hasMessageContaining("loopback")
+            .hasMessageContaining("CARTWRIGHT_AUTH_MODE=jwt");
+        assertThat(read(Map.of("CARTWRIGHT_BIND_HOST", "::1")).host()).isEqualTo("::1");
+        assertThat(read(Map.of("CARTWRIGHT_CHECKOUT_HOST", "localhost", "CARTWRIGHT_BIND_HOST", "127.0.0.2")).host())
+            .isEqualTo("localhost");
+
+        Map<String, String> jwt = Map.of("CARTWRIGHT_AUTH_MODE", "jwt", "CARTWRIGHT_JWT_KEY", "k".repeat(32),
+            "CARTWRIGHT_JWT_ISSUER", "https://id.example", "CARTWRIGHT_JWT_AUDIENCE", "cartwright");
+        assertThat(read(jwt).host()).isEqualTo("0.0.0.0");
+        java.util.Map<String, String> jwtOnOneInterface = new java.util.HashMap<>(jwt);
+        jwtOnOneInterface.put("CARTWRIGHT_BIND_HOST", "10.1.2.3");
+        assertThat(read(jwtOnOneInterface).host()).isEqualTo("10.1.2.3");
     }
 
     private static void assertBadKey(Map<String, String> env, String key) {

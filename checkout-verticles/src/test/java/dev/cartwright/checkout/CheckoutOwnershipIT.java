@@ -42,6 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CheckoutOwnershipIT {
 
     private static final String KEY = "it-secret-" + UUID.randomUUID();
+    private static final String ISSUER = "https://id.cartwright.test";
+    private static final String AUDIENCE = "cartwright-api";
     private static CheckoutHarness harness;
     private static CheckoutFlows flows;
     private static JWTAuth tokens;
@@ -49,6 +51,7 @@ class CheckoutOwnershipIT {
     @BeforeAll
     static void start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka) {
         harness = CheckoutHarness.start(postgres, redis, kafka, Map.of("CARTWRIGHT_AUTH_MODE", "jwt", "CARTWRIGHT_JWT_KEY", KEY,
+            "CARTWRIGHT_JWT_ISSUER", ISSUER, "CARTWRIGHT_JWT_AUDIENCE", AUDIENCE,
             "CARTWRIGHT_CHECKOUT_EVENTS_TOPIC", kafka.createTopic("checkout_events")));
         flows = new CheckoutFlows(harness, kafka);
         tokens = JWTAuth.create(harness.clientVertx, new JWTAuthOptions()
@@ -64,7 +67,8 @@ class CheckoutOwnershipIT {
 
     private static String token(String subject, String... roles) {
         return tokens.generateToken(new JsonObject().put("sub", subject).put("roles", new JsonArray(List.of((Object[]) roles))),
-            new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(10));
+            new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(10).setIssuer(ISSUER)
+                .setAudience(List.of(AUDIENCE)));
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class ReturnApplication {
         OrderSource orders = new OrderSource(pool, store, neighbours, clock);
         ReturnWorkflow workflow = new ReturnWorkflow(pool, store, orders, neighbours, settlements, outbox, events, settings, clock, ids,
             wake);
-        Authenticator authenticator = Authenticator.from(vertx, config.auth());
+        Authenticator authenticator = Authenticator.from(vertx, config.auth(), registry);
         ReturnGrpc grpc = new ReturnGrpc(workflow, new Rpc(registry, "returns"));
         Map<String, String> consumerKafka = Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.endpoints().kafkaBootstrap(),

@@ -4,6 +4,7 @@ import dev.cartwright.returns.domain.ReturnWindow;
 import dev.cartwright.returns.neighbours.CallPolicy;
 import dev.cartwright.returns.neighbours.NeighbourAddresses;
 import dev.cartwright.service.auth.AuthConfig;
+import dev.cartwright.service.config.BindHost;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  * The Return Service's configuration, typed and validated at start-up; a bad value fails with a message naming its
  * key. Read from defaults, then {@code CARTWRIGHT_CONFIG_FILE}, then the environment:
  * <ul>
- *   <li>{@code CARTWRIGHT_RETURN_HOST} (127.0.0.1), {@code CARTWRIGHT_RETURN_PORT} (9004; 0 picks a free port),
+ *   <li>{@code CARTWRIGHT_RETURN_HOST}, else {@code CARTWRIGHT_BIND_HOST} (127.0.0.1 in development mode, which accepts
+ *       only loopback; 0.0.0.0 in jwt mode), {@code CARTWRIGHT_RETURN_PORT} (9004; 0 picks a free port),
  *       {@code CARTWRIGHT_RETURN_ADMIN_PORT} (9014)</li>
  *   <li>{@code CARTWRIGHT_RETURN_WINDOW} (30d), {@code CARTWRIGHT_RETURN_WINDOW_BY_CATEGORY} (e.g. {@code c3:14d,c5:60d}),
  *       {@code CARTWRIGHT_RESTOCKING_FEE_BP} (1000 = 10%, for changed_mind)</li>
@@ -31,7 +33,8 @@ import java.util.regex.Pattern;
  *   <li>retries: {@code CARTWRIGHT_RETURN_RETRY_BASE} (1s), {@code CARTWRIGHT_RETURN_RETRY_MAX} (5m),
  *       {@code CARTWRIGHT_RETURN_REFUND_MAX_ATTEMPTS} (50), {@code CARTWRIGHT_RETURN_WORKER_INTERVAL} (1s),
  *       {@code CARTWRIGHT_RETURN_ATTEMPT_LEASE} (30s), {@code CARTWRIGHT_RETURN_RELAY_POLL} (250ms)</li>
- *   <li>{@code CARTWRIGHT_AUTH_MODE} (development by default; jwt with {@code CARTWRIGHT_JWT_KEY})</li>
+ *   <li>{@code CARTWRIGHT_AUTH_MODE} (development by default; jwt with {@code CARTWRIGHT_JWT_KEY} or
+ *       {@code CARTWRIGHT_JWT_JWKS_URL}, {@code CARTWRIGHT_JWT_ISSUER} and {@code CARTWRIGHT_JWT_AUDIENCE})</li>
  * </ul>
  */
 public record ReturnConfig(String host, int port, int adminPort, ReturnWindow window, int restockingFeeBasisPoints,
@@ -59,8 +62,9 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
         if (retryMax.compareTo(retryBase) < 0) {
             throw new ConfigException("CARTWRIGHT_RETURN_RETRY_MAX", "must not be shorter than CARTWRIGHT_RETURN_RETRY_BASE");
         }
+        AuthConfig auth = AuthConfig.read(config, "development");
         return new ReturnConfig(
-            config.string("CARTWRIGHT_RETURN_HOST", "127.0.0.1"),
+            BindHost.read(config, "CARTWRIGHT_RETURN_HOST", auth.development()).host(),
             config.integer("CARTWRIGHT_RETURN_PORT", 9004, 0, 65535),
             config.integer("CARTWRIGHT_RETURN_ADMIN_PORT", 9014, 0, 65535),
             new ReturnWindow(window, byCategory(config.string("CARTWRIGHT_RETURN_WINDOW_BY_CATEGORY", ""))),
@@ -84,7 +88,7 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
             positive(config, "CARTWRIGHT_RETURN_WORKER_INTERVAL", Duration.ofSeconds(1)),
             positive(config, "CARTWRIGHT_RETURN_ATTEMPT_LEASE", Duration.ofSeconds(30)),
             positive(config, "CARTWRIGHT_RETURN_RELAY_POLL", Duration.ofMillis(250)),
-            AuthConfig.read(config, "development"));
+            auth);
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {

@@ -33,6 +33,19 @@ class ReturnConfigTest {
     }
 
     @Test
+    void developmentModeListensOnLoopbackOnly() {
+        assertThat(read(Map.of()).host()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_RETURN_HOST", "0.0.0.0")))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_RETURN_HOST"))
+            .hasMessageContaining("loopback");
+        assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_BIND_HOST", "192.168.1.20")))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_BIND_HOST"));
+        ReturnConfig jwt = read(Map.of("CARTWRIGHT_AUTH_MODE", "jwt", "CARTWRIGHT_JWT_KEY", "k".repeat(32),
+            "CARTWRIGHT_JWT_ISSUER", "https://id.example", "CARTWRIGHT_JWT_AUDIENCE", "cartwright"));
+        assertThat(jwt.host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
     void windowsPerCategoryAreRead() {
         ReturnConfig c = read(Map.of("CARTWRIGHT_RETURN_WINDOW", "45d", "CARTWRIGHT_RETURN_WINDOW_BY_CATEGORY", "c3:14d, c5:60d"));
         assertThat(c.window().forCategory("c3")).isEqualTo(Duration.ofDays(14));

@@ -25,11 +25,18 @@ import org.slf4j.LoggerFactory;
  * interrupted run resumes after the last committed chunk; a finished pass is followed by a new pass from the start;
  * running a pass again changes nothing.
  *
+ * <p>A copy never reverts a newer write: a root is written only where the destination's root is not newer (its
+ * version, then its updated_at, see {@link AggregateStamp}), and an aggregate's children are written or deleted only
+ * while the copy holds its root at the copied stamp; an aggregate a writer changed after the copy read it is left as
+ * that writer left it ({@link Report#keptNewer()}). So a backfill may run beside the monolith, beside the services
+ * writing through the dual-writer, or beside a service writing the new databases directly.
+ *
  * <p>Forward ({@link Direction#TO_NEW}, the BACKFILL step) runs while {@code migration.backfill} is on and is refused
  * once the new databases are primary without the mirror (order_db is then behind); it skips aggregates whose dual-write
  * mirror is still pending, since their order_db rows are older than the new ones. Backward ({@link Direction#TO_LEGACY},
- * the rollback's catch-up) is refused while order_db is primary. The flags are read again before every chunk, so
- * switching {@code migration.backfill} off stops a running backfill at the next chunk boundary.
+ * the rollback's catch-up) runs only while dual-write is on, so every service write beside it is mirrored too; it is
+ * refused while order_db is primary. See {@link #refusal}. The flags are read again before every chunk, so switching
+ * {@code migration.backfill} (or dual-write) off stops a running copy at the next chunk boundary.
  *
  * <p>Blocking JDBC: this runs in the command-line tool, never on an event loop.
  */
@@ -97,10 +104,15 @@ public final class Backfill {
         }
     }
 
-    /** What a run did. */
+    /**
+     * What a run did.
+     *
+     * @param keptNewer aggregates left as the destination has them because a writer changed them there after the copy
+     *                  read its source (their root's version or updated_at is newer than the copy's)
+     */
     public record Report(Aggregate aggregate, Direction direction, Outcome outcome, Optional<String> refusal, long chunks,
                          long aggregatesCopied, long rowsChanged, Map<String, String> rejected, List<String> skippedPendingMirror,
-                         Optional<String> lastKey, boolean dryRun) {
+                         List<String> keptNewer, Optional<String> lastKey, boolean dryRun) {
 
         public String describe() {
             StringBuilder text = new StringBuilder();
@@ -117,39 +129,75 @@ public final class Backfill {
             if (!skippedPendingMirror.isEmpty()) {
                 text.append("; skipped (mirror pending) ").append(skippedPendingMirror);
             }
+            if (!keptNewer.isEmpty()) {
+                text.append("; kept (newer in ").append(direction.destination().databaseName()).append(") ").append(keptNewer);
+            }
             return text.toString();
         }
+    }
+
+    /**
+     * What runs between reading a chunk from the source and writing it to the destination: nothing in the tool. Tests put
+     * a live write there, the moment a concurrent writer can slip in, to show that the copy never undoes it.
+     */
+    @FunctionalInterface
+    interface BetweenReadAndWrite {
+        BetweenReadAndWrite NOTHING = (aggregate, direction, roots) -> { };
+
+        void pause(Aggregate aggregate, Direction direction, List<String> roots) throws SQLException;
     }
 
     private final MigrationDatabases databases;
     private final Supplier<FeatureFlags> flags;
     private final MigrationState state;
+    private final BetweenReadAndWrite betweenReadAndWrite;
 
     /**
      * @param flags read before every chunk; a supplier that reloads the flags file makes a flip take effect mid-run
      */
     public Backfill(MigrationDatabases databases, Supplier<FeatureFlags> flags, Clock clock) {
+        this(databases, flags, clock, BetweenReadAndWrite.NOTHING);
+    }
+
+    Backfill(MigrationDatabases databases, Supplier<FeatureFlags> flags, Clock clock, BetweenReadAndWrite betweenReadAndWrite) {
         this.databases = databases;
         this.flags = flags;
         this.state = new MigrationState(clock);
+        this.betweenReadAndWrite = betweenReadAndWrite;
     }
 
-    /** Why a copy in {@code direction} may not run under {@code current}, or empty when it may. */
+    /**
+     * Why a copy in {@code direction} may not run under {@code current}, or empty when it may. A copy runs only where
+     * every writer of its destination either writes there through the dual-writer (which takes the aggregate's lock the
+     * copy also takes) or cannot have written anything newer that the copy could miss: the services must not be writing
+     * the new databases without the dual-writer. The version guards of the writes themselves protect whatever a writer
+     * does commit beside a copy; these refusals keep a copy from running where it would leave its destination behind or
+     * bring back what the primary side deleted.
+     */
     public static Optional<String> refusal(Direction direction, FeatureFlags current) {
         PrimarySide primary = PrimarySide.of(current);
+        boolean mirrored = PrimarySide.legacyMirrored(current);
         if (direction == Direction.TO_NEW) {
             if (!current.isOn(MigrationFlags.BACKFILL)) {
                 return Optional.of(MigrationFlags.BACKFILL + " is off");
             }
-            if (primary == PrimarySide.NEW_DATABASES && !PrimarySide.legacyMirrored(current)) {
-                return Optional.of("the new databases are primary and dual-write is off, so order_db is behind them: copying it "
-                    + "over them would lose writes (to go back to order_db, copy the other way: backfill --to-legacy)");
+            if (primary == PrimarySide.NEW_DATABASES && !mirrored) {
+                return Optional.of("the services write checkout_db/return_db without the dual-writer (" + MigrationFlags.DUAL_WRITE
+                    + " is off while " + MigrationFlags.READ_SWITCH + " reads from them), so order_db is behind them: copying it over "
+                    + "them would undo their writes and bring back what they deleted. Nothing needs copying this way now; to go back "
+                    + "to order_db, switch " + MigrationFlags.DUAL_WRITE + " on first, then run backfill --to-legacy");
             }
             return Optional.empty();
         }
         if (primary == PrimarySide.ORDER_DB) {
-            return Optional.of("order_db is primary (dual-write off, no reads on the new databases): copying into it would "
-                + "overwrite the monolith's writes");
+            return Optional.of("order_db is primary (dual-write off, no reads on the new databases): the monolith writes it, and "
+                + "copying into it would overwrite the monolith's writes");
+        }
+        if (!mirrored) {
+            return Optional.of("the services write checkout_db/return_db without the dual-writer (" + MigrationFlags.DUAL_WRITE
+                + " is off): every change they make after a chunk is copied would leave order_db behind again, and nothing would "
+                + "ever mirror it; switch " + MigrationFlags.DUAL_WRITE + " on first (every write is then mirrored under the "
+                + "aggregate's lock), then run backfill --to-legacy");
         }
         return Optional.empty();
     }
@@ -203,14 +251,16 @@ public final class Backfill {
         long changed = 0;
         Map<String, String> rejected = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
+        List<String> keptNewer = new ArrayList<>();
         while (true) {
             if (options.maxChunks() > 0 && chunks >= options.maxChunks()) {
-                return report(aggregate, options, Outcome.CHUNK_LIMIT, Optional.empty(), chunks, copied, changed, rejected, skipped, after);
+                return report(aggregate, options, Outcome.CHUNK_LIMIT, Optional.empty(), chunks, copied, changed, rejected, skipped,
+                    keptNewer, after);
             }
             Optional<String> refused = refusal(direction, flags.get());
             if (refused.isPresent()) {
                 LOG.warn("{} {}: stopping before the next chunk: {}", direction.step(), aggregate.rootTable(), refused.get());
-                return report(aggregate, options, Outcome.STOPPED, refused, chunks, copied, changed, rejected, skipped, after);
+                return report(aggregate, options, Outcome.STOPPED, refused, chunks, copied, changed, rejected, skipped, keptNewer, after);
             }
             List<String> roots = JdbcAggregates.nextRoots(source, direction.source(), aggregate, after, options.chunkSize());
             boolean last = roots.size() < options.chunkSize();
@@ -222,10 +272,13 @@ public final class Backfill {
                 // Ends order_db's read snapshot; the locks live in the new database's transaction, still open.
                 source.commit();
             }
+            betweenReadAndWrite.pause(aggregate, direction, roots);
             Map<String, String> chunkRejects = new LinkedHashMap<>(rows.rejected());
-            long chunkChanged = write(destination, direction.destination(), rows, chunkRejects);
+            List<String> chunkKept = new ArrayList<>();
+            long chunkChanged = write(destination, direction.destination(), rows, chunkRejects, chunkKept);
             List<String> written = new ArrayList<>(rows.roots());
             written.removeAll(chunkRejects.keySet());
+            written.removeAll(chunkKept);
             String upTo = roots.isEmpty() ? after : roots.get(roots.size() - 1);
             if (!options.dryRun()) {
                 for (Map.Entry<String, String> reject : chunkRejects.entrySet()) {
@@ -248,29 +301,39 @@ public final class Backfill {
             changed += chunkChanged;
             rejected.putAll(chunkRejects);
             skipped.addAll(pending);
+            keptNewer.addAll(chunkKept);
             after = upTo;
-            LOG.info("{} {}: chunk {} up to {}: {} aggregates, {} rows changed{}", direction.step(), aggregate.rootTable(), chunks,
-                upTo, written.size(), chunkChanged, chunkRejects.isEmpty() ? "" : ", " + chunkRejects.size() + " rejected");
+            LOG.info("{} {}: chunk {} up to {}: {} aggregates, {} rows changed{}{}", direction.step(), aggregate.rootTable(), chunks,
+                upTo, written.size(), chunkChanged, chunkRejects.isEmpty() ? "" : ", " + chunkRejects.size() + " rejected",
+                chunkKept.isEmpty() ? "" : ", " + chunkKept.size() + " kept as the destination has them (newer there)");
+            if (!chunkKept.isEmpty()) {
+                LOG.info("event=backfill_kept_newer step={} table={} destination={} aggregates={}", direction.step(), aggregate.rootTable(),
+                    direction.destination().databaseName(), chunkKept);
+            }
             if (last) {
                 if (!options.dryRun()) {
                     JdbcAggregates.bumpSequences(destination, direction.destination(), aggregate, databases.config().sequenceHeadroom());
                     destination.commit();
                 }
-                return report(aggregate, options, Outcome.FINISHED, Optional.empty(), chunks, copied, changed, rejected, skipped, after);
+                return report(aggregate, options, Outcome.FINISHED, Optional.empty(), chunks, copied, changed, rejected, skipped,
+                    keptNewer, after);
             }
         }
     }
 
     /**
      * Writes a chunk in one go; if the database refuses it, writes it again aggregate by aggregate, each under its own
-     * savepoint, so one bad aggregate is rejected and the rest move.
+     * savepoint, so one bad aggregate is rejected and the rest move. Aggregates the destination holds a newer copy of are
+     * left alone and added to {@code kept}.
      */
-    private static long write(Connection destination, Side side, ChunkRows rows, Map<String, String> rejects) throws SQLException {
+    private static long write(Connection destination, Side side, ChunkRows rows, Map<String, String> rejects, List<String> kept)
+        throws SQLException {
         Savepoint whole = destination.setSavepoint();
         try {
-            long changed = JdbcAggregates.write(destination, side, rows, rows.roots());
+            JdbcAggregates.Written written = JdbcAggregates.write(destination, side, rows, rows.roots());
             destination.releaseSavepoint(whole);
-            return changed;
+            kept.addAll(written.keptNewer());
+            return written.rowsChanged();
         } catch (SQLException | ConversionException e) {
             destination.rollback(whole);
         }
@@ -278,8 +341,10 @@ public final class Backfill {
         for (String root : rows.roots()) {
             Savepoint one = destination.setSavepoint();
             try {
-                changed += JdbcAggregates.write(destination, side, rows.only(List.of(root)), List.of(root));
+                JdbcAggregates.Written written = JdbcAggregates.write(destination, side, rows.only(List.of(root)), List.of(root));
                 destination.releaseSavepoint(one);
+                kept.addAll(written.keptNewer());
+                changed += written.rowsChanged();
             } catch (SQLException | ConversionException e) {
                 destination.rollback(one);
                 rejects.put(root, e.getMessage());
@@ -297,13 +362,13 @@ public final class Backfill {
     }
 
     private static Report refusedReport(Aggregate aggregate, Options options, String reason) {
-        return new Report(aggregate, options.direction(), Outcome.REFUSED, Optional.of(reason), 0, 0, 0, Map.of(), List.of(),
+        return new Report(aggregate, options.direction(), Outcome.REFUSED, Optional.of(reason), 0, 0, 0, Map.of(), List.of(), List.of(),
             Optional.empty(), options.dryRun());
     }
 
     private static Report report(Aggregate aggregate, Options options, Outcome outcome, Optional<String> refusal, long chunks, long copied,
-                                 long changed, Map<String, String> rejected, List<String> skipped, String after) {
+                                 long changed, Map<String, String> rejected, List<String> skipped, List<String> keptNewer, String after) {
         return new Report(aggregate, options.direction(), outcome, refusal, chunks, copied, changed, Map.copyOf(rejected),
-            List.copyOf(skipped), Optional.ofNullable(after), options.dryRun());
+            List.copyOf(skipped), List.copyOf(keptNewer), Optional.ofNullable(after), options.dryRun());
     }
 }

@@ -30,8 +30,9 @@ import dev.cartwright.order.flags.MigrationFlags;
  * and a clean verify of each aggregate recorded within the configured age.
  *
  * <p>Restore renames the newest {@code *_migrated_<date>} tables back. It is always allowed: it is the way back. The
- * restored tables hold what they held at cleanup; {@code backfill --to-legacy} brings them up to date before writes
- * move back to order_db.
+ * restored tables hold what they held at cleanup: switch dual-write on (so every write from then on is mirrored), then
+ * {@code backfill --to-legacy} brings them up to date before writes move back to order_db. Neither step writes rows:
+ * they rename tables, and the copies that follow carry the version guards.
  *
  * <p>Blocking JDBC (the command-line tool).
  */

@@ -16,6 +16,7 @@ import dev.cartwright.order.flags.MigrationFlags;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every writer of the migrated tables must go through {@link #write} while dual-write may be on: the lock is what
  * keeps a concurrent backfill from copying an order_db row older than the new one.
+ *
+ * <p>A mirror never writes over a newer copy: if order_db's root carries a higher version (or the same version with a
+ * later updated_at) than the new database's, or an aggregate deleted here was changed in order_db after that write,
+ * order_db is left as it is and the mirror stays pending ({@link MirrorOutcome.Deferred}, logged as
+ * {@code event=mirror_kept_newer}): something wrote order_db outside the dual-writer, and an operator decides which copy
+ * stands (a newer write through the dual-writer mirrors over it).
  */
 public final class DualWriter {
 
@@ -45,7 +52,8 @@ public final class DualWriter {
     private static final String ENQUEUE = "INSERT INTO legacy_mirror_queue (aggregate, aggregate_id, generation, enqueued_at) "
         + "VALUES ($1, $2, 1, $3) ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET generation = legacy_mirror_queue.generation + 1, "
         + "enqueued_at = EXCLUDED.enqueued_at";
-    private static final String GENERATION = "SELECT generation FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2";
+    private static final String GENERATION = "SELECT generation, enqueued_at FROM legacy_mirror_queue WHERE aggregate = $1 "
+        + "AND aggregate_id = $2";
     private static final String DONE = "DELETE FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2 AND generation = $3";
     private static final String FAILED = "UPDATE legacy_mirror_queue SET attempts = attempts + 1, last_error = $3, last_attempt_at = $4 "
         + "WHERE aggregate = $1 AND aggregate_id = $2";
@@ -100,7 +108,8 @@ public final class DualWriter {
         return newDatabase.<MirrorOutcome>withTransaction(connection -> PgAggregates.lock(connection, aggregate, aggregateId)
                 .compose(v -> connection.preparedQuery(GENERATION).execute(Tuple.of(aggregate.key(), aggregateId)))
                 .compose(generation -> PgAggregates.read(connection, Side.TARGET, aggregate, aggregateId)
-                    .compose(rows -> orderDb.withTransaction(legacy -> PgAggregates.writeLegacy(legacy, aggregate, aggregateId, rows)))
+                    .compose(rows -> orderDb.withTransaction(legacy -> PgAggregates.writeLegacy(legacy, aggregate, aggregateId, rows,
+                        lastWrite(generation))))
                     .compose(changed -> {
                         if (generation.size() == 0) {
                             return Future.succeededFuture(new MirrorOutcome.Mirrored(changed));
@@ -111,7 +120,11 @@ public final class DualWriter {
                     })))
             .recover(e -> {
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-                LOG.warn("mirror of {} {} to order_db deferred: {}", aggregate.key(), aggregateId, error);
+                if (e instanceof NewerCopyException) {
+                    LOG.warn("event=mirror_kept_newer aggregate={} id={} reason=\"{}\"", aggregate.key(), aggregateId, e.getMessage());
+                } else {
+                    LOG.warn("mirror of {} {} to order_db deferred: {}", aggregate.key(), aggregateId, error);
+                }
                 return newDatabase.preparedQuery(FAILED).execute(Tuple.of(aggregate.key(), aggregateId, error, now()))
                     .<MirrorOutcome>map(updated -> new MirrorOutcome.Deferred(error))
                     .otherwise(new MirrorOutcome.Deferred(error));
@@ -148,6 +161,18 @@ public final class DualWriter {
             }
             return repair(pending, index + 1, mirrored + 1, errors);
         });
+    }
+
+    /**
+     * When the aggregate was last written through {@link #write} (its queue row's time), else now: an aggregate gone
+     * from the new database is deleted from order_db only if order_db's copy is not younger than that.
+     */
+    private OffsetDateTime lastWrite(RowSet<Row> generation) {
+        if (generation.size() == 0) {
+            return now();
+        }
+        OffsetDateTime enqueued = generation.iterator().next().getOffsetDateTime("enqueued_at");
+        return enqueued == null ? now() : enqueued;
     }
 
     private OffsetDateTime now() {

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,9 @@ import java.util.Optional;
 
 /**
  * Whole aggregates through JDBC: read a range of them from one side in canonical form, write some of them to one side
- * (upsert every row, delete the children the source no longer has), and take the per-aggregate locks that keep a copy
- * and a dual-write mirror of the same aggregate from interleaving. Used by the offline tool only (blocking JDBC).
+ * (upsert every row, delete the children the source no longer has, never over a newer copy), and take the per-aggregate
+ * locks that keep a copy and a dual-write mirror of the same aggregate from interleaving. Used by the offline tool only
+ * (blocking JDBC).
  */
 final class JdbcAggregates {
 
@@ -72,44 +74,90 @@ final class JdbcAggregates {
         return ChunkRows.fromSide(aggregate, side, read);
     }
 
-    /**
-     * Writes the given aggregates to {@code side}: every row upserted (equal rows untouched), children of these roots
-     * that the rows do not have deleted. Returns how many rows were inserted, changed or deleted.
-     */
-    static long write(Connection connection, Side side, ChunkRows rows, Collection<String> roots) throws SQLException {
-        if (roots.isEmpty()) {
-            return 0;
+    /** What writing some aggregates did: rows changed, and the aggregates left alone because the destination's copy is newer. */
+    record Written(long rowsChanged, List<String> keptNewer) {
+        Written {
+            keptNewer = List.copyOf(keptNewer);
         }
-        String[] rootArray = roots.toArray(String[]::new);
-        long changed = 0;
-        boolean first = true;
-        for (TableMapping table : rows.aggregate().tables()) {
-            SideTable stored = table.side(side);
-            List<Map<String, Object>> storedRows = new ArrayList<>();
-            for (Map<String, Object> canonical : rows.rows().get(table)) {
-                try {
-                    storedRows.add(table.fromCanonical(side, canonical));
-                } catch (ConversionException e) {
-                    Object root = canonical.get(table.target().rootColumn());
-                    throw new ConversionException(stored.table() + " " + root + ": " + e.getMessage(), e);
-                }
-            }
-            if (!first) {
-                String[] keys = storedRows.stream().map(stored::keyText).toArray(String[]::new);
-                changed += JdbcRows.update(connection, MigrationSql.deleteAbsent(stored), List.of(rootArray, keys));
-            }
-            changed += upsert(connection, stored, storedRows);
-            first = false;
-        }
-        return changed;
     }
 
-    private static long upsert(Connection connection, SideTable table, List<Map<String, Object>> rows) throws SQLException {
+    /**
+     * Writes the given aggregates to {@code side}, never over a newer copy: each root is upserted only where the
+     * destination's root is not newer ({@link MigrationSql#upsertRootUnlessNewer}); then the roots are read back, and only
+     * the aggregates whose root now carries the copied stamp get their children written (upserted, and the children
+     * the source no longer has deleted). An aggregate a writer changed after the copy read its source keeps what that
+     * writer wrote, children included, and is reported in {@link Written#keptNewer()}. The upsert leaves every root of
+     * the chunk locked until the caller commits, so no writer can change one between the check and the child writes.
+     */
+    static Written write(Connection connection, Side side, ChunkRows rows, Collection<String> roots) throws SQLException {
+        if (roots.isEmpty()) {
+            return new Written(0, List.of());
+        }
+        Aggregate aggregate = rows.aggregate();
+        TableMapping rootTable = aggregate.root();
+        SideTable storedRoot = rootTable.side(side);
+        Map<String, AggregateStamp> copied = new HashMap<>();
+        for (Map<String, Object> canonical : rows.rows().get(rootTable)) {
+            copied.put((String) canonical.get(rootTable.target().rootColumn()), AggregateStamp.of(canonical));
+        }
+        long changed = upsert(connection, storedRoot, stored(rootTable, side, rows), MigrationSql.upsertRootUnlessNewer(storedRoot));
+        Map<String, AggregateStamp> found = stamps(connection, side, aggregate, roots);
+        List<String> held = new ArrayList<>();
+        List<String> keptNewer = new ArrayList<>();
+        for (String root : roots) {
+            AggregateStamp stamp = copied.get(root);
+            if (stamp != null && stamp.equals(found.get(root))) {
+                held.add(root);
+            } else {
+                keptNewer.add(root);
+            }
+        }
+        if (held.isEmpty()) {
+            return new Written(changed, keptNewer);
+        }
+        ChunkRows children = rows.only(held);
+        String[] heldArray = held.toArray(String[]::new);
+        for (TableMapping table : aggregate.tables().subList(1, aggregate.tables().size())) {
+            SideTable stored = table.side(side);
+            List<Map<String, Object>> storedRows = stored(table, side, children);
+            String[] keys = storedRows.stream().map(stored::keyText).toArray(String[]::new);
+            changed += JdbcRows.update(connection, MigrationSql.deleteAbsent(stored), List.of(heldArray, keys));
+            changed += upsert(connection, stored, storedRows, MigrationSql.upsert(stored));
+        }
+        return new Written(changed, keptNewer);
+    }
+
+    /** The stamps the destination's roots of some aggregates carry now; an aggregate it does not have is absent. */
+    static Map<String, AggregateStamp> stamps(Connection connection, Side side, Aggregate aggregate, Collection<String> roots)
+        throws SQLException {
+        Map<String, AggregateStamp> stamps = new HashMap<>();
+        for (Map<String, Object> row : JdbcRows.query(connection, MigrationSql.stamps(aggregate.root().side(side)),
+            List.of((Object) roots.toArray(String[]::new)))) {
+            stamps.put((String) row.get("root_id"), AggregateStamp.of(row));
+        }
+        return stamps;
+    }
+
+    private static List<Map<String, Object>> stored(TableMapping table, Side side, ChunkRows rows) {
+        SideTable stored = table.side(side);
+        List<Map<String, Object>> storedRows = new ArrayList<>();
+        for (Map<String, Object> canonical : rows.rows().get(table)) {
+            try {
+                storedRows.add(table.fromCanonical(side, canonical));
+            } catch (ConversionException e) {
+                Object root = canonical.get(table.target().rootColumn());
+                throw new ConversionException(stored.table() + " " + root + ": " + e.getMessage(), e);
+            }
+        }
+        return storedRows;
+    }
+
+    private static long upsert(Connection connection, SideTable table, List<Map<String, Object>> rows, String sql) throws SQLException {
         if (rows.isEmpty()) {
             return 0;
         }
         long changed = 0;
-        try (PreparedStatement statement = connection.prepareStatement(MigrationSql.upsert(table))) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (Map<String, Object> row : rows) {
                 int index = 1;
                 for (String column : table.columns()) {

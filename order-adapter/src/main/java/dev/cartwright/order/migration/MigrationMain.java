@@ -184,7 +184,8 @@ public final class MigrationMain {
                 Cleanup.Report report = new Cleanup(databases, flags, clock).restore(aggregates, dryRun);
                 out.println(report.describe("restore"));
                 if (report.refusals().isEmpty() && !dryRun) {
-                    out.println("order_db holds what it held at cleanup: run backfill --to-legacy before moving writes back to it");
+                    out.println("order_db holds what it held at cleanup: switch migration.dual_write on, then run backfill --to-legacy "
+                        + "before moving writes back to it");
                 }
                 return report.refusals().isEmpty() ? 0 : 2;
             }

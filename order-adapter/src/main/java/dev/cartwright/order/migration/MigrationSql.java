@@ -32,9 +32,27 @@ final class MigrationSql {
 
     /**
      * Insert or update one row by the table's key; a row that is already equal is left alone (no new row version), so
-     * running a copy twice writes nothing the second time and the update count says what changed.
+     * running a copy twice writes nothing the second time and the update count says what changed. For child rows, which
+     * are written only while the copy holds their root (see {@link #upsertRootUnlessNewer}).
      */
     static String upsert(SideTable table) {
+        return upsert(table, "");
+    }
+
+    /**
+     * {@link #upsert} for a root row that also leaves a newer root alone: the existing row is replaced only when its
+     * (version, updated_at) is not above the incoming one's ({@link AggregateStamp}). The check and the write are one
+     * statement, so a writer that commits a newer root after the copy read its source still wins. PostgreSQL locks the
+     * conflicting row whether or not it is updated, so the root stays as this statement left it until the copy commits.
+     */
+    static String upsertRootUnlessNewer(SideTable root) {
+        String version = AggregateStamp.VERSION;
+        String updatedAt = AggregateStamp.UPDATED_AT;
+        return upsert(root, "(" + root.table() + "." + version + ", " + root.table() + "." + updatedAt + ") <= (EXCLUDED." + version
+            + ", EXCLUDED." + updatedAt + ") AND ");
+    }
+
+    private static String upsert(SideTable table, String guard) {
         List<String> placeholders = new ArrayList<>();
         List<String> updates = new ArrayList<>();
         List<String> current = new ArrayList<>();
@@ -53,7 +71,24 @@ final class MigrationSql {
             return insert + " DO NOTHING";
         }
         return insert + " DO UPDATE SET " + String.join(", ", updates)
-            + " WHERE (" + String.join(", ", current) + ") IS DISTINCT FROM (" + String.join(", ", incoming) + ")";
+            + " WHERE " + guard + "(" + String.join(", ", current) + ") IS DISTINCT FROM (" + String.join(", ", incoming) + ")";
+    }
+
+    /** The root id, version and updated_at of some aggregates (array parameter): what a copy now finds in the destination. */
+    static String stamps(SideTable root) {
+        return "SELECT " + root.rootColumn() + " AS root_id, " + AggregateStamp.VERSION + ", " + AggregateStamp.UPDATED_AT + " FROM "
+            + root.table() + " WHERE " + root.rootColumn() + " = ANY(?)";
+    }
+
+    /** One aggregate's root version and updated_at, its row locked until the transaction ends (root id parameter). */
+    static String lockStamp(SideTable root) {
+        return "SELECT " + AggregateStamp.VERSION + ", " + AggregateStamp.UPDATED_AT + " FROM " + root.table() + " WHERE "
+            + root.rootColumn() + " = ? FOR UPDATE";
+    }
+
+    /** Deletes root rows of some aggregates (array parameter) last changed no later than a time (second parameter). */
+    static String deleteRootsUnchangedSince(SideTable root) {
+        return "DELETE FROM " + root.table() + " WHERE " + root.rootColumn() + " = ANY(?) AND " + AggregateStamp.UPDATED_AT + " <= ?";
     }
 
     /** Deletes a child table's rows of some aggregates (array parameter) whose key is not in a second array parameter. */

@@ -1,5 +1,6 @@
 package dev.cartwright.order.migration;
 
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import io.vertx.sqlclient.data.Numeric;
  * One aggregate at a time through the reactive PostgreSQL client, for the services' side of the migration (the
  * DualWriter's mirror and reads routed to either database): read an aggregate from either side in canonical form, write
  * one to order_db (upserts, children it no longer has deleted, or the whole aggregate deleted when the new database has
- * none), and take its lock. Values are normalised to the same types {@link JdbcRows} yields, so both paths compare equal.
+ * none; never over a newer copy), and take its lock. Values are normalised to the same types {@link JdbcRows} yields,
+ * so both paths compare equal.
  */
 final class PgAggregates {
 
@@ -53,61 +55,112 @@ final class PgAggregates {
 
     /**
      * Makes order_db hold exactly {@code rows} for the aggregate: upserts every row and deletes the children it no
-     * longer has, or deletes the aggregate when {@code rows} has no root row. Returns the rows changed.
+     * longer has, or deletes the aggregate when {@code rows} has no root row. Returns the rows changed. Never over a newer
+     * copy: the root is upserted only where order_db's root is not newer, and the children are written only once order_db's
+     * root (locked by that upsert) carries the copied stamp; an aggregate deleted in the new database is deleted from
+     * order_db only if order_db's root was not changed after {@code deletedAt}. Otherwise the future fails with a
+     * {@link NewerCopyException} and the caller's transaction writes nothing.
      */
-    static Future<Long> writeLegacy(SqlConnection connection, Aggregate aggregate, String rootId, ChunkRows rows) {
+    static Future<Long> writeLegacy(SqlConnection connection, Aggregate aggregate, String rootId, ChunkRows rows,
+                                    OffsetDateTime deletedAt) {
         if (!rows.rejected().isEmpty()) {
             return Future.failedFuture(new ConversionException(rows.rejected().toString()));
         }
-        Tuple roots = Tuple.of((Object) new String[] {rootId});
         if (rows.roots().isEmpty()) {
-            Future<Long> chain = Future.succeededFuture(0L);
-            List<TableMapping> tables = new ArrayList<>(aggregate.tables());
-            Collections.reverse(tables);
-            for (TableMapping table : tables) {
-                chain = chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteRoots(table.legacy())))
-                    .execute(roots).map(result -> n + result.rowCount()));
-            }
-            return chain;
+            return deleteLegacy(connection, aggregate, rootId, deletedAt);
         }
-        Future<Long> chain = Future.succeededFuture(0L);
-        boolean first = true;
-        for (TableMapping table : aggregate.tables()) {
+        TableMapping rootTable = aggregate.root();
+        AggregateStamp copied = AggregateStamp.of(rows.rows().get(rootTable).get(0));
+        Future<Long> chain = upsertLegacy(connection, rootTable, rootId, rows, MigrationSql.upsertRootUnlessNewer(rootTable.legacy()))
+            .compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.stamps(rootTable.legacy())))
+                .execute(Tuple.of((Object) new String[] {rootId}))
+                .compose(found -> {
+                    AggregateStamp there = found.size() == 0 ? null : AggregateStamp.of(values(found.iterator().next()));
+                    if (!copied.equals(there)) {
+                        return Future.failedFuture(new NewerCopyException("order_db holds a newer copy of " + aggregate.key() + " "
+                            + rootId + " (" + there + ") than the new database (" + copied + "): kept; a writer outside the "
+                            + "dual-writer changed it"));
+                    }
+                    return Future.succeededFuture(n);
+                }));
+        for (TableMapping table : aggregate.tables().subList(1, aggregate.tables().size())) {
             SideTable legacy = table.legacy();
-            List<Tuple> batch = new ArrayList<>();
             List<String> keys = new ArrayList<>();
             try {
                 for (Map<String, Object> canonical : rows.rows().get(table)) {
-                    Map<String, Object> stored = table.fromCanonical(Side.LEGACY, canonical);
-                    keys.add(legacy.keyText(stored));
-                    Tuple tuple = Tuple.tuple();
-                    for (String column : legacy.columns()) {
-                        tuple.addValue(stored.get(column));
-                    }
-                    batch.add(tuple);
+                    keys.add(legacy.keyText(table.fromCanonical(Side.LEGACY, canonical)));
                 }
             } catch (ConversionException e) {
                 return Future.failedFuture(new ConversionException(legacy.table() + " " + rootId + ": " + e.getMessage(), e));
             }
-            if (!first) {
-                // Two array parameters; Tuple.of(Object, Object...) would spread the second one.
-                Tuple params = Tuple.tuple().addValue(new String[] {rootId}).addValue(keys.toArray(String[]::new));
-                chain = chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteAbsent(legacy)))
-                    .execute(params).map(result -> n + result.rowCount()));
-            }
-            if (!batch.isEmpty()) {
-                chain = chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.upsert(legacy)))
-                    .executeBatch(batch).map(result -> {
-                        long changed = n;
-                        for (var r = result; r != null; r = r.next()) {
-                            changed += r.rowCount();
-                        }
-                        return changed;
-                    }));
-            }
-            first = false;
+            // Two array parameters; Tuple.of(Object, Object...) would spread the second one.
+            Tuple params = Tuple.tuple().addValue(new String[] {rootId}).addValue(keys.toArray(String[]::new));
+            chain = chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteAbsent(legacy)))
+                    .execute(params).map(result -> n + result.rowCount()))
+                .compose(n -> upsertLegacy(connection, table, rootId, rows, MigrationSql.upsert(legacy)).map(m -> n + m));
         }
         return chain;
+    }
+
+    /** Upserts one table's rows of the aggregate into order_db with {@code sql}; returns the rows changed. */
+    private static Future<Long> upsertLegacy(SqlConnection connection, TableMapping table, String rootId, ChunkRows rows, String sql) {
+        SideTable legacy = table.legacy();
+        List<Tuple> batch = new ArrayList<>();
+        try {
+            for (Map<String, Object> canonical : rows.rows().get(table)) {
+                Map<String, Object> stored = table.fromCanonical(Side.LEGACY, canonical);
+                Tuple tuple = Tuple.tuple();
+                for (String column : legacy.columns()) {
+                    tuple.addValue(stored.get(column));
+                }
+                batch.add(tuple);
+            }
+        } catch (ConversionException e) {
+            return Future.failedFuture(new ConversionException(legacy.table() + " " + rootId + ": " + e.getMessage(), e));
+        }
+        if (batch.isEmpty()) {
+            return Future.succeededFuture(0L);
+        }
+        return connection.preparedQuery(MigrationSql.numbered(sql)).executeBatch(batch).map(result -> {
+            long changed = 0;
+            for (var r = result; r != null; r = r.next()) {
+                changed += r.rowCount();
+            }
+            return changed;
+        });
+    }
+
+    /**
+     * Deletes the aggregate from order_db, children first, unless order_db's root changed after {@code deletedAt}: its
+     * row is locked first, so no writer can change it between the check and the deletes.
+     */
+    private static Future<Long> deleteLegacy(SqlConnection connection, Aggregate aggregate, String rootId, OffsetDateTime deletedAt) {
+        SideTable root = aggregate.root().legacy();
+        LocalDateTime bound = LegacyMappings.wall(deletedAt);
+        return connection.preparedQuery(MigrationSql.numbered(MigrationSql.lockStamp(root))).execute(Tuple.of(rootId))
+            .compose(found -> {
+                if (found.size() == 0) {
+                    // order_db has no root, hence (foreign keys) no children either.
+                    return Future.succeededFuture(0L);
+                }
+                AggregateStamp there = AggregateStamp.of(values(found.iterator().next()));
+                if (there.updatedAt().isAfter(AggregateStamp.instant(bound))) {
+                    return Future.failedFuture(new NewerCopyException("order_db's " + aggregate.key() + " " + rootId + " was changed ("
+                        + there + ") after it was deleted in the new database (" + deletedAt + "): kept; a writer outside the "
+                        + "dual-writer changed it"));
+                }
+                Tuple roots = Tuple.of((Object) new String[] {rootId});
+                Future<Long> chain = Future.succeededFuture(0L);
+                List<TableMapping> children = new ArrayList<>(aggregate.tables().subList(1, aggregate.tables().size()));
+                Collections.reverse(children);
+                for (TableMapping table : children) {
+                    chain = chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteRoots(table.legacy())))
+                        .execute(roots).map(result -> n + result.rowCount()));
+                }
+                Tuple guarded = Tuple.tuple().addValue(new String[] {rootId}).addValue(bound);
+                return chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteRootsUnchangedSince(root)))
+                    .execute(guarded).map(result -> n + result.rowCount()));
+            });
     }
 
     private static Map<String, Object> values(Row row) {

@@ -11,8 +11,8 @@ import dev.cartwright.order.flags.MigrationFlags;
  *   <li>dual-write on: the new databases. The services write there first (the primary write) and mirror every change
  *       to order_db, which stays current, so reads can move back at once.</li>
  *   <li>dual-write off while reads use the new databases: the new databases, and order_db is falling behind. Nothing
- *       may be copied into the new databases from order_db any more; copying back (backfill --to-legacy) is how order_db
- *       is brought up to date before a rollback.</li>
+ *       may be copied into the new databases from order_db any more. To roll back, dual-write goes on first (the
+ *       services' writes are mirrored again), then copying back (backfill --to-legacy) brings order_db up to date.</li>
  * </ul>
  */
 public enum PrimarySide {

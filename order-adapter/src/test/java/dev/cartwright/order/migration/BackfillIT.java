@@ -254,6 +254,9 @@ class BackfillIT {
         fixture.update(Side.TARGET, Aggregate.RETURN, "UPDATE return_requests SET status = 'cancelled', note = 'changed → my mind' "
             + "WHERE return_id = (SELECT min(return_id) FROM return_requests)");
         assertThat(fixture.verify(Aggregate.CART).clean()).isFalse();
+        // The way back: dual-write goes on first, so every service write from now on is mirrored, then the copy back
+        // catches order_db up with the rest.
+        fixture.set(MigrationFlags.DUAL_WRITE, "on");
 
         for (Aggregate aggregate : Aggregate.values()) {
             Backfill.Report back = fixture.backfill().run(aggregate, new Backfill.Options(Backfill.Direction.TO_LEGACY, 45, 0, false));

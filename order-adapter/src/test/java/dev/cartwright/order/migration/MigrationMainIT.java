@@ -89,7 +89,10 @@ class MigrationMainIT {
         assertThat(run("status")).isZero();
         assertThat(output).contains("renamed away by cleanup");
         assertThat(run("restore")).isZero();
-        assertThat(output).contains("restore: renamed").contains("run backfill --to-legacy");
+        assertThat(output).contains("restore: renamed").contains("switch migration.dual_write on, then run backfill --to-legacy");
+        assertThat(run("backfill", "--to-legacy")).isEqualTo(2);
+        assertThat(output).contains("REFUSED").contains("without the dual-writer");
+        flip("migration.cleanup=on\nmigration.verify=on\nmigration.dual_write=on\nmigration.read_switch=100%\n");
         // The first copy back writes order_db's loose values in the one form the mapping gives them (upper-case statuses,
         // a last_activity_at where it was NULL, ...); the second finds nothing left to change.
         assertThat(run("backfill", "--to-legacy")).isZero();

@@ -1,5 +1,7 @@
 package dev.cartwright.order.migration;
 
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,38 @@ class MigrationSqlTest {
         assertThat(MigrationSql.upsert(LegacyMappings.CART_PROMOTIONS.legacy()))
             .endsWith("ON CONFLICT (cart_id, promotion_code) DO UPDATE SET applied_at = EXCLUDED.applied_at "
                 + "WHERE (cart_promotions.applied_at) IS DISTINCT FROM (EXCLUDED.applied_at)");
+    }
+
+    @Test
+    void aRootIsReplacedOnlyWhereItIsNotNewerOnEitherSide() {
+        assertThat(MigrationSql.upsertRootUnlessNewer(LegacyMappings.CARTS.legacy()))
+            .contains("ON CONFLICT (id) DO UPDATE SET customer_id = EXCLUDED.customer_id")
+            .contains(" WHERE (carts.version, carts.updated_at) <= (EXCLUDED.version, EXCLUDED.updated_at) AND (carts.customer_id, ");
+        for (Aggregate aggregate : Aggregate.values()) {
+            for (Side side : Side.values()) {
+                // Every root on both sides carries the stamp the guard compares.
+                SideTable root = aggregate.root().side(side);
+                assertThat(root.columns()).as("%s on %s", root.table(), side).contains(AggregateStamp.VERSION, AggregateStamp.UPDATED_AT);
+                assertThat(MigrationSql.upsertRootUnlessNewer(root)).contains("(" + root.table() + ".version, " + root.table()
+                    + ".updated_at) <= (EXCLUDED.version, EXCLUDED.updated_at)");
+            }
+        }
+    }
+
+    @Test
+    void stampsCompareByVersionThenByTime() {
+        AggregateStamp older = AggregateStamp.of(Map.of("version", 3L, "updated_at",
+            OffsetDateTime.parse("2026-03-01T12:00:00Z")));
+        AggregateStamp sameInOrderDb = AggregateStamp.of(Map.of("version", 3, "updated_at", LocalDateTime.parse("2026-03-01T12:00")));
+        AggregateStamp laterSameVersion = AggregateStamp.of(Map.of("version", 3L, "updated_at",
+            OffsetDateTime.parse("2026-03-01T13:00:00+01:00").plusNanos(1000)));
+        AggregateStamp higherVersionEarlier = AggregateStamp.of(Map.of("version", 4L, "updated_at",
+            OffsetDateTime.parse("2025-01-01T00:00:00Z")));
+
+        assertThat(sameInOrderDb).isEqualTo(older);
+        assertThat(laterSameVersion.newerThan(older)).isTrue();
+        assertThat(higherVersionEarlier.newerThan(laterSameVersion)).isTrue();
+        assertThat(older.newerThan(sameInOrderDb)).isFalse();
     }
 
     @Test

@@ -39,7 +39,11 @@ class PhasesTest {
             .hasValueSatisfying(r -> assertThat(r).contains("order_db is behind"));
         assertThat(Backfill.refusal(Backfill.Direction.TO_LEGACY, backfilling)).hasValueSatisfying(r -> assertThat(r).contains("primary"));
         assertThat(Backfill.refusal(Backfill.Direction.TO_LEGACY, dualWriting)).isEqualTo(Optional.empty());
-        assertThat(Backfill.refusal(Backfill.Direction.TO_LEGACY, newOnly)).isEmpty();
+        // Reads on the new databases with dual-write off: the services write there without the dual-writer, so a copy
+        // back would leave order_db behind again at once; dual-write goes on first.
+        assertThat(Backfill.refusal(Backfill.Direction.TO_LEGACY, newOnly))
+            .hasValueSatisfying(r -> assertThat(r).contains("without the dual-writer").contains("switch migration.dual_write on first"));
+        assertThat(Backfill.refusal(Backfill.Direction.TO_LEGACY, newOnly.with(MigrationFlags.DUAL_WRITE, FlagSetting.ON))).isEmpty();
     }
 
     private static FeatureFlags flags(String flag, String setting) {

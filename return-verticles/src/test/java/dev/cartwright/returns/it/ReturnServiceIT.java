@@ -45,6 +45,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -89,6 +90,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReturnServiceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String JWT_KEY = "return-service-test-secret-of-32-bytes-or-more";
+    private static final String JWT_ISSUER = "https://id.cartwright.test";
+    private static final String JWT_AUDIENCE = "cartwright-api";
     private static final AtomicInteger CUSTOMERS = new AtomicInteger();
 
     private Vertx vertx;
@@ -582,18 +586,23 @@ class ReturnServiceIT {
     void customersTouchOnlyTheirOwnReturnsAndStaffDecide() throws Exception {
         Map<String, String> jwtEnv = new HashMap<>(env);
         jwtEnv.put("CARTWRIGHT_AUTH_MODE", "jwt");
-        jwtEnv.put("CARTWRIGHT_JWT_KEY", "return-service-test-secret");
+        jwtEnv.put("CARTWRIGHT_JWT_KEY", JWT_KEY);
+        jwtEnv.put("CARTWRIGHT_JWT_ISSUER", JWT_ISSUER);
+        jwtEnv.put("CARTWRIGHT_JWT_AUDIENCE", JWT_AUDIENCE);
         jwtEnv.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", env.get("CARTWRIGHT_RETURN_CONSUMER_GROUP") + "_jwt");
         ReturnApplication secured = ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(jwtEnv)), new SimpleMeterRegistry(),
             clock, UUID::randomUUID).await();
         try {
             SocketAddress at = SocketAddress.inetSocketAddress(secured.grpcPort(), "127.0.0.1");
             JWTAuth tokens = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
-                .setBuffer("return-service-test-secret")));
+                .setBuffer(JWT_KEY)));
+            JWTOptions signed = new JWTOptions().setAlgorithm("HS256").setIssuer(JWT_ISSUER).setAudience(List.of(JWT_AUDIENCE))
+                .setExpiresInMinutes(10);
             String owner = customer();
-            String ownerToken = tokens.generateToken(new JsonObject().put("sub", owner));
-            String strangerToken = tokens.generateToken(new JsonObject().put("sub", customer()));
-            String staffToken = tokens.generateToken(new JsonObject().put("sub", "agent-7").put("roles", new JsonArray().add("staff")));
+            String ownerToken = tokens.generateToken(new JsonObject().put("sub", owner), signed);
+            String strangerToken = tokens.generateToken(new JsonObject().put("sub", customer()), signed);
+            String staffToken = tokens.generateToken(new JsonObject().put("sub", "agent-7").put("roles", new JsonArray().add("staff")),
+                signed);
             OrderDetails order = deliveredOrder(owner, clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(16), 2));
             awaitProjected(order.getOrderId());
             CreateReturnRequest request = CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
@@ -625,12 +634,58 @@ class ReturnServiceIT {
             assertThat(listed.value().getReturnRequestsList()).extracting(ReturnRequest::getReturnId).containsExactly(id);
             assertThat(invokeAs(at, strangerToken, ReturnServiceGrpcClient.CancelReturn,
                 CancelReturnRequest.newBuilder().setReturnId(id).build()).status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+
+            // Tokens that must not work, each claiming to be the owner or staff: not one call succeeds, nothing changes.
+            // Tokens are checked against the real time, not the test clock of the service.
+            long now = Instant.now().getEpochSecond();
+            JsonObject ownerClaims = new JsonObject().put("sub", owner).put("iss", JWT_ISSUER).put("aud", JWT_AUDIENCE)
+                .put("exp", now + 600);
+            JsonObject staffClaims = ownerClaims.copy().put("sub", "agent-7").put("roles", new JsonArray().add("staff"));
+            JWTAuth otherKey = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
+                .setBuffer("another-key-of-32-bytes-or-more-for-hs256")));
+            JWTOptions bare = new JWTOptions().setAlgorithm("HS256");
+            Map<String, String> bad = new HashMap<>();
+            bad.put("expired", tokens.generateToken(ownerClaims.copy().put("iat", now - 7200).put("exp", now - 3600), bare));
+            bad.put("wrong audience", tokens.generateToken(ownerClaims.copy().put("aud", "another-api"), bare));
+            bad.put("wrong issuer", tokens.generateToken(staffClaims.copy().put("iss", "https://issuer.example"), bare));
+            bad.put("no exp", tokens.generateToken(without(staffClaims, "exp"), bare));
+            bad.put("wrong key", otherKey.generateToken(staffClaims, bare));
+            bad.put("alg none", unsignedToken(staffClaims));
+            CancelReturnRequest cancelIt = CancelReturnRequest.newBuilder().setReturnId(id).build();
+            RejectReturnRequest rejectIt = RejectReturnRequest.newBuilder().setReturnId(id).setReason("forged").build();
+            int successes = 0;
+            for (Map.Entry<String, String> token : bad.entrySet()) {
+                for (Outcome<?> outcome : List.of(invokeAs(at, token.getValue(), ReturnServiceGrpcClient.GetReturnRequest, get),
+                    invokeAs(at, token.getValue(), ReturnServiceGrpcClient.CancelReturn, cancelIt),
+                    invokeAs(at, token.getValue(), ReturnServiceGrpcClient.RejectReturn, rejectIt),
+                    invokeAs(at, token.getValue(), ReturnServiceGrpcClient.CreateReturnRequest, request))) {
+                    assertThat(outcome.status()).as(token.getKey()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+                    successes += outcome.status() == GrpcStatus.OK ? 1 : 0;
+                }
+            }
+            assertThat(successes).isZero();
+            assertThat(invokeAs(at, ownerToken, ReturnServiceGrpcClient.GetReturnRequest, get).value().getStatus())
+                .isEqualTo(ReturnStatus.RETURN_STATUS_APPROVED);
+
             Outcome<ReturnRequest> cancelled = invokeAs(at, ownerToken, ReturnServiceGrpcClient.CancelReturn,
                 CancelReturnRequest.newBuilder().setReturnId(id).build());
             assertThat(cancelled.value().getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_CANCELLED);
         } finally {
             secured.stop().await(20, TimeUnit.SECONDS);
         }
+    }
+
+    private static JsonObject without(JsonObject claims, String name) {
+        JsonObject copy = claims.copy();
+        copy.remove(name);
+        return copy;
+    }
+
+    /** A token with {@code alg: none} and no signature. */
+    private static String unsignedToken(JsonObject claims) {
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return base64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+            + base64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8)) + ".";
     }
 
     /** Publishes an order event the way the Order service does: a CloudEvent in binary mode, keyed by the order id. */

@@ -3,6 +3,7 @@ package dev.cartwright.service.grpc;
 import dev.cartwright.service.auth.Authenticator;
 import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.auth.CallerContext;
+import dev.cartwright.service.config.BindHost;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -33,9 +34,15 @@ public final class GrpcEndpoint {
     private GrpcEndpoint() {
     }
 
-    /** Binds {@code services} plus health and reflection on {@code host:port}. */
+    /**
+     * Binds {@code services} plus health and reflection on {@code host:port}, once the authenticator's keys are loaded.
+     * Without authentication (development mode) only a loopback {@code host} is accepted.
+     */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
                                            HealthService health, List<Service> services) {
+        if (authenticator.isDevelopment() && !BindHost.isLoopback(host)) {
+            return Future.failedFuture(new IllegalStateException(BindHost.refusal(host, BindHost.SETTING)));
+        }
         GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
         services.forEach(service -> grpc.addService(HttpJsonErrors.explaining(service)));
         grpc.addService(health);
@@ -47,9 +54,9 @@ public final class GrpcEndpoint {
             .setHttp2ClearTextEnabled(true)
             .setTcpNoDelay(true)
             .setReusePort(true);
-        return vertx.createHttpServer(options)
+        return authenticator.ready().compose(ready -> vertx.createHttpServer(options)
             .requestHandler(request -> dispatch(grpc, authenticator, request))
-            .listen();
+            .listen());
     }
 
     private static void dispatch(GrpcServer grpc, Authenticator authenticator, HttpServerRequest request) {

@@ -97,15 +97,18 @@ class GrpcEndpointTest {
         return server.actualPort();
     }
 
+    private static final String ISSUER = "https://id.cartwright.test";
+    private static final String AUDIENCE = "cartwright-api";
+
     private Authenticator jwt() {
-        return Authenticator.from(vertx, new AuthConfig(false, "HS256", SECRET, "", ""));
+        return Authenticator.from(vertx, new AuthConfig(false, new AuthConfig.Keys.SharedSecret(SECRET), ISSUER, AUDIENCE));
     }
 
     private String token(String subject, String... roles) {
         JWTAuth issuer = JWTAuth.create(vertx, new JWTAuthOptions()
             .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
         return issuer.generateToken(new JsonObject().put("sub", subject).put("roles", new JsonArray(List.of((Object[]) roles))),
-            new JWTOptions().setAlgorithm("HS256"));
+            new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setExpiresInMinutes(10));
     }
 
     private CartServiceGrpcClient grpcClient(int port) {
