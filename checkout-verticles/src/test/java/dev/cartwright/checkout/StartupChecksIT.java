@@ -85,6 +85,8 @@ class StartupChecksIT {
             Map<String, String> env = env(postgres, redis, risky.url());
             env.put("CARTWRIGHT_AUTH_MODE", "jwt");
             env.put("CARTWRIGHT_JWT_KEY", "startup-checks-secret-startup-checks-secret");
+            env.put("CARTWRIGHT_JWT_ISSUER", "https://issuer.example");
+            env.put("CARTWRIGHT_JWT_AUDIENCE", "checkout");
 
             Throwable failure = startFailure(env);
 
