@@ -27,10 +27,13 @@
 -- millis), mi (merged into), oid (order id once converted), pr (promotions 'code=millis,...' in applied order),
 -- 'l:<product>' = 'quantity|unit price|added millis|category|name' per line, 'mf:<source cart>' once merged from.
 --
--- The change stream entry of an applied change: fields 'cart_id' and 'e', a MessagePack map of the change record
+-- The change stream entry of an applied change: fields 'cart_id'; 'e', a MessagePack map of the change record
 -- (cart_id, version, type, customer_id, product_id, quantity, delta, unit_price, currency, at, and for some types
--- other_cart_id, code, order_id, checkout_id). Readers expand 'e' into those fields (StreamEntries), and still read entries
--- written with the fields spelled out one by one.
+-- other_cart_id, code, order_id, checkout_id); and 'c', the cart hash after the change packed as in the reply. Readers
+-- expand 'e' into those fields (StreamEntries), and still read entries written with the fields spelled out one by
+-- one, or without 'c'.
+--
+-- The idle TTL: a changed cart carries none until the write-behind has stored that version (see finish()).
 
 local cart_key = KEYS[1]
 local stream_key = KEYS[3]
@@ -177,15 +180,21 @@ local function finish()
     if #dels > 0 then
         redis.call('HDEL', cart_key, unpack(dels))
     end
-    redis.call('EXPIRE', cart_key, idle_ttl)
-    -- The change record: cart_id in the clear (all the write-behind needs), the whole record packed in 'e' (see
-    -- the header), so that each reader parses four bulk strings per entry instead of twenty.
+    -- No idle TTL until the write-behind has stored this version in PostgreSQL (it starts the TTL then, with
+    -- cart-idle-ttl.lua): a cart that expired with changes still waiting in the stream would be read back from an
+    -- older stored copy and hand out its versions a second time.
+    redis.call('PERSIST', cart_key)
+    -- The cart after the change, packed once: the reply and the change record both carry it, so the write-behind
+    -- stores exactly this version from the record, even if the hash has left Redis meanwhile.
+    local packed = cmsgpack.pack(h)
+    -- The change record: cart_id in the clear, the record packed in 'e' (see the header), the cart packed in 'c',
+    -- so that each reader parses six bulk strings per entry instead of twenty.
     local entry = {cart_id = cart_id, version = version, type = event.type, customer_id = h['cu'],
         product_id = event.product or '', quantity = event.quantity or '0', delta = event.delta or '0',
         unit_price = event.price or '0', currency = h['cur'], at = now,
         other_cart_id = event.other, code = event.code, order_id = event.order, checkout_id = event.checkout}
-    redis.call('XADD', stream_key, '*', 'cart_id', cart_id, 'e', cmsgpack.pack(entry))
-    local reply = flatten(h, '0')
+    redis.call('XADD', stream_key, '*', 'cart_id', cart_id, 'e', cmsgpack.pack(entry), 'c', packed)
+    local reply = {'OK', '0', packed}
     if has_idem then
         redis.call('SET', KEYS[2], cmsgpack.pack(reply), 'EX', idem_ttl)
     end

@@ -1,5 +1,6 @@
 package dev.cartwright.checkout;
 
+import dev.cartwright.cart.store.RedisDurabilityCheck;
 import dev.cartwright.checkout.neighbours.NeighbourAddresses;
 import dev.cartwright.checkout.pricing.TaxRules;
 import dev.cartwright.checkout.saga.SagaSettings;
@@ -48,6 +49,8 @@ import java.util.regex.Pattern;
  * @param catalogEventsTopic   product.changed events consumed
  * @param promotionEventsTopic promotion.changed events consumed
  * @param checkouts            checkouts and their confirm saga: events topic, reservation TTL, saga lease and recovery
+ * @param redisCheck           what start-up does about a Redis that may lose acknowledged cart changes
+ *                             ({@code CARTWRIGHT_REDIS_CHECK}: auto, warn, skip; see {@link RedisDurabilityCheck})
  */
 public record CheckoutConfig(
     String host,
@@ -79,7 +82,8 @@ public record CheckoutConfig(
     String warehouseEventsTopic,
     String catalogEventsTopic,
     String promotionEventsTopic,
-    SagaSettings checkouts) {
+    SagaSettings checkouts,
+    RedisDurabilityCheck.Mode redisCheck) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -138,7 +142,13 @@ public record CheckoutConfig(
             topic(config, "CARTWRIGHT_WAREHOUSE_EVENTS_TOPIC", "warehouse.events"),
             topic(config, "CARTWRIGHT_CATALOG_EVENTS_TOPIC", "catalog.events"),
             topic(config, "CARTWRIGHT_PROMOTION_EVENTS_TOPIC", "promotion.events"),
-            SagaSettings.read(config));
+            SagaSettings.read(config),
+            redisCheck(config.string("CARTWRIGHT_REDIS_CHECK", "auto")));
+    }
+
+    private static RedisDurabilityCheck.Mode redisCheck(String value) {
+        return RedisDurabilityCheck.Mode.parse(value).orElseThrow(() -> new ConfigException("CARTWRIGHT_REDIS_CHECK",
+            "must be auto (refuse a Redis without noeviction and AOF in production), warn or skip, was " + value));
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {

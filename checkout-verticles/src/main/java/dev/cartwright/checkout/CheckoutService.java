@@ -2,12 +2,17 @@ package dev.cartwright.checkout;
 
 import dev.cartwright.cart.CartIds;
 import dev.cartwright.cart.store.AbandonmentSweeper;
+import dev.cartwright.cart.store.CartSchemaLimits;
 import dev.cartwright.cart.store.CartStoreConfig;
 import dev.cartwright.cart.store.ChangeStreamTrimmer;
+import dev.cartwright.cart.store.ParkedCartReplay;
+import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
 import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
+import dev.cartwright.cart.store.RedisDurabilityCheck;
 import dev.cartwright.cart.store.WriteBehind;
+import dev.cartwright.checkout.admin.ParkedCartsAdmin;
 import dev.cartwright.checkout.api.CartApiVerticle;
 import dev.cartwright.checkout.api.CartGrpc;
 import dev.cartwright.checkout.api.CheckoutGrpc;
@@ -29,6 +34,7 @@ import dev.cartwright.pricing.PricingCore;
 import dev.cartwright.pricing.PromotionSet;
 import dev.cartwright.service.admin.AdminServer;
 import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.db.DbConfig;
 import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.grpc.Rpc;
@@ -82,6 +88,7 @@ public final class CheckoutService {
     private final AtomicBoolean pricingLoaded = new AtomicBoolean();
     private Pool pool;
     private PgCartRepository repository;
+    private ParkedCarts parkedCarts;
     private Redis redis;
     private PipelinedRedis cartRedis;
     private Neighbours neighbours;
@@ -138,17 +145,25 @@ public final class CheckoutService {
             .withStreamKey(config.cartChangesStream())
             .withIdleTtl(config.idleTtl())
             .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500);
-        return SchemaMigrations.apply(vertx, db, config.schema())
+        RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
+            .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
+        redis = Redis.createClient(vertx, redisOptions);
+        // Before anything else: a Redis that may lose acknowledged cart changes is refused in production.
+        return RedisDurabilityCheck.run(redis, config.redisCheck(), !config.auth().development(),
+                RedisDurabilityCheck.displayAddress(config.endpoints().redisUrl()))
+            .compose(checked -> SchemaMigrations.apply(vertx, db, config.schema()))
             .compose(migrated -> {
                 pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
-                RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
-                    .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
-                redis = Redis.createClient(vertx, redisOptions);
-                // Cart changes pipeline on one connection per event loop; the pool above serves the background parts.
+                // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
                 cartRedis = PipelinedRedis.create(vertx, new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts"));
                 repository = new PgCartRepository(pool);
-                return RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock);
+                parkedCarts = new ParkedCarts(pool);
+                // A limit the schema's CHECK refuses would park every cart that uses it: refuse it here instead.
+                return CartSchemaLimits.lineQuantity(pool).compose(bounds -> CartSchemaLimits.misfit(config.limits(), bounds)
+                    .<Future<Void>>map(problem -> Future.failedFuture(new ConfigException("CARTWRIGHT_CART_MAX_QUANTITY", problem)))
+                    .orElseGet(Future::succeededFuture));
             })
+            .compose(limitsFit -> RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock))
             .compose(store -> {
                 neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourTimeout(), config.neighbourMaxFailures(),
                     config.neighbourReset(), config.neighbourRetries());
@@ -162,7 +177,7 @@ public final class CheckoutService {
                     .compose(loaded -> deployApi(store, pricing, names, stock))
                     .compose(api -> deployEvents(store, feed, storeConfig));
             })
-            .compose(v -> startAdmin())
+            .compose(v -> startAdmin(storeConfig))
             .mapEmpty();
     }
 
@@ -223,9 +238,9 @@ public final class CheckoutService {
         Vertx vertx = runtime.vertx();
         // Batches of up to 1000 changes: the bridge waits for the broker once per batch, so the batch bounds its rate
         // (with 200 it fell further behind in every capacity benchmark run; see BENCHMARKS.md).
-        bridge = new KafkaBridge(new KafkaBridge.Settings(config.endpoints().redisUrl(), storeConfig.streamKey(),
-            storeConfig.bridgeGroup(), storeConfig.consumerName(), config.endpoints().kafkaBootstrap(), config.cartEventsTopic(),
-            1000, Duration.ofSeconds(1)), store::find, runtime.registry());
+        bridge = new KafkaBridge(redis, new KafkaBridge.Settings(storeConfig.streamKey(), storeConfig.bridgeGroup(),
+            storeConfig.consumerName(), config.cartEventsTopic(), 1000, Duration.ofSeconds(1)),
+            KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), clock, store::find, runtime.registry());
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());
@@ -234,7 +249,7 @@ public final class CheckoutService {
             OutboxRelayOptions.of(new OutboxTable("outbox"), config.checkouts().eventsTopic(), CheckoutEvents.SOURCE,
                 config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry()));
         List<Deployable> parts = List.of(
-            new WriteBehind(redis, repository, storeConfig, clock, runtime.registry()),
+            new WriteBehind(redis, repository, parkedCarts, storeConfig, clock, runtime.registry()),
             bridge,
             new ChangeStreamTrimmer(redis, storeConfig),
             new AbandonmentSweeper(store, repository, storeConfig, clock),
@@ -254,13 +269,16 @@ public final class CheckoutService {
         return chain;
     }
 
-    private Future<Void> startAdmin() {
-        AdminServer server = new AdminServer(runtime.vertx(), runtime.registry())
-            .check("redis", () -> redis.send(Request.cmd(Command.PING)))
-            .check("postgres", () -> pool.query("SELECT 1").execute())
-            .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
-                : Future.failedFuture("prices not loaded yet"));
-        return server.listen(config.host(), config.adminPort()).map(s -> {
+    private Future<Void> startAdmin(CartStoreConfig storeConfig) {
+        return ParkedCartReplay.create(runtime.vertx(), redis, repository, parkedCarts, storeConfig, clock).compose(replay -> {
+            AdminServer server = new AdminServer(runtime.vertx(), runtime.registry())
+                .check("redis", () -> redis.send(Request.cmd(Command.PING)))
+                .check("postgres", () -> pool.query("SELECT 1").execute())
+                .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
+                    : Future.failedFuture("prices not loaded yet"))
+                .route(ParkedCartsAdmin.PATH, new ParkedCartsAdmin(replay));
+            return server.listen(config.host(), config.adminPort());
+        }).map(s -> {
             admin = s;
             return null;
         });

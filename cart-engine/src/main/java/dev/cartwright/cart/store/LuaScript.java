@@ -67,6 +67,33 @@ final class LuaScript {
         });
     }
 
+    /** The keys and arguments of one call of the script. */
+    record Invocation(List<String> keys, List<String> args) {
+    }
+
+    /**
+     * Several calls pipelined in one batch; if the server lost the script (NOSCRIPT), the batch is
+     * sent once more with EVAL, which caches the script again. (A failed batch reports each failed call as
+     * {@code ERR [index] <error>}, so NOSCRIPT is looked for anywhere in the message.)
+     */
+    Future<List<Response>> callAll(Redis client, List<Invocation> calls) {
+        return client.batch(requests(Command.EVALSHA, sha, calls)).recover(failure -> {
+            String message = failure.getMessage();
+            if (message != null && message.contains("NOSCRIPT")) {
+                return client.batch(requests(Command.EVAL, source, calls));
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private static List<Request> requests(Command command, String script, List<Invocation> calls) {
+        List<Request> requests = new java.util.ArrayList<>(calls.size());
+        for (Invocation call : calls) {
+            requests.add(request(command, script, call.keys(), call.args()));
+        }
+        return requests;
+    }
+
     private static Request request(Command command, String script, List<String> keys, List<String> args) {
         Request request = Request.cmd(command).arg(script).arg(keys.size());
         for (String key : keys) {

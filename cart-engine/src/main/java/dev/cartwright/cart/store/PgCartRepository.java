@@ -83,7 +83,12 @@ public final class PgCartRepository {
         + " SELECT t.cart_id, t.code, " + INSTANT.formatted("t.applied_ms")
         + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(cart_id, code, applied_ms)";
 
-    private static final Comparator<StoredCart> ACTIVE_LAST =
+    // A parked cart (ParkedCarts) leaves the parking once a version at least as new is stored.
+    private static final String RELEASE_PARKED = "DELETE FROM parked_carts p USING unnest($1::text[], $2::bigint[]) AS t(cart_id, version)"
+        + " WHERE p.cart_id = t.cart_id AND p.version <= t.version";
+
+    /** Terminal states before active ones, so a customer's old cart leaves 'active' before the new one enters it. */
+    static final Comparator<StoredCart> ACTIVE_LAST =
         Comparator.comparing(stored -> stored.cart().status() == CartStatus.ACTIVE);
 
     private final Pool pool;
@@ -126,7 +131,8 @@ public final class PgCartRepository {
     /**
      * Writes the carts (at most one per cart id) in one transaction: one upsert of all headers, guarded so that a
      * version never moves backwards, then the lines and codes of exactly the carts whose version advanced are
-     * replaced. Returns the ids of those carts.
+     * replaced, and those carts leave the parked carts if they were parked at that version or an older one. Returns
+     * the ids of those carts.
      */
     public Future<Set<String>> upsert(List<StoredCart> carts) {
         if (carts.isEmpty()) {
@@ -154,7 +160,15 @@ public final class PgCartRepository {
             .compose(deleted -> connection.preparedQuery(INSERT_ITEMS).execute(items(written)));
         Future<RowSet<Row>> promotions = connection.preparedQuery(DELETE_PROMOTIONS).execute(ids)
             .compose(deleted -> connection.preparedQuery(INSERT_PROMOTIONS).execute(promotions(written)));
-        return Future.all(items, promotions).mapEmpty();
+        String[] parkedIds = new String[written.size()];
+        Long[] parkedVersions = new Long[written.size()];
+        for (int i = 0; i < written.size(); i++) {
+            parkedIds[i] = written.get(i).cart().cartId();
+            parkedVersions[i] = written.get(i).cart().version();
+        }
+        Future<RowSet<Row>> parked = connection.preparedQuery(RELEASE_PARKED)
+            .execute(Tuple.tuple().addValue(parkedIds).addValue(parkedVersions));
+        return Future.all(items, promotions, parked).mapEmpty();
     }
 
     private static Tuple headers(List<StoredCart> carts) {

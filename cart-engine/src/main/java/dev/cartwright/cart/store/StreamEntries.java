@@ -10,7 +10,8 @@ import io.vertx.redis.client.Response;
 /**
  * Parses the entries of stream replies (XRANGE, XREADGROUP, XAUTOCLAIM) in RESP2 or RESP3 shape. A change record
  * packed into the field {@value #PACKED} (as cart-mutate.lua writes it) is expanded into its fields, so readers see
- * {@code cart_id, version, type, ...} whichever way the entry was written.
+ * {@code cart_id, version, type, ...} whichever way the entry was written; the cart after the change, packed in the
+ * field {@value #PACKED_CART}, is kept as the bytes it came in (decoded only by a reader that needs it).
  */
 public final class StreamEntries {
 
@@ -18,12 +19,19 @@ public final class StreamEntries {
      * One stream entry.
      *
      * @param fields empty when the entry was deleted from the stream but is still pending
+     * @param packedCart the cart hash after the change as one MessagePack map, or null for an entry written without it
      */
-    public record Entry(String id, Map<String, String> fields) {
+    public record Entry(String id, Map<String, String> fields, byte[] packedCart) {
+
+        public Entry(String id, Map<String, String> fields) {
+            this(id, fields, null);
+        }
     }
 
     /** The field holding the change record as one MessagePack map. */
     public static final String PACKED = "e";
+    /** The field holding the cart after the change as one MessagePack map. */
+    public static final String PACKED_CART = "c";
     private static final String CART_ID = "cart_id";
 
     private StreamEntries() {
@@ -53,12 +61,13 @@ public final class StreamEntries {
             }
             Response values = entry.size() > 1 ? entry.get(1) : null;
             Map<String, String> fields = values == null ? new LinkedHashMap<>() : cartIdOnly ? cartIdOf(values) : fields(values);
-            out.add(new Entry(entry.get(0).toString(), fields));
+            Response cart = values == null ? null : RedisReplies.field(values, PACKED_CART);
+            out.add(new Entry(entry.get(0).toString(), fields, cart == null ? null : cart.toBytes()));
         }
         return out;
     }
 
-    /** The fields of one entry (a flat array in RESP2, a map in RESP3), the packed record expanded. */
+    /** The fields of one entry (a flat array in RESP2, a map in RESP3), the packed record expanded, the packed cart left out. */
     public static Map<String, String> fields(Response values) {
         Map<String, String> fields = new LinkedHashMap<>();
         if (values.isMap()) {
@@ -83,6 +92,9 @@ public final class StreamEntries {
     }
 
     private static void put(Map<String, String> fields, String name, Response value) {
+        if (PACKED_CART.equals(name)) {
+            return;
+        }
         if (PACKED.equals(name) && value != null) {
             fields.putAll(PackedFields.decode(value.toBytes()));
         } else {

@@ -2,9 +2,11 @@ package dev.cartwright.cart.store;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,352 +14,342 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.cartwright.cart.Cart;
+import dev.cartwright.cart.store.ChangeStreamConsumer.BatchOutcome;
+import dev.cartwright.cart.store.change.CartChange;
+import dev.cartwright.cart.store.change.CartSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.DatabaseException;
 
 /**
  * Persists hot carts to PostgreSQL behind the cart change stream: reads the stream in batches as one consumer of
- * the write-behind group, reads the current state of each cart named in the batch (so a burst of changes to one cart
- * becomes one write of its newest version), writes the batch in one transaction whose header upsert never moves a
- * version backwards, and only then acknowledges the entries. A crash between write and acknowledgement repeats an
- * idempotent write. Entries a dead consumer left pending are taken over with XAUTOCLAIM; while PostgreSQL is down it
- * backs off exponentially and catches up after. Reports its lag as gauges.
+ * the write-behind group, takes the newest entry of each cart in the batch (so a burst of changes to one cart becomes
+ * one write of its newest version), writes the cart that entry carries in one transaction whose header upsert never
+ * moves a version backwards, starts the idle TTL of what it stored, and only then acknowledges the entries. A crash
+ * between write and acknowledgement repeats an idempotent write. The reading (the batches, XAUTOCLAIM of what a dead
+ * consumer left pending, XACK, the back-off while PostgreSQL is down, the pace, the lag gauges) is the
+ * {@link ChangeStreamConsumer}'s; this class owns what a batch becomes in PostgreSQL.
+ *
+ * <p>Why no acknowledged change is lost. Each entry carries the whole cart as the change left it (cart-mutate.lua packs
+ * it once for its reply and for the entry), so what is written is exactly the acknowledged version, read from the
+ * stream and not from the hash: a hash that left Redis before the write-behind got to it (PostgreSQL down for longer
+ * than the idle TTL, an eviction, a DEL by hand) loses nothing, since the entry stays pending until PostgreSQL took the
+ * cart. Versions are never handed out twice: a changed cart carries no TTL (the script PERSISTs it), and only after
+ * this class stored a version does it start the idle TTL, and only if Redis still holds that very version
+ * (cart-idle-ttl.lua). So a cart leaves Redis by expiry only when PostgreSQL has its newest state, and a read-through
+ * never brings back an older copy while newer changes wait in the stream. Eviction is ruled out by the start-up check
+ * of {@code maxmemory-policy noeviction} ({@link RedisDurabilityCheck}). What remains is a hash deleted by hand while
+ * its changes wait (a read of that cart in between restores the older stored copy, and its next change reuses a
+ * version) and a Redis that loses its data (the stream goes with it; production Redis runs with AOF).
+ *
+ * <p>One bad cart never stops the others. When PostgreSQL refuses a batch for what a row holds (SQLSTATE class 22 or
+ * 23: a CHECK, a value out of range), the batch is split in halves until the carts at fault are found; each is parked
+ * in {@code parked_carts} with the database's reason ({@link ParkedCarts}), counted
+ * ({@code cart.writebehind.carts.parked}, and the gauge {@code cart.writebehind.parked}) and logged
+ * ({@code event=writebehind_cart_parked}), its entries are acknowledged, and every other cart is written. A cart whose
+ * entry carries a cart that cannot be read is parked the same way. A parked cart keeps no idle TTL, since its newest
+ * version is not stored, until a newer version is stored (which also releases it from the parking) or an operator
+ * replays it ({@link ParkedCartReplay}). A customer's new active cart refused for arriving before the old one's end
+ * is not parked but waits, as before: its entries stay pending until a takeover finds the old cart's end written.
  *
  * <p>Once caught up it reads at most once per {@link CartStoreConfig#writeBehindPace()}: a busy cart changed ten times
- * in that while is read and written once, which is most of what the write-behind (and PostgreSQL) would otherwise
- * spend under load. A backlog is read without pausing.
+ * in that while is written once, which is most of what the write-behind (and PostgreSQL) would otherwise spend under
+ * load. A backlog is read without pausing.
  */
 public final class WriteBehind extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String CLAIM_START = "0-0";
-    private static final long METRICS_INTERVAL_MS = 1_000;
-    /**
-     * The body of cart-read.lua, sent with EVAL (the server caches it by digest) so that a Redis that lost its script
-     * cache never fails a batch with NOSCRIPT.
-     */
-    private static final String READ_PACKED = "return cmsgpack.pack(redis.call('HGETALL', KEYS[1]))";
+
+    private static final long PARKED_COUNT_INTERVAL_MS = 15_000;
 
     private final Redis redis;
     private final PgCartRepository repository;
+    private final ParkedCarts parkedCarts;
     private final CartStoreConfig config;
     private final Clock clock;
-    private final ChangeStream stream;
-    private final AtomicLong pendingEntries = new AtomicLong();
-    private final AtomicLong oldestPendingAgeSeconds = new AtomicLong();
+    private final ChangeStreamConsumer consumer;
     private final Counter cartsWritten;
-    private final Counter entriesAcknowledged;
-    private final Counter failedBatches;
+    private final Counter cartsParked;
+    private final AtomicLong parkedNow = new AtomicLong();
+    private final String idleTtlSeconds;
+    private LuaScript readCart;
+    private LuaScript startIdleTtl;
+    private long parkedTimer = -1;
 
-    private RedisConnection connection;
-    private boolean stopping;
-    private Promise<Void> stopped;
-    /** The wait before the next read (a backoff after a failure, or the pace after a batch that caught up); -1 when none. */
-    private long pauseTimer = -1;
-    private long metricsTimer = -1;
-    private int failures;
-    private long lastClaimMillis;
-    /** Where reading our own pending entries continues; null once they are done and new entries are read. */
-    private String ownPendingFrom = "0";
-    /** The XAUTOCLAIM cursor while a takeover is under way; null between takeovers. */
-    private String claimCursor;
-    /** Whether the last batch came from reading new entries (only such a read is paced; takeovers and re-reads are not). */
-    private boolean lastReadWasNew;
-
-    public WriteBehind(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, MeterRegistry registry) {
+    public WriteBehind(Redis redis, PgCartRepository repository, ParkedCarts parkedCarts, CartStoreConfig config, Clock clock,
+                       MeterRegistry registry) {
         this.redis = redis;
         this.repository = repository;
+        this.parkedCarts = parkedCarts;
         this.config = config;
         this.clock = clock;
-        this.stream = new ChangeStream(redis, config.streamKey());
+        this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
         // Tagged by consumer too: two instances in one process must not share (and so hide) each other's meters.
         Tags tags = Tags.of("stream", config.streamKey(), "consumer", config.consumerName());
-        Gauge.builder("cart.writebehind.pending", pendingEntries, AtomicLong::get)
-            .description("Change-stream entries not yet persisted by the write-behind group (pending and undelivered)")
-            .tags(tags).register(registry);
-        Gauge.builder("cart.writebehind.oldest.age", oldestPendingAgeSeconds, AtomicLong::get)
-            .description("Age in seconds of the oldest change-stream entry the write-behind has not persisted")
-            .baseUnit("seconds").tags(tags).register(registry);
+        ChangeStreamConsumer.Settings settings = new ChangeStreamConsumer.Settings(config.streamKey(), config.writeBehindGroup(),
+            config.consumerName(), config.batchSize(), config.readBlock(), config.writeBehindPace(), config.claimMinIdle(), true,
+            config.backoffInitial(), config.backoffMax());
+        ChangeStreamConsumer.Meters meters = new ChangeStreamConsumer.Meters("cart.writebehind.pending",
+            "Change-stream entries not yet persisted by the write-behind group (pending and undelivered)", "cart.writebehind.oldest.age",
+            "cart.writebehind.entries.acked", "cart.writebehind.batch.failures", tags);
+        this.consumer = new ChangeStreamConsumer(redis, settings, clock, registry, meters, this::persist);
         this.cartsWritten = Counter.builder("cart.writebehind.carts.written").tags(tags).register(registry);
-        this.entriesAcknowledged = Counter.builder("cart.writebehind.entries.acked").tags(tags).register(registry);
-        this.failedBatches = Counter.builder("cart.writebehind.batch.failures").tags(tags).register(registry);
+        this.cartsParked = Counter.builder("cart.writebehind.carts.parked")
+            .description("Carts set aside because PostgreSQL refused them or they could not be read").tags(tags).register(registry);
+        Gauge.builder("cart.writebehind.parked", parkedNow, AtomicLong::get)
+            .description("Carts in parked_carts now, waiting for an operator's replay (looked up every 15 s)")
+            .tags(tags).register(registry);
+    }
+
+    /** Carts parked as of the last look (every 15 s, and counting those this instance parked since). */
+    public long parkedCarts() {
+        return parkedNow.get();
+    }
+
+    /** Counts the parked carts now (the gauge does so every 15 s on its own). */
+    public Future<Long> refreshParked() {
+        return parkedCarts.count().onSuccess(parkedNow::set)
+            .onFailure(failure -> LOG.debug("event=writebehind_parked_unknown error=\"{}\"", failure.toString()));
     }
 
     /** Entries the group has not acknowledged yet (delivered and pending, or not delivered), as of the last look. */
     public long pendingEntries() {
-        return pendingEntries.get();
+        return consumer.lag();
     }
 
     /** Age of the oldest entry not yet acknowledged, in seconds, as of the last look; 0 when caught up. */
     public long oldestPendingAgeSeconds() {
-        return oldestPendingAgeSeconds.get();
+        return consumer.oldestAgeSeconds();
+    }
+
+    /** Looks up the group's lag now (the gauges do so every second on their own). */
+    public Future<Void> refreshLag() {
+        return consumer.refreshLag();
     }
 
     @Override
     public Future<?> start() {
-        stopped = Promise.promise();
-        lastClaimMillis = clock.millis();
-        return stream.ensureGroup(config.writeBehindGroup()).onSuccess(created -> {
-            metricsTimer = vertx.setPeriodic(METRICS_INTERVAL_MS, tick -> refreshLag());
-            context.runOnContext(go -> loop());
-        });
+        return vertx.executeBlocking(() -> List.of(LuaScript.load("cart-read.lua"), LuaScript.load("cart-idle-ttl.lua")))
+            .compose(scripts -> {
+                readCart = scripts.get(0);
+                startIdleTtl = scripts.get(1);
+                return Future.all(readCart.preload(redis), startIdleTtl.preload(redis));
+            })
+            .compose(loaded -> {
+                consumer.open(vertx);
+                parkedTimer = vertx.setPeriodic(0, PARKED_COUNT_INTERVAL_MS, tick -> refreshParked());
+                return consumer.startReading();
+            });
     }
 
     @Override
     public Future<?> stop() {
-        stopping = true;
-        vertx.cancelTimer(metricsTimer);
-        if (pauseTimer >= 0 && vertx.cancelTimer(pauseTimer)) {
-            pauseTimer = -1;
-            stopped.tryComplete();
-        }
-        // A read blocked in XREADGROUP returns within readBlock; the loop then completes `stopped`.
-        return stopped.future().eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
-    }
-
-    private void loop() {
-        if (stopping) {
-            stopped.tryComplete();
-            return;
-        }
-        long readStartNanos = System.nanoTime();
-        int[] entriesRead = {0};
-        connection().compose(this::nextBatch).compose(entries -> {
-            entriesRead[0] = entries.size();
-            return persist(entries);
-        }).onComplete(done -> {
-            if (done.succeeded()) {
-                failures = 0;
-                long pause = pauseMillis(entriesRead[0], readStartNanos);
-                if (pause <= 0) {
-                    loop();
-                } else {
-                    pauseTimer = vertx.setTimer(pause, fire -> {
-                        pauseTimer = -1;
-                        loop();
-                    });
-                }
-                return;
-            }
-            failures++;
-            failedBatches.increment();
-            long delay = backoffMillis(config, failures);
-            LOG.warn("write-behind batch failed (attempt {}), retrying in {} ms: {}", failures, delay, done.cause().toString());
-            ownPendingFrom = "0";
-            claimCursor = null;
-            String message = done.cause().getMessage();
-            if (message != null && message.startsWith("NOGROUP")) {
-                // The stream or the group was deleted under us: make them again before the next read.
-                stream.ensureGroup(config.writeBehindGroup());
-            }
-            if (connection != null && !(done.cause() instanceof DatabaseException)) {
-                connection.close();
-                connection = null;
-            }
-            if (stopping) {
-                stopped.tryComplete();
-                return;
-            }
-            pauseTimer = vertx.setTimer(delay, fire -> {
-                pauseTimer = -1;
-                loop();
-            });
-        });
-    }
-
-    /**
-     * How long to wait before the next read: nothing while there is a backlog (a full batch, or pending entries still
-     * being taken over or re-read), else what is left of the pace since this read started, so that under load one
-     * read gathers several changes of a busy cart and writes its newest state once.
-     */
-    private long pauseMillis(int entriesRead, long readStartNanos) {
-        if (!lastReadWasNew || entriesRead >= config.batchSize()) {
-            return 0;
-        }
-        long elapsedMillis = (System.nanoTime() - readStartNanos) / 1_000_000;
-        return config.writeBehindPace().toMillis() - elapsedMillis;
+        vertx.cancelTimer(parkedTimer);
+        return consumer.close();
     }
 
     /** The wait after {@code failureCount} failures in a row: doubling from the initial wait, capped. */
     static long backoffMillis(CartStoreConfig config, int failureCount) {
-        long initial = config.backoffInitial().toMillis();
-        long max = config.backoffMax().toMillis();
-        int doublings = Math.min(failureCount - 1, 30);
-        return Math.min(max, initial << doublings);
+        return ChangeStreamConsumer.backoffMillis(config.backoffInitial(), config.backoffMax(), failureCount);
     }
 
-    private Future<RedisConnection> connection() {
-        if (connection != null) {
-            return Future.succeededFuture(connection);
+    /**
+     * Writes the newest state of every cart named in the batch, as its newest entry carries it; sets aside the carts
+     * PostgreSQL refuses or that cannot be read; starts the idle TTL of each cart stored at the version Redis holds.
+     * Every entry is then done but those of carts that must wait for another cart's write (see {@link #write}).
+     */
+    private Future<BatchOutcome> persist(List<CartChange> batch) {
+        Map<String, CartChange> newest = new LinkedHashMap<>();
+        for (CartChange change : batch) {
+            if (!change.cartId().isEmpty()) {
+                newest.put(change.cartId(), change);
+            }
         }
-        // A connection of its own: XREADGROUP BLOCK would otherwise hold one of the pool's.
-        return redis.connect().onSuccess(opened -> {
-            connection = opened;
-            opened.exceptionHandler(failure -> LOG.warn("write-behind Redis connection: {}", failure.toString()));
+        if (newest.isEmpty()) {
+            return Future.succeededFuture(BatchOutcome.all(batch));
+        }
+        return cartsOf(newest).compose(read -> {
+            List<Candidate> ordered = new ArrayList<>(read.carts());
+            ordered.sort(Comparator.comparing(Candidate::cart, PgCartRepository.ACTIVE_LAST));
+            return write(ordered).map(written -> written.plus(WriteResult.refused(read.unreadable())));
+        }).compose(result -> park(result.refused())
+            .compose(parkedAll -> startIdleTtl(result.written()))
+            .map(started -> done(batch, result.waiting())));
+    }
+
+    /** A cart to write and the entry that carried it. */
+    private record Candidate(String entryId, StoredCart cart) {
+    }
+
+    /** The carts read from a batch, and those that could not be read. */
+    private record ReadCarts(List<Candidate> carts, List<ParkedCarts.Parking> unreadable) {
+    }
+
+    /**
+     * What became of the carts of a batch: stored, left waiting (their entries stay pending), or refused (to be
+     * parked).
+     */
+    private record WriteResult(List<Candidate> written, Set<String> waiting, List<ParkedCarts.Parking> refused) {
+
+        static final WriteResult NONE = new WriteResult(List.of(), Set.of(), List.of());
+
+        static WriteResult refused(List<ParkedCarts.Parking> refused) {
+            return new WriteResult(List.of(), Set.of(), refused);
+        }
+
+        WriteResult plus(WriteResult other) {
+            List<Candidate> allWritten = new ArrayList<>(written);
+            allWritten.addAll(other.written);
+            Set<String> allWaiting = new HashSet<>(waiting);
+            allWaiting.addAll(other.waiting);
+            List<ParkedCarts.Parking> allRefused = new ArrayList<>(refused);
+            allRefused.addAll(other.refused);
+            return new WriteResult(allWritten, allWaiting, allRefused);
+        }
+    }
+
+    private static BatchOutcome done(List<CartChange> batch, Set<String> waitingCarts) {
+        List<String> handled = new ArrayList<>(batch.size());
+        for (CartChange change : batch) {
+            if (!waitingCarts.contains(change.cartId())) {
+                handled.add(change.entryId());
+            }
+        }
+        return new BatchOutcome.Done(handled);
+    }
+
+    /**
+     * Writes the carts in one transaction. When PostgreSQL refuses a row for what it holds, the carts are split in
+     * halves and each half written on its own, down to the single carts at fault, so a batch with one bad cart costs
+     * about two transactions per halving instead of one per cart. A single cart refused:
+     * <ul>
+     *   <li>for breaking a uniqueness rule (a customer's new active cart arriving before the old one's end, written by
+     *       another consumer) waits: its entries stay pending, and a later takeover retries them once the other write
+     *       has landed;</li>
+     *   <li>for anything else its row holds (a CHECK, a value out of range, a missing value) is parked.</li>
+     * </ul>
+     * The list is in write order (terminal carts first), and halves are written in that order too.
+     */
+    private Future<WriteResult> write(List<Candidate> carts) {
+        if (carts.isEmpty()) {
+            return Future.succeededFuture(WriteResult.NONE);
+        }
+        List<StoredCart> stored = carts.stream().map(Candidate::cart).toList();
+        return repository.upsert(stored).map(advanced -> {
+            cartsWritten.increment(advanced.size());
+            return new WriteResult(carts, Set.of(), List.of());
+        }).recover(failure -> {
+            if (!isRowRefusal(failure)) {
+                return Future.failedFuture(failure);
+            }
+            if (carts.size() > 1) {
+                int half = carts.size() / 2;
+                return write(carts.subList(0, half)).compose(first -> write(carts.subList(half, carts.size())).map(first::plus));
+            }
+            Candidate only = carts.get(0);
+            DatabaseException refusal = (DatabaseException) failure;
+            if (UNIQUE_VIOLATION.equals(refusal.getSqlState())) {
+                LOG.warn("event=writebehind_cart_waits cart_id={} version={} reason=\"{}\"", only.cart().cart().cartId(),
+                    only.cart().cart().version(), failure.getMessage());
+                return Future.succeededFuture(new WriteResult(List.of(), Set.of(only.cart().cart().cartId()), List.of()));
+            }
+            Cart cart = only.cart().cart();
+            return Future.succeededFuture(WriteResult.refused(List.of(new ParkedCarts.Parking(cart.cartId(), cart.version(), only.entryId(),
+                failure.getMessage(), Optional.ofNullable(refusal.getSqlState()), Optional.of(only.cart())))));
         });
     }
 
-    /** Takeover of idle pending entries first (when due), then our own pending entries, then new ones. */
-    private Future<List<StreamEntries.Entry>> nextBatch(RedisConnection redisConnection) {
-        long now = clock.millis();
-        lastReadWasNew = false;
-        if (claimCursor == null && now - lastClaimMillis >= config.claimMinIdle().toMillis()) {
-            claimCursor = CLAIM_START;
+    /** Whether PostgreSQL refused the rows for what they hold (SQLSTATE class 22 or 23), not for being unreachable. */
+    private static boolean isRowRefusal(Throwable failure) {
+        if (!(failure instanceof DatabaseException database) || database.getSqlState() == null) {
+            return false;
         }
-        if (claimCursor != null) {
-            lastClaimMillis = now;
-            Request claim = Request.cmd(Command.XAUTOCLAIM).arg(config.streamKey()).arg(config.writeBehindGroup())
-                .arg(config.consumerName()).arg(config.claimMinIdle().toMillis()).arg(claimCursor).arg("COUNT").arg(config.batchSize());
-            return redisConnection.send(claim).map(reply -> {
-                String next = reply.get(0).toString();
-                claimCursor = CLAIM_START.equals(next) ? null : next;
-                List<StreamEntries.Entry> claimed = StreamEntries.parseCartIds(reply.get(1));
-                if (!claimed.isEmpty()) {
-                    LOG.info("write-behind took over {} pending entries", claimed.size());
-                }
-                return claimed;
-            });
-        }
-        if (ownPendingFrom != null) {
-            return redisConnection.send(readGroup(ownPendingFrom, false)).map(reply -> {
-                List<StreamEntries.Entry> entries = StreamEntries.parseReadGroupCartIds(reply);
-                ownPendingFrom = entries.isEmpty() ? null : entries.get(entries.size() - 1).id();
-                return entries;
-            });
-        }
-        // Only the cart ids: the write-behind reads each cart's newest state from its hash, not from the records.
-        lastReadWasNew = true;
-        return redisConnection.send(readGroup(">", true)).map(StreamEntries::parseReadGroupCartIds);
+        String state = database.getSqlState();
+        return state.startsWith("22") || state.startsWith("23");
     }
 
-    private Request readGroup(String from, boolean block) {
-        Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(config.writeBehindGroup()).arg(config.consumerName())
-            .arg("COUNT").arg(config.batchSize());
-        if (block) {
-            read.arg("BLOCK").arg(config.readBlock().toMillis());
-        }
-        return read.arg("STREAMS").arg(config.streamKey()).arg(from);
-    }
-
-    /** Writes the newest state of every cart named in the batch, then acknowledges the entries written. */
-    private Future<Void> persist(List<StreamEntries.Entry> entries) {
-        if (entries.isEmpty()) {
+    private Future<Void> park(List<ParkedCarts.Parking> refused) {
+        if (refused.isEmpty()) {
             return Future.succeededFuture();
         }
-        Set<String> cartIds = new LinkedHashSet<>();
-        for (StreamEntries.Entry entry : entries) {
-            String cartId = entry.fields().get("cart_id");
-            if (cartId != null) {
-                cartIds.add(cartId);
+        // What PostgreSQL refused in a cart's row it may refuse in its JSON too (a NUL character in a name): such carts
+        // are parked without their JSON, since Redis still holds them for a replay, rather than blocking the batch.
+        Future<Void> parked = parkedCarts.park(refused, clock.instant()).recover(failure -> {
+            if (!isRowRefusal(failure)) {
+                return Future.failedFuture(failure);
+            }
+            String why = "the cart could not be kept as JSON: " + failure.getMessage();
+            return parkedCarts.park(refused.stream().map(parking -> parking.withoutCart(why)).toList(), clock.instant());
+        });
+        return parked.onSuccess(done -> {
+            for (ParkedCarts.Parking parking : refused) {
+                cartsParked.increment();
+                LOG.error("event=writebehind_cart_parked cart_id={} version={} entry_id={} sql_state={} reason=\"{}\"", parking.cartId(),
+                    parking.version(), parking.entryId(), parking.sqlState().orElse(""), parking.reason());
+            }
+            parkedNow.addAndGet(refused.size());
+        });
+    }
+
+    /**
+     * The cart each newest entry carries. A cart that cannot be decoded is set aside as unreadable. An entry written
+     * before the change records carried the cart has only its id: that cart's newest state is read from its hash, and
+     * a cart no longer in Redis is passed over, as it was then.
+     */
+    private Future<ReadCarts> cartsOf(Map<String, CartChange> newest) {
+        List<Candidate> carts = new ArrayList<>(newest.size());
+        List<ParkedCarts.Parking> unreadable = new ArrayList<>();
+        List<CartChange> withoutCart = new ArrayList<>();
+        for (CartChange change : newest.values()) {
+            Optional<CartSnapshot> snapshot = change.cart();
+            if (snapshot.isPresent()) {
+                try {
+                    carts.add(new Candidate(change.entryId(), snapshot.get().decode()));
+                } catch (RuntimeException e) {
+                    long version = change instanceof CartChange.Applied applied ? applied.version() : 0;
+                    unreadable.add(new ParkedCarts.Parking(change.cartId(), version, change.entryId(),
+                        "the cart the change entry carries cannot be read: " + e.getMessage(), Optional.empty(), Optional.empty()));
+                }
+            } else if (!(change instanceof CartChange.Gone)) {
+                withoutCart.add(change);
             }
         }
-        if (cartIds.isEmpty()) {
-            return acknowledge(entries, Set.of());
+        if (withoutCart.isEmpty()) {
+            return Future.succeededFuture(new ReadCarts(carts, unreadable));
         }
-        List<Request> reads = new ArrayList<>(cartIds.size());
-        for (String cartId : cartIds) {
-            // Packed by the server: one bulk string per cart to parse instead of two per hash field.
-            reads.add(Request.cmd(Command.EVAL).arg(READ_PACKED).arg(1).arg(config.cartKey(cartId)));
+        List<LuaScript.Invocation> reads = new ArrayList<>(withoutCart.size());
+        for (CartChange change : withoutCart) {
+            reads.add(new LuaScript.Invocation(List.of(config.cartKey(change.cartId())), List.of()));
         }
-        return connection.batch(reads).compose(replies -> {
-            List<StoredCart> carts = new ArrayList<>(replies.size());
-            for (Response reply : replies) {
-                StoredCart cart = CartHash.decodePacked(reply.toBytes());
-                // A cart gone from Redis was idle past its TTL, so its newest state was written long ago.
+        return readCart.callAll(redis, reads).map(replies -> {
+            for (int i = 0; i < replies.size(); i++) {
+                StoredCart cart = CartHash.decodePacked(replies.get(i).toBytes());
                 if (cart != null) {
-                    carts.add(cart);
+                    carts.add(new Candidate(withoutCart.get(i).entryId(), cart));
                 }
             }
-            return repository.upsert(carts)
-                .map(written -> {
-                    cartsWritten.increment(written.size());
-                    return Set.<String>of();
-                })
-                .recover(failure -> isUniqueViolation(failure) ? writeOneByOne(carts) : Future.failedFuture(failure))
-                .compose(unwritten -> acknowledge(entries, unwritten));
+            return new ReadCarts(carts, unreadable);
         });
     }
 
-    /**
-     * A batch broke a uniqueness rule (a customer's new active cart arriving before the old one's end, written by
-     * another consumer): write cart by cart, and leave the entries of carts that still fail pending, so a later
-     * takeover retries them once the other write has landed.
-     */
-    private Future<Set<String>> writeOneByOne(List<StoredCart> carts) {
-        Set<String> unwritten = new HashSet<>();
-        Future<Void> chain = Future.succeededFuture();
-        for (StoredCart cart : carts) {
-            chain = chain.compose(previous -> repository.upsert(List.of(cart))
-                .<Void>map(written -> {
-                    cartsWritten.increment(written.size());
-                    return null;
-                })
-                .recover(failure -> {
-                    if (!isUniqueViolation(failure)) {
-                        return Future.failedFuture(failure);
-                    }
-                    LOG.warn("write-behind: cart {} not written yet: {}", cart.cart().cartId(), failure.getMessage());
-                    unwritten.add(cart.cart().cartId());
-                    return Future.succeededFuture();
-                }));
-        }
-        return chain.map(done -> unwritten);
-    }
-
-    private static boolean isUniqueViolation(Throwable failure) {
-        return failure instanceof DatabaseException database && UNIQUE_VIOLATION.equals(database.getSqlState());
-    }
-
-    private Future<Void> acknowledge(List<StreamEntries.Entry> entries, Set<String> unwrittenCarts) {
-        Request ack = Request.cmd(Command.XACK).arg(config.streamKey()).arg(config.writeBehindGroup());
-        int count = 0;
-        for (StreamEntries.Entry entry : entries) {
-            if (!unwrittenCarts.contains(entry.fields().get("cart_id"))) {
-                ack.arg(entry.id());
-                count++;
-            }
-        }
-        if (count == 0) {
+    /** Lets each stored cart expire after the idle TTL, unless Redis holds a newer version than the one stored. */
+    private Future<Void> startIdleTtl(List<Candidate> written) {
+        if (written.isEmpty()) {
             return Future.succeededFuture();
         }
-        int acked = count;
-        return connection.send(ack).map(reply -> {
-            entriesAcknowledged.increment(acked);
-            return null;
-        });
-    }
-
-    /**
-     * Looks up the group's lag for the gauges (done every second on its own), through the shared client: the
-     * verticle's own connection may be blocked in XREADGROUP.
-     */
-    public Future<Void> refreshLag() {
-        return stream.groups().compose(groups -> {
-            ChangeStream.GroupState state = groups.get(config.writeBehindGroup());
-            if (state == null) {
-                return Future.succeededFuture();
-            }
-            pendingEntries.set(state.pending() + state.lag().orElse(0L));
-            Future<Optional<String>> oldest = state.oldestPendingId().isPresent()
-                ? Future.succeededFuture(state.oldestPendingId())
-                : state.lag().orElse(0L) > 0 ? stream.firstAfter(state.lastDeliveredId()) : Future.succeededFuture(Optional.empty());
-            return oldest.map(id -> {
-                oldestPendingAgeSeconds.set(id.map(value -> Math.max(0, (clock.millis() - StreamEntries.millisOf(value)) / 1000))
-                    .orElse(0L));
-                return null;
-            });
-        }).<Void>mapEmpty().onFailure(failure -> LOG.debug("write-behind lag unknown: {}", failure.toString()));
+        List<LuaScript.Invocation> calls = new ArrayList<>(written.size());
+        for (Candidate candidate : written) {
+            Cart cart = candidate.cart().cart();
+            calls.add(new LuaScript.Invocation(List.of(config.cartKey(cart.cartId())),
+                List.of(Long.toString(cart.version()), idleTtlSeconds)));
+        }
+        return startIdleTtl.callAll(redis, calls).mapEmpty();
     }
 }

@@ -3,17 +3,20 @@
  *
  * <h2>Redis keys</h2> (all after {@link dev.cartwright.cart.store.CartStoreConfig#keyPrefix()})
  * <ul>
- *   <li>{@code {cart:<id>}} — hash with the cart (layout in {@code lua/cart-mutate.lua} and {@code CartHash}),
- *       expires after the idle TTL, refreshed by every change;</li>
+ *   <li>{@code {cart:<id>}} — hash with the cart (layout in {@code lua/cart-mutate.lua} and {@code CartHash}); a
+ *       change removes its TTL, and the write-behind starts the idle TTL once it has stored the version the hash
+ *       holds ({@code lua/cart-idle-ttl.lua}), so a cart only expires when PostgreSQL has its newest state;</li>
  *   <li>{@code {cart:<id>}:idem:<request key>} — the reply to a change sent with an idempotency key (MessagePack),
  *       kept for the idempotency TTL;</li>
  *   <li>{@code customer-cart:{<customer id>}} — the customer's ACTIVE cart id; a hint checked on every read;</li>
  *   <li>{@code cart-create:{<request key>}} — the cart id a guest's create request with that key minted;</li>
  *   <li>the change stream ({@link dev.cartwright.cart.store.CartStoreConfig#streamKey()}, no prefix added), one entry
  *       per applied change with the change record {@code cart_id, version, type, customer_id, product_id, quantity,
- *       delta, unit_price, currency, at} and, for some types, {@code other_cart_id}, {@code code}, {@code order_id};
- *       written as the field {@code cart_id} plus the whole record packed as one MessagePack map in the field
- *       {@code e}, which {@link dev.cartwright.cart.store.StreamEntries} expands.</li>
+ *       delta, unit_price, currency, at} and, for some types, {@code other_cart_id}, {@code code}, {@code order_id},
+ *       {@code checkout_id}; written as the field {@code cart_id}, the whole record packed as one MessagePack map in
+ *       the field {@code e}, and the cart after the change packed in the field {@code c};
+ *       {@link dev.cartwright.cart.store.ChangeRecords} decodes an entry into a
+ *       {@link dev.cartwright.cart.store.change.CartChange}.</li>
  * </ul>
  * Every key of one cart carries the hash tag {@code {cart:<id>}}. The stream is global, and creating a customer's cart
  * also touches the customer index: on Redis Cluster both would need one stream per shard and the index in the
@@ -22,8 +25,13 @@
  * <h2>Flow</h2>
  * {@link dev.cartwright.cart.store.RedisCartStore} applies each change with one EVALSHA of {@code cart-mutate.lua};
  * {@link dev.cartwright.cart.store.WriteBehind} reads the stream (group {@code write-behind}) and upserts the newest
- * state of each cart into PostgreSQL ({@link dev.cartwright.cart.store.PgCartRepository}); the Kafka bridge reads the
- * same stream (group {@code kafka-bridge}); {@link dev.cartwright.cart.store.ChangeStreamTrimmer} drops only entries
- * both groups acknowledged; {@link dev.cartwright.cart.store.AbandonmentSweeper} marks long-idle carts abandoned.
+ * state of each cart, as its newest entry carries it, into PostgreSQL ({@link dev.cartwright.cart.store.PgCartRepository}),
+ * parking a cart PostgreSQL refuses ({@link dev.cartwright.cart.store.ParkedCarts},
+ * {@link dev.cartwright.cart.store.ParkedCartReplay}); the Kafka bridge reads the same stream (group
+ * {@code kafka-bridge}); both read through one {@link dev.cartwright.cart.store.ChangeStreamConsumer};
+ * {@link dev.cartwright.cart.store.ChangeStreamTrimmer} drops only entries both groups acknowledged;
+ * {@link dev.cartwright.cart.store.AbandonmentSweeper} marks long-idle carts abandoned. At start-up
+ * {@link dev.cartwright.cart.store.RedisDurabilityCheck} checks that Redis neither evicts nor forgets, and
+ * {@link dev.cartwright.cart.store.CartSchemaLimits} that the configured limits fit the schema's CHECKs.
  */
 package dev.cartwright.cart.store;

@@ -302,13 +302,18 @@ class RedisCartStoreIT {
         Response range = await(harness.redis.send(Request.cmd(Command.XRANGE).arg(harness.config.streamKey()).arg("-").arg("+")));
         Response last = range.get(range.size() - 1);
 
-        assertThat(last.get(1).size()).as("field/value elements of the raw entry").isEqualTo(4);
+        assertThat(last.get(1).size()).as("field/value elements of the raw entry").isEqualTo(6);
         assertThat(last.get(1).get(0).toString()).isEqualTo("cart_id");
         assertThat(last.get(1).get(2).toString()).isEqualTo(StreamEntries.PACKED);
+        assertThat(last.get(1).get(4).toString()).isEqualTo(StreamEntries.PACKED_CART);
         Map<String, String> packed = StreamEntries.fields(last.get(1));
         assertThat(packed).containsEntry("cart_id", cart.cartId()).containsEntry("type", "cart.item.added")
             .containsEntry("version", "2").containsEntry("quantity", "2").containsEntry("unit_price", "1999")
-            .doesNotContainKey(StreamEntries.PACKED);
+            .doesNotContainKeys(StreamEntries.PACKED, StreamEntries.PACKED_CART);
+        // The entry carries the cart as the change left it, the same cart the reply carried.
+        StoredCart carried = CartHash.decodePacked(StreamEntries.parse(range).get(range.size() - 1).packedCart());
+        assertThat(carried.cart()).isEqualTo(await(store.find(cart.cartId())).orElseThrow());
+        assertThat(carried.cart().version()).isEqualTo(2);
 
         String flatId = await(harness.redis.send(Request.cmd(Command.XADD).arg(harness.config.streamKey()).arg("*")
             .arg("cart_id").arg(cart.cartId()).arg("type").arg("cart.cleared").arg("version").arg("3"))).toString();

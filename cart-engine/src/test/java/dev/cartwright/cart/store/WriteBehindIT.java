@@ -100,8 +100,8 @@ class WriteBehindIT {
     }
 
     private static WriteBehind deploy(CartStoreConfig config, Pool pool) {
-        WriteBehind writeBehind = new WriteBehind(harness.redis, new PgCartRepository(pool), config, Clock.systemUTC(),
-            new SimpleMeterRegistry());
+        WriteBehind writeBehind = new WriteBehind(harness.redis, new PgCartRepository(pool), new ParkedCarts(pool), config,
+            Clock.systemUTC(), new SimpleMeterRegistry());
         await(harness.vertx.deployVerticle(writeBehind));
         return writeBehind;
     }

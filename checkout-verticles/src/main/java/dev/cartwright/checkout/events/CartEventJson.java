@@ -2,11 +2,17 @@ package dev.cartwright.checkout.events;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.cartwright.cart.store.change.CartChange.Applied;
+import dev.cartwright.cart.store.change.CartChange.Created;
+import dev.cartwright.cart.store.change.CartChange.ItemAdded;
+import dev.cartwright.cart.store.change.CartChange.ItemRemoved;
+import dev.cartwright.cart.store.change.CartChange.ItemUpdated;
+import dev.cartwright.cart.store.change.CartChange.Stamp;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Writes the protobuf JSON of the changes published most (created, item added, updated, removed) straight from the
- * stream entry, byte for byte what {@code JsonFormat.printer().omittingInsignificantWhitespace()} prints for the
+ * change record, byte for byte what {@code JsonFormat.printer().omittingInsignificantWhitespace()} prints for the
  * events.v1 message, at a fraction of its cost: every cart change becomes one event, so the Kafka bridge prints
  * JSON as often as the service answers. Fields appear in field-number order under their JSON names; zero numbers
  * and empty strings are left out, int64 values are quoted, timestamps are RFC 3339 as protobuf writes them.
@@ -24,38 +30,44 @@ final class CartEventJson {
     }
 
     /** The JSON of the change's event, or null when this change is left to JsonFormat. */
-    static byte[] of(CartChange c, Timestamp occurred) {
-        String currency = c.field("currency");
+    static byte[] of(Applied change, Timestamp occurred) {
+        Stamp stamp = change.stamp();
+        String currency = stamp.currency();
         CartEventJson json = new CartEventJson();
-        boolean written = switch (c.type()) {
-            case CartEvents.CREATED -> json.string("cartId", c.cartId())
-                && json.string("customerId", c.field("customer_id"))
+        boolean written;
+        if (change instanceof Created) {
+            written = json.string("cartId", stamp.cartId())
+                && json.string("customerId", stamp.customerId())
                 && json.string("currencyCode", currency)
-                && json.int64("version", c.longField("version"))
+                && json.int64("version", stamp.version())
                 && json.timestamp("occurredAt", occurred);
-            case CartEvents.ITEM_ADDED -> json.string("cartId", c.cartId())
-                && json.string("customerId", c.field("customer_id"))
-                && json.string("productId", c.field("product_id"))
-                && json.int32("quantityAdded", c.intField("delta"))
-                && json.int32("lineQuantity", c.intField("quantity"))
-                && json.money("unitPrice", c.longField("unit_price"), currency)
-                && json.int64("version", c.longField("version"))
+        } else if (change instanceof ItemAdded added) {
+            written = json.string("cartId", stamp.cartId())
+                && json.string("customerId", stamp.customerId())
+                && json.string("productId", added.productId())
+                && json.int32("quantityAdded", added.quantityAdded())
+                && json.int32("lineQuantity", added.lineQuantity())
+                && json.money("unitPrice", added.unitPriceMinor(), currency)
+                && json.int64("version", stamp.version())
                 && json.timestamp("occurredAt", occurred);
-            case CartEvents.ITEM_UPDATED -> json.string("cartId", c.cartId())
-                && json.string("customerId", c.field("customer_id"))
-                && json.string("productId", c.field("product_id"))
-                && json.int32("previousQuantity", c.intField("delta"))
-                && json.int32("quantity", c.intField("quantity"))
-                && json.int64("version", c.longField("version"))
+        } else if (change instanceof ItemUpdated updated) {
+            written = json.string("cartId", stamp.cartId())
+                && json.string("customerId", stamp.customerId())
+                && json.string("productId", updated.productId())
+                && json.int32("previousQuantity", updated.previousQuantity())
+                && json.int32("quantity", updated.quantity())
+                && json.int64("version", stamp.version())
                 && json.timestamp("occurredAt", occurred);
-            case CartEvents.ITEM_REMOVED -> json.string("cartId", c.cartId())
-                && json.string("customerId", c.field("customer_id"))
-                && json.string("productId", c.field("product_id"))
-                && json.int32("previousQuantity", c.intField("delta"))
-                && json.int64("version", c.longField("version"))
+        } else if (change instanceof ItemRemoved removed) {
+            written = json.string("cartId", stamp.cartId())
+                && json.string("customerId", stamp.customerId())
+                && json.string("productId", removed.productId())
+                && json.int32("previousQuantity", removed.previousQuantity())
+                && json.int64("version", stamp.version())
                 && json.timestamp("occurredAt", occurred);
-            default -> false;
-        };
+        } else {
+            written = false;
+        }
         return written ? json.close() : null;
     }
 

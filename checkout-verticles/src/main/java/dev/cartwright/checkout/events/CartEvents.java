@@ -6,6 +6,14 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartLine;
+import dev.cartwright.cart.store.change.CartChange;
+import dev.cartwright.cart.store.change.CartChange.Abandoned;
+import dev.cartwright.cart.store.change.CartChange.Applied;
+import dev.cartwright.cart.store.change.CartChange.Converted;
+import dev.cartwright.cart.store.change.CartChange.Created;
+import dev.cartwright.cart.store.change.CartChange.ItemAdded;
+import dev.cartwright.cart.store.change.CartChange.ItemRemoved;
+import dev.cartwright.cart.store.change.CartChange.ItemUpdated;
 import dev.cartwright.proto.common.v1.Money;
 import dev.cartwright.proto.events.v1.CartAbandoned;
 import dev.cartwright.proto.events.v1.CartConverted;
@@ -25,22 +33,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Owns what a cart change looks like on Kafka: which stream entry types become events, and the CloudEvents 1.0
- * event each becomes (id = stream entry id, source {@value #SOURCE}, type = the entry type, subject = cart id,
- * data = the events.v1 message as protobuf JSON). Pure: the same entry always gives the same event, so a
- * re-sent entry carries the same id and consumers can de-duplicate it.
+ * Owns what a cart change looks like on Kafka: which changes become events, and the CloudEvents 1.0 event each
+ * becomes (id = stream entry id, source {@value #SOURCE}, type = the change's type, subject = cart id, data = the
+ * events.v1 message as protobuf JSON). Pure: the same change always gives the same event, so a re-sent entry carries
+ * the same id and consumers can de-duplicate it.
  */
 public final class CartEvents {
 
     public static final String SOURCE = "/checkout/cart";
-    public static final String CREATED = "cart.created";
-    public static final String ITEM_ADDED = "cart.item.added";
-    public static final String ITEM_UPDATED = "cart.item.updated";
-    public static final String ITEM_REMOVED = "cart.item.removed";
-    public static final String ABANDONED = "cart.abandoned";
-    public static final String CONVERTED = "cart.converted";
+    public static final String CREATED = CartChange.CREATED;
+    public static final String ITEM_ADDED = CartChange.ITEM_ADDED;
+    public static final String ITEM_UPDATED = CartChange.ITEM_UPDATED;
+    public static final String ITEM_REMOVED = CartChange.ITEM_REMOVED;
+    public static final String ABANDONED = CartChange.ABANDONED;
+    public static final String CONVERTED = CartChange.CONVERTED;
 
-    /** The entry types the product publishes; the others (cleared, promotions, merged) are internal. */
+    /** The change types the product publishes; the others (cleared, promotions, merged) are internal. */
     public static final Set<String> PUBLISHED = Set.of(CREATED, ITEM_ADDED, ITEM_UPDATED, ITEM_REMOVED, ABANDONED, CONVERTED);
 
     private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -50,19 +58,22 @@ public final class CartEvents {
     }
 
     public static boolean isPublished(CartChange change) {
-        return PUBLISHED.contains(change.type());
+        return change instanceof Created || change instanceof ItemAdded || change instanceof ItemUpdated || change instanceof ItemRemoved
+            || change instanceof Abandoned || change instanceof Converted;
     }
 
     /**
-     * The event for a published change. {@code cart} is the cart's stored state, used only for what the stream
-     * entry does not carry (the lines of an abandoned cart); it may be empty.
+     * The event for a published change. {@code cart} is the cart as the change left it, used only for what the
+     * change itself does not say (the lines of an abandoned cart); it may be empty.
+     *
+     * @throws IllegalArgumentException for a change that is not published
      */
-    public static CloudEvent toCloudEvent(CartChange change, Optional<Cart> cart) {
-        Instant at = Instant.ofEpochMilli(change.longField("at"));
+    public static CloudEvent toCloudEvent(Applied change, Optional<Cart> cart) {
+        Instant at = change.stamp().at();
         // The frequent types are written directly (same bytes as JsonFormat prints, at a fraction of the cost).
         byte[] data = CartEventJson.of(change, timestamp(at));
         if (data == null) {
-            data = json(payload(change, at, cart));
+            data = json(payload(change, cart));
         }
         return CloudEventBuilder.v1()
             .withId(change.entryId())
@@ -75,43 +86,52 @@ public final class CartEvents {
             .build();
     }
 
-    static Message payload(CartChange c, Instant at, Optional<Cart> cart) {
-        Timestamp occurred = timestamp(at);
-        String currency = c.field("currency");
-        return switch (c.type()) {
-            case CREATED -> CartCreated.newBuilder()
-                .setCartId(c.cartId()).setCustomerId(c.field("customer_id")).setCurrencyCode(currency)
-                .setVersion(c.longField("version")).setOccurredAt(occurred).build();
-            case ITEM_ADDED -> CartItemAdded.newBuilder()
-                .setCartId(c.cartId()).setCustomerId(c.field("customer_id")).setProductId(c.field("product_id"))
-                .setQuantityAdded(c.intField("delta")).setLineQuantity(c.intField("quantity"))
-                .setUnitPrice(money(c.longField("unit_price"), currency))
-                .setVersion(c.longField("version")).setOccurredAt(occurred).build();
-            case ITEM_UPDATED -> CartItemUpdated.newBuilder()
-                .setCartId(c.cartId()).setCustomerId(c.field("customer_id")).setProductId(c.field("product_id"))
-                .setPreviousQuantity(c.intField("delta")).setQuantity(c.intField("quantity"))
-                .setVersion(c.longField("version")).setOccurredAt(occurred).build();
-            case ITEM_REMOVED -> CartItemRemoved.newBuilder()
-                .setCartId(c.cartId()).setCustomerId(c.field("customer_id")).setProductId(c.field("product_id"))
-                .setPreviousQuantity(c.intField("delta"))
-                .setVersion(c.longField("version")).setOccurredAt(occurred).build();
-            case ABANDONED -> abandoned(c, occurred, cart);
-            case CONVERTED -> CartConverted.newBuilder()
-                .setCartId(c.cartId()).setCustomerId(c.field("customer_id"))
-                .setCheckoutId(c.field("checkout_id")).setOrderId(c.field("order_id"))
-                .setVersion(c.longField("version")).setOccurredAt(occurred).build();
-            default -> throw new IllegalArgumentException("cart change type " + c.type() + " is not published");
-        };
+    static Message payload(Applied change, Optional<Cart> cart) {
+        CartChange.Stamp stamp = change.stamp();
+        Timestamp occurred = timestamp(stamp.at());
+        if (change instanceof Created) {
+            return CartCreated.newBuilder()
+                .setCartId(stamp.cartId()).setCustomerId(stamp.customerId()).setCurrencyCode(stamp.currency())
+                .setVersion(stamp.version()).setOccurredAt(occurred).build();
+        }
+        if (change instanceof ItemAdded added) {
+            return CartItemAdded.newBuilder()
+                .setCartId(stamp.cartId()).setCustomerId(stamp.customerId()).setProductId(added.productId())
+                .setQuantityAdded(added.quantityAdded()).setLineQuantity(added.lineQuantity())
+                .setUnitPrice(money(added.unitPriceMinor(), stamp.currency()))
+                .setVersion(stamp.version()).setOccurredAt(occurred).build();
+        }
+        if (change instanceof ItemUpdated updated) {
+            return CartItemUpdated.newBuilder()
+                .setCartId(stamp.cartId()).setCustomerId(stamp.customerId()).setProductId(updated.productId())
+                .setPreviousQuantity(updated.previousQuantity()).setQuantity(updated.quantity())
+                .setVersion(stamp.version()).setOccurredAt(occurred).build();
+        }
+        if (change instanceof ItemRemoved removed) {
+            return CartItemRemoved.newBuilder()
+                .setCartId(stamp.cartId()).setCustomerId(stamp.customerId()).setProductId(removed.productId())
+                .setPreviousQuantity(removed.previousQuantity())
+                .setVersion(stamp.version()).setOccurredAt(occurred).build();
+        }
+        if (change instanceof Abandoned) {
+            return abandoned(stamp, occurred, cart);
+        }
+        if (change instanceof Converted converted) {
+            return CartConverted.newBuilder()
+                .setCartId(stamp.cartId()).setCustomerId(stamp.customerId())
+                .setCheckoutId(converted.checkoutId()).setOrderId(converted.orderId())
+                .setVersion(stamp.version()).setOccurredAt(occurred).build();
+        }
+        throw new IllegalArgumentException("cart change type " + change.type() + " is not published");
     }
 
-    private static Message abandoned(CartChange c, Timestamp occurred, Optional<Cart> cart) {
+    private static Message abandoned(CartChange.Stamp stamp, Timestamp occurred, Optional<Cart> cart) {
         CartAbandoned.Builder event = CartAbandoned.newBuilder()
-            .setCartId(c.cartId()).setCustomerId(c.field("customer_id"))
-            .setVersion(c.longField("version")).setOccurredAt(occurred);
-        String currency = c.field("currency");
+            .setCartId(stamp.cartId()).setCustomerId(stamp.customerId())
+            .setVersion(stamp.version()).setOccurredAt(occurred);
         if (cart.isPresent()) {
             Cart stored = cart.get();
-            currency = stored.currency();
+            String currency = stored.currency();
             long subtotal = 0;
             for (CartLine line : stored.lines()) {
                 event.addItems(EventLine.newBuilder().setProductId(line.productId()).setQuantity(line.quantity())
@@ -120,9 +140,6 @@ public final class CartEvents {
             }
             event.setSubtotal(money(subtotal, currency));
             event.setLastActivityAt(timestamp(stored.updatedAt()));
-        }
-        if (c.fields().containsKey("last_activity_at")) {
-            event.setLastActivityAt(timestamp(Instant.ofEpochMilli(c.longField("last_activity_at"))));
         }
         return event.build();
     }

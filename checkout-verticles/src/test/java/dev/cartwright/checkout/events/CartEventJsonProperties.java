@@ -6,10 +6,17 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
+import dev.cartwright.cart.store.change.CartChange.Applied;
+import dev.cartwright.cart.store.change.CartChange.Cleared;
+import dev.cartwright.cart.store.change.CartChange.Converted;
+import dev.cartwright.cart.store.change.CartChange.Created;
+import dev.cartwright.cart.store.change.CartChange.ItemAdded;
+import dev.cartwright.cart.store.change.CartChange.ItemRemoved;
+import dev.cartwright.cart.store.change.CartChange.ItemUpdated;
+import dev.cartwright.cart.store.change.CartChange.Stamp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -29,60 +36,54 @@ class CartEventJsonProperties {
     private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
 
     @Provide
-    Arbitrary<CartChange> changes() {
+    Arbitrary<Applied> changes() {
         Arbitrary<String> text = Arbitraries.oneOf(
             Arbitraries.strings().withChars("abcXYZ0189-_.:/|@+ ").ofMinLength(0).ofMaxLength(12),
             Arbitraries.strings().withChars("ab\"\\<>&='\u00e9\u2028\n\t{}").ofMinLength(1).ofMaxLength(6),
             Arbitraries.of("", "cart-1", "k2v7c3mqa4t6x1zr8pbn0sdf5e", "customer 42", "456"));
-        Arbitrary<String> number = Arbitraries.oneOf(Arbitraries.longs().between(-5, 5), Arbitraries.longs().between(0, 1_000_000_000L),
-            Arbitraries.integers().map(i -> (long) i)).map(Object::toString);
+        Arbitrary<Long> number = Arbitraries.oneOf(Arbitraries.longs().between(-5, 5), Arbitraries.longs().between(0, 1_000_000_000L),
+            Arbitraries.integers().map(i -> (long) i));
+        Arbitrary<Integer> count = number.map(n -> (int) (n % Integer.MAX_VALUE));
         Arbitrary<String> type = Arbitraries.of(CartEvents.CREATED, CartEvents.ITEM_ADDED, CartEvents.ITEM_UPDATED, CartEvents.ITEM_REMOVED,
             CartEvents.CONVERTED, "cart.cleared");
-        Arbitrary<String> at = Arbitraries.oneOf(Arbitraries.longs().between(0, 4_000_000_000_000L),
-            Arbitraries.longs().between(0, 4_000_000_000L).map(s -> s * 1000)).map(Object::toString);
+        Arbitrary<Instant> at = Arbitraries.oneOf(Arbitraries.longs().between(0, 4_000_000_000_000L),
+            Arbitraries.longs().between(0, 4_000_000_000L).map(s -> s * 1000)).map(Instant::ofEpochMilli);
         Arbitrary<String> currency = Arbitraries.of("USD", "EUR", "", "U$D");
-        return Combinators.combine(type, text, text, text, number, number, number, Combinators.combine(number, currency, at).as(
-                (price, cur, when) -> new String[] {price, cur, when}))
-            .as((t, cartId, customer, product, version, quantity, delta, rest) -> {
-                Map<String, String> fields = new HashMap<>();
-                fields.put("type", t);
-                fields.put("cart_id", cartId);
-                fields.put("customer_id", customer);
-                fields.put("product_id", product);
-                fields.put("version", version);
-                fields.put("quantity", Long.toString(Long.parseLong(quantity) % Integer.MAX_VALUE));
-                fields.put("delta", Long.toString(Long.parseLong(delta) % Integer.MAX_VALUE));
-                fields.put("unit_price", rest[0]);
-                fields.put("currency", rest[1]);
-                fields.put("at", rest[2]);
-                fields.put("order_id", "order-1");
-                return new CartChange("1-0", fields);
-            });
+        Arbitrary<Stamp> stamps = Combinators.combine(text, text, number, currency, at)
+            .as((cartId, customer, version, cur, when) -> new Stamp("1-0", cartId, version, customer, cur, when, Optional.empty()));
+        return Combinators.combine(type, stamps, text, count, count, number).as((t, stamp, product, quantity, delta, price) -> {
+            Applied change = switch (t) {
+                case CartEvents.CREATED -> new Created(stamp);
+                case CartEvents.ITEM_ADDED -> new ItemAdded(stamp, product, quantity, delta, price);
+                case CartEvents.ITEM_UPDATED -> new ItemUpdated(stamp, product, quantity, delta, price);
+                case CartEvents.ITEM_REMOVED -> new ItemRemoved(stamp, product, delta, price);
+                case CartEvents.CONVERTED -> new Converted(stamp, "order-1", "");
+                default -> new Cleared(stamp, delta);
+            };
+            return change;
+        });
     }
 
     @Example
     void aTypicalChangeOfEachFrequentTypeIsWrittenDirectly() throws InvalidProtocolBufferException {
-        for (String type : new String[] {CartEvents.CREATED, CartEvents.ITEM_ADDED, CartEvents.ITEM_UPDATED, CartEvents.ITEM_REMOVED}) {
-            Map<String, String> fields = new HashMap<>(Map.of("type", type, "cart_id", "k2v7c3mqa4t6x1zr8pbn0sdf5e", "customer_id", "",
-                "product_id", "456", "version", "7", "quantity", "3", "delta", "1", "unit_price", "1999", "currency", "USD",
-                "at", "1764064800123"));
-            CartChange change = new CartChange("1-0", fields);
-            Instant at = Instant.ofEpochMilli(1_764_064_800_123L);
-
+        Instant at = Instant.ofEpochMilli(1_764_064_800_123L);
+        Stamp stamp = new Stamp("1-0", "k2v7c3mqa4t6x1zr8pbn0sdf5e", 7, "", "USD", at, Optional.empty());
+        for (Applied change : List.of(new Created(stamp), new ItemAdded(stamp, "456", 3, 1, 1999),
+            new ItemUpdated(stamp, "456", 3, 1, 1999), new ItemRemoved(stamp, "456", 1, 1999))) {
             byte[] direct = CartEventJson.of(change, Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build());
 
-            assertThat(direct).as(type).isNotNull();
-            assertThat(new String(direct, StandardCharsets.UTF_8)).isEqualTo(JSON.print(CartEvents.payload(change, at, Optional.empty())));
+            assertThat(direct).as(change.type()).isNotNull();
+            assertThat(new String(direct, StandardCharsets.UTF_8)).isEqualTo(JSON.print(CartEvents.payload(change, Optional.empty())));
         }
     }
 
     @Property(tries = 3000)
-    void writtenDirectlyOrNotTheDataIsWhatJsonFormatPrints(@ForAll("changes") CartChange change) throws InvalidProtocolBufferException {
+    void writtenDirectlyOrNotTheDataIsWhatJsonFormatPrints(@ForAll("changes") Applied change) throws InvalidProtocolBufferException {
         if (!CartEvents.isPublished(change)) {
             return;
         }
-        Instant at = Instant.ofEpochMilli(change.longField("at"));
-        Message message = CartEvents.payload(change, at, Optional.empty());
+        Instant at = change.stamp().at();
+        Message message = CartEvents.payload(change, Optional.empty());
         String expected = JSON.print(message);
 
         byte[] direct = CartEventJson.of(change, Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build());

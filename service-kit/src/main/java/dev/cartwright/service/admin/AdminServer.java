@@ -2,6 +2,7 @@ package dev.cartwright.service.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * Owns the operator's port: {@code GET /health} runs every registered check (each bounded by a
- * timeout) and answers 200 only when all pass; {@code GET /metrics} is the Prometheus scrape.
+ * timeout) and answers 200 only when all pass; {@code GET /metrics} is the Prometheus scrape; a
+ * service adds its own operator actions under paths of their own ({@link #route}).
  */
 public final class AdminServer {
 
@@ -25,6 +27,7 @@ public final class AdminServer {
     private final Vertx vertx;
     private final PrometheusMeterRegistry registry;
     private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+    private final Map<String, Handler<HttpServerRequest>> routes = new LinkedHashMap<>();
 
     public AdminServer(Vertx vertx, PrometheusMeterRegistry registry) {
         this.vertx = vertx;
@@ -34,6 +37,12 @@ public final class AdminServer {
     /** A named dependency check; a failed future means unhealthy. */
     public AdminServer check(String name, Supplier<Future<?>> check) {
         checks.put(name, check);
+        return this;
+    }
+
+    /** Hands requests for {@code path} and everything under {@code path + "/"} to {@code handler}. */
+    public AdminServer route(String path, Handler<HttpServerRequest> handler) {
+        routes.put(path, handler);
         return this;
     }
 
@@ -49,8 +58,19 @@ public final class AdminServer {
             case "/metrics" -> request.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape());
-            default -> request.response().setStatusCode(404).end();
+            default -> routed(request);
         }
+    }
+
+    private void routed(HttpServerRequest request) {
+        String path = request.path();
+        for (Map.Entry<String, Handler<HttpServerRequest>> route : routes.entrySet()) {
+            if (path.equals(route.getKey()) || path.startsWith(route.getKey() + "/")) {
+                route.getValue().handle(request);
+                return;
+            }
+        }
+        request.response().setStatusCode(404).end();
     }
 
     private void health(HttpServerRequest request) {

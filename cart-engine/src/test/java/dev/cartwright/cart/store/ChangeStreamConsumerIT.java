@@ -1,0 +1,295 @@
+package dev.cartwright.cart.store;
+
+import static dev.cartwright.cart.store.StoreHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.cartwright.cart.store.ChangeStreamConsumer.BatchOutcome;
+import dev.cartwright.cart.store.change.CartChange;
+import dev.cartwright.testkit.PostgresInfo;
+import dev.cartwright.testkit.RealServices;
+import dev.cartwright.testkit.RedisInfo;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * The one consumer both readers of the change stream use, on a real Redis, with handlers that do what the test
+ * says: every entry handed over once in stream order and acknowledged, entries left pending taken over again,
+ * an interrupted or failed batch read again before anything newer, a takeover of what another consumer left, and
+ * stopping and resuming.
+ */
+@ExtendWith(RealServices.class)
+class ChangeStreamConsumerIT {
+
+    private static final AtomicInteger STREAMS = new AtomicInteger();
+
+    private static StoreHarness harness;
+
+    @BeforeAll
+    static void open(PostgresInfo postgres, RedisInfo redis) {
+        harness = StoreHarness.open(postgres, redis, "change_stream_consumer");
+    }
+
+    @AfterAll
+    static void close() {
+        harness.close();
+    }
+
+    /** The consumer on a verticle's context, as the write-behind and the bridge run it. */
+    private static final class Reader extends VerticleBase {
+
+        final ChangeStreamConsumer consumer;
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final List<String> handed = new CopyOnWriteArrayList<>();
+        final List<String> handled = new CopyOnWriteArrayList<>();
+
+        Reader(ChangeStreamConsumer.Settings settings, Function<List<CartChange>, Future<BatchOutcome>> policy) {
+            this.consumer = new ChangeStreamConsumer(harness.redis, settings, Clock.systemUTC(), registry,
+                new ChangeStreamConsumer.Meters("test.lag", "lag", "test.oldest.age", "test.acked", "test.failed", Tags.empty()),
+                batch -> {
+                    batch.forEach(change -> handed.add(change.entryId()));
+                    return policy.apply(batch).onSuccess(outcome -> handled.addAll(outcome.handled()));
+                });
+        }
+
+        @Override
+        public Future<?> start() {
+            consumer.open(vertx);
+            return consumer.startReading();
+        }
+
+        @Override
+        public Future<?> stop() {
+            return consumer.close();
+        }
+
+        /** Runs {@code action} on this verticle's context, where the consumer is driven. */
+        <T> T onContext(Supplier<Future<T>> action) {
+            Promise<T> done = Promise.promise();
+            context.runOnContext(go -> action.get().onComplete(done));
+            return await(done.future());
+        }
+
+        double acknowledged() {
+            return registry.counter("test.acked").count();
+        }
+
+        double failedBatches() {
+            return registry.counter("test.failed").count();
+        }
+    }
+
+    private static ChangeStreamConsumer.Settings settings(String streamKey, String consumer) {
+        return new ChangeStreamConsumer.Settings(streamKey, "readers", consumer, 50, Duration.ofMillis(100), Duration.ZERO,
+            Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
+    }
+
+    private static String freshStream() {
+        return harness.redisInfo.key("consumer-" + STREAMS.incrementAndGet());
+    }
+
+    private static List<String> append(String streamKey, int count) {
+        return await(appendLater(streamKey, count));
+    }
+
+    private static Future<List<String>> appendLater(String streamKey, int count) {
+        List<String> ids = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            chain = chain.compose(previous -> harness.redis.send(Request.cmd(Command.XADD).arg(streamKey).arg("*").arg("cart_id")
+                .arg("c" + (n % 7)).arg("type").arg("cart.cleared").arg("version").arg(n + 1).arg("at").arg(1000)))
+                .map(id -> {
+                    ids.add(id.toString());
+                    return null;
+                });
+        }
+        return chain.map(done -> ids);
+    }
+
+    private static Reader deploy(Reader reader) {
+        await(harness.vertx.deployVerticle(reader));
+        return reader;
+    }
+
+    private static void undeploy(Reader reader) {
+        await(harness.vertx.undeploy(reader.deploymentID()));
+    }
+
+    private static long pending(String streamKey) {
+        Response summary = await(harness.redis.send(Request.cmd(Command.XPENDING).arg(streamKey).arg("readers")));
+        return summary.get(0).toLong();
+    }
+
+    private static void eventually(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + StoreHarness.WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within " + StoreHarness.WAIT);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void everyEntryIsHandedOverOnceInStreamOrderAndAcknowledged() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 120);
+        Reader reader = deploy(new Reader(settings(stream, "r1"), batch -> Future.succeededFuture(BatchOutcome.all(batch))));
+        try {
+            eventually(() -> reader.handled.size() == 120);
+            assertThat(reader.handed).containsExactlyElementsOf(ids);
+            eventually(() -> pending(stream) == 0);
+            assertThat(reader.acknowledged()).isEqualTo(120);
+            await(reader.consumer.refreshLag());
+            assertThat(reader.consumer.lag()).isZero();
+            assertThat(reader.consumer.oldestAgeSeconds()).isZero();
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void anEntryLeftPendingIsHandedOverAgainByTheNextTakeover() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 10);
+        String waits = ids.get(4);
+        AtomicInteger refusals = new AtomicInteger();
+        Reader reader = deploy(new Reader(settings(stream, "r1"), batch -> {
+            List<String> done = new ArrayList<>();
+            for (CartChange change : batch) {
+                if (change.entryId().equals(waits) && refusals.getAndIncrement() == 0) {
+                    continue;
+                }
+                done.add(change.entryId());
+            }
+            return Future.succeededFuture(new BatchOutcome.Done(done));
+        }));
+        try {
+            eventually(() -> reader.handled.contains(waits));
+            eventually(() -> pending(stream) == 0);
+            assertThat(Collections.frequency(reader.handed, waits)).isEqualTo(2);
+            assertThat(reader.handled).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(reader.failedBatches()).isZero();
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void afterAnInterruptionTheRestOfTheBatchComesBackBeforeAnythingNewer() {
+        String stream = freshStream();
+        List<String> ids = new ArrayList<>(append(stream, 10));
+        AtomicInteger batches = new AtomicInteger();
+        Reader reader = deploy(new Reader(settings(stream, "r1"), batch -> {
+            if (batches.getAndIncrement() == 0) {
+                // The first three are done, the fourth fails (a send that did not reach the broker).
+                List<String> done = batch.subList(0, 3).stream().map(CartChange::entryId).toList();
+                return appendLater(stream, 5).map(added -> {
+                    ids.addAll(added);
+                    return new BatchOutcome.Interrupted(done, new IllegalStateException("broker away"));
+                });
+            }
+            return Future.succeededFuture(BatchOutcome.all(batch));
+        }));
+        try {
+            eventually(() -> reader.handled.size() == 15);
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+            assertThat(reader.failedBatches()).isEqualTo(1);
+            eventually(() -> pending(stream) == 0);
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void aFailedBatchIsReadAgainAfterABackOff() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 8);
+        AtomicInteger attempts = new AtomicInteger();
+        List<List<String>> tries = new CopyOnWriteArrayList<>();
+        Reader reader = deploy(new Reader(settings(stream, "r1"), batch -> {
+            tries.add(batch.stream().map(CartChange::entryId).toList());
+            if (attempts.getAndIncrement() < 2) {
+                return Future.failedFuture(new IllegalStateException("database away"));
+            }
+            return Future.succeededFuture(BatchOutcome.all(batch));
+        }));
+        try {
+            eventually(() -> reader.handled.size() == 8);
+            assertThat(tries.get(0)).isEqualTo(ids);
+            assertThat(tries.get(1)).isEqualTo(ids);
+            assertThat(tries.get(2)).isEqualTo(ids);
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+            assertThat(reader.failedBatches()).isEqualTo(2);
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void aRelayThatStartsTakesOverEverythingAnotherConsumerLeftPending() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 6);
+        await(new ChangeStream(harness.redis, stream).ensureGroup("readers"));
+        await(harness.redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg("readers").arg("dead").arg("COUNT").arg(4)
+            .arg("STREAMS").arg(stream).arg(">")));
+        ChangeStreamConsumer.Settings relay = new ChangeStreamConsumer.Settings(stream, "readers", "relay", 50, Duration.ofMillis(100),
+            Duration.ZERO, Duration.ZERO, false, Duration.ofMillis(20), Duration.ofMillis(200));
+        Reader reader = deploy(new Reader(relay, batch -> Future.succeededFuture(BatchOutcome.all(batch))));
+        try {
+            eventually(() -> reader.handled.size() == 6);
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+            eventually(() -> pending(stream) == 0);
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void aConsumerStoppedReadingLeavesNewEntriesAloneUntilItResumes() {
+        String stream = freshStream();
+        List<String> ids = new ArrayList<>(append(stream, 3));
+        Reader reader = deploy(new Reader(settings(stream, "r1"), batch -> Future.succeededFuture(BatchOutcome.all(batch))));
+        try {
+            eventually(() -> reader.handled.size() == 3);
+            reader.onContext(() -> reader.consumer.stopReading());
+            ids.addAll(append(stream, 4));
+            ChangeStream.GroupState state = await(new ChangeStream(harness.redis, stream).groups()).get("readers");
+            assertThat(state.lag()).contains(4L);
+            assertThat(reader.handled).hasSize(3);
+
+            reader.onContext(() -> reader.consumer.startReading());
+            eventually(() -> reader.handled.size() == 7);
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+        } finally {
+            undeploy(reader);
+        }
+    }
+}
