@@ -2,7 +2,7 @@ package dev.cartwright.checkout;
 
 import dev.cartwright.cart.store.RedisDurabilityCheck;
 import dev.cartwright.checkout.neighbours.NeighbourAddresses;
-import dev.cartwright.checkout.pricing.TaxRules;
+import dev.cartwright.checkout.catalogue.TaxRules;
 import dev.cartwright.checkout.saga.SagaSettings;
 import dev.cartwright.pricing.CartLimits;
 import dev.cartwright.pricing.TaxTable;

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Checkout Service process: reads the configuration (environment, or the file named by
- * {@code CARTWRIGHT_CONFIG_FILE}), starts {@link CheckoutService}, prints one {@code CHECKOUT READY} line, and
+ * {@code CARTWRIGHT_CONFIG_FILE}), starts {@link CheckoutApplication}, prints one {@code CHECKOUT READY} line, and
  * shuts down cleanly on SIGTERM (verticles undeployed, clients closed).
  */
 public final class CheckoutMain {
@@ -32,7 +32,7 @@ public final class CheckoutMain {
         }
         // Vert.x's threads keep the process alive once main returns; nothing here waits for the start.
         ServiceRuntime runtime = ServiceRuntime.create("checkout");
-        CheckoutService.start(runtime, config, Clock.systemUTC())
+        CheckoutApplication.start(runtime, config, Clock.systemUTC())
             .onSuccess(service -> announce(service, runtime, config))
             .onFailure(e -> {
                 LOG.error("event=start_failed error=\"{}\"", e.getMessage(), e);
@@ -40,7 +40,7 @@ public final class CheckoutMain {
             });
     }
 
-    private static void announce(CheckoutService service, ServiceRuntime runtime, CheckoutConfig config) {
+    private static void announce(CheckoutApplication service, ServiceRuntime runtime, CheckoutConfig config) {
         if (service.isDevelopmentMode()) {
             LOG.warn("\n"
                 + "*****************************************************************************************\n"

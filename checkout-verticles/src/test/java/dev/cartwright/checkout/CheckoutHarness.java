@@ -36,7 +36,7 @@ final class CheckoutHarness implements AutoCloseable {
     final Vertx clientVertx;
     final PlatformSim sim;
     final ServiceRuntime runtime;
-    final CheckoutService service;
+    final CheckoutApplication service;
     final GrpcClient grpc;
     final SocketAddress address;
     final String cartEventsTopic;
@@ -44,7 +44,7 @@ final class CheckoutHarness implements AutoCloseable {
     final PostgresInfo postgres;
     final String schema;
 
-    private CheckoutHarness(Vertx clientVertx, PlatformSim sim, ServiceRuntime runtime, CheckoutService service,
+    private CheckoutHarness(Vertx clientVertx, PlatformSim sim, ServiceRuntime runtime, CheckoutApplication service,
                             String cartEventsTopic, String streamKey, PostgresInfo postgres, String schema) {
         this.clientVertx = clientVertx;
         this.sim = sim;
@@ -100,7 +100,7 @@ final class CheckoutHarness implements AutoCloseable {
         env.putAll(extra);
         CheckoutConfig config = CheckoutConfig.read(ConfigReader.from(env));
         ServiceRuntime runtime = ServiceRuntime.create("checkout-it");
-        CheckoutService service = await(CheckoutService.start(runtime, config, Clock.systemUTC()));
+        CheckoutApplication service = await(CheckoutApplication.start(runtime, config, Clock.systemUTC()));
         return new CheckoutHarness(clientVertx, sim, runtime, service, cartEvents, streamKey, postgres, schema);
     }
 

@@ -60,9 +60,9 @@ class StartupChecksIT {
         ServiceRuntime runtime = ServiceRuntime.create("checkout-startup-it");
         try {
             CheckoutConfig config = CheckoutConfig.read(ConfigReader.from(env));
-            Future<CheckoutService> started = CheckoutService.start(runtime, config, Clock.systemUTC());
+            Future<CheckoutApplication> started = CheckoutApplication.start(runtime, config, Clock.systemUTC());
             try {
-                CheckoutService service = started.await(120, TimeUnit.SECONDS);
+                CheckoutApplication service = started.await(120, TimeUnit.SECONDS);
                 service.stop().await(30, TimeUnit.SECONDS);
                 throw new AssertionError("the service started");
             } catch (AssertionError itStarted) {

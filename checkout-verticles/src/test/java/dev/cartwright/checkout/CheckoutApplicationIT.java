@@ -62,7 +62,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the recovery verticle, the plan's two-call flow with the defaults, stale versions, bad addresses and missing stock.
  */
 @ExtendWith(RealServices.class)
-class CheckoutServiceIT {
+class CheckoutApplicationIT {
 
     private static CheckoutHarness harness;
     private static CheckoutFlows flows;

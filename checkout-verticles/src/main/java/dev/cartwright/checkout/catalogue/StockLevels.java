@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.pricing;
+package dev.cartwright.checkout.catalogue;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.pricing;
+package dev.cartwright.checkout.catalogue;
 
 import dev.cartwright.pricing.RegionTax;
 import dev.cartwright.pricing.TaxMode;

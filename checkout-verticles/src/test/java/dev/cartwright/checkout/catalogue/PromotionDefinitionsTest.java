@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.pricing;
+package dev.cartwright.checkout.catalogue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

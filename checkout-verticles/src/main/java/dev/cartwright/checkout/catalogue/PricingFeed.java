@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.pricing;
+package dev.cartwright.checkout.catalogue;
 
 import dev.cartwright.checkout.neighbours.Neighbours;
 import dev.cartwright.pricing.Money;

@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.pricing;
+package dev.cartwright.checkout.catalogue;
 
 import com.google.protobuf.Timestamp;
 import dev.cartwright.pricing.Money;

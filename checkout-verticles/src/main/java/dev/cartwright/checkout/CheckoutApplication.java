@@ -18,10 +18,10 @@ import dev.cartwright.checkout.api.CartGrpc;
 import dev.cartwright.checkout.api.CheckoutGrpc;
 import dev.cartwright.checkout.events.KafkaBridge;
 import dev.cartwright.checkout.neighbours.Neighbours;
-import dev.cartwright.checkout.pricing.PricingEventsVerticle;
-import dev.cartwright.checkout.pricing.PricingFeed;
-import dev.cartwright.checkout.pricing.ProductNames;
-import dev.cartwright.checkout.pricing.StockLevels;
+import dev.cartwright.checkout.catalogue.PricingEventsVerticle;
+import dev.cartwright.checkout.catalogue.PricingFeed;
+import dev.cartwright.checkout.catalogue.ProductNames;
+import dev.cartwright.checkout.catalogue.StockLevels;
 import dev.cartwright.checkout.saga.CheckoutEvents;
 import dev.cartwright.checkout.saga.CheckoutPricing;
 import dev.cartwright.checkout.saga.CheckoutStore;
@@ -74,9 +74,9 @@ import org.slf4j.LoggerFactory;
  * the pricing event consumer, the checkout outbox relay and saga recovery, and the admin port. {@link CheckoutMain} runs it
  * as a process; integration tests run it in-process on ephemeral ports.
  */
-public final class CheckoutService {
+public final class CheckoutApplication {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CheckoutService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CheckoutApplication.class);
     private static final Duration LOAD_PATIENCE = Duration.ofSeconds(60);
     private static final String CHECKOUT_OUTBOX_CHANNEL = "checkout_outbox";
 
@@ -100,7 +100,7 @@ public final class CheckoutService {
     private SagaMetrics sagaMetrics;
     private volatile OutboxRelay checkoutRelay;
 
-    private CheckoutService(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
+    private CheckoutApplication(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
         this.runtime = runtime;
         this.config = config;
         this.clock = clock;
@@ -108,8 +108,8 @@ public final class CheckoutService {
     }
 
     /** Starts everything; the future fails (and what had started is stopped) if any part cannot start. */
-    public static Future<CheckoutService> start(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
-        CheckoutService service = new CheckoutService(runtime, config, clock);
+    public static Future<CheckoutApplication> start(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
+        CheckoutApplication service = new CheckoutApplication(runtime, config, clock);
         return service.startAll().map(v -> service)
             .recover(e -> service.stop().transform(x -> Future.failedFuture(e)));
     }
@@ -199,7 +199,7 @@ public final class CheckoutService {
 
     private Future<Void> deployApi(RedisCartStore store, PricingCore pricing, ProductNames names, StockLevels stock) {
         Rpc cartRpc = new Rpc(runtime.registry(), "checkout.v1.CartService");
-        Rpc checkoutRpc = new Rpc(runtime.registry(), "checkout.v1.CheckoutService");
+        Rpc checkoutRpc = new Rpc(runtime.registry(), "checkout.v1.CheckoutApplication");
         CartGrpc carts = new CartGrpc(store, pricing, names, stock, neighbours, CartIds.secure(), clock, cartRpc,
             new CartGrpc.Settings(config.defaultRegion()));
         CheckoutGrpc checkouts = new CheckoutGrpc(checkoutWorkflow(store, pricing), checkoutRpc);
