@@ -70,7 +70,7 @@ class CartEventsIT {
 
     @Test
     void everyPublishedChangeArrivesOnceInVersionOrderPerCart() {
-        CheckoutHarness.await(harness.service.bridge().awaitLeadership(Duration.ofSeconds(30)));
+        harness.awaitBridgeLeadership();
         Map<String, List<String>> expectedTypes = new LinkedHashMap<>();
         for (int c = 0; c < 3; c++) {
             String customer = "ev-" + UUID.randomUUID().toString().substring(0, 8);

@@ -79,7 +79,7 @@ class CartEventsKafkaOutageIT {
         String topic = "cart_events_outage_" + UUID.randomUUID().toString().substring(0, 8);
         harness = CheckoutHarness.start(postgres, redis, kafka,
             Map.of("CARTWRIGHT_KAFKA_BOOTSTRAP", bootstrap, "CARTWRIGHT_CART_EVENTS_TOPIC", topic));
-        CheckoutHarness.await(harness.service.bridge().awaitLeadership(Duration.ofSeconds(30)));
+        harness.awaitBridgeLeadership();
 
         Map<String, List<String>> expected = new LinkedHashMap<>();
         for (int c = 0; c < 2; c++) {

@@ -143,6 +143,22 @@ final class CheckoutHarness implements AutoCloseable {
         return await(call(method, request, token));
     }
 
+    /** Waits (up to the harness's wait) until the service's Kafka bridge holds the stream lease and relays. */
+    void awaitBridgeLeadership() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!service.bridge().isLeader()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the bridge did not take the lease within " + WAIT);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     static <T> T await(Future<T> future) {
         try {
             return future.await(WAIT.toSeconds(), TimeUnit.SECONDS);

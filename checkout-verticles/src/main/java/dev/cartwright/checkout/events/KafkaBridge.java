@@ -77,7 +77,8 @@ public final class KafkaBridge extends VerticleBase {
     private final Counter sendFailures;
     private KafkaProducer<String, CloudEvent> producer;
     private boolean running;
-    private boolean leader;
+    /** Written on the bridge's event loop; read by health and status checks from other threads. */
+    private volatile boolean leader;
     private long leaseTimer = -1;
 
     /**
@@ -266,23 +267,5 @@ public final class KafkaBridge extends VerticleBase {
             }
         }
         return carts.apply(change.cartId()).otherwise(Optional.empty());
-    }
-
-    /** For tests: resolves once this bridge holds the lease. */
-    public Future<Void> awaitLeadership(Duration within) {
-        Promise<Void> promise = Promise.promise();
-        long deadline = System.nanoTime() + within.toNanos();
-        // Not an initial delay of 0: Vert.x runs such a first tick before the timer can be cancelled, and a leader
-        // already in place would then cancel it with a NullPointerException and never complete the promise.
-        vertx.setPeriodic(50, 50, id -> {
-            if (leader) {
-                vertx.cancelTimer(id);
-                promise.tryComplete();
-            } else if (System.nanoTime() > deadline) {
-                vertx.cancelTimer(id);
-                promise.tryFail("the bridge did not take the lease within " + within);
-            }
-        });
-        return promise.future();
     }
 }
