@@ -15,6 +15,7 @@ import dev.cartwright.returns.workflow.ReturnWorkflow;
 import dev.cartwright.returns.workflow.Settlements;
 import dev.cartwright.service.auth.Authenticator;
 import dev.cartwright.service.db.DbConfig;
+import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.grpc.GrpcEndpoint;
 import dev.cartwright.service.grpc.Rpc;
 import dev.cartwright.service.outbox.Outbox;
@@ -77,25 +78,25 @@ public final class ReturnApplication {
         this.store = store;
     }
 
-    /**
-     * Starts the service; {@code kafkaOverrides} are added to both the producer and the consumer settings (tests use
-     * them for a unique consumer group).
-     */
+    /** Applies the {@code return_db} migrations, then starts the endpoint, the consumers and the background work. */
     public static Future<ReturnApplication> start(Vertx vertx, ReturnConfig config, MeterRegistry registry, Clock clock,
                                                   Supplier<UUID> ids) {
         DbConfig db = DbConfig.of(config.endpoints(), config.database(), "return_db", config.poolSize());
-        PgConnectOptions connect = db.connectOptions(config.schema());
-        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.poolSize())).connectingTo(connect).using(vertx).build();
-        Neighbours neighbours = new Neighbours(vertx, config.neighbours(), config.callPolicy());
-        OutboxTable table = new OutboxTable("outbox");
-        OutboxRelayOptions relayOptions = OutboxRelayOptions.of(table, config.returnEventsTopic(), EVENT_SOURCE,
-                config.endpoints().kafkaBootstrap())
-            .withPollInterval(config.relayPoll())
-            .withNotifyChannel(NOTIFY_CHANNEL)
-            .withMetrics(registry);
-        ReturnStore store = new ReturnStore();
-        ReturnApplication app = new ReturnApplication(vertx, config, pool, neighbours, relayOptions, connect, store);
-        return app.deploy(registry, clock, ids).map(app);
+        // Migrations first, in the same place as the Checkout Service: the application start, not its main.
+        return SchemaMigrations.apply(vertx, db, config.schema()).compose(migrated -> {
+            PgConnectOptions connect = db.connectOptions(config.schema());
+            Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.poolSize())).connectingTo(connect).using(vertx).build();
+            Neighbours neighbours = new Neighbours(vertx, config.neighbours(), config.callPolicy());
+            OutboxTable table = new OutboxTable("outbox");
+            OutboxRelayOptions relayOptions = OutboxRelayOptions.of(table, config.returnEventsTopic(), EVENT_SOURCE,
+                    config.endpoints().kafkaBootstrap())
+                .withPollInterval(config.relayPoll())
+                .withNotifyChannel(NOTIFY_CHANNEL)
+                .withMetrics(registry);
+            ReturnStore store = new ReturnStore();
+            ReturnApplication app = new ReturnApplication(vertx, config, pool, neighbours, relayOptions, connect, store);
+            return app.deploy(registry, clock, ids).map(app);
+        });
     }
 
     private Future<Void> deploy(MeterRegistry registry, Clock clock, Supplier<UUID> ids) {

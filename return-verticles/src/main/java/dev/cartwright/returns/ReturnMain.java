@@ -3,8 +3,6 @@ package dev.cartwright.returns;
 import dev.cartwright.service.admin.AdminServer;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
-import dev.cartwright.service.db.DbConfig;
-import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -43,10 +41,8 @@ public final class ReturnMain {
                 banner, banner);
         }
         ServiceRuntime runtime = ServiceRuntime.create("returns");
-        DbConfig db = DbConfig.of(config.endpoints(), config.database(), "return_db", config.poolSize());
         ReturnConfig c = config;
-        Future<String> ready = SchemaMigrations.apply(runtime.vertx(), db, config.schema())
-            .compose(migrated -> ReturnApplication.start(runtime.vertx(), c, runtime.registry(), Clock.systemUTC(), UUID::randomUUID))
+        Future<String> ready = ReturnApplication.start(runtime.vertx(), c, runtime.registry(), Clock.systemUTC(), UUID::randomUUID)
             .compose(app -> {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, runtime), "return-shutdown"));
                 AdminServer admin = new AdminServer(runtime.vertx(), runtime.registry())
