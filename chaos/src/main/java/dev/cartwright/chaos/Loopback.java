@@ -1,0 +1,59 @@
+package dev.cartwright.chaos;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Free ports and readiness probes on 127.0.0.1: everything the suite starts listens on loopback only. */
+public final class Loopback {
+
+    public static final String HOST = "127.0.0.1";
+
+    private Loopback() {
+    }
+
+    /** A port nothing listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port on loopback: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether something accepts connections on {@code port}. */
+    public static boolean answers(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Waits until {@code condition} holds, checking every 50 ms; false when {@code limit} passed first. */
+    public static boolean waitFor(BooleanSupplier condition, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            pause(Duration.ofMillis(50));
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** Sleeps, turning an interrupt back into the thread's flag and an unchecked exception. */
+    public static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
