@@ -7,6 +7,7 @@ import dev.cartwright.returns.domain.ReturnEligibility;
 import dev.cartwright.returns.events.OrderEventsConsumer;
 import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.returns.neighbours.Neighbours;
+import dev.cartwright.returns.store.OrderProjection;
 import dev.cartwright.returns.store.ReturnStore;
 import dev.cartwright.returns.workflow.OrderSource;
 import dev.cartwright.returns.workflow.RetryWorker;
@@ -101,6 +102,7 @@ public final class ReturnApplication {
 
     private Future<Void> deploy(MeterRegistry registry, Clock clock, Supplier<UUID> ids) {
         Outbox outbox = new Outbox(relayOptions.table(), Optional.of(NOTIFY_CHANNEL));
+        OrderProjection projection = new OrderProjection();
         ReturnEvents events = new ReturnEvents(ids);
         ReturnSettings settings = new ReturnSettings(new ReturnEligibility(config.window()),
             new RefundCalculator(config.restockingFeeBasisPoints()), config.attemptLease(), config.retryBase(), config.retryMax(),
@@ -111,10 +113,10 @@ public final class ReturnApplication {
                 current.wake();
             }
         };
-        Settlements settlements = new Settlements(pool, store, neighbours, outbox, events, settings, clock, wake);
-        OrderSource orders = new OrderSource(pool, store, neighbours, clock);
-        ReturnWorkflow workflow = new ReturnWorkflow(pool, store, orders, neighbours, settlements, outbox, events, settings, clock, ids,
-            wake);
+        Settlements settlements = new Settlements(pool, store, projection, neighbours, outbox, events, settings, clock, wake);
+        OrderSource orders = new OrderSource(pool, projection, neighbours, clock);
+        ReturnWorkflow workflow = new ReturnWorkflow(pool, store, projection, orders, neighbours, settlements, outbox, events, settings,
+            clock, ids, wake);
         Authenticator authenticator = Authenticator.from(vertx, config.auth(), registry);
         ReturnGrpc grpc = new ReturnGrpc(workflow, new Rpc(registry, "returns"));
         Map<String, String> consumerKafka = Map.of(
@@ -126,7 +128,7 @@ public final class ReturnApplication {
                 apiDeployment = id;
                 return startRelay();
             })
-            .compose(v -> vertx.deployVerticle(new OrderEventsConsumer(pool, store, consumerKafka, config.orderEventsTopic(), clock,
+            .compose(v -> vertx.deployVerticle(new OrderEventsConsumer(pool, projection, consumerKafka, config.orderEventsTopic(), clock,
                 Optional.of(registry))))
             .compose(id -> {
                 consumerDeployment = id;

@@ -7,8 +7,7 @@ import dev.cartwright.proto.events.v1.OrderEventItem;
 import dev.cartwright.proto.events.v1.OrderShipped;
 import dev.cartwright.returns.domain.OrderLine;
 import dev.cartwright.returns.domain.OrderSnapshot;
-import dev.cartwright.returns.store.ReturnStore;
-import dev.cartwright.returns.workflow.OrderSource;
+import dev.cartwright.returns.store.OrderProjection;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +18,7 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * writes each into the projection, in the same transaction as the event id goes into processed_events, so a
  * redelivered event changes nothing. Offsets are committed only after the batch is stored (at-least-once); a batch
  * that could not be stored is read again after a back-off.
+ *
+ * <p>An event that can never be projected (unreadable, an order that cannot be, or one PostgreSQL refuses) is parked
+ * in {@code parked_order_events} with its reason and counted, and the feed moves on: one bad event never stalls the
+ * projection for every order behind it. Only a failure that may pass (return_db unreachable) holds the feed.
  */
 public final class OrderEventsConsumer extends VerticleBase {
 
@@ -50,7 +54,7 @@ public final class OrderEventsConsumer extends VerticleBase {
     public static final String ORDER_DELIVERED = "order.delivered";
 
     private final Pool pool;
-    private final ReturnStore store;
+    private final OrderProjection projection;
     private final Map<String, String> kafka;
     private final String topic;
     private final Clock clock;
@@ -58,16 +62,17 @@ public final class OrderEventsConsumer extends VerticleBase {
     private KafkaConsumer<String, CloudEvent> consumer;
     private Counter applied;
     private Counter duplicates;
+    private Counter parked;
     private boolean stopped;
     private int failures;
 
     /**
      * @param kafka consumer settings, at least {@code bootstrap.servers} and {@code group.id}
      */
-    public OrderEventsConsumer(Pool pool, ReturnStore store, Map<String, String> kafka, String topic, Clock clock,
+    public OrderEventsConsumer(Pool pool, OrderProjection projection, Map<String, String> kafka, String topic, Clock clock,
                                Optional<MeterRegistry> registry) {
         this.pool = pool;
-        this.store = store;
+        this.projection = projection;
         this.kafka = Map.copyOf(kafka);
         this.topic = topic;
         this.clock = clock;
@@ -86,6 +91,8 @@ public final class OrderEventsConsumer extends VerticleBase {
         registry.ifPresent(r -> {
             applied = Counter.builder("cartwright.returns.order_events").tag("outcome", "applied").register(r);
             duplicates = Counter.builder("cartwright.returns.order_events").tag("outcome", "duplicate").register(r);
+            parked = Counter.builder("cartwright.returns.order_events").tag("outcome", "parked")
+                .description("Order events set aside in parked_order_events because they cannot be projected").register(r);
         });
         return consumer.subscribe(topic).onSuccess(v -> {
             LOG.info("consuming {} from {}", topic, kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
@@ -136,7 +143,7 @@ public final class OrderEventsConsumer extends VerticleBase {
             return Future.succeededFuture();
         }
         KafkaConsumerRecord<String, CloudEvent> record = list.get(index);
-        return apply(record.value()).compose(v -> storeFrom(list, index + 1), failure -> rewind(list, index)
+        return apply(record).compose(v -> storeFrom(list, index + 1), failure -> rewind(list, index)
             .compose(v -> Future.failedFuture(failure)));
     }
 
@@ -152,8 +159,12 @@ public final class OrderEventsConsumer extends VerticleBase {
         return Future.all(seeks).mapEmpty();
     }
 
-    /** One event into the projection, exactly once by its id. Other event types are skipped. */
-    Future<Void> apply(CloudEvent event) {
+    /**
+     * One event into the projection, exactly once by its id; an event that can never be projected is parked. Other
+     * event types are skipped.
+     */
+    private Future<Void> apply(KafkaConsumerRecord<String, CloudEvent> record) {
+        CloudEvent event = record.value();
         if (event == null) {
             return Future.succeededFuture();
         }
@@ -161,28 +172,63 @@ public final class OrderEventsConsumer extends VerticleBase {
         try {
             parsed = parse(event);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            LOG.error("skipping malformed {} event {}: {}", event.getType(), event.getId(), e.toString());
-            return Future.succeededFuture();
+            return park(record, "", "malformed " + event.getType() + " data: " + e.getMessage());
         }
         if (parsed.isEmpty()) {
             return Future.succeededFuture();
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Parsed p = parsed.get();
-        return pool.withTransaction(c -> store.markProcessed(c, event.getId(), event.getType(), now).compose(fresh -> {
+        Optional<String> defect = p.order().defect();
+        if (defect.isPresent()) {
+            return park(record, p.order().orderId(), defect.get());
+        }
+        return project(event, p).recover(failure -> refusedForGood(failure)
+            ? park(record, p.order().orderId(), "return_db refused it: " + failure.getMessage())
+            : Future.failedFuture(failure));
+    }
+
+    private Future<Void> project(CloudEvent event, Parsed p) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return pool.withTransaction(c -> projection.markProcessed(c, event.getId(), event.getType(), now).compose(fresh -> {
             if (!fresh) {
                 if (duplicates != null) {
                     duplicates.increment();
                 }
                 return Future.succeededFuture();
             }
-            return store.upsertOrder(c, p.order(), p.shippedAt(), OrderSource.FROM_EVENT, now).onSuccess(v -> {
+            return projection.upsert(c, p.order(), p.shippedAt(), OrderProjection.FROM_EVENT, now).onSuccess(v -> {
                 if (applied != null) {
                     applied.increment();
                 }
                 LOG.debug("order={} projected from {} {}", p.order().orderId(), event.getType(), event.getId());
             });
         }));
+    }
+
+    /** A data exception or a constraint violation: the same event would be refused again, however often it is retried. */
+    private static boolean refusedForGood(Throwable failure) {
+        return failure instanceof PgException pg && pg.getSqlState() != null
+            && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+    }
+
+    private Future<Void> park(KafkaConsumerRecord<String, CloudEvent> record, String orderId, String reason) {
+        CloudEvent event = record.value();
+        String payload = event.getData() == null ? "" : new String(event.getData().toBytes(), StandardCharsets.UTF_8);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        OrderProjection.ParkedEvent parkedEvent = new OrderProjection.ParkedEvent(storable(event.getId()), storable(event.getType()),
+            storable(orderId), storable(reason), storable(payload), record.topic(), record.partition(), record.offset(), now);
+        return pool.withTransaction(c -> projection.park(c, parkedEvent)).onSuccess(v -> {
+            if (parked != null) {
+                parked.increment();
+            }
+            LOG.error("parked {} event {} (order={}, {}-{}@{}): {}", event.getType(), event.getId(), orderId, record.topic(),
+                record.partition(), record.offset(), reason);
+        });
+    }
+
+    /** PostgreSQL text cannot hold NUL; the rest is kept as it came. */
+    private static String storable(String s) {
+        return s == null ? "" : s.replace('\u0000', '\ufffd');
     }
 
     private record Parsed(OrderSnapshot order, Optional<Instant> shippedAt) {
@@ -197,7 +243,7 @@ public final class OrderEventsConsumer extends VerticleBase {
                 OrderDelivered d = b.build();
                 return Optional.of(new Parsed(snapshot(d.getOrderId(), d.getCustomerId(), OrderSnapshot.DELIVERED, d.getItemsList(),
                     d.getShipping().getAmountMinor(), d.getGrandTotal(), d.getPaymentReference(),
-                    d.hasDeliveredAt() ? Optional.of(OrderSource.instant(d.getDeliveredAt())) : Optional.empty()), Optional.empty()));
+                    d.hasDeliveredAt() ? Optional.of(ReturnEvents.instant(d.getDeliveredAt())) : Optional.empty()), Optional.empty()));
             }
             case ORDER_SHIPPED -> {
                 OrderShipped.Builder b = OrderShipped.newBuilder();
@@ -205,7 +251,7 @@ public final class OrderEventsConsumer extends VerticleBase {
                 OrderShipped s = b.build();
                 return Optional.of(new Parsed(snapshot(s.getOrderId(), s.getCustomerId(), "shipped", s.getItemsList(),
                     s.getShipping().getAmountMinor(), s.getGrandTotal(), s.getPaymentReference(), Optional.empty()),
-                    s.hasShippedAt() ? Optional.of(OrderSource.instant(s.getShippedAt())) : Optional.empty()));
+                    s.hasShippedAt() ? Optional.of(ReturnEvents.instant(s.getShippedAt())) : Optional.empty()));
             }
             default -> {
                 return Optional.empty();

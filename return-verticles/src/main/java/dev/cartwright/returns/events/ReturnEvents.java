@@ -20,6 +20,7 @@ import dev.cartwright.returns.store.StoredReturn;
 import dev.cartwright.service.outbox.OutboxEvent;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -109,6 +110,11 @@ public final class ReturnEvents {
 
     public static Money money(long minor, String currency) {
         return Money.newBuilder().setAmountMinor(minor).setCurrencyCode(currency).build();
+    }
+
+    /** A protobuf timestamp as an instant, to the microsecond PostgreSQL keeps. */
+    public static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).truncatedTo(ChronoUnit.MICROS);
     }
 
     public static Timestamp timestamp(Instant at) {

@@ -1,13 +1,13 @@
 package dev.cartwright.returns.workflow;
 
-import com.google.protobuf.Timestamp;
 import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.platform.v1.OrderItem;
 import dev.cartwright.returns.domain.OrderLine;
 import dev.cartwright.returns.domain.OrderSnapshot;
 import dev.cartwright.returns.neighbours.NeighbourFailure;
 import dev.cartwright.returns.neighbours.Neighbours;
-import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.events.ReturnEvents;
+import dev.cartwright.returns.store.OrderProjection;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -28,23 +28,20 @@ public final class OrderSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderSource.class);
 
-    public static final String FROM_EVENT = "event";
-    public static final String FROM_ORDER_SERVICE = "order_service";
-
     private final Pool pool;
-    private final ReturnStore store;
+    private final OrderProjection projection;
     private final Neighbours neighbours;
     private final Clock clock;
 
-    public OrderSource(Pool pool, ReturnStore store, Neighbours neighbours, Clock clock) {
+    public OrderSource(Pool pool, OrderProjection projection, Neighbours neighbours, Clock clock) {
         this.pool = pool;
-        this.store = store;
+        this.projection = projection;
         this.neighbours = neighbours;
         this.clock = clock;
     }
 
     public Future<OrderSnapshot> resolve(String orderId) {
-        return store.findOrder(pool, orderId, false).compose(projected -> {
+        return projection.find(pool, orderId, false).compose(projected -> {
             if (projected.isPresent() && projected.get().delivered()) {
                 return Future.succeededFuture(projected.get());
             }
@@ -54,15 +51,19 @@ public final class OrderSource {
                         .orElseGet(() -> Future.failedFuture(ReturnFailure.notFound("order " + orderId + " not found")));
                 }
                 OrderSnapshot snapshot = snapshot(found.get());
+                if (snapshot.defect().isPresent()) {
+                    return Future.failedFuture(ReturnFailure.precondition("order " + orderId + " cannot be returned: the Order service "
+                        + "describes it with " + snapshot.defect().get()));
+                }
                 if (!snapshot.delivered()) {
                     return Future.succeededFuture(snapshot);
                 }
                 LOG.info("order={} not projected yet; taken from the Order service", orderId);
                 Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-                Optional<Instant> shippedAt = found.get().hasShippedAt() ? Optional.of(instant(found.get().getShippedAt(
-                        ))) : Optional.empty();
-                return pool.withTransaction(c -> store.upsertOrder(c, snapshot, shippedAt, FROM_ORDER_SERVICE, now))
-                    .compose(v -> store.findOrder(pool, orderId, false))
+                Optional<Instant> shippedAt = found.get().hasShippedAt() ? Optional.of(ReturnEvents.instant(found.get().getShippedAt()))
+                    : Optional.empty();
+                return pool.withTransaction(c -> projection.upsert(c, snapshot, shippedAt, OrderProjection.FROM_ORDER_SERVICE, now))
+                    .compose(v -> projection.find(pool, orderId, false))
                     .map(stored -> stored.orElse(snapshot));
             }, failure -> {
                 if (projected.isPresent()) {
@@ -88,10 +89,6 @@ public final class OrderSource {
         String currency = o.getGrandTotal().getCurrencyCode().isEmpty() ? "USD" : o.getGrandTotal().getCurrencyCode();
         return new OrderSnapshot(o.getOrderId(), o.getCustomerId(), o.getStatus(), currency, lines, o.getShipping().getAmountMinor(),
             o.getGrandTotal().getAmountMinor(), o.getPaymentReference(),
-            o.hasDeliveredAt() ? Optional.of(instant(o.getDeliveredAt())) : Optional.empty());
-    }
-
-    public static Instant instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).truncatedTo(ChronoUnit.MICROS);
+            o.hasDeliveredAt() ? Optional.of(ReturnEvents.instant(o.getDeliveredAt())) : Optional.empty());
     }
 }

@@ -18,6 +18,7 @@ import dev.cartwright.returns.neighbours.Neighbours;
 import dev.cartwright.returns.store.NewReturn;
 import dev.cartwright.returns.store.PageCursor;
 import dev.cartwright.returns.store.ReturnLabel;
+import dev.cartwright.returns.store.OrderProjection;
 import dev.cartwright.returns.store.ReturnStore;
 import dev.cartwright.returns.store.StoredItem;
 import dev.cartwright.returns.store.StoredRefund;
@@ -52,6 +53,7 @@ public final class ReturnWorkflow {
 
     private final Pool pool;
     private final ReturnStore store;
+    private final OrderProjection projection;
     private final OrderSource orders;
     private final Neighbours neighbours;
     private final Settlements settlements;
@@ -62,10 +64,12 @@ public final class ReturnWorkflow {
     private final Supplier<UUID> ids;
     private final Runnable afterCommit;
 
-    public ReturnWorkflow(Pool pool, ReturnStore store, OrderSource orders, Neighbours neighbours, Settlements settlements, Outbox outbox,
-                          ReturnEvents events, ReturnSettings settings, Clock clock, Supplier<UUID> ids, Runnable afterCommit) {
+    public ReturnWorkflow(Pool pool, ReturnStore store, OrderProjection projection, OrderSource orders, Neighbours neighbours,
+                          Settlements settlements, Outbox outbox, ReturnEvents events, ReturnSettings settings, Clock clock,
+                          Supplier<UUID> ids, Runnable afterCommit) {
         this.pool = pool;
         this.store = store;
+        this.projection = projection;
         this.orders = orders;
         this.neighbours = neighbours;
         this.settlements = settlements;
@@ -95,6 +99,15 @@ public final class ReturnWorkflow {
         }
     }
 
+    /**
+     * The return if the caller may see it. Another customer's return is answered exactly like one that does not
+     * exist, so a return id tells a stranger nothing.
+     */
+    private static StoredReturn visible(Caller caller, String returnId, Optional<StoredReturn> found) {
+        return found.filter(r -> caller.mayActFor(r.customerId()))
+            .orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
+    }
+
     // ---- create, read, list ----------------------------------------------------------------------------------
 
     public Future<StoredReturn> create(Caller caller, CreateReturn cmd) {
@@ -119,8 +132,12 @@ public final class ReturnWorkflow {
         if (caller.subject().isEmpty()) {
             throw ReturnFailure.denied("sign in to request a return");
         }
-        if (!caller.subject().equals(orderCustomer) || cmd.customerId().filter(c -> !c.equals(caller.subject())).isPresent()) {
+        if (cmd.customerId().filter(c -> !c.equals(caller.subject())).isPresent()) {
             throw ReturnFailure.denied("a customer can only return their own orders");
+        }
+        if (!caller.subject().equals(orderCustomer)) {
+            // Answered like an order that does not exist: an order id tells a stranger nothing.
+            throw ReturnFailure.notFound("order " + order.orderId() + " not found");
         }
         return orderCustomer;
     }
@@ -130,7 +147,7 @@ public final class ReturnWorkflow {
         Instant now = now();
         List<RequestedItem> requested = cmd.items().stream().map(i -> new RequestedItem(i.orderItemId(), i.quantity(), i.reason(
                 ))).toList();
-        return pool.withTransaction(c -> store.findOrder(c, cmd.orderId(), true).compose(locked -> {
+        return pool.withTransaction(c -> projection.find(c, cmd.orderId(), true).compose(locked -> {
             // Locked: two requests for one order decide their quantities one after the other.
             OrderSnapshot order = locked.orElseThrow(() -> ReturnFailure.precondition("order " + cmd.orderId() + " is not delivered"));
             return store.claimedUnits(c, order.orderId()).compose(claimed -> {
@@ -187,13 +204,7 @@ public final class ReturnWorkflow {
     }
 
     public Future<StoredReturn> get(Caller caller, String returnId) {
-        return store.load(pool, returnId, false).map(found -> {
-            StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
-            if (!caller.mayActFor(r.customerId())) {
-                throw ReturnFailure.denied("return " + returnId + " belongs to another customer");
-            }
-            return r;
-        });
+        return store.load(pool, returnId, false).map(found -> visible(caller, returnId, found));
     }
 
     /** Newest first; a customer sees only their own returns. */
@@ -234,10 +245,7 @@ public final class ReturnWorkflow {
                                             BiFunction<SqlConnection, StoredReturn, Future<List<OutboxEvent>>> more) {
         Instant now = now();
         return pool.withTransaction(c -> store.load(c, returnId, true).compose(found -> {
-            StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
-            if (!caller.mayActFor(r.customerId())) {
-                throw ReturnFailure.denied("return " + returnId + " belongs to another customer");
-            }
+            StoredReturn r = visible(caller, returnId, found);
             if (expectedVersion.isPresent() && expectedVersion.getAsLong() != r.version()) {
                 throw ReturnFailure.precondition("return " + returnId + " is at version " + r.version() + ", not "
                     + expectedVersion.getAsLong() + " (it is " + r.status().wireName() + ")");
@@ -361,7 +369,7 @@ public final class ReturnWorkflow {
 
     private Future<StoredRefund> createSettlement(SqlConnection c, StoredReturn r, Instant now, Instant lease) {
         // The order's row is locked too: refunds of one order are computed one after the other against its history.
-        return store.findOrder(c, r.orderId(), true).compose(order -> store.refundHistory(c, r.orderId()).compose(history -> {
+        return projection.find(c, r.orderId(), true).compose(order -> store.refundHistory(c, r.orderId()).compose(history -> {
             OrderSnapshot o = order.orElseThrow(() -> ReturnFailure.precondition("order " + r.orderId() + " is not known"));
             RefundOutcome outcome = settings.calculator().quote(o.paid(), units(r, true), history);
             if (outcome instanceof RefundOutcome.Refused refused) {

@@ -13,6 +13,7 @@ import dev.cartwright.returns.domain.Transition;
 import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.returns.neighbours.NeighbourFailure;
 import dev.cartwright.returns.neighbours.Neighbours;
+import dev.cartwright.returns.store.OrderProjection;
 import dev.cartwright.returns.store.ReturnStore;
 import dev.cartwright.returns.store.StoredItem;
 import dev.cartwright.returns.store.StoredRefund;
@@ -47,6 +48,7 @@ public final class Settlements {
 
     private final Pool pool;
     private final ReturnStore store;
+    private final OrderProjection projection;
     private final Neighbours neighbours;
     private final Outbox outbox;
     private final ReturnEvents events;
@@ -56,10 +58,11 @@ public final class Settlements {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public Settlements(Pool pool, ReturnStore store, Neighbours neighbours, Outbox outbox, ReturnEvents events, ReturnSettings settings,
-                       Clock clock, Runnable afterCommit) {
+    public Settlements(Pool pool, ReturnStore store, OrderProjection projection, Neighbours neighbours, Outbox outbox,
+                       ReturnEvents events, ReturnSettings settings, Clock clock, Runnable afterCommit) {
         this.pool = pool;
         this.store = store;
+        this.projection = projection;
         this.neighbours = neighbours;
         this.outbox = outbox;
         this.events = events;
@@ -97,7 +100,8 @@ public final class Settlements {
         return switch (refund.kind()) {
             case STORE_CREDIT -> Future.succeededFuture(new Settled("credit-" + refund.refundId(), ""));
             case REFUND -> refund.amount() == 0 ? Future.succeededFuture(new Settled("", ""))
-                : store.findOrder(pool, refund.orderId(), false).compose(order -> neighbours.refundPayment(RefundPaymentRequest.newBuilder()
+                : projection.find(pool, refund.orderId(), false).compose(order -> neighbours.refundPayment(RefundPaymentRequest
+                    .newBuilder()
                     .setIdempotencyKey(refund.idempotencyKey())
                     .setOrderId(refund.orderId())
                     .setPaymentReference(order.map(o -> o.paymentReference()).orElse(""))
@@ -108,7 +112,7 @@ public final class Settlements {
                     ? Future.succeededFuture(new Settled(paid.getRefundId(), ""))
                     : Future.failedFuture(new NeighbourFailure("payment", io.vertx.grpc.common.GrpcStatus.FAILED_PRECONDITION, false,
                         "refund refused: " + paid.getFailureReason(), null)));
-            case EXCHANGE -> store.findOrder(pool, refund.orderId(), false).compose(order -> {
+            case EXCHANGE -> projection.find(pool, refund.orderId(), false).compose(order -> {
                 CreateExchangeOrderRequest.Builder request = CreateExchangeOrderRequest.newBuilder()
                     .setIdempotencyKey(refund.idempotencyKey())
                     .setOriginalOrderId(r.orderId())

@@ -42,6 +42,10 @@ import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -107,6 +111,7 @@ class ReturnServiceIT {
     private KafkaProducer<String, CloudEvent> producer;
     private String orderTopic;
     private final MutableClock clock = new MutableClock();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Map<String, String> env = new HashMap<>();
 
     @BeforeAll
@@ -143,7 +148,7 @@ class ReturnServiceIT {
         env.put("CARTWRIGHT_RETURN_ATTEMPT_LEASE", "5s");
         env.put("CARTWRIGHT_RETURN_RELAY_POLL", "50ms");
         ReturnConfig config = ReturnConfig.read(ConfigReader.from(env));
-        app = ReturnApplication.start(vertx, config, new SimpleMeterRegistry(), clock, UUID::randomUUID).await();
+        app = ReturnApplication.start(vertx, config, registry, clock, UUID::randomUUID).await();
         grpc = GrpcClient.client(vertx);
         address = SocketAddress.inetSocketAddress(app.grpcPort(), "127.0.0.1");
         client = ReturnServiceGrpcClient.create(grpc, address);
@@ -274,6 +279,32 @@ class ReturnServiceIT {
             return req.response().compose(resp -> resp.last().transform(ar ->
                 Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null))));
         }).await();
+    }
+
+    /** An HTTP/JSON reply: its status and its body (with the grpc-message header, where the error is told). */
+    record HttpReply(int status, String body) {
+    }
+
+    private HttpReply http(int port, String token, HttpMethod method, String uri, String body) {
+        HttpClient http = vertx.createHttpClient();
+        try {
+            RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
+            if (token != null) {
+                options.putHeader("authorization", "Bearer " + token);
+            }
+            if (body != null) {
+                options.putHeader("content-type", "application/json");
+            }
+            return http.request(options)
+                .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+                .compose(resp -> resp.body().map(b -> new HttpReply(resp.statusCode(),
+                    String.valueOf(resp.getHeader("grpc-message")) + " " + b.toString())))
+                .await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + uri + " failed", e);
+        } finally {
+            http.close();
+        }
     }
 
     private ReturnRequest awaitStatus(String returnId, ReturnStatus wanted) throws InterruptedException {
@@ -610,15 +641,30 @@ class ReturnServiceIT {
 
             assertThat(invokeAs(at, null, ReturnServiceGrpcClient.CreateReturnRequest, request).status())
                 .isEqualTo(GrpcStatus.PERMISSION_DENIED);
-            assertThat(invokeAs(at, strangerToken, ReturnServiceGrpcClient.CreateReturnRequest, request).status())
-                .isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            // Another customer's order is answered like one that does not exist.
+            Outcome<ReturnRequest> strangersOrder = invokeAs(at, strangerToken, ReturnServiceGrpcClient.CreateReturnRequest, request);
+            assertThat(strangersOrder.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+            assertThat(strangersOrder.message()).isEqualTo("order " + order.getOrderId() + " not found");
             Outcome<ReturnRequest> mine = invokeAs(at, ownerToken, ReturnServiceGrpcClient.CreateReturnRequest, request);
             assertThat(mine.status()).isEqualTo(GrpcStatus.OK);
             String id = mine.value().getReturnId();
             assertThat(mine.value().getHistory(0).getActor()).isEqualTo("customer:" + owner);
             GetReturnRequestRequest get = GetReturnRequestRequest.newBuilder().setReturnId(id).build();
-            assertThat(invokeAs(at, strangerToken, ReturnServiceGrpcClient.GetReturnRequest, get).status())
-                .isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            // Another customer's return is answered exactly like one that does not exist, over gRPC and HTTP/JSON.
+            Outcome<ReturnRequest> strangers = invokeAs(at, strangerToken, ReturnServiceGrpcClient.GetReturnRequest, get);
+            Outcome<ReturnRequest> nobodys = invokeAs(at, strangerToken, ReturnServiceGrpcClient.GetReturnRequest,
+                GetReturnRequestRequest.newBuilder().setReturnId("no-such-return").build());
+            assertThat(strangers.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+            assertThat(nobodys.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+            assertThat(strangers.message()).isEqualTo(nobodys.message().replace("no-such-return", id));
+            HttpReply strangersOverHttp = http(secured.grpcPort(), strangerToken, HttpMethod.GET, "/v1/returns/" + id, null);
+            HttpReply nobodysOverHttp = http(secured.grpcPort(), strangerToken, HttpMethod.GET, "/v1/returns/no-such-return", null);
+            assertThat(strangersOverHttp.status()).isEqualTo(404);
+            assertThat(nobodysOverHttp.status()).isEqualTo(404);
+            assertThat(strangersOverHttp.body()).isEqualTo(nobodysOverHttp.body().replace("no-such-return", id));
+            assertThat(http(secured.grpcPort(), strangerToken, HttpMethod.POST, "/v1/returns/" + id + "/cancel", "{}").status())
+                .isEqualTo(404);
+            assertThat(http(secured.grpcPort(), ownerToken, HttpMethod.GET, "/v1/returns/" + id, null).status()).isEqualTo(200);
             assertThat(invokeAs(at, ownerToken, ReturnServiceGrpcClient.GetReturnRequest, get).status()).isEqualTo(GrpcStatus.OK);
 
             ApproveReturnRequest approveIt = ApproveReturnRequest.newBuilder().setReturnId(id).build();
@@ -633,7 +679,7 @@ class ReturnServiceIT {
                 ListReturnRequestsRequest.getDefaultInstance());
             assertThat(listed.value().getReturnRequestsList()).extracting(ReturnRequest::getReturnId).containsExactly(id);
             assertThat(invokeAs(at, strangerToken, ReturnServiceGrpcClient.CancelReturn,
-                CancelReturnRequest.newBuilder().setReturnId(id).build()).status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+                CancelReturnRequest.newBuilder().setReturnId(id).build()).status()).isEqualTo(GrpcStatus.NOT_FOUND);
 
             // Tokens that must not work, each claiming to be the owner or staff: not one call succeeds, nothing changes.
             // Tokens are checked against the real time, not the test clock of the service.
@@ -733,5 +779,45 @@ class ReturnServiceIT {
         assertThat(r.getCustomerId()).isEqualTo("cust-a");
         assertThat(r.getRefundAmount().getAmountMinor()).isEqualTo(1075 + 499);
         assertThat(r.getRefundAmount().getCurrencyCode()).isEqualTo("EUR");
+    }
+
+    @Test
+    void aPoisonOrderEventIsParkedWithItsReasonAndTheNextOneIsProjected() throws Exception {
+        Instant deliveredAt = clock.instant().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        double parkedBefore = registry.counter("cartwright.returns.order_events", "outcome", "parked").count();
+        String noUnits = "ord-poison-" + UUID.randomUUID();
+        OrderDelivered zero = delivered(noUnits, "cust-p", deliveredAt);
+        zero = zero.toBuilder().setItems(0, zero.getItems(0).toBuilder().setQuantity(0)).build();
+        String negative = "ord-poison-" + UUID.randomUUID();
+        OrderDelivered minus = delivered(negative, "cust-p", deliveredAt).toBuilder().setGrandTotal(money(-1)).build();
+        String twice = "ord-poison-" + UUID.randomUUID();
+        OrderDelivered doubled = delivered(twice, "cust-p", deliveredAt);
+        doubled = doubled.toBuilder().addItems(doubled.getItems(0)).build();
+        Map<String, String> eventIds = new HashMap<>();
+        for (Map.Entry<String, OrderDelivered> bad : Map.of(noUnits, zero, negative, minus, twice, doubled).entrySet()) {
+            String eventId = UUID.randomUUID().toString();
+            eventIds.put(bad.getKey(), eventId);
+            publishOrderEvent(eventId, "order.delivered", bad.getKey(), bad.getValue());
+        }
+        // Keyed like the last bad one, so it is behind it on the same partition; it must not wait for ever.
+        String valid = "ord-evt-" + UUID.randomUUID();
+        publishOrderEvent(UUID.randomUUID().toString(), "order.delivered", twice, delivered(valid, "cust-v", deliveredAt));
+        awaitProjected(valid);
+        for (String orderId : List.of(noUnits, negative, twice)) {
+            Instant until = Instant.now().plus(PATIENCE);
+            while (queryLong("SELECT count(*) FROM parked_order_events WHERE order_id = ?", orderId) == 0
+                && Instant.now().isBefore(until)) {
+                Thread.sleep(50);
+            }
+            assertThat(queryLong("SELECT count(*) FROM order_projection WHERE order_id = ?", orderId)).as(orderId).isZero();
+            assertThat(queryString("SELECT event_id FROM parked_order_events WHERE order_id = ?", orderId))
+                .isEqualTo(eventIds.get(orderId));
+        }
+        assertThat(queryString("SELECT reason FROM parked_order_events WHERE order_id = ?", noUnits)).contains("items[0].quantity");
+        assertThat(queryString("SELECT reason FROM parked_order_events WHERE order_id = ?", negative)).contains("grand_total");
+        assertThat(queryString("SELECT reason FROM parked_order_events WHERE order_id = ?", twice)).contains("items[1].order_item_id");
+        assertThat(queryString("SELECT event_type FROM parked_order_events WHERE order_id = ?", twice)).isEqualTo("order.delivered");
+        assertThat(queryString("SELECT payload FROM parked_order_events WHERE order_id = ?", negative)).contains(negative);
+        assertThat(registry.counter("cartwright.returns.order_events", "outcome", "parked").count() - parkedBefore).isEqualTo(3);
     }
 }
