@@ -33,7 +33,8 @@
 -- expand 'e' into those fields (StreamEntries), and still read entries written with the fields spelled out one by
 -- one, or without 'c'.
 --
--- The idle TTL: a changed cart carries none until the write-behind has stored that version (see finish()).
+-- The idle TTL: a changed cart carries none until the write-behind has stored that version (see finish()), nor does
+-- the customer index entry a create writes.
 
 local cart_key = KEYS[1]
 local stream_key = KEYS[3]
@@ -225,7 +226,9 @@ if kind == 'create' then
     set('oid', '')
     set('pr', '')
     if customer ~= '' then
-        redis.call('SET', KEYS[4], cart_id, 'EX', idle_ttl)
+        -- No TTL (SET clears one): the index expires with the cart, once the write-behind has stored it
+        -- (cart-idle-ttl.lua); until then PostgreSQL cannot answer for the customer's active cart.
+        redis.call('SET', KEYS[4], cart_id)
     end
     event = {type = 'cart.created'}
     return finish()

@@ -114,8 +114,10 @@ public final class ParkedCartReplay {
             Outcome outcome = advanced.contains(cart.cartId()) ? new Outcome.Replayed(cart.cartId(), cart.version())
                 : new Outcome.Superseded(cart.cartId(), parking.version(), Math.max(cart.version(), parking.storedVersion().orElse(0)));
             return parked.release(cart.cartId(), cart.version())
-                .compose(released -> startIdleTtl.call(redis, List.of(config.cartKey(cart.cartId())),
-                    List.of(Long.toString(cart.version()), idleTtlSeconds)))
+                .compose(released -> {
+                    LuaScript.Invocation call = WriteBehind.idleTtlCall(config, cart, idleTtlSeconds);
+                    return startIdleTtl.call(redis, call.keys(), call.args());
+                })
                 .map(started -> {
                     LOG.info("event=parked_cart_replayed cart_id={} version={} outcome={}", cart.cartId(), cart.version(),
                         outcome.getClass().getSimpleName());

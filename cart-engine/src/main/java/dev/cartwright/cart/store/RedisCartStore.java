@@ -317,7 +317,9 @@ public final class RedisCartStore implements CartStore {
         if (customerId.isEmpty()) {
             return Future.succeededFuture(Optional.empty());
         }
-        Request lookup = Request.cmd(Command.GETEX).arg(config.customerIndexKey(customerId)).arg("EX").arg(idleTtlSeconds);
+        // A plain GET: an entry of a cart not yet stored carries no TTL, and must not get one before the write-behind
+        // has stored the cart (cart-idle-ttl.lua starts it then).
+        Request lookup = Request.cmd(Command.GET).arg(config.customerIndexKey(customerId));
         return redis.send(lookup).compose(indexed -> {
             if (indexed == null) {
                 return activeCartFromStore(customerId, "");

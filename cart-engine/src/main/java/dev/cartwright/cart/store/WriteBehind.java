@@ -347,9 +347,17 @@ public final class WriteBehind extends VerticleBase {
         List<LuaScript.Invocation> calls = new ArrayList<>(written.size());
         for (Candidate candidate : written) {
             Cart cart = candidate.cart().cart();
-            calls.add(new LuaScript.Invocation(List.of(config.cartKey(cart.cartId())),
-                List.of(Long.toString(cart.version()), idleTtlSeconds)));
+            calls.add(idleTtlCall(config, cart, idleTtlSeconds));
         }
         return startIdleTtl.callAll(redis, calls).mapEmpty();
+    }
+
+    /** The cart-idle-ttl.lua call for a stored cart: its hash, and its customer's index entry if it has a customer. */
+    static LuaScript.Invocation idleTtlCall(CartStoreConfig config, Cart cart, String idleTtlSeconds) {
+        if (cart.customerId().isEmpty()) {
+            return new LuaScript.Invocation(List.of(config.cartKey(cart.cartId())), List.of(Long.toString(cart.version()), idleTtlSeconds));
+        }
+        return new LuaScript.Invocation(List.of(config.cartKey(cart.cartId()), config.customerIndexKey(cart.customerId())),
+            List.of(Long.toString(cart.version()), idleTtlSeconds, cart.cartId()));
     }
 }

@@ -251,4 +251,42 @@ class WriteBehindDurabilityIT {
             undeploy(back);
         }
     }
+
+    @Test
+    void aCustomersCartIndexOutlivesItsIdleTtlUntilTheCartIsStored() {
+        CartStoreConfig config = freshConfig("wb-index-ttl").withIdleTtl(Duration.ofSeconds(1));
+        RedisCartStore store = harness.store(Clock.systemUTC(), config);
+        String customer = "durable-customer-" + IDS.incrementAndGet();
+        Pool down = unreachablePool();
+        WriteBehind stalled = deploy(config, down);
+        Cart first;
+        try {
+            first = await(store.createOrGetActive(newId(), customer, "EUR", "DE", ""));
+            mutate(store, Mutation.of(first.cartId(), add("p1", 1)));
+            // Longer than the idle TTL while PostgreSQL has not stored the cart: an index that expired now would send
+            // the customer's next visit to PostgreSQL, which knows no active cart, and a second active cart would start.
+            pause(Duration.ofMillis(2_500));
+            assertThat(millisToLiveOfKey(config.customerIndexKey(customer))).as("TTL of the index of an unstored cart").isEqualTo(-1);
+            Cart again = await(store.createOrGetActive(newId(), customer, "EUR", "DE", ""));
+            assertThat(again.cartId()).isEqualTo(first.cartId());
+            assertThat(await(store.activeCartOf(customer))).map(Cart::cartId).contains(first.cartId());
+        } finally {
+            undeploy(stalled);
+            await(down.close());
+        }
+
+        WriteBehind back = deploy(config, harness.pool);
+        try {
+            eventually(() -> stored(first.cartId()).isPresent());
+            // Stored: the index may expire with the cart, and PostgreSQL answers for both afterwards.
+            eventually(() -> millisToLiveOfKey(config.customerIndexKey(customer)) > 0
+                || millisToLiveOfKey(config.customerIndexKey(customer)) == -2);
+        } finally {
+            undeploy(back);
+        }
+    }
+
+    private static long millisToLiveOfKey(String key) {
+        return await(harness.redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+    }
 }
