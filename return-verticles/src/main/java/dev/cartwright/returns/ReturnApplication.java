@@ -1,6 +1,7 @@
 package dev.cartwright.returns;
 
 import dev.cartwright.proto.returns.v1.ReturnServiceGrpcService;
+import dev.cartwright.returns.admin.RefundsAdmin;
 import dev.cartwright.returns.api.ReturnGrpc;
 import dev.cartwright.returns.domain.RefundCalculator;
 import dev.cartwright.returns.domain.ReturnEligibility;
@@ -67,6 +68,7 @@ public final class ReturnApplication {
     private String consumerDeployment;
     private String workerDeployment;
     private int grpcPort;
+    private RefundsAdmin refundsAdmin;
 
     private ReturnApplication(Vertx vertx, ReturnConfig config, Pool pool, Neighbours neighbours, OutboxRelayOptions relayOptions,
                               PgConnectOptions connectOptions, ReturnStore store) {
@@ -114,6 +116,7 @@ public final class ReturnApplication {
             }
         };
         Settlements settlements = new Settlements(pool, store, projection, neighbours, outbox, events, settings, clock, wake);
+        refundsAdmin = new RefundsAdmin(pool, store, settlements);
         OrderSource orders = new OrderSource(pool, projection, neighbours, clock);
         ReturnWorkflow workflow = new ReturnWorkflow(pool, store, projection, orders, neighbours, settlements, outbox, events, settings,
             clock, ids, wake);
@@ -178,6 +181,11 @@ public final class ReturnApplication {
         relay = null;
         relayDeployment = null;
         return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    }
+
+    /** The operator's view of refunds given up on, for the admin port ({@link RefundsAdmin#PATH}). */
+    public RefundsAdmin refundsAdmin() {
+        return refundsAdmin;
     }
 
     public int grpcPort() {

@@ -1,5 +1,6 @@
 package dev.cartwright.returns;
 
+import dev.cartwright.returns.admin.RefundsAdmin;
 import dev.cartwright.service.admin.AdminServer;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
@@ -46,7 +47,8 @@ public final class ReturnMain {
             .compose(app -> {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, runtime), "return-shutdown"));
                 AdminServer admin = new AdminServer(runtime.vertx(), runtime.registry())
-                    .check("return_db", () -> app.pool().query("SELECT 1").execute());
+                    .check("return_db", () -> app.pool().query("SELECT 1").execute())
+                    .route(RefundsAdmin.PATH, app.refundsAdmin());
                 return admin.listen(c.host(), c.adminPort()).map(HttpServer::actualPort)
                     .map(adminPort -> "RETURN READY grpc=" + c.host() + ":" + app.grpcPort() + " admin=" + c.host() + ":" + adminPort);
             });

@@ -1,5 +1,6 @@
 package dev.cartwright.returns.api;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.cartwright.proto.returns.v1.ApproveReturnRequest;
 import dev.cartwright.proto.returns.v1.CancelReturnRequest;
 import dev.cartwright.proto.returns.v1.CreateReturnRequest;
@@ -13,6 +14,7 @@ import dev.cartwright.proto.returns.v1.RejectReturnRequest;
 import dev.cartwright.proto.returns.v1.ReturnItemRequest;
 import dev.cartwright.proto.returns.v1.ReturnRequest;
 import dev.cartwright.proto.returns.v1.ReturnServiceService;
+import dev.cartwright.returns.domain.IdempotencyKey;
 import dev.cartwright.returns.domain.Resolution;
 import dev.cartwright.returns.domain.ReturnReason;
 import dev.cartwright.returns.store.PageCursor;
@@ -27,8 +29,14 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -176,8 +184,30 @@ public final class ReturnGrpc extends ReturnServiceService {
             items.add(new CreateReturn.Item(item.getOrderItemId(), item.getQuantity(), reason, text(at + ".note", item.getNote()),
                 item.getExchangeProductId()));
         }
+        if (request.getIdempotencyKey().length() > IdempotencyKey.MAX_LENGTH) {
+            throw ReturnFailure.invalid("idempotency_key", "at most " + IdempotencyKey.MAX_LENGTH + " characters");
+        }
         return new CreateReturn(request.getOrderId(), items, resolution, nonEmpty(request.getCustomerId()),
-            nonEmpty(request.getIdempotencyKey()), text("note", request.getNote()));
+            nonEmpty(request.getIdempotencyKey()), fingerprint(request), text("note", request.getNote()));
+    }
+
+    /**
+     * What an idempotency key may answer: a SHA-256 of the method and the request without its key, serialized
+     * deterministically, so the same request sent again (over gRPC or HTTP/JSON) has the same fingerprint.
+     */
+    static String fingerprint(CreateReturnRequest request) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update("return.v1.ReturnService/CreateReturnRequest\n".getBytes(StandardCharsets.UTF_8));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(body);
+            out.useDeterministicSerialization();
+            request.toBuilder().clearIdempotencyKey().build().writeTo(out);
+            out.flush();
+            return HexFormat.of().formatHex(sha.digest(body.toByteArray()));
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException("cannot fingerprint a CreateReturnRequest", e);
+        }
     }
 
     private static String returnId(String id) {

@@ -1,5 +1,6 @@
 package dev.cartwright.returns.store;
 
+import dev.cartwright.returns.domain.IdempotencyKey;
 import dev.cartwright.returns.domain.Resolution;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Optional;
 
 /** A return request about to be stored, in status requested, version 1. */
 public record NewReturn(String returnId, String orderId, String customerId, Resolution resolution, String note,
-                        Optional<String> idempotencyKey, String currency, Instant at, List<NewItem> items) {
+                        Optional<IdempotencyKey> idempotencyKey, String currency, Instant at, List<NewItem> items) {
 
     /** One requested line, with the product and category copied from the order. */
     public record NewItem(String orderItemId, String productId, String categoryId, int quantity, String reason, String note,

@@ -1,5 +1,6 @@
 package dev.cartwright.returns.store;
 
+import dev.cartwright.returns.domain.IdempotencyKey;
 import dev.cartwright.returns.domain.RefundHistory;
 import dev.cartwright.returns.domain.Resolution;
 import dev.cartwright.returns.domain.ReturnReason;
@@ -76,9 +77,16 @@ public final class ReturnStore {
 
     // ---- returns ---------------------------------------------------------------------------------------------
 
-    public Future<Void> insertReturn(SqlClient c, NewReturn r, String actor) {
+    /**
+     * Inserts the return with its items and first history entry; false (and nothing written) when its idempotency key
+     * is taken already, by a request that committed first.
+     */
+    public Future<Boolean> insertReturn(SqlClient c, NewReturn r, String actor) {
         Tuple header = Tuple.tuple().addString(r.returnId()).addString(r.orderId()).addString(r.customerId())
-            .addString(r.resolution().wireName()).addString(r.note()).addString(r.idempotencyKey().orElse(null))
+            .addString(r.resolution().wireName()).addString(r.note())
+            .addString(r.idempotencyKey().map(IdempotencyKey::key).orElse(null))
+            .addString(r.idempotencyKey().map(IdempotencyKey::scope).orElse(null))
+            .addString(r.idempotencyKey().map(IdempotencyKey::fingerprint).orElse(null))
             .addString(r.currency()).addOffsetDateTime(ts(r.at()));
         List<Tuple> items = new ArrayList<>();
         for (NewReturn.NewItem i : r.items()) {
@@ -86,11 +94,52 @@ public final class ReturnStore {
                 .addInteger(i.quantity()).addString(i.reason()).addString(i.note()).addString(i.exchangeProductId()));
         }
         return c.preparedQuery("INSERT INTO return_requests (return_id, order_id, customer_id, status, resolution, note, idempotency_key, "
-                + "currency, version, created_at, updated_at) VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, 1, $8, $8)")
+                + "idempotency_scope, request_fingerprint, currency, version, created_at, updated_at) "
+                + "VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, 1, $10, $10) "
+                + "ON CONFLICT (customer_id, idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING")
             .execute(header)
-            .compose(v -> c.preparedQuery("INSERT INTO return_items (return_id, order_item_id, product_id, category_id, quantity, reason, "
-                + "note, exchange_product_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(items))
-            .compose(v -> insertHistory(c, r.returnId(), Optional.empty(), ReturnStatus.REQUESTED, actor, "", r.at()));
+            .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(false)
+                : c.preparedQuery("INSERT INTO return_items (return_id, order_item_id, product_id, category_id, quantity, reason, "
+                    + "note, exchange_product_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(items)
+                    .compose(v -> insertHistory(c, r.returnId(), Optional.empty(), ReturnStatus.REQUESTED, actor, "", r.at()))
+                    .map(true));
+    }
+
+    /** The return a key was used for, and the fingerprint of the request it came with (none for keys stored before). */
+    public record KeyedReturn(String returnId, Optional<String> fingerprint) {
+    }
+
+    /** The return made with {@code key} of this customer and caller, if the key was used since {@code notBefore}. */
+    public Future<Optional<KeyedReturn>> findByIdempotencyKey(SqlClient c, String customerId, String scope, String key,
+                                                              Instant notBefore) {
+        return c.preparedQuery("SELECT return_id, request_fingerprint FROM return_requests WHERE customer_id = $1 "
+                + "AND idempotency_scope = $2 AND idempotency_key = $3 AND created_at >= $4")
+            .execute(Tuple.of(customerId, scope, key, ts(notBefore)))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new KeyedReturn(rows.iterator().next().getString("return_id"),
+                Optional.ofNullable(rows.iterator().next().getString("request_fingerprint")))));
+    }
+
+    /** Forgets this customer's and caller's {@code key} if it was used before {@code cutoff}, so it may be used again. */
+    public Future<Void> forgetKey(SqlClient c, String customerId, IdempotencyKey k, Instant cutoff) {
+        return c.preparedQuery("UPDATE return_requests SET idempotency_key = NULL, idempotency_scope = NULL, request_fingerprint = NULL "
+                + "WHERE customer_id = $1 AND idempotency_scope = $2 AND idempotency_key = $3 AND created_at < $4")
+            .execute(Tuple.of(customerId, k.scope(), k.key(), ts(cutoff)))
+            .mapEmpty();
+    }
+
+    /** Forgets up to {@code limit} keys used before {@code cutoff}; returns how many. */
+    public Future<Integer> forgetKeysUsedBefore(SqlClient c, Instant cutoff, int limit) {
+        return c.preparedQuery("UPDATE return_requests SET idempotency_key = NULL, idempotency_scope = NULL, request_fingerprint = NULL "
+                + "WHERE return_id IN (SELECT return_id FROM return_requests WHERE idempotency_key IS NOT NULL AND created_at < $1 "
+                + "LIMIT $2 FOR UPDATE SKIP LOCKED)")
+            .execute(Tuple.of(ts(cutoff), limit))
+            .map(rows -> rows.rowCount());
+    }
+
+    /** How many idempotency keys are kept now. */
+    public Future<Long> countKeys(SqlClient c) {
+        return c.query("SELECT count(*) AS n FROM return_requests WHERE idempotency_key IS NOT NULL").execute()
+            .map(rows -> rows.iterator().next().getLong("n"));
     }
 
     public Future<Void> setRefundEstimate(SqlClient c, String returnId, long estimate) {
@@ -126,13 +175,6 @@ public final class ReturnStore {
             .execute(Tuple.of(returnId))
             .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty())
                 : assemble(c, List.of(rows.iterator().next())).map(list -> Optional.of(list.get(0))));
-    }
-
-    public Future<Optional<StoredReturn>> findByIdempotencyKey(SqlClient c, String customerId, String key) {
-        return c.preparedQuery("SELECT return_id FROM return_requests WHERE customer_id = $1 AND idempotency_key = $2")
-            .execute(Tuple.of(customerId, key))
-            .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty())
-                : load(c, rows.iterator().next().getString("return_id"), false));
     }
 
     /** A page of returns of a customer and/or an order, newest first, starting after {@code after}. */
@@ -365,9 +407,32 @@ public final class ReturnStore {
             .mapEmpty();
     }
 
-    public Future<Long> countPendingRefunds(SqlClient c) {
-        return c.query("SELECT count(*) AS n FROM return_refunds WHERE status = 'pending'").execute()
+    /** How many refunds are in {@code status} ({@link StoredRefund#PENDING}, {@link StoredRefund#FAILED}, ...). */
+    public Future<Long> countRefunds(SqlClient c, String status) {
+        return c.preparedQuery("SELECT count(*) AS n FROM return_refunds WHERE status = $1").execute(Tuple.of(status))
             .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    /** Refunds given up on, oldest first: what an operator has to look at. */
+    public Future<List<StoredRefund>> failedRefunds(SqlClient c, int limit) {
+        return c.preparedQuery("SELECT " + REFUND_COLUMNS + " FROM return_refunds WHERE status = 'failed' ORDER BY created_at LIMIT $1")
+            .execute(Tuple.of(limit))
+            .map(rows -> {
+                List<StoredRefund> failed = new ArrayList<>();
+                rows.forEach(r -> failed.add(refund(r)));
+                return failed;
+            });
+    }
+
+    /**
+     * Makes a failed refund pending again with a fresh count of attempts, claimed for one attempt until
+     * {@code leaseUntil}; empty when it was not failed (any more).
+     */
+    public Future<Optional<StoredRefund>> reopenFailedRefund(SqlClient c, String refundId, Instant leaseUntil) {
+        return c.preparedQuery("UPDATE return_refunds SET status = 'pending', attempts = 0, next_attempt_at = $2 "
+                + "WHERE refund_id = $1 AND status = 'failed' RETURNING " + REFUND_COLUMNS)
+            .execute(Tuple.of(refundId, ts(leaseUntil)))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refund(rows.iterator().next())));
     }
 
     private static StoredRefund refund(Row r) {

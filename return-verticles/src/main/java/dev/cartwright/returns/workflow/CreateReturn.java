@@ -5,9 +5,14 @@ import dev.cartwright.returns.domain.ReturnReason;
 import java.util.List;
 import java.util.Optional;
 
-/** A validated CreateReturnRequest. */
+/**
+ * A validated CreateReturnRequest.
+ *
+ * @param idempotencyKey the client's key, if it sent one
+ * @param fingerprint    a digest of the method and the request without its key (what the key may answer)
+ */
 public record CreateReturn(String orderId, List<Item> items, Resolution resolution, Optional<String> customerId,
-                           Optional<String> idempotencyKey, String note) {
+                           Optional<String> idempotencyKey, String fingerprint, String note) {
 
     public CreateReturn {
         items = List.copyOf(items);

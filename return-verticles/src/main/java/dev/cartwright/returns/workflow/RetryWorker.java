@@ -1,5 +1,6 @@
 package dev.cartwright.returns.workflow;
 
+import dev.cartwright.returns.domain.IdempotencyKey;
 import dev.cartwright.returns.store.ReturnStore;
 import dev.cartwright.returns.store.StoredRefund;
 import io.micrometer.core.instrument.Gauge;
@@ -21,12 +22,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns finishing what a neighbour outage left pending: every {@code workerInterval} it claims the refunds and
  * restocks whose back-off has passed (SKIP LOCKED, with a lease, so several processes can run it) and makes one more
- * attempt at each. Nothing is lost while a neighbour is down; it only waits here.
+ * attempt at each. Nothing is lost while a neighbour is down; it only waits here. It also forgets idempotency keys
+ * older than a day, and keeps the gauges of pending refunds and kept keys current.
  */
 public final class RetryWorker extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryWorker.class);
     private static final int BATCH = 20;
+    private static final int KEY_BATCH = 500;
 
     private final Pool pool;
     private final ReturnStore store;
@@ -35,6 +38,8 @@ public final class RetryWorker extends VerticleBase {
     private final Clock clock;
     private final Optional<MeterRegistry> registry;
     private final AtomicLong pendingRefunds = new AtomicLong();
+    private final AtomicLong idempotencyKeys = new AtomicLong();
+    private final AtomicLong failedRefunds = new AtomicLong();
     private final List<Meter> meters = new ArrayList<>();
     private long timer = -1;
     private boolean running;
@@ -55,6 +60,10 @@ public final class RetryWorker extends VerticleBase {
         registry.ifPresent(r -> {
             meters.add(Gauge.builder("cartwright.returns.refunds.pending", pendingRefunds, AtomicLong::get)
                 .description("Refunds waiting for the payment (or order) neighbour to confirm them").register(r));
+            meters.add(Gauge.builder("cartwright.returns.refunds.failed", failedRefunds, AtomicLong::get)
+                .description("Refunds given up on (attempts exhausted or refused); see ./cartwright refunds list").register(r));
+            meters.add(Gauge.builder("cartwright.returns.idempotency_keys", idempotencyKeys, AtomicLong::get)
+                .description("CreateReturnRequest idempotency keys kept (each for a day)").register(r));
             meters.add(Gauge.builder("cartwright.returns.settlement.attempts", settlements, s -> s.succeededAttempts())
                 .description("Settlement attempts confirmed by the neighbour since start").tag("outcome", "succeeded").register(r));
             meters.add(Gauge.builder("cartwright.returns.settlement.attempts", settlements, s -> s.failedAttempts())
@@ -87,10 +96,19 @@ public final class RetryWorker extends VerticleBase {
             return Future.join(attempts).mapEmpty();
         });
         Future<Void> restocks = refunds.transform(ar -> settlements.restockDue(BATCH));
-        restocks.transform(ar -> store.countPendingRefunds(pool)).onComplete(ar -> {
+        Future<Void> keys = restocks.transform(ar -> store.forgetKeysUsedBefore(pool, now.minus(IdempotencyKey.KEPT_FOR), KEY_BATCH))
+            .compose(forgotten -> store.countKeys(pool)).map(n -> {
+                idempotencyKeys.set(n);
+                return null;
+            });
+        Future<Long> pending = keys.transform(ar -> store.countRefunds(pool, StoredRefund.PENDING));
+        pending.compose(n -> {
+            pendingRefunds.set(n);
+            return store.countRefunds(pool, StoredRefund.FAILED);
+        }).onComplete(ar -> {
             running = false;
             if (ar.succeeded()) {
-                pendingRefunds.set(ar.result());
+                failedRefunds.set(ar.result());
             } else {
                 LOG.warn("retry round failed: {}", ar.cause().toString());
             }

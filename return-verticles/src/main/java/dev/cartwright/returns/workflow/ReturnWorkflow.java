@@ -3,6 +3,7 @@ package dev.cartwright.returns.workflow;
 import dev.cartwright.proto.platform.v1.CreateReturnLabelRequest;
 import dev.cartwright.proto.platform.v1.ParcelLine;
 import dev.cartwright.returns.domain.Eligibility;
+import dev.cartwright.returns.domain.IdempotencyKey;
 import dev.cartwright.returns.domain.OrderSnapshot;
 import dev.cartwright.returns.domain.RefundHistory;
 import dev.cartwright.returns.domain.RefundOutcome;
@@ -110,13 +111,15 @@ public final class ReturnWorkflow {
 
     // ---- create, read, list ----------------------------------------------------------------------------------
 
+    /**
+     * Creates the return, or answers a retry with the return its idempotency key made (within a day, for the same
+     * caller and customer); the same key with a different request is refused.
+     */
     public Future<StoredReturn> create(Caller caller, CreateReturn cmd) {
         return orders.resolve(cmd.orderId()).compose(order -> {
             String customerId = owner(caller, cmd, order);
-            Optional<Future<Optional<StoredReturn>>> earlier = cmd.idempotencyKey()
-                .map(key -> store.findByIdempotencyKey(pool, customerId, key));
-            return earlier.orElse(Future.succeededFuture(Optional.empty())).compose(found -> found.isPresent()
-                ? Future.succeededFuture(found.get()) : createNew(caller, cmd, customerId));
+            Optional<IdempotencyKey> key = cmd.idempotencyKey().map(k -> new IdempotencyKey(actor(caller), k, cmd.fingerprint()));
+            return createOrReplay(caller, cmd, customerId, key);
         });
     }
 
@@ -142,47 +145,64 @@ public final class ReturnWorkflow {
         return orderCustomer;
     }
 
-    private Future<StoredReturn> createNew(Caller caller, CreateReturn cmd, String customerId) {
-        String returnId = ids.get().toString();
+    private Future<StoredReturn> createOrReplay(Caller caller, CreateReturn cmd, String customerId, Optional<IdempotencyKey> key) {
         Instant now = now();
-        List<RequestedItem> requested = cmd.items().stream().map(i -> new RequestedItem(i.orderItemId(), i.quantity(), i.reason(
-                ))).toList();
+        Instant keptSince = now.minus(IdempotencyKey.KEPT_FOR);
         return pool.withTransaction(c -> projection.find(c, cmd.orderId(), true).compose(locked -> {
-            // Locked: two requests for one order decide their quantities one after the other.
+            // Locked: two requests for one order decide their quantities one after the other, and a retry finds its first try.
             OrderSnapshot order = locked.orElseThrow(() -> ReturnFailure.precondition("order " + cmd.orderId() + " is not delivered"));
-            return store.claimedUnits(c, order.orderId()).compose(claimed -> {
-                Eligibility eligibility = settings.eligibility().check(order, requested, claimed, now);
-                if (eligibility instanceof Eligibility.NotEligible no) {
-                    throw no.problem() == Eligibility.Problem.BAD_INPUT ? ReturnFailure.invalid(no.field(), no.message())
-                        : ReturnFailure.precondition(no.field() + ": " + no.message());
-                }
-                List<NewReturn.NewItem> items = new ArrayList<>();
-                for (CreateReturn.Item i : cmd.items()) {
-                    var line = order.line(i.orderItemId()).orElseThrow();
-                    items.add(new NewReturn.NewItem(i.orderItemId(), line.productId(), line.categoryId(), i.quantity(), i.reason(
-                            ).wireName(),
-                        i.note(), i.exchangeProductId()));
-                }
-                NewReturn r = new NewReturn(returnId, order.orderId(), customerId, cmd.resolution(), cmd.note(), cmd.idempotencyKey(),
-                    order.currency(), now, items);
-                return store.insertReturn(c, r, actor(caller))
-                    .compose(v -> store.refundHistory(c, order.orderId()))
+            Future<Optional<String>> earlier = key.isEmpty() ? Future.succeededFuture(Optional.empty())
+                : store.forgetKey(c, customerId, key.get(), keptSince).compose(v -> madeWith(c, customerId, key.get(), keptSince));
+            return earlier.compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+                : insertNew(c, caller, cmd, order, customerId, key, now).compose(created -> created.isPresent()
+                    ? Future.succeededFuture(created.get())
+                    // Another request with this key (for another order) committed first.
+                    : madeWith(c, customerId, key.orElseThrow(), keptSince).map(made -> made.orElseThrow(
+                        () -> ReturnFailure.aborted("idempotency_key: used by a concurrent request; try again")))));
+        })).compose(returnId -> {
+            afterCommit.run();
+            return get(caller, returnId);
+        });
+    }
+
+    /** The return this key made, if the same request made it; another request under the key is refused. */
+    private Future<Optional<String>> madeWith(SqlConnection c, String customerId, IdempotencyKey key, Instant keptSince) {
+        return store.findByIdempotencyKey(c, customerId, key.scope(), key.key(), keptSince).map(found -> found.map(made -> {
+            if (!key.sameRequestAs(made.fingerprint())) {
+                throw ReturnFailure.invalid("idempotency_key", "key reused with different parameters");
+            }
+            return made.returnId();
+        }));
+    }
+
+    /** Checks eligibility and inserts the return with its estimate and event; empty when its key was taken meanwhile. */
+    private Future<Optional<String>> insertNew(SqlConnection c, Caller caller, CreateReturn cmd, OrderSnapshot order, String customerId,
+                                               Optional<IdempotencyKey> key, Instant now) {
+        String returnId = ids.get().toString();
+        List<RequestedItem> requested = cmd.items().stream().map(i -> new RequestedItem(i.orderItemId(), i.quantity(), i.reason()))
+            .toList();
+        return store.claimedUnits(c, order.orderId()).compose(claimed -> {
+            Eligibility eligibility = settings.eligibility().check(order, requested, claimed, now);
+            if (eligibility instanceof Eligibility.NotEligible no) {
+                throw no.problem() == Eligibility.Problem.BAD_INPUT ? ReturnFailure.invalid(no.field(), no.message())
+                    : ReturnFailure.precondition(no.field() + ": " + no.message());
+            }
+            List<NewReturn.NewItem> items = new ArrayList<>();
+            for (CreateReturn.Item i : cmd.items()) {
+                var line = order.line(i.orderItemId()).orElseThrow();
+                items.add(new NewReturn.NewItem(i.orderItemId(), line.productId(), line.categoryId(), i.quantity(), i.reason().wireName(),
+                    i.note(), i.exchangeProductId()));
+            }
+            NewReturn r = new NewReturn(returnId, order.orderId(), customerId, cmd.resolution(), cmd.note(), key, order.currency(), now,
+                items);
+            return store.insertReturn(c, r, actor(caller)).compose(inserted -> !inserted ? Future.succeededFuture(Optional.empty())
+                : store.refundHistory(c, order.orderId())
                     .compose(history -> store.load(c, returnId, false).compose(stored -> {
                         long estimate = estimate(order, stored.orElseThrow(), history, false);
                         return store.setRefundEstimate(c, returnId, estimate)
                             .compose(v -> outbox.append(c, List.of(events.requested(stored.get(), estimate, now))));
-                    }));
-            });
-        })).compose(v -> {
-            afterCommit.run();
-            return get(caller, returnId);
-        }, failure -> {
-            // A concurrent retry with the same idempotency key won the insert: answer with its return.
-            if (cmd.idempotencyKey().isPresent() && failure.getMessage() != null && failure.getMessage().contains("idempotency_key")) {
-                return store.findByIdempotencyKey(pool, customerId, cmd.idempotencyKey().get())
-                    .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(failure)));
-            }
-            return Future.failedFuture(failure);
+                    }))
+                    .map(Optional.of(returnId)));
         });
     }
 

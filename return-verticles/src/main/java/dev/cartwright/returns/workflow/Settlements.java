@@ -180,6 +180,38 @@ public final class Settlements {
         return pool.withTransaction(c -> store.recordRefundFailure(c, refund.refundId(), error, next, givingUp));
     }
 
+    /**
+     * Drives a refund that was given up on once more, for staff: it becomes pending with a fresh count of attempts
+     * and one attempt is made now (later ones by the retry worker). Refused when the return has no failed refund, or
+     * when the order's other refunds since would make it pay out more than the order paid (or its shipping twice).
+     */
+    public Future<StoredReturn> retryFailed(String returnId, String actor) {
+        Instant lease = now().plus(settings.attemptLease());
+        return pool.withTransaction(c -> store.load(c, returnId, true).compose(found -> {
+            StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
+            StoredRefund failed = r.refund().filter(f -> StoredRefund.FAILED.equals(f.status()))
+                .orElseThrow(() -> ReturnFailure.precondition("return " + returnId + " has no failed refund"
+                    + r.refund().map(f -> " (its refund is " + f.status() + ")").orElse(" (it has no refund)")));
+            // The order's row is locked: refunds of one order are weighed one after the other.
+            return projection.find(c, r.orderId(), true).compose(order -> store.refundHistory(c, r.orderId()).compose(history -> {
+                if (failed.shipping() > 0 && history.shippingRefunded()) {
+                    throw ReturnFailure.precondition("refund " + failed.refundId() + " includes the shipping, which another refund "
+                        + "of order " + r.orderId() + " has paid back since");
+                }
+                long paid = order.map(o -> o.grandTotal()).orElse(Long.MAX_VALUE);
+                if (history.amountRefunded() + failed.amount() > paid) {
+                    throw ReturnFailure.precondition("refund " + failed.refundId() + " of " + failed.amount() + " would exceed what "
+                        + "order " + r.orderId() + " paid (" + paid + "), " + history.amountRefunded() + " of it refunded already");
+                }
+                return store.reopenFailedRefund(c, failed.refundId(), lease);
+            }).map(reopened -> reopened.orElseThrow(() -> ReturnFailure.aborted("refund of return " + returnId
+                + " changed concurrently; read it again"))));
+        })).compose(refund -> {
+            LOG.warn("return={} refund={} retried by {} after it had failed: {}", returnId, refund.refundId(), actor, refund.lastError());
+            return settle(refund, actor).recover(e -> Future.succeededFuture());
+        }).compose(v -> store.load(pool, returnId, false).map(Optional::orElseThrow));
+    }
+
     /** One attempt at putting a received line back on the shelf. */
     public Future<Void> restock(ReturnStore.DueRestock due) {
         RestockRequest request = RestockRequest.newBuilder()

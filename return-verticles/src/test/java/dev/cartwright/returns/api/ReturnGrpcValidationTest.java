@@ -48,6 +48,19 @@ class ReturnGrpcValidationTest {
     }
 
     @Test
+    void theFingerprintIsTheRequestWithoutItsKey() {
+        CreateReturnRequest one = CreateReturnRequest.newBuilder().setOrderId("o1").setIdempotencyKey("k1")
+            .addItems(item("1", 2, "defective")).build();
+        String fingerprint = ReturnGrpc.validate(one).fingerprint();
+        assertThat(fingerprint).hasSize(64).isEqualTo(ReturnGrpc.validate(one.toBuilder().build()).fingerprint());
+        assertThat(ReturnGrpc.validate(one.toBuilder().setIdempotencyKey("k2").build()).fingerprint()).isEqualTo(fingerprint);
+        assertThat(ReturnGrpc.validate(one.toBuilder().setItems(0, item("1", 1, "defective")).build()).fingerprint())
+            .isNotEqualTo(fingerprint);
+        assertThat(ReturnGrpc.validate(one.toBuilder().setNote("n").build()).fingerprint()).isNotEqualTo(fingerprint);
+        assertInvalid(one.toBuilder().setIdempotencyKey("k".repeat(129)).build(), "idempotency_key");
+    }
+
+    @Test
     void failuresBecomeTheirGrpcStatus() {
         assertThat(ReturnGrpc.toStatus(ReturnFailure.precondition("cannot approve a return that is rejected")))
             .isInstanceOfSatisfying(StatusException.class, s -> {

@@ -45,6 +45,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -819,5 +820,134 @@ class ReturnServiceIT {
         assertThat(queryString("SELECT event_type FROM parked_order_events WHERE order_id = ?", twice)).isEqualTo("order.delivered");
         assertThat(queryString("SELECT payload FROM parked_order_events WHERE order_id = ?", negative)).contains(negative);
         assertThat(registry.counter("cartwright.returns.order_events", "outcome", "parked").count() - parkedBefore).isEqualTo(3);
+    }
+
+    @Test
+    void anIdempotencyKeyBelongsToOneRequestForADayAndToOneCustomer() throws Exception {
+        String customer = customer();
+        OrderDetails order = deliveredOrder(customer, clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(17), 3));
+        awaitProjected(order.getOrderId());
+        String key = "key-" + UUID.randomUUID();
+        CreateReturnRequest one = CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).setIdempotencyKey(key)
+            .addItems(item("1", 1, "changed_mind")).build();
+        ReturnRequest first = client.createReturnRequest(one).await();
+        // The same request again: the same return, nothing new.
+        assertThat(client.createReturnRequest(one).await().getReturnId()).isEqualTo(first.getReturnId());
+        // The same key with another request is refused, never answered with the first one's return.
+        for (CreateReturnRequest other : List.of(one.toBuilder().setItems(0, item("1", 2, "changed_mind")).build(),
+            one.toBuilder().setNote("a different note").build(), one.toBuilder().setResolution("store_credit").build())) {
+            Outcome<ReturnRequest> reused = invoke(ReturnServiceGrpcClient.CreateReturnRequest, other);
+            assertThat(reused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+            assertThat(reused.message()).isEqualTo("idempotency_key: key reused with different parameters");
+        }
+        assertThat(queryLong("SELECT count(*) FROM return_requests WHERE order_id = ?", order.getOrderId())).isEqualTo(1);
+        assertThat(queryString("SELECT request_fingerprint FROM return_requests WHERE return_id = ?", first.getReturnId()))
+            .hasSize(64);
+
+        // Another customer's request with the same key is theirs alone.
+        OrderDetails another = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)),
+            new OrderSimulator.Line(product(18), 1));
+        awaitProjected(another.getOrderId());
+        ReturnRequest theirs = client.createReturnRequest(one.toBuilder().setOrderId(another.getOrderId()).build()).await();
+        assertThat(theirs.getReturnId()).isNotEqualTo(first.getReturnId());
+        assertThat(theirs.getCustomerId()).isEqualTo(another.getCustomerId());
+
+        // Keys are kept a day, counted, and then forgotten: the key may be used again.
+        Instant until = Instant.now().plus(PATIENCE);
+        while (keysGauge() != countKeys() && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+        assertThat(keysGauge()).isEqualTo(countKeys()).isGreaterThanOrEqualTo(2);
+        clock.advance(Duration.ofHours(25));
+        ReturnRequest later = client.createReturnRequest(one.toBuilder().setItems(0, item("1", 2, "changed_mind")).build()).await();
+        assertThat(later.getReturnId()).isNotEqualTo(first.getReturnId());
+        assertThat(later.getItems(0).getQuantity()).isEqualTo(2);
+        until = Instant.now().plus(PATIENCE);
+        while (queryLong("SELECT count(*) FROM return_requests WHERE idempotency_key IS NOT NULL AND return_id = ?",
+            first.getReturnId()) > 0 && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+        assertThat(queryString("SELECT idempotency_key FROM return_requests WHERE return_id = ?", first.getReturnId())).isNull();
+        assertThat(queryString("SELECT idempotency_key FROM return_requests WHERE return_id = ?", later.getReturnId())).isEqualTo(key);
+    }
+
+    private long keysGauge() {
+        var gauge = registry.find("cartwright.returns.idempotency_keys").gauge();
+        return gauge == null ? -1 : (long) gauge.value();
+    }
+
+    private long countKeys() throws SQLException {
+        try (Connection c = pg.connect(schema); PreparedStatement s = c.prepareStatement(
+            "SELECT count(*) FROM return_requests WHERE idempotency_key IS NOT NULL"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void aRefundThatExhaustsItsAttemptsStaysVisibleAndStaffCanDriveItAgain() throws Exception {
+        // A service of its own (own schema, own consumer group) that gives up after two attempts.
+        Map<String, String> fewEnv = new HashMap<>(env);
+        fewEnv.put("CARTWRIGHT_RETURN_DB_SCHEMA", pg.freshSchema("returns_few"));
+        fewEnv.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", env.get("CARTWRIGHT_RETURN_CONSUMER_GROUP") + "_few");
+        fewEnv.put("CARTWRIGHT_RETURN_REFUND_MAX_ATTEMPTS", "2");
+        SimpleMeterRegistry fewMeters = new SimpleMeterRegistry();
+        ReturnApplication few = ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(fewEnv)), fewMeters, clock,
+            UUID::randomUUID).await();
+        HttpServer admin = vertx.createHttpServer().requestHandler(few.refundsAdmin()).listen(0, "127.0.0.1").await();
+        try {
+            ReturnServiceGrpcClient fewClient = ReturnServiceGrpcClient.create(grpc, SocketAddress.inetSocketAddress(few.grpcPort(),
+                "127.0.0.1"));
+            OrderDetails order = sim.order().createDeliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)),
+                new OrderSimulator.Line(product(19), 1)).await();
+            String id = fewClient.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+                .addItems(item("1", 1, "defective")).build()).await().getReturnId();
+            fewClient.approveReturn(ApproveReturnRequest.newBuilder().setReturnId(id).build()).await();
+            fewClient.receiveItems(ReceiveItemsRequest.newBuilder().setReturnId(id).addItems(ReceivedItem.newBuilder()
+                .setOrderItemId("1").setQuantityReceived(1).setCondition("resellable").setPassedInspection(true)).build()).await();
+            GetReturnRequestRequest get = GetReturnRequestRequest.newBuilder().setReturnId(id).build();
+            sim.knobs(SimService.PAYMENT).down(true);
+            fewClient.processRefund(ProcessRefundRequest.newBuilder().setReturnId(id).build()).await();
+            Instant until = Instant.now().plus(PATIENCE);
+            ReturnRequest r = fewClient.getReturnRequest(get).await();
+            while (r.getRefunds(0).getStatus() != RefundStatus.REFUND_STATUS_FAILED && Instant.now().isBefore(until)) {
+                Thread.sleep(50);
+                r = fewClient.getReturnRequest(get).await();
+            }
+            // Given up on, and visible as such: the refund's status and reason over the API, the return where it was.
+            assertThat(r.getRefunds(0).getStatus()).isEqualTo(RefundStatus.REFUND_STATUS_FAILED);
+            assertThat(r.getRefunds(0).getAttempts()).isEqualTo(2);
+            assertThat(r.getRefunds(0).getLastError()).contains("payment");
+            assertThat(r.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_ITEMS_RECEIVED);
+            until = Instant.now().plus(PATIENCE);
+            while (fewMeters.find("cartwright.returns.refunds.failed").gauge() == null
+                || fewMeters.find("cartwright.returns.refunds.failed").gauge().value() != 1.0) {
+                assertThat(Instant.now()).isBefore(until);
+                Thread.sleep(50);
+            }
+            HttpReply listed = http(admin.actualPort(), null, HttpMethod.GET, "/refunds", null);
+            assertThat(listed.status()).isEqualTo(200);
+            assertThat(listed.body()).contains(id).contains("payment");
+
+            // Driven again by staff once payment is back: paid once, the return completed.
+            assertThat(http(admin.actualPort(), null, HttpMethod.POST, "/refunds/no-such-return/retry", "").status()).isEqualTo(404);
+            sim.knobs(SimService.PAYMENT).down(false);
+            HttpReply retried = http(admin.actualPort(), null, HttpMethod.POST, "/refunds/" + id + "/retry", "");
+            assertThat(retried.status()).isEqualTo(200);
+            assertThat(retried.body()).contains("\"completed\"");
+            ReturnRequest done = fewClient.getReturnRequest(get).await();
+            assertThat(done.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
+            assertThat(done.getRefunds(0).getStatus()).isEqualTo(RefundStatus.REFUND_STATUS_COMPLETED);
+            assertThat(sim.payment().refundsIssued(id + ":refund")).isEqualTo(1);
+            assertThat(http(admin.actualPort(), null, HttpMethod.POST, "/refunds/" + id + "/retry", "").status()).isEqualTo(409);
+            until = Instant.now().plus(PATIENCE);
+            while (fewMeters.find("cartwright.returns.refunds.failed").gauge().value() != 0.0) {
+                assertThat(Instant.now()).isBefore(until);
+                Thread.sleep(50);
+            }
+        } finally {
+            admin.close().await(10, TimeUnit.SECONDS);
+            few.stop().await(20, TimeUnit.SECONDS);
+        }
     }
 }
