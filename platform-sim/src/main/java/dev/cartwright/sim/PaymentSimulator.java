@@ -64,6 +64,11 @@ public final class PaymentSimulator extends PaymentServiceService {
         return Optional.ofNullable(authorizations.get(authorizationId));
     }
 
+    /** The authorisation made under this idempotency key, as it stands, if any. */
+    public synchronized Optional<PaymentAuthorization> authorizationByKey(String idempotencyKey) {
+        return Optional.ofNullable(authorizationByKey.get(idempotencyKey)).map(authorizations::get);
+    }
+
     /** How many authorisations (approved or declined) exist: one per distinct idempotency key. */
     public synchronized int authorizationCount() {
         return authorizations.size();

@@ -54,6 +54,20 @@ public final class CheckoutStore {
 
     private static final String BUSY = "SELECT count(*) AS n FROM checkouts WHERE cart_id = $1 AND status IN ('confirming', 'completed')";
 
+    /** Takes the cart's slot for a new checkout; the row lock serializes the cart's starts and claims. */
+    private static final String TAKE_SLOT = "INSERT INTO checkout_cart_slots (cart_id, checkout_id, updated_at) VALUES ($1, $2, $3)"
+        + " ON CONFLICT (cart_id) DO UPDATE SET checkout_id = excluded.checkout_id, updated_at = excluded.updated_at";
+
+    /** Locks the cart's slot and reads which checkout it names (taking it when the cart has none yet). */
+    private static final String LOCK_SLOT = "INSERT INTO checkout_cart_slots (cart_id, checkout_id, updated_at) VALUES ($1, $2, $3)"
+        + " ON CONFLICT (cart_id) DO UPDATE SET updated_at = checkout_cart_slots.updated_at RETURNING checkout_id";
+
+    private static final String OPEN_AT_VERSION = "SELECT checkout_id FROM checkouts WHERE cart_id = $1 AND cart_version = $2"
+        + " AND status = 'open' ORDER BY created_at DESC LIMIT 1";
+
+    private static final String OTHER_BUSY = "SELECT count(*) AS n FROM checkouts WHERE cart_id = $1 AND checkout_id <> $2"
+        + " AND status IN ('confirming', 'completed')";
+
     private static final String UPDATE = "UPDATE checkouts SET status = $3, region = $4, subtotal_minor = $5, discount_minor = $6,"
         + " shipping_minor = $7, tax_minor = $8, grand_total_minor = $9, tax_inclusive = $10, lines = $11, shipping_method_id = $12,"
         + " shipping_amount_minor = $13, shipping_methods = $14, reservation_expires_at = $15, payment_method_id = $16,"
@@ -123,12 +137,34 @@ public final class CheckoutStore {
         /** Another checkout of the cart is being confirmed (or completed): a second one could become a second order. */
         record CartBusy() implements Inserted {
         }
+
+        /** A concurrent start of the same cart version stored {@code checkoutId} first; it is the cart's live checkout. */
+        record AlreadyOpen(String checkoutId) implements Inserted {
+        }
     }
 
-    /** Thrown inside the insert transaction to roll it back when the cart is busy. */
-    private static final class CartBusyRollback extends RuntimeException {
-        CartBusyRollback() {
-            super("cart busy", null, false, false);
+    /** What became of claiming an open checkout for its confirmation. */
+    public sealed interface Claim {
+        /** Claimed: the checkout is CONFIRMING now and this caller runs its saga. */
+        record Claimed() implements Claim {
+        }
+
+        /** Another request changed or claimed the checkout first; nothing was written. */
+        record Lost() implements Claim {
+        }
+
+        /** The checkout may not be confirmed: {@code reason} says why (not the cart's live checkout, the cart is busy). */
+        record Refused(String reason) implements Claim {
+        }
+    }
+
+    /** Thrown inside a transaction to roll it back with an answer. */
+    private static final class Rollback extends RuntimeException {
+        final transient Object answer;
+
+        Rollback(Object answer) {
+            super("rollback", null, false, false);
+            this.answer = answer;
         }
     }
 
@@ -176,24 +212,31 @@ public final class CheckoutStore {
             .addLong(c.version()).addString(idempotencyKey.isEmpty() ? null : idempotencyKey).addValue(utc(now))
             .addString(c.region()).addValue(new JsonArray(new ArrayList<Object>(c.promotionCodes())))
             .addValue(methodsJson(c.shippingMethods()));
-        return guard(pool.withTransaction(conn -> conn.preparedQuery(
-                    "UPDATE checkouts SET status = 'expired', version = version + 1, updated_at = $2"
+        // The slot first: its row lock makes a concurrent start of the same cart wait for this one, and then see it.
+        return guard(pool.withTransaction(conn -> conn.preparedQuery(TAKE_SLOT).execute(Tuple.of(c.cartId(), c.checkoutId(), utc(now)))
+                .compose(slot -> conn.preparedQuery(OPEN_AT_VERSION).execute(Tuple.of(c.cartId(), c.cartVersion())))
+                .compose(open -> {
+                    if (open.size() > 0) {
+                        return Future.failedFuture(new Rollback(new Inserted.AlreadyOpen(open.iterator().next().getString("checkout_id"))));
+                    }
+                    return conn.preparedQuery(BUSY).execute(Tuple.of(c.cartId()));
+                })
+                .compose(busy -> busy.iterator().next().getLong("n") > 0 ? Future.failedFuture(new Rollback(new Inserted.CartBusy()))
+                    : conn.preparedQuery("UPDATE checkouts SET status = 'expired', version = version + 1, updated_at = $2"
                         + " WHERE cart_id = $1 AND status = 'open' RETURNING COALESCE(reservation_id, '') AS reservation_id")
-                .execute(Tuple.of(c.cartId(), utc(now)))
+                    .execute(Tuple.of(c.cartId(), utc(now))))
                 .compose(expired -> {
                     List<String> superseded = new ArrayList<>();
                     expired.forEach(r -> superseded.add(r.getString("reservation_id")));
-                    return conn.preparedQuery(BUSY).execute(Tuple.of(c.cartId()))
-                        .compose(busy -> busy.iterator().next().getLong("n") > 0 ? Future.failedFuture(new CartBusyRollback())
-                            : conn.preparedQuery(INSERT).execute(row))
+                    return conn.preparedQuery(INSERT).execute(row)
                         .compose(v -> conn.preparedQuery(INSERT_STEP).execute(Tuple.of(c.checkoutId(), SagaStep.RESERVE_STOCK.wireName(),
                             "succeeded", 1, c.reservationId(), utc(now), utc(now))))
                         .compose(v -> outbox.append(conn, events))
                         .map(v -> (Inserted) new Inserted.Stored(superseded));
                 }))
             .recover(e -> {
-                if (e instanceof CartBusyRollback) {
-                    return Future.succeededFuture(new Inserted.CartBusy());
+                if (e instanceof Rollback rollback) {
+                    return Future.succeededFuture((Inserted) rollback.answer);
                 }
                 if (e instanceof PgException pg && "23505".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint())
                     .equals("checkouts_start_idempotency")) {
@@ -201,6 +244,32 @@ public final class CheckoutStore {
                 }
                 return Future.failedFuture(e);
             }));
+    }
+
+    /**
+     * Claims an OPEN checkout for its confirmation: writes {@code claimed} (CONFIRMING) if the checkout is still at
+     * {@code expectedVersion}, is its cart's live checkout (the slot names it), and no other checkout of the cart is
+     * confirming or completed. The cart's slot is locked first, so a concurrent start of the cart waits for the claim.
+     */
+    public Future<Claim> claim(StoredCheckout claimed, long expectedVersion) {
+        Instant now = claimed.updatedAt();
+        return guard(pool.withTransaction(conn -> conn.preparedQuery(LOCK_SLOT)
+                .execute(Tuple.of(claimed.cartId(), claimed.checkoutId(), utc(now)))
+                .compose(slot -> {
+                    String live = slot.iterator().next().getString("checkout_id");
+                    if (!claimed.checkoutId().equals(live)) {
+                        return Future.failedFuture(new Rollback(new Claim.Refused("checkout " + claimed.checkoutId()
+                            + " is no longer its cart's current checkout (" + live + " replaced it)")));
+                    }
+                    return conn.preparedQuery(OTHER_BUSY).execute(Tuple.of(claimed.cartId(), claimed.checkoutId()));
+                })
+                .compose(busy -> busy.iterator().next().getLong("n") > 0
+                    ? Future.failedFuture(new Rollback(new Claim.Refused("cart " + claimed.cartId()
+                        + " has another checkout being confirmed or completed")))
+                    : update(conn, claimed, expectedVersion, CheckoutState.OPEN))
+                .compose(updated -> updated ? addresses(conn, claimed).map(v -> (Claim) new Claim.Claimed())
+                    : Future.failedFuture(new Rollback(new Claim.Lost()))))
+            .recover(e -> e instanceof Rollback rollback ? Future.succeededFuture((Claim) rollback.answer) : Future.failedFuture(e)));
     }
 
     /**

@@ -156,6 +156,9 @@ public final class CheckoutWorkflow {
                             return Future.failedFuture(CheckoutProblem.precondition("cart " + cart.cartId()
                                 + " has a checkout being confirmed or completed"));
                         }
+                        if (inserted instanceof CheckoutStore.Inserted.AlreadyOpen open) {
+                            return store.find(open.checkoutId()).map(Optional::orElseThrow);
+                        }
                         return store.findByStartKey(cart.cartId(), idempotencyKey).map(Optional::orElseThrow);
                     });
                 })
@@ -306,7 +309,10 @@ public final class CheckoutWorkflow {
         return later.future();
     }
 
-    /** OPEN to CONFIRMING with the defaults filled in; empty when another request changed or claimed it first. */
+    /**
+     * OPEN to CONFIRMING with the defaults filled in; empty when another request changed or claimed it first. Refused
+     * (FAILED_PRECONDITION) when it is not its cart's live checkout or another checkout of the cart is confirming.
+     */
     private Future<Optional<StoredCheckout>> claim(StoredCheckout c, String paymentMethodId) {
         return resolve(c).compose(resolved -> {
             if (resolved.problem().isPresent()) {
@@ -319,8 +325,13 @@ public final class CheckoutWorkflow {
                 .shippingMethodId(resolved.method().map(ShippingOption::methodId).orElse("")).region(region).failedStep("")
                 .failureReason("").failureStatus("").compensatedSteps(List.of()).sagaStep("")
                 .leaseUntil(Optional.of(now.plus(settings.lease()))).updatedAt(now).build();
-            return store.save(claimed, c.version(), CheckoutState.OPEN, List.of(), List.of())
-                .map(saved -> saved ? Optional.of(claimed) : Optional.<StoredCheckout>empty());
+            return store.claim(claimed, c.version()).compose(claim -> {
+                if (claim instanceof CheckoutStore.Claim.Refused refused) {
+                    return Future.failedFuture(CheckoutProblem.precondition(refused.reason()));
+                }
+                return Future.succeededFuture(claim instanceof CheckoutStore.Claim.Claimed ? Optional.of(claimed)
+                    : Optional.<StoredCheckout>empty());
+            });
         });
     }
 
