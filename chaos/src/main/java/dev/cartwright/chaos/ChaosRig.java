@@ -31,9 +31,20 @@ public final class ChaosRig implements AutoCloseable {
     public final String kafkaBootstrap;
     public final Topics topics;
     public final Calls calls;
+    /** Fault proxies between the service and Redis, PostgreSQL and the pricing neighbour; null when not asked for. */
+    public final Proxies proxies;
+
+    /** The fault proxies of a rig started with them. */
+    public record Proxies(FaultProxy redis, FaultProxy postgres, FaultProxy pricing) {
+        void close() {
+            redis.close();
+            postgres.close();
+            pricing.close();
+        }
+    }
 
     private ChaosRig(Vertx vertx, OwnRedis redis, PlatformSim sim, ServiceProcess service, PgTarget pg, String kafkaBootstrap,
-                     Topics topics, Calls calls) {
+                     Topics topics, Calls calls, Proxies proxies) {
         this.vertx = vertx;
         this.redis = redis;
         this.sim = sim;
@@ -42,12 +53,19 @@ public final class ChaosRig implements AutoCloseable {
         this.kafkaBootstrap = kafkaBootstrap;
         this.topics = topics;
         this.calls = calls;
+        this.proxies = proxies;
     }
 
     /**
      * @param extra further service settings; they win over the rig's own (a fault proxy's address for a neighbour, say)
      */
     public static ChaosRig start(PgTarget pg, String kafkaBootstrap, Topics topics, Path logDir, Map<String, String> extra) {
+        return start(pg, kafkaBootstrap, topics, logDir, extra, false);
+    }
+
+    /** As above; with {@code proxied}, the service reaches Redis, PostgreSQL and pricing through {@link FaultProxy}s. */
+    public static ChaosRig start(PgTarget pg, String kafkaBootstrap, Topics topics, Path logDir, Map<String, String> extra,
+                                 boolean proxied) {
         Vertx vertx = Vertx.vertx();
         OwnRedis redis = null;
         PlatformSim sim = null;
@@ -69,10 +87,19 @@ public final class ChaosRig implements AutoCloseable {
                 String key = "CARTWRIGHT_" + neighbour.name() + "_ADDR";
                 env.put(key, Loopback.HOST + ":" + sim.port(neighbour));
             }
+            Proxies proxies = null;
+            if (proxied) {
+                proxies = new Proxies(FaultProxy.start(vertx, Loopback.HOST, redis.port()), FaultProxy.start(vertx, pg.host(), pg.port()),
+                    FaultProxy.start(vertx, Loopback.HOST, sim.port(SimService.PRICING)));
+                env.put("CARTWRIGHT_REDIS_URL", "redis://" + Loopback.HOST + ":" + proxies.redis().port());
+                env.put("CARTWRIGHT_PG_HOST", Loopback.HOST);
+                env.put("CARTWRIGHT_PG_PORT", Integer.toString(proxies.postgres().port()));
+                env.put("CARTWRIGHT_PRICING_ADDR", Loopback.HOST + ":" + proxies.pricing().port());
+            }
             env.putAll(extra);
             ServiceProcess service = ServiceProcess.start(env, logDir.resolve("checkout.log"));
             return new ChaosRig(vertx, redis, sim, service, pg, kafkaBootstrap, topics,
-                new Calls(vertx, service.grpcPort(), Duration.ofSeconds(10)));
+                new Calls(vertx, service.grpcPort(), Duration.ofSeconds(10)), proxies);
         } catch (Exception e) {
             if (sim != null) {
                 sim.close();
@@ -94,6 +121,9 @@ public final class ChaosRig implements AutoCloseable {
     public void close() {
         calls.close();
         service.close();
+        if (proxies != null) {
+            proxies.close();
+        }
         try {
             sim.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -29,11 +29,14 @@ class ServiceKillsIT {
         try (ChaosRig rig = ChaosRig.start(pg, kafka.bootstrapServers(), topics, Path.of("target", "chaos-logs", pg.schema()),
             Map.of())) {
             Ledger ledger = new Ledger();
-            KillRun.Result result = KillRun.run(rig, ledger, pg.schema(), 4, 4, 3, 1, Duration.ofSeconds(3), Duration.ofSeconds(90));
+            FaultRun.Result result = FaultRun.run(rig, ledger, pg.schema(), 4, 4, FaultRun.kills(rig, 3, 1), Duration.ofSeconds(3),
+                Duration.ofSeconds(90));
             System.out.println("ServiceKillsIT: " + result.summary());
 
-            assertThat(result.serviceKills()).isEqualTo(3);
-            assertThat(result.redisKills()).isEqualTo(1);
+            assertThat(result.count(FaultRun.SERVICE_KILL)).isEqualTo(3);
+            assertThat(result.count(FaultRun.REDIS_KILL)).isEqualTo(1);
+            assertThat(rig.service.kills()).isEqualTo(3);
+            assertThat(rig.redis.kills()).isEqualTo(1);
             assertThat(result.anomalies()).as("answers that contradicted the ledger").isEmpty();
             assertThat(result.findings().acknowledged()).as("acknowledged changes").isGreaterThan(50);
             assertThat(result.findings().details()).as("ledger findings").isEmpty();

@@ -1,0 +1,210 @@
+package dev.cartwright.chaos;
+
+import dev.cartwright.sim.Knobs;
+import dev.cartwright.sim.SimService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The full fault suite ({@code ./cartwright chaos}): everything on the suite's own servers and ports (PostgreSQL
+ * cluster, Kafka broker, Redis with AOF always, the Checkout Service process), each phase on a fresh schema and fresh
+ * topics, then one table row per phase appended to RELIABILITY.md.
+ *
+ * <pre>
+ * ChaosMain [--service-kills 100] [--redis-kills 10] [--pg-down 60] [--kafka-down 60] [--fuzz 10000]
+ *           [--shoppers 6] [--carts 4] [--between 3] [--only kills,postgres,kafka,neighbours,proxy,fuzz]
+ *           [--record RELIABILITY.md | --no-record]
+ * </pre>
+ */
+public final class ChaosMain {
+
+    private record Row(String phase, String faults, long acknowledged, long lost, long duplicated, String other, boolean clean) {
+    }
+
+    private ChaosMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("--service-kills", "100", "--redis-kills", "10", "--pg-down", "60",
+            "--kafka-down", "60", "--fuzz", "10000", "--shoppers", "6", "--carts", "4", "--between", "3",
+            "--only", "kills,postgres,kafka,neighbours,proxy,fuzz", "--record", "RELIABILITY.md"));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--no-record")) {
+                options.put("--record", "");
+            } else if (options.containsKey(args[i]) && i + 1 < args.length) {
+                options.put(args[i], args[++i]);
+            } else {
+                System.err.println("chaos: unknown option " + args[i] + "; options: " + options.keySet() + " --no-record");
+                System.exit(2);
+            }
+        }
+        List<String> only = List.of(options.get("--only").split(","));
+        int shoppers = Integer.parseInt(options.get("--shoppers"));
+        int carts = Integer.parseInt(options.get("--carts"));
+        Duration between = Duration.ofSeconds(Long.parseLong(options.get("--between")));
+        Duration catchUp = Duration.ofSeconds(180);
+        Instant started = Instant.now();
+        String stamp = started.truncatedTo(ChronoUnit.SECONDS).toString().replaceAll("[-:]", "").toLowerCase();
+        Path logs = Path.of("chaos", "target", "chaos-run-" + stamp);
+        Files.createDirectories(logs);
+        List<Row> rows = new ArrayList<>();
+        say("logs in " + logs.toAbsolutePath());
+
+        say("starting the suite's own PostgreSQL and Kafka");
+        try (OwnPostgres postgres = OwnPostgres.start(); OwnKafka kafka = OwnKafka.start()) {
+            int phase = 0;
+            if (only.contains("kills")) {
+                String run = "kills_" + stamp;
+                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                    int serviceKills = Integer.parseInt(options.get("--service-kills"));
+                    int redisKills = Integer.parseInt(options.get("--redis-kills"));
+                    say("kills: " + serviceKills + " SIGKILLs of the Checkout Service, " + redisKills + " of Redis, under load");
+                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
+                        FaultRun.kills(rig, serviceKills, redisKills), between, catchUp);
+                    rows.add(row("kills", result));
+                }
+            }
+            if (only.contains("postgres")) {
+                String run = "pgdown_" + stamp;
+                Duration down = Duration.ofSeconds(Long.parseLong(options.get("--pg-down")));
+                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                    say("postgres: PostgreSQL stopped for " + down.toSeconds() + " s under load");
+                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
+                        List.of(new FaultRun.Fault("PostgreSQL stopped " + down.toSeconds() + " s", () -> postgres.stopFor(down))),
+                        between.multipliedBy(3), catchUp);
+                    rows.add(row("PostgreSQL down", result));
+                }
+            }
+            if (only.contains("kafka")) {
+                String run = "kafkadown_" + stamp;
+                Duration down = Duration.ofSeconds(Long.parseLong(options.get("--kafka-down")));
+                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                    say("kafka: the broker stopped for " + down.toSeconds() + " s under load");
+                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
+                        List.of(new FaultRun.Fault("Kafka stopped " + down.toSeconds() + " s", () -> kafka.stopFor(down))),
+                        between.multipliedBy(3), catchUp);
+                    rows.add(row("Kafka down", result));
+                }
+            }
+            if (only.contains("neighbours")) {
+                String run = "neighbours_" + stamp;
+                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                    say("neighbours: pricing and catalog slow, failing, down");
+                    List<FaultRun.Fault> faults = new ArrayList<>();
+                    for (SimService neighbour : List.of(SimService.PRICING, SimService.CATALOG)) {
+                        faults.add(knob(rig, neighbour, "slow (3 s, past the 2 s timeout)", Knobs.NONE.withLatencyMs(3000)));
+                        faults.add(knob(rig, neighbour, "failing half the calls", Knobs.NONE.withErrorRate(0.5)));
+                        faults.add(knob(rig, neighbour, "down", Knobs.NONE.withDown(true)));
+                    }
+                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts, faults, between, catchUp);
+                    rows.add(row("neighbours", result));
+                }
+            }
+            if (only.contains("proxy")) {
+                String run = "proxy_" + stamp;
+                try (ChaosRig rig = rig(postgres, kafka, run, logs, true)) {
+                    say("proxy: latency, resets and blackholes between the service and Redis, PostgreSQL, pricing");
+                    List<FaultRun.Fault> faults = new ArrayList<>();
+                    ChaosRig.Proxies p = rig.proxies;
+                    for (Map.Entry<String, FaultProxy> proxy : Map.of("Redis", p.redis(), "PostgreSQL", p.postgres(), "pricing",
+                        p.pricing()).entrySet()) {
+                        faults.add(proxied(proxy.getKey(), proxy.getValue(), "latency 200 ms", new FaultProxy.Latency(200)));
+                        faults.add(proxied(proxy.getKey(), proxy.getValue(), "reset", new FaultProxy.Reset()));
+                        faults.add(proxied(proxy.getKey(), proxy.getValue(), "blackhole", new FaultProxy.Blackhole()));
+                    }
+                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts, faults, between, catchUp);
+                    rows.add(row("TCP proxy", result));
+                }
+            }
+            if (only.contains("fuzz")) {
+                String run = "fuzz_" + stamp;
+                int count = Integer.parseInt(options.get("--fuzz"));
+                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                    say("fuzz: " + count + " requests from the proto descriptors over gRPC and HTTP/JSON");
+                    InputFuzz fuzz = new InputFuzz(rig);
+                    List<String> victims = fuzz.victims(8, run);
+                    InputFuzz.Result result = fuzz.run(new FuzzedRequests(victims).draw(count, started.toEpochMilli()), victims, 4);
+                    say(result.summary());
+                    result.failures().forEach(f -> say("  " + f));
+                    fuzz.unanswered().forEach(f -> say("  no answer: " + f));
+                    rows.add(new Row("fuzz", count + " requests", 0, 0, 0, "INTERNAL/UNKNOWN/5xx " + result.internal()
+                        + ", state changes from refused requests " + result.stateChanges() + ", crashes " + (result.crashed() ? 1 : 0)
+                        + ", no status (stream reset) " + result.noAnswer() + ", of them to well-formed messages "
+                        + result.noAnswerWellFormed(), result.clean()));
+                }
+            }
+            phase = rows.size();
+            say(phase + " phase(s) done");
+        }
+        String table = table(rows, started);
+        System.out.println(table);
+        String record = options.get("--record");
+        if (!record.isEmpty()) {
+            Files.writeString(Path.of(record), table, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            say("appended to " + record);
+        }
+        System.exit(rows.stream().allMatch(Row::clean) ? 0 : 1);
+    }
+
+    private static ChaosRig rig(OwnPostgres postgres, OwnKafka kafka, String run, Path logs, boolean proxied) {
+        ChaosRig.Topics topics = new ChaosRig.Topics(run + ".cart", run + ".order", run + ".pricing", run + ".warehouse",
+            run + ".catalog", run + ".promotion");
+        return ChaosRig.start(postgres.target(run), kafka.bootstrap(), topics, logs.resolve(run), Map.of(), proxied);
+    }
+
+    private static FaultRun.Fault knob(ChaosRig rig, SimService neighbour, String what, Knobs knobs) {
+        return new FaultRun.Fault(neighbour.name().toLowerCase() + " " + what + " 10 s", () -> {
+            rig.sim.knobs(neighbour).set(knobs);
+            Loopback.pause(Duration.ofSeconds(10));
+            rig.sim.knobs(neighbour).reset();
+        });
+    }
+
+    private static FaultRun.Fault proxied(String target, FaultProxy proxy, String what, FaultProxy.Mode mode) {
+        return new FaultRun.Fault(target + " " + what + " 5 s", () -> {
+            proxy.mode(mode);
+            Loopback.pause(Duration.ofSeconds(5));
+            proxy.mode(new FaultProxy.Pass());
+        });
+    }
+
+    private static Row row(String phase, FaultRun.Result result) {
+        say(phase + ": " + result.summary());
+        result.anomalies().stream().limit(20).forEach(a -> say("  anomaly: " + a));
+        result.findings().details().forEach(d -> say("  finding: " + d));
+        StringBuilder faults = new StringBuilder();
+        result.faults().forEach((name, count) -> faults.append(faults.length() == 0 ? "" : ", ").append(count).append(" × ").append(name));
+        LedgerCheck.Findings f = result.findings();
+        String other = "anomalies " + result.anomalies().size() + ", out of order " + f.outOfOrder() + ", unexpected " + f.unexpected()
+            + ", retried after an unknown outcome " + result.unknown().values().stream().mapToLong(Long::longValue).sum();
+        return new Row(phase, faults.toString(), f.acknowledged(), f.lost(), f.duplicated(), other, result.clean());
+    }
+
+    private static String table(List<Row> rows, Instant started) {
+        StringBuilder out = new StringBuilder();
+        out.append("\n### Run of ").append(started.truncatedTo(ChronoUnit.SECONDS)).append(" (").append(Machine.describe())
+            .append(", ").append(Duration.between(started, Instant.now()).toMinutes()).append(" min)\n\n");
+        out.append("| phase | faults | acknowledged ops | lost | duplicated | other | clean |\n");
+        out.append("|---|---|---:|---:|---:|---|---|\n");
+        for (Row row : rows) {
+            out.append("| ").append(row.phase()).append(" | ").append(row.faults()).append(" | ").append(row.acknowledged()).append(" | ")
+                .append(row.lost()).append(" | ").append(row.duplicated()).append(" | ").append(row.other()).append(" | ")
+                .append(row.clean() ? "yes" : "**no**").append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static void say(String line) {
+        System.out.println("chaos: " + line);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.cartwright.chaos;
+
+import dev.cartwright.proto.checkout.v1.AddItemRequest;
+import dev.cartwright.proto.checkout.v1.Cart;
+import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
+import dev.cartwright.proto.checkout.v1.CreateCartRequest;
+import dev.cartwright.proto.checkout.v1.GetCartRequest;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends {@link FuzzedRequests} to a running Checkout Service over gRPC (HTTP/2, frames written by hand so that any
+ * bytes can be sent) and HTTP/JSON, and judges the answers: never INTERNAL or UNKNOWN, never a 5xx, the process still
+ * running at the end, and no cart changed by a request the service refused.
+ */
+public final class InputFuzz {
+
+    /**
+     * What one fuzz run found.
+     *
+     * @param requests     requests sent
+     * @param outcomes     answers by gRPC status or HTTP status class
+     * @param internal     INTERNAL or UNKNOWN over gRPC, 5xx over HTTP: a defect each
+     * @param noAnswer     streams or connections reset without an answer: bytes that are no protobuf message at all
+     *                     (truncated, invalid UTF-8, nested groups) are reset by the gRPC server without a status, and
+     *                     a multi-megabyte HTTP body may be cut off
+     * @param noAnswerWellFormed of those, requests that were a well-formed message (a defect each)
+     * @param stateChanges cart versions moved by more than the accepted requests naming the cart account for
+     * @param crashed      whether the service process died during the run
+     * @param failures     reproductions of the first few defects
+     */
+    public record Result(long requests, Map<String, Long> outcomes, long internal, long noAnswer, long noAnswerWellFormed,
+                         long stateChanges, boolean crashed,
+                         List<String> failures) {
+        public boolean clean() {
+            return internal == 0 && noAnswerWellFormed == 0 && stateChanges == 0 && !crashed;
+        }
+
+        public String summary() {
+            return String.format("requests %d, INTERNAL/UNKNOWN/5xx %d, no answer %d (to well-formed messages %d), "
+                + "state changes from refused requests %d, crashed %s, outcomes %s", requests, internal, noAnswer, noAnswerWellFormed,
+                stateChanges, crashed, new java.util.TreeMap<>(outcomes));
+        }
+    }
+
+    private static final Set<String> READS = Set.of("GetCart", "GetCheckout", "PreviewOrder");
+    private static final Set<String> DEFECTS = Set.of("INTERNAL", "UNKNOWN", "2", "13");
+
+    private final ChaosRig rig;
+    private final List<String> silent = new CopyOnWriteArrayList<>();
+    private final HttpClient h2;
+    private final HttpClient h1;
+
+    public InputFuzz(ChaosRig rig) {
+        this.rig = rig;
+        this.h2 = rig.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false).setDefaultHost(Loopback.HOST).setDefaultPort(rig.service.grpcPort()));
+        this.h1 = rig.vertx.createHttpClient(new HttpClientOptions().setDefaultHost(Loopback.HOST)
+            .setDefaultPort(rig.service.grpcPort()));
+    }
+
+    /** The first few requests that got no answer, with the client's error. */
+    public List<String> unanswered() {
+        return List.copyOf(silent);
+    }
+
+    /** Makes carts with a line each, for the fuzzed requests to aim at; returns their ids. */
+    public List<String> victims(int count, String runId) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Calls.Reply<Cart> created = rig.calls.call(CartServiceGrpcClient.CreateCart,
+                CreateCartRequest.newBuilder().setCustomerId("fuzz-" + runId + "-" + i).build());
+            if (!created.ok()) {
+                throw new IllegalStateException("could not create a cart for the fuzz run: " + created);
+            }
+            String id = created.body().getCartId();
+            Calls.Reply<Cart> added = rig.calls.call(CartServiceGrpcClient.AddItem,
+                AddItemRequest.newBuilder().setCartId(id).setProductId("456").setQuantity(1).build());
+            if (!added.ok()) {
+                throw new IllegalStateException("could not fill a cart for the fuzz run: " + added);
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** Sends the requests, {@code parallel} at a time, and judges the answers. */
+    public Result run(List<FuzzedRequests.Request> requests, List<String> victims, int parallel) {
+        Map<String, Long> before = versions(victims);
+        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+        Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        AtomicLong internal = new AtomicLong();
+        AtomicLong noAnswer = new AtomicLong();
+        AtomicLong noAnswerWellFormed = new AtomicLong();
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < parallel; t++) {
+            Thread thread = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < requests.size()) {
+                    FuzzedRequests.Request request = requests.get(i);
+                    String outcome = send(request);
+                    outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+                    if (DEFECTS.contains(outcome) || outcome.startsWith("HTTP 5")) {
+                        internal.incrementAndGet();
+                        if (failures.size() < 20) {
+                            failures.add(outcome + " for " + request.reproduction());
+                        }
+                    } else if (outcome.equals("no answer")) {
+                        noAnswer.incrementAndGet();
+                        if (request.wellFormedGrpc()) {
+                            noAnswerWellFormed.incrementAndGet();
+                            if (failures.size() < 20) {
+                                failures.add("no answer to a well-formed message: " + request.reproduction());
+                            }
+                        }
+                    }
+                    boolean ok = outcome.equals("OK") || outcome.equals("HTTP 2xx");
+                    if (ok && !READS.contains(request.rpc().name())) {
+                        String text = new String(request.body(), StandardCharsets.ISO_8859_1) + request.path();
+                        for (String victim : victims) {
+                            if (text.contains(victim)) {
+                                accepted.computeIfAbsent(victim, k -> new AtomicLong()).incrementAndGet();
+                            }
+                        }
+                    }
+                }
+            }, "fuzz-" + t);
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        boolean crashed = !rig.service.alive();
+        long stateChanges = 0;
+        if (!crashed) {
+            Map<String, Long> after = versions(victims);
+            for (String victim : victims) {
+                long moved = after.get(victim) - before.get(victim);
+                long allowed = accepted.getOrDefault(victim, new AtomicLong()).get();
+                if (moved > allowed) {
+                    stateChanges += moved - allowed;
+                    failures.add("cart " + victim + " moved " + moved + " versions; accepted requests naming it: " + allowed);
+                }
+            }
+        }
+        Map<String, Long> counts = new HashMap<>();
+        outcomes.forEach((k, v) -> counts.put(k, v.get()));
+        return new Result(requests.size(), counts, internal.get(), noAnswer.get(), noAnswerWellFormed.get(), stateChanges, crashed,
+            List.copyOf(failures));
+    }
+
+    private Map<String, Long> versions(List<String> carts) {
+        Map<String, Long> out = new HashMap<>();
+        for (String cart : carts) {
+            Calls.Reply<Cart> read = rig.calls.call(CartServiceGrpcClient.GetCart, GetCartRequest.newBuilder().setCartId(cart).build());
+            if (!read.ok()) {
+                throw new IllegalStateException("could not read cart " + cart + ": " + read.status() + " " + read.message());
+            }
+            out.put(cart, read.body().getVersion());
+        }
+        return out;
+    }
+
+    /** The outcome as a gRPC status name, "HTTP nxx", or "no answer". */
+    private String send(FuzzedRequests.Request request) {
+        try {
+            return (request.grpc() ? sendGrpc(request) : sendHttp(request)).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (silent.size() < 10) {
+                silent.add(e + " for " + request.reproduction());
+            }
+            return "no answer";
+        }
+    }
+
+    private Future<String> sendGrpc(FuzzedRequests.Request request) {
+        Buffer frame = Buffer.buffer(request.body().length + 5).appendByte((byte) 0).appendInt(request.body().length)
+            .appendBytes(request.body());
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(request.path())
+            .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
+        return h2.request(options).compose(req -> req.send(frame)).compose(resp -> resp.body().map(body -> {
+            String status = resp.getHeader("grpc-status");
+            if (status == null) {
+                MultiMap trailers = resp.trailers();
+                status = trailers.get("grpc-status");
+            }
+            if (status == null) {
+                return "HTTP " + resp.statusCode() / 100 + "xx without grpc-status";
+            }
+            return statusName(Integer.parseInt(status.trim()));
+        }));
+    }
+
+    private Future<String> sendHttp(FuzzedRequests.Request request) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(request.httpMethod())).setURI(request.path())
+            .putHeader("content-type", "application/json");
+        return h1.request(options).compose(req -> request.body().length == 0 && request.httpMethod().equals("GET") ? req.send()
+            : req.send(Buffer.buffer(request.body()))).compose(resp -> resp.body().map(body -> "HTTP " + resp.statusCode() / 100 + "xx"));
+    }
+
+    private static String statusName(int code) {
+        String[] names = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+            "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+        return code >= 0 && code < names.length ? names[code] : Integer.toString(code);
+    }
+}
