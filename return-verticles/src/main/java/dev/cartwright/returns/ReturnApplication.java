@@ -8,8 +8,7 @@ import dev.cartwright.returns.domain.ReturnEligibility;
 import dev.cartwright.returns.events.OrderEventsConsumer;
 import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.returns.neighbours.Neighbours;
-import dev.cartwright.returns.store.OrderProjection;
-import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.store.ReturnStores;
 import dev.cartwright.returns.workflow.OrderSource;
 import dev.cartwright.returns.workflow.RetryWorker;
 import dev.cartwright.returns.workflow.ReturnSettings;
@@ -44,10 +43,10 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * Owns one running Return Service inside a Vert.x instance: the PostgreSQL pool, the neighbour clients, the
- * workflows, and the verticles (the gRPC endpoint, the order-event consumer, the outbox relay, the retry worker).
- * {@link ReturnMain} starts one for the process; integration tests start one in-process. Assumes return_db's schema
- * is migrated.
+ * Owns one running Return Service inside a Vert.x instance: return_db's migrations, the PostgreSQL pool and the
+ * stores, the neighbour clients, the workflows, and the verticles (the gRPC endpoint, the order-event consumer, the
+ * outbox relay, the retry worker). {@link ReturnMain} starts one for the process; integration tests start one
+ * in-process.
  */
 public final class ReturnApplication {
 
@@ -61,7 +60,7 @@ public final class ReturnApplication {
     private final Neighbours neighbours;
     private final OutboxRelayOptions relayOptions;
     private final PgConnectOptions connectOptions;
-    private final ReturnStore store;
+    private final ReturnStores stores;
     private volatile OutboxRelay relay;
     private volatile String relayDeployment;
     private String apiDeployment;
@@ -71,14 +70,14 @@ public final class ReturnApplication {
     private RefundsAdmin refundsAdmin;
 
     private ReturnApplication(Vertx vertx, ReturnConfig config, Pool pool, Neighbours neighbours, OutboxRelayOptions relayOptions,
-                              PgConnectOptions connectOptions, ReturnStore store) {
+                              PgConnectOptions connectOptions, ReturnStores stores) {
         this.vertx = vertx;
         this.config = config;
         this.pool = pool;
         this.neighbours = neighbours;
         this.relayOptions = relayOptions;
         this.connectOptions = connectOptions;
-        this.store = store;
+        this.stores = stores;
     }
 
     /** Applies the {@code return_db} migrations, then starts the endpoint, the consumers and the background work. */
@@ -96,15 +95,14 @@ public final class ReturnApplication {
                 .withPollInterval(config.relayPoll())
                 .withNotifyChannel(NOTIFY_CHANNEL)
                 .withMetrics(registry);
-            ReturnStore store = new ReturnStore();
-            ReturnApplication app = new ReturnApplication(vertx, config, pool, neighbours, relayOptions, connect, store);
+            ReturnStores stores = ReturnStores.create();
+            ReturnApplication app = new ReturnApplication(vertx, config, pool, neighbours, relayOptions, connect, stores);
             return app.deploy(registry, clock, ids).map(app);
         });
     }
 
     private Future<Void> deploy(MeterRegistry registry, Clock clock, Supplier<UUID> ids) {
         Outbox outbox = new Outbox(relayOptions.table(), Optional.of(NOTIFY_CHANNEL));
-        OrderProjection projection = new OrderProjection();
         ReturnEvents events = new ReturnEvents(ids);
         ReturnSettings settings = new ReturnSettings(new ReturnEligibility(config.window()),
             new RefundCalculator(config.restockingFeeBasisPoints()), config.attemptLease(), config.retryBase(), config.retryMax(),
@@ -115,10 +113,10 @@ public final class ReturnApplication {
                 current.wake();
             }
         };
-        Settlements settlements = new Settlements(pool, store, projection, neighbours, outbox, events, settings, clock, wake);
-        refundsAdmin = new RefundsAdmin(pool, store, settlements);
-        OrderSource orders = new OrderSource(pool, projection, neighbours, clock);
-        ReturnWorkflow workflow = new ReturnWorkflow(pool, store, projection, orders, neighbours, settlements, outbox, events, settings,
+        Settlements settlements = new Settlements(pool, stores, neighbours, outbox, events, settings, clock, wake);
+        refundsAdmin = new RefundsAdmin(settlements);
+        OrderSource orders = new OrderSource(pool, stores.orders(), neighbours, clock);
+        ReturnWorkflow workflow = new ReturnWorkflow(pool, stores, orders, neighbours, settlements, outbox, events, settings,
             clock, ids, wake);
         Authenticator authenticator = Authenticator.from(vertx, config.auth(), registry);
         ReturnGrpc grpc = new ReturnGrpc(workflow, new Rpc(registry, "returns"));
@@ -129,13 +127,13 @@ public final class ReturnApplication {
         return vertx.deployVerticle(new ApiVerticle(grpc, authenticator))
             .compose(id -> {
                 apiDeployment = id;
-                return startRelay();
+                return config.relayOutbox() ? startRelay() : Future.succeededFuture();
             })
-            .compose(v -> vertx.deployVerticle(new OrderEventsConsumer(pool, projection, consumerKafka, config.orderEventsTopic(), clock,
-                Optional.of(registry))))
+            .compose(v -> vertx.deployVerticle(new OrderEventsConsumer(pool, stores.orders(), consumerKafka, config.orderEventsTopic(),
+                clock, Optional.of(registry))))
             .compose(id -> {
                 consumerDeployment = id;
-                return vertx.deployVerticle(new RetryWorker(pool, store, settlements, settings, clock, Optional.of(registry)));
+                return vertx.deployVerticle(new RetryWorker(pool, stores, settlements, settings, clock, Optional.of(registry)));
             })
             .map(id -> {
                 workerDeployment = id;
@@ -165,8 +163,7 @@ public final class ReturnApplication {
         }
     }
 
-    /** Deploys the outbox relay (again, after {@link #stopRelay()}). */
-    public Future<Void> startRelay() {
+    private Future<Void> startRelay() {
         OutboxRelay fresh = new OutboxRelay(pool, Optional.of(connectOptions), relayOptions);
         return vertx.deployVerticle(fresh).map(id -> {
             relay = fresh;
@@ -175,8 +172,7 @@ public final class ReturnApplication {
         });
     }
 
-    /** Undeploys the outbox relay; events keep being written to the outbox and wait there. */
-    public Future<Void> stopRelay() {
+    private Future<Void> stopRelay() {
         String id = relayDeployment;
         relay = null;
         relayDeployment = null;
@@ -194,14 +190,6 @@ public final class ReturnApplication {
 
     public Pool pool() {
         return pool;
-    }
-
-    public ReturnConfig config() {
-        return config;
-    }
-
-    public Neighbours neighbours() {
-        return neighbours;
     }
 
     /** Undeploys everything this service deployed, then closes its clients and pool. */

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  *   <li>retries: {@code CARTWRIGHT_RETURN_RETRY_BASE} (1s), {@code CARTWRIGHT_RETURN_RETRY_MAX} (5m),
  *       {@code CARTWRIGHT_RETURN_REFUND_MAX_ATTEMPTS} (50), {@code CARTWRIGHT_RETURN_WORKER_INTERVAL} (1s),
  *       {@code CARTWRIGHT_RETURN_ATTEMPT_LEASE} (30s), {@code CARTWRIGHT_RETURN_RELAY_POLL} (250ms)</li>
+ *   <li>{@code CARTWRIGHT_RETURN_OUTBOX_RELAY} (true): whether this process publishes the outbox to Kafka; false for a
+ *       process that only writes it while others (any number, they share the rows safely) publish</li>
  *   <li>{@code CARTWRIGHT_AUTH_MODE} (development by default; jwt with {@code CARTWRIGHT_JWT_KEY} or
  *       {@code CARTWRIGHT_JWT_JWKS_URL}, {@code CARTWRIGHT_JWT_ISSUER} and {@code CARTWRIGHT_JWT_AUDIENCE})</li>
  * </ul>
@@ -41,7 +43,7 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
                            NeighbourAddresses neighbours, CallPolicy callPolicy, Endpoints endpoints, String returnEventsTopic,
                            String orderEventsTopic, String consumerGroup, String database, String schema, int poolSize,
                            Duration retryBase, Duration retryMax, int maxRefundAttempts, Duration workerInterval, Duration attemptLease,
-                           Duration relayPoll, AuthConfig auth) {
+                           Duration relayPoll, boolean relayOutbox, AuthConfig auth) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -88,6 +90,7 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
             positive(config, "CARTWRIGHT_RETURN_WORKER_INTERVAL", Duration.ofSeconds(1)),
             positive(config, "CARTWRIGHT_RETURN_ATTEMPT_LEASE", Duration.ofSeconds(30)),
             positive(config, "CARTWRIGHT_RETURN_RELAY_POLL", Duration.ofMillis(250)),
+            config.bool("CARTWRIGHT_RETURN_OUTBOX_RELAY", true),
             auth);
     }
 

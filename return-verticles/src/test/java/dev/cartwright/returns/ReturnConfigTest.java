@@ -30,6 +30,8 @@ class ReturnConfigTest {
         assertThat(c.orderEventsTopic()).isEqualTo("order.events");
         assertThat(c.database()).isEqualTo("return_db");
         assertThat(c.auth().development()).isTrue();
+        assertThat(c.relayOutbox()).isTrue();
+        assertThat(read(Map.of("CARTWRIGHT_RETURN_OUTBOX_RELAY", "false")).relayOutbox()).isFalse();
     }
 
     @Test

@@ -46,4 +46,18 @@ class ReturnLayersTest {
             .should().dependOnClassesThat().resideInAPackage("dev.cartwright.returns.workflow..")
             .check(classes);
     }
+
+    @Test
+    void onlyTheStoresReadSqlStates() {
+        noClasses().that().resideOutsideOfPackage("dev.cartwright.returns.store..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.vertx.pgclient.PgException")
+            .check(classes);
+    }
+
+    @Test
+    void theEdgeAndTheWorkflowsSpeakToTheDatabaseOnlyThroughTheStores() {
+        noClasses().that().resideInAnyPackage("dev.cartwright.returns.api..", "dev.cartwright.returns.admin..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..")
+            .check(classes);
+    }
 }

@@ -1,6 +1,5 @@
 package dev.cartwright.returns.admin;
 
-import dev.cartwright.returns.store.ReturnStore;
 import dev.cartwright.returns.store.StoredRefund;
 import dev.cartwright.returns.store.StoredReturn;
 import dev.cartwright.returns.workflow.ReturnFailure;
@@ -11,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -37,13 +35,9 @@ public final class RefundsAdmin implements Handler<HttpServerRequest> {
 
     private static final int LIST_LIMIT = 1_000;
 
-    private final Pool pool;
-    private final ReturnStore store;
     private final Settlements settlements;
 
-    public RefundsAdmin(Pool pool, ReturnStore store, Settlements settlements) {
-        this.pool = pool;
-        this.store = store;
+    public RefundsAdmin(Settlements settlements) {
         this.settlements = settlements;
     }
 
@@ -71,7 +65,7 @@ public final class RefundsAdmin implements Handler<HttpServerRequest> {
     }
 
     private Future<Answer> list() {
-        return store.failedRefunds(pool, LIST_LIMIT).map(refunds -> {
+        return settlements.failedRefunds(LIST_LIMIT).map(refunds -> {
             JsonArray failed = new JsonArray();
             refunds.forEach(f -> failed.add(json(f)));
             return new Answer(200, new JsonObject().put("count", refunds.size()).put("failed", failed));

@@ -27,11 +27,8 @@ import dev.cartwright.service.grpc.Rpc;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -247,7 +244,7 @@ public final class ReturnGrpc extends ReturnServiceService {
     }
 
     static Throwable toStatus(Throwable e) {
-        if (e instanceof ReturnFailure f) {
+        if (ReturnFailure.explain(e) instanceof ReturnFailure f) {
             GrpcStatus status = switch (f.kind()) {
                 case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
                 case NOT_FOUND -> GrpcStatus.NOT_FOUND;
@@ -257,13 +254,6 @@ public final class ReturnGrpc extends ReturnServiceService {
                 case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
             };
             return new StatusException(status, f.getMessage());
-        }
-        if (e instanceof PgException pg && "40001".equals(pg.getSqlState())) {
-            return new StatusException(GrpcStatus.ABORTED, "concurrent change; try again");
-        }
-        if (e instanceof ConnectException || e instanceof ClosedConnectionException
-            || (e instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("08"))) {
-            return new StatusException(GrpcStatus.UNAVAILABLE, "return_db is unreachable; try again");
         }
         return e;
     }

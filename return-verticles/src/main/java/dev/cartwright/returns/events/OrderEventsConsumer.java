@@ -7,6 +7,7 @@ import dev.cartwright.proto.events.v1.OrderEventItem;
 import dev.cartwright.proto.events.v1.OrderShipped;
 import dev.cartwright.returns.domain.OrderLine;
 import dev.cartwright.returns.domain.OrderSnapshot;
+import dev.cartwright.returns.store.DatabaseTrouble;
 import dev.cartwright.returns.store.OrderProjection;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
@@ -18,7 +19,6 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -182,7 +182,7 @@ public final class OrderEventsConsumer extends VerticleBase {
         if (defect.isPresent()) {
             return park(record, p.order().orderId(), defect.get());
         }
-        return project(event, p).recover(failure -> refusedForGood(failure)
+        return project(event, p).recover(failure -> DatabaseTrouble.of(failure).filter(DatabaseTrouble.REFUSED::equals).isPresent()
             ? park(record, p.order().orderId(), "return_db refused it: " + failure.getMessage())
             : Future.failedFuture(failure));
     }
@@ -203,12 +203,6 @@ public final class OrderEventsConsumer extends VerticleBase {
                 LOG.debug("order={} projected from {} {}", p.order().orderId(), event.getType(), event.getId());
             });
         }));
-    }
-
-    /** A data exception or a constraint violation: the same event would be refused again, however often it is retried. */
-    private static boolean refusedForGood(Throwable failure) {
-        return failure instanceof PgException pg && pg.getSqlState() != null
-            && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
     }
 
     private Future<Void> park(KafkaConsumerRecord<String, CloudEvent> record, String orderId, String reason) {

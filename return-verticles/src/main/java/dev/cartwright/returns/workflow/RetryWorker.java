@@ -1,7 +1,9 @@
 package dev.cartwright.returns.workflow;
 
 import dev.cartwright.returns.domain.IdempotencyKey;
-import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.store.RefundLedger;
+import dev.cartwright.returns.store.ReturnRequests;
+import dev.cartwright.returns.store.ReturnStores;
 import dev.cartwright.returns.store.StoredRefund;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -32,7 +34,8 @@ public final class RetryWorker extends VerticleBase {
     private static final int KEY_BATCH = 500;
 
     private final Pool pool;
-    private final ReturnStore store;
+    private final ReturnRequests requests;
+    private final RefundLedger ledger;
     private final Settlements settlements;
     private final ReturnSettings settings;
     private final Clock clock;
@@ -45,10 +48,11 @@ public final class RetryWorker extends VerticleBase {
     private boolean running;
     private boolean stopped;
 
-    public RetryWorker(Pool pool, ReturnStore store, Settlements settlements, ReturnSettings settings, Clock clock,
+    public RetryWorker(Pool pool, ReturnStores stores, Settlements settlements, ReturnSettings settings, Clock clock,
                        Optional<MeterRegistry> registry) {
         this.pool = pool;
-        this.store = store;
+        this.requests = stores.requests();
+        this.ledger = stores.refunds();
         this.settlements = settlements;
         this.settings = settings;
         this.clock = clock;
@@ -88,7 +92,7 @@ public final class RetryWorker extends VerticleBase {
         running = true;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant lease = now.plus(settings.attemptLease());
-        Future<Void> refunds = pool.withTransaction(c -> store.claimDueRefunds(c, now, lease, BATCH)).compose(due -> {
+        Future<Void> refunds = pool.withTransaction(c -> ledger.claimDueRefunds(c, now, lease, BATCH)).compose(due -> {
             List<Future<Void>> attempts = new ArrayList<>();
             for (StoredRefund refund : due) {
                 attempts.add(settlements.settle(refund, Settlements.SYSTEM));
@@ -96,15 +100,15 @@ public final class RetryWorker extends VerticleBase {
             return Future.join(attempts).mapEmpty();
         });
         Future<Void> restocks = refunds.transform(ar -> settlements.restockDue(BATCH));
-        Future<Void> keys = restocks.transform(ar -> store.forgetKeysUsedBefore(pool, now.minus(IdempotencyKey.KEPT_FOR), KEY_BATCH))
-            .compose(forgotten -> store.countKeys(pool)).map(n -> {
+        Future<Void> keys = restocks.transform(ar -> requests.forgetKeysUsedBefore(pool, now.minus(IdempotencyKey.KEPT_FOR), KEY_BATCH))
+            .compose(forgotten -> requests.countKeys(pool)).map(n -> {
                 idempotencyKeys.set(n);
                 return null;
             });
-        Future<Long> pending = keys.transform(ar -> store.countRefunds(pool, StoredRefund.PENDING));
+        Future<Long> pending = keys.transform(ar -> ledger.countRefunds(pool, StoredRefund.PENDING));
         pending.compose(n -> {
             pendingRefunds.set(n);
-            return store.countRefunds(pool, StoredRefund.FAILED);
+            return ledger.countRefunds(pool, StoredRefund.FAILED);
         }).onComplete(ar -> {
             running = false;
             if (ar.succeeded()) {

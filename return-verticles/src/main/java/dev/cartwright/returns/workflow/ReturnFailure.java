@@ -1,5 +1,7 @@
 package dev.cartwright.returns.workflow;
 
+import dev.cartwright.returns.store.DatabaseTrouble;
+
 /**
  * Why a return operation did not happen, in words the edge turns into a gRPC status: bad input (naming the field),
  * not found, a rule or state that forbids it now, a concurrent change, a neighbour that is down, or a caller who may
@@ -52,5 +54,20 @@ public final class ReturnFailure extends RuntimeException {
 
     public static ReturnFailure aborted(String message) {
         return new ReturnFailure(Kind.ABORTED, message);
+    }
+
+    /**
+     * {@code e} in the words of this class when it has some: a failure of its own as it is, a database conflict as
+     * ABORTED and an unreachable database as UNAVAILABLE (both safe to retry); anything else unchanged.
+     */
+    public static Throwable explain(Throwable e) {
+        if (e instanceof ReturnFailure) {
+            return e;
+        }
+        return DatabaseTrouble.of(e).<Throwable>map(trouble -> switch (trouble) {
+            case CONFLICT -> aborted("concurrent change; try again");
+            case UNREACHABLE -> unavailable("return_db is unreachable; try again");
+            case REFUSED -> e;
+        }).orElse(e);
     }
 }

@@ -17,10 +17,12 @@ import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.returns.neighbours.NeighbourFailure;
 import dev.cartwright.returns.neighbours.Neighbours;
 import dev.cartwright.returns.store.NewReturn;
-import dev.cartwright.returns.store.PageCursor;
-import dev.cartwright.returns.store.ReturnLabel;
 import dev.cartwright.returns.store.OrderProjection;
-import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.store.PageCursor;
+import dev.cartwright.returns.store.RefundLedger;
+import dev.cartwright.returns.store.ReturnLabel;
+import dev.cartwright.returns.store.ReturnRequests;
+import dev.cartwright.returns.store.ReturnStores;
 import dev.cartwright.returns.store.StoredItem;
 import dev.cartwright.returns.store.StoredRefund;
 import dev.cartwright.returns.store.StoredReturn;
@@ -30,7 +32,6 @@ import dev.cartwright.service.outbox.OutboxEvent;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,7 +54,8 @@ import java.util.function.Supplier;
 public final class ReturnWorkflow {
 
     private final Pool pool;
-    private final ReturnStore store;
+    private final ReturnRequests requests;
+    private final RefundLedger ledger;
     private final OrderProjection projection;
     private final OrderSource orders;
     private final Neighbours neighbours;
@@ -65,12 +67,13 @@ public final class ReturnWorkflow {
     private final Supplier<UUID> ids;
     private final Runnable afterCommit;
 
-    public ReturnWorkflow(Pool pool, ReturnStore store, OrderProjection projection, OrderSource orders, Neighbours neighbours,
+    public ReturnWorkflow(Pool pool, ReturnStores stores, OrderSource orders, Neighbours neighbours,
                           Settlements settlements, Outbox outbox, ReturnEvents events, ReturnSettings settings, Clock clock,
                           Supplier<UUID> ids, Runnable afterCommit) {
         this.pool = pool;
-        this.store = store;
-        this.projection = projection;
+        this.requests = stores.requests();
+        this.ledger = stores.refunds();
+        this.projection = stores.orders();
         this.orders = orders;
         this.neighbours = neighbours;
         this.settlements = settlements;
@@ -152,7 +155,7 @@ public final class ReturnWorkflow {
             // Locked: two requests for one order decide their quantities one after the other, and a retry finds its first try.
             OrderSnapshot order = locked.orElseThrow(() -> ReturnFailure.precondition("order " + cmd.orderId() + " is not delivered"));
             Future<Optional<String>> earlier = key.isEmpty() ? Future.succeededFuture(Optional.empty())
-                : store.forgetKey(c, customerId, key.get(), keptSince).compose(v -> madeWith(c, customerId, key.get(), keptSince));
+                : requests.forgetKey(c, customerId, key.get(), keptSince).compose(v -> madeWith(c, customerId, key.get(), keptSince));
             return earlier.compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
                 : insertNew(c, caller, cmd, order, customerId, key, now).compose(created -> created.isPresent()
                     ? Future.succeededFuture(created.get())
@@ -167,7 +170,7 @@ public final class ReturnWorkflow {
 
     /** The return this key made, if the same request made it; another request under the key is refused. */
     private Future<Optional<String>> madeWith(SqlConnection c, String customerId, IdempotencyKey key, Instant keptSince) {
-        return store.findByIdempotencyKey(c, customerId, key.scope(), key.key(), keptSince).map(found -> found.map(made -> {
+        return requests.findByIdempotencyKey(c, customerId, key.scope(), key.key(), keptSince).map(found -> found.map(made -> {
             if (!key.sameRequestAs(made.fingerprint())) {
                 throw ReturnFailure.invalid("idempotency_key", "key reused with different parameters");
             }
@@ -181,7 +184,7 @@ public final class ReturnWorkflow {
         String returnId = ids.get().toString();
         List<RequestedItem> requested = cmd.items().stream().map(i -> new RequestedItem(i.orderItemId(), i.quantity(), i.reason()))
             .toList();
-        return store.claimedUnits(c, order.orderId()).compose(claimed -> {
+        return requests.claimedUnits(c, order.orderId()).compose(claimed -> {
             Eligibility eligibility = settings.eligibility().check(order, requested, claimed, now);
             if (eligibility instanceof Eligibility.NotEligible no) {
                 throw no.problem() == Eligibility.Problem.BAD_INPUT ? ReturnFailure.invalid(no.field(), no.message())
@@ -195,11 +198,11 @@ public final class ReturnWorkflow {
             }
             NewReturn r = new NewReturn(returnId, order.orderId(), customerId, cmd.resolution(), cmd.note(), key, order.currency(), now,
                 items);
-            return store.insertReturn(c, r, actor(caller)).compose(inserted -> !inserted ? Future.succeededFuture(Optional.empty())
-                : store.refundHistory(c, order.orderId())
-                    .compose(history -> store.load(c, returnId, false).compose(stored -> {
+            return requests.insertReturn(c, r, actor(caller)).compose(inserted -> !inserted ? Future.succeededFuture(Optional.empty())
+                : ledger.refundHistory(c, order.orderId())
+                    .compose(history -> requests.load(c, returnId, false).compose(stored -> {
                         long estimate = estimate(order, stored.orElseThrow(), history, false);
-                        return store.setRefundEstimate(c, returnId, estimate)
+                        return requests.setRefundEstimate(c, returnId, estimate)
                             .compose(v -> outbox.append(c, List.of(events.requested(stored.get(), estimate, now))));
                     }))
                     .map(Optional.of(returnId)));
@@ -224,7 +227,7 @@ public final class ReturnWorkflow {
     }
 
     public Future<StoredReturn> get(Caller caller, String returnId) {
-        return store.load(pool, returnId, false).map(found -> visible(caller, returnId, found));
+        return requests.load(pool, returnId, false).map(found -> visible(caller, returnId, found));
     }
 
     /** Newest first; a customer sees only their own returns. */
@@ -243,7 +246,7 @@ public final class ReturnWorkflow {
         if (customer.isEmpty() && orderId.isEmpty()) {
             throw ReturnFailure.invalid("customer_id", "give customer_id or order_id");
         }
-        return store.list(pool, customer, orderId, after, pageSize + 1).map(rows -> {
+        return requests.list(pool, customer, orderId, after, pageSize + 1).map(rows -> {
             if (rows.size() <= pageSize) {
                 return new ReturnPage(rows, Optional.empty());
             }
@@ -264,7 +267,7 @@ public final class ReturnWorkflow {
                                             String why, Optional<String> rejectionReason,
                                             BiFunction<SqlConnection, StoredReturn, Future<List<OutboxEvent>>> more) {
         Instant now = now();
-        return pool.withTransaction(c -> store.load(c, returnId, true).compose(found -> {
+        return pool.withTransaction(c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = visible(caller, returnId, found);
             if (expectedVersion.isPresent() && expectedVersion.getAsLong() != r.version()) {
                 throw ReturnFailure.precondition("return " + returnId + " is at version " + r.version() + ", not "
@@ -275,15 +278,15 @@ public final class ReturnWorkflow {
                 throw ReturnFailure.precondition(refused.message());
             }
             Transition.Moved moved = (Transition.Moved) t;
-            return store.updateStatus(c, returnId, r.version(), moved.to(), rejectionReason, now).compose(updated -> {
+            return requests.updateStatus(c, returnId, r.version(), moved.to(), rejectionReason, now).compose(updated -> {
                 if (!updated) {
                     throw ReturnFailure.aborted("return " + returnId + " changed concurrently; read it again");
                 }
-                return store.insertHistory(c, returnId, Optional.of(r.status()), moved.to(), actor(caller), why, now);
+                return requests.insertHistory(c, returnId, Optional.of(r.status()), moved.to(), actor(caller), why, now);
             }).compose(v -> more.apply(c, r)).compose(evts -> outbox.append(c, evts));
         })).compose(v -> {
             afterCommit.run();
-            return store.load(pool, returnId, false).map(Optional::orElseThrow);
+            return requests.load(pool, returnId, false).map(Optional::orElseThrow);
         });
     }
 
@@ -291,7 +294,7 @@ public final class ReturnWorkflow {
         requireStaff(caller, "ApproveReturn");
         Instant now = now();
         // Check first, so no label is made for a return that cannot be approved; the label call is idempotent on the return.
-        return store.load(pool, returnId, false).compose(found -> {
+        return requests.load(pool, returnId, false).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             if (ReturnStateMachine.apply(r.status(), ReturnAction.APPROVE) instanceof Transition.Refused refused) {
                 throw ReturnFailure.precondition(refused.message());
@@ -308,7 +311,7 @@ public final class ReturnWorkflow {
         }).compose(label -> {
             ReturnLabel stored = new ReturnLabel(label.getCarrier(), label.getTrackingNumber(), label.getLabelUrl());
             return transition(caller, returnId, expectedVersion, ReturnAction.APPROVE, note, Optional.empty(),
-                (c, r) -> store.insertLabel(c, returnId, stored, now).map(v -> List.of(events.approved(r, actor(caller), stored, now))));
+                (c, r) -> requests.insertLabel(c, returnId, stored, now).map(v -> List.of(events.approved(r, actor(caller), stored, now))));
         });
     }
 
@@ -346,10 +349,10 @@ public final class ReturnWorkflow {
             }
             Future<Void> recorded = Future.succeededFuture();
             for (ReceivedLine line : byItem.values()) {
-                recorded = recorded.compose(v -> store.recordReceived(c, returnId, line.orderItemId(), line.quantityReceived(),
+                recorded = recorded.compose(v -> requests.recordReceived(c, returnId, line.orderItemId(), line.quantityReceived(),
                     line.condition(), line.passedInspection(), now));
             }
-            return recorded.compose(v -> store.load(c, returnId, false)).map(after -> List.of(events.itemsReceived(
+            return recorded.compose(v -> requests.load(c, returnId, false)).map(after -> List.of(events.itemsReceived(
                     after.orElseThrow(), now)));
         }).onSuccess(r -> settlements.restockDue(50));
     }
@@ -370,10 +373,10 @@ public final class ReturnWorkflow {
         requireStaff(caller, "ProcessRefund");
         Instant now = now();
         Instant lease = now.plus(settings.attemptLease());
-        return pool.withTransaction(c -> store.load(c, returnId, true).compose(found -> {
+        return pool.withTransaction(c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             if (r.refund().isPresent()) {
-                return store.claimIfDue(c, r.refund().get().refundId(), now, lease);
+                return ledger.claimIfDue(c, r.refund().get().refundId(), now, lease);
             }
             if (ReturnStateMachine.apply(r.status(), ReturnAction.REFUND) instanceof Transition.Refused refused) {
                 throw ReturnFailure.precondition(refused.message());
@@ -383,28 +386,27 @@ public final class ReturnWorkflow {
             : settlements.settle(attempt.get(), actor(caller)).recover(e -> Future.succeededFuture()))
             .compose(v -> {
                 afterCommit.run();
-                return store.load(pool, returnId, false).map(Optional::orElseThrow);
+                return requests.load(pool, returnId, false).map(Optional::orElseThrow);
             });
     }
 
     private Future<StoredRefund> createSettlement(SqlConnection c, StoredReturn r, Instant now, Instant lease) {
         // The order's row is locked too: refunds of one order are computed one after the other against its history.
-        return projection.find(c, r.orderId(), true).compose(order -> store.refundHistory(c, r.orderId()).compose(history -> {
+        return projection.find(c, r.orderId(), true).compose(order -> ledger.refundHistory(c, r.orderId()).compose(history -> {
             OrderSnapshot o = order.orElseThrow(() -> ReturnFailure.precondition("order " + r.orderId() + " is not known"));
             RefundOutcome outcome = settings.calculator().quote(o.paid(), units(r, true), history);
             if (outcome instanceof RefundOutcome.Refused refused) {
                 throw ReturnFailure.precondition("cannot refund item " + refused.orderItemId() + ": " + refused.message());
             }
             RefundQuote quote = ((RefundOutcome.Quoted) outcome).quote();
-            ReturnStore.NewRefund fresh = new ReturnStore.NewRefund(ids.get().toString(), r.returnId(), r.orderId(), r.resolution(),
+            RefundLedger.NewRefund fresh = new RefundLedger.NewRefund(ids.get().toString(), r.returnId(), r.orderId(), r.resolution(),
                 quote.total(), quote.shipping(), r.currency(), settlementKey(r), now, lease);
-            return store.insertRefundOrGetExisting(c, fresh).compose(entry -> {
-                StoredRefund refund = entry.getKey();
-                if (!entry.getValue()) {
+            return ledger.insertRefundOrGetExisting(c, fresh).compose(inserted -> {
+                StoredRefund refund = inserted.refund();
+                if (!inserted.created()) {
                     return Future.succeededFuture(refund);
                 }
-                List<Tuple> lines = quote.lines().stream().map(l -> Tuple.of(l.orderItemId(), l.amount(), l.restockingFee())).toList();
-                return store.recordLineRefunds(c, r.returnId(), lines)
+                return ledger.recordLineRefunds(c, r.returnId(), quote.lines())
                     .compose(v -> outbox.append(c, List.of(events.refundInitiated(r, refund, now))))
                     .map(refund);
             });

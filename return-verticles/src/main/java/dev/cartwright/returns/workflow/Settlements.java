@@ -14,7 +14,10 @@ import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.returns.neighbours.NeighbourFailure;
 import dev.cartwright.returns.neighbours.Neighbours;
 import dev.cartwright.returns.store.OrderProjection;
-import dev.cartwright.returns.store.ReturnStore;
+import dev.cartwright.returns.store.RefundLedger;
+import dev.cartwright.returns.store.RestockQueue;
+import dev.cartwright.returns.store.ReturnRequests;
+import dev.cartwright.returns.store.ReturnStores;
 import dev.cartwright.returns.store.StoredItem;
 import dev.cartwright.returns.store.StoredRefund;
 import dev.cartwright.returns.store.StoredReturn;
@@ -47,7 +50,9 @@ public final class Settlements {
     public static final String SYSTEM = "system";
 
     private final Pool pool;
-    private final ReturnStore store;
+    private final ReturnRequests requests;
+    private final RefundLedger ledger;
+    private final RestockQueue restocks;
     private final OrderProjection projection;
     private final Neighbours neighbours;
     private final Outbox outbox;
@@ -58,11 +63,13 @@ public final class Settlements {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public Settlements(Pool pool, ReturnStore store, OrderProjection projection, Neighbours neighbours, Outbox outbox,
+    public Settlements(Pool pool, ReturnStores stores, Neighbours neighbours, Outbox outbox,
                        ReturnEvents events, ReturnSettings settings, Clock clock, Runnable afterCommit) {
         this.pool = pool;
-        this.store = store;
-        this.projection = projection;
+        this.requests = stores.requests();
+        this.ledger = stores.refunds();
+        this.restocks = stores.restocks();
+        this.projection = stores.orders();
         this.neighbours = neighbours;
         this.outbox = outbox;
         this.events = events;
@@ -90,7 +97,7 @@ public final class Settlements {
 
     /** One attempt at a refund the caller has claimed (it is pending and its lease is ours). */
     public Future<Void> settle(StoredRefund refund, String actor) {
-        return store.load(pool, refund.returnId(), false)
+        return requests.load(pool, refund.returnId(), false)
             .compose(r -> remote(refund, r.orElseThrow()))
             .compose(settled -> complete(refund, settled, actor), failure -> recordFailure(refund, failure))
             .onComplete(ar -> afterCommit.run());
@@ -134,9 +141,9 @@ public final class Settlements {
 
     private Future<Void> complete(StoredRefund refund, Settled settled, String actor) {
         Instant now = now();
-        return pool.withTransaction(c -> store.load(c, refund.returnId(), true).compose(locked -> {
+        return pool.withTransaction(c -> requests.load(c, refund.returnId(), true).compose(locked -> {
             StoredReturn r = locked.orElseThrow();
-            return store.completeRefund(c, refund.refundId(), settled.paymentRefundId(), settled.exchangeOrderId(), now).compose(done -> {
+            return ledger.completeRefund(c, refund.refundId(), settled.paymentRefundId(), settled.exchangeOrderId(), now).compose(done -> {
                 if (!done) {
                     return Future.succeededFuture();
                 }
@@ -159,10 +166,10 @@ public final class Settlements {
         }
         Transition completed = ReturnStateMachine.apply(refunded.to(), ReturnAction.COMPLETE);
         ReturnStatus last = ((Transition.Moved) completed).to();
-        return store.updateStatus(c, r.returnId(), r.version(), refunded.to(), Optional.empty(), now)
-            .compose(v -> store.insertHistory(c, r.returnId(), Optional.of(r.status()), refunded.to(), actor, "refund completed", now))
-            .compose(v -> store.updateStatus(c, r.returnId(), r.version() + 1, last, Optional.empty(), now))
-            .compose(v -> store.insertHistory(c, r.returnId(), Optional.of(refunded.to()), last, SYSTEM, "settled", now));
+        return requests.updateStatus(c, r.returnId(), r.version(), refunded.to(), Optional.empty(), now)
+            .compose(v -> requests.insertHistory(c, r.returnId(), Optional.of(r.status()), refunded.to(), actor, "refund completed", now))
+            .compose(v -> requests.updateStatus(c, r.returnId(), r.version() + 1, last, Optional.empty(), now))
+            .compose(v -> requests.insertHistory(c, r.returnId(), Optional.of(refunded.to()), last, SYSTEM, "settled", now));
     }
 
     private Future<Void> recordFailure(StoredRefund refund, Throwable failure) {
@@ -177,7 +184,12 @@ public final class Settlements {
         } else {
             LOG.warn("return={} refund={} attempt {} failed, next at {}: {}", refund.returnId(), refund.refundId(), attempts, next, error);
         }
-        return pool.withTransaction(c -> store.recordRefundFailure(c, refund.refundId(), error, next, givingUp));
+        return pool.withTransaction(c -> ledger.recordRefundFailure(c, refund.refundId(), error, next, givingUp));
+    }
+
+    /** Refunds given up on, oldest first: what staff have to look at. */
+    public Future<List<StoredRefund>> failedRefunds(int limit) {
+        return ledger.failedRefunds(pool, limit);
     }
 
     /**
@@ -187,13 +199,13 @@ public final class Settlements {
      */
     public Future<StoredReturn> retryFailed(String returnId, String actor) {
         Instant lease = now().plus(settings.attemptLease());
-        return pool.withTransaction(c -> store.load(c, returnId, true).compose(found -> {
+        return pool.withTransaction(c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             StoredRefund failed = r.refund().filter(f -> StoredRefund.FAILED.equals(f.status()))
                 .orElseThrow(() -> ReturnFailure.precondition("return " + returnId + " has no failed refund"
                     + r.refund().map(f -> " (its refund is " + f.status() + ")").orElse(" (it has no refund)")));
             // The order's row is locked: refunds of one order are weighed one after the other.
-            return projection.find(c, r.orderId(), true).compose(order -> store.refundHistory(c, r.orderId()).compose(history -> {
+            return projection.find(c, r.orderId(), true).compose(order -> ledger.refundHistory(c, r.orderId()).compose(history -> {
                 if (failed.shipping() > 0 && history.shippingRefunded()) {
                     throw ReturnFailure.precondition("refund " + failed.refundId() + " includes the shipping, which another refund "
                         + "of order " + r.orderId() + " has paid back since");
@@ -203,17 +215,17 @@ public final class Settlements {
                     throw ReturnFailure.precondition("refund " + failed.refundId() + " of " + failed.amount() + " would exceed what "
                         + "order " + r.orderId() + " paid (" + paid + "), " + history.amountRefunded() + " of it refunded already");
                 }
-                return store.reopenFailedRefund(c, failed.refundId(), lease);
+                return ledger.reopenFailedRefund(c, failed.refundId(), lease);
             }).map(reopened -> reopened.orElseThrow(() -> ReturnFailure.aborted("refund of return " + returnId
                 + " changed concurrently; read it again"))));
         })).compose(refund -> {
             LOG.warn("return={} refund={} retried by {} after it had failed: {}", returnId, refund.refundId(), actor, refund.lastError());
             return settle(refund, actor).recover(e -> Future.succeededFuture());
-        }).compose(v -> store.load(pool, returnId, false).map(Optional::orElseThrow));
+        }).compose(v -> requests.load(pool, returnId, false).map(Optional::orElseThrow));
     }
 
     /** One attempt at putting a received line back on the shelf. */
-    public Future<Void> restock(ReturnStore.DueRestock due) {
+    public Future<Void> restock(RestockQueue.DueRestock due) {
         RestockRequest request = RestockRequest.newBuilder()
             .setIdempotencyKey(due.returnId() + ":restock:" + due.orderItemId())
             .addLines(StockLine.newBuilder().setProductId(due.productId()).setQuantity(due.quantity()))
@@ -221,8 +233,8 @@ public final class Settlements {
             .build();
         return neighbours.restock(request).compose(done -> {
             Instant now = now();
-            return pool.withTransaction(c -> store.load(c, due.returnId(), true)
-                .compose(v -> store.completeRestock(c, due.returnId(), due.orderItemId()))
+            return pool.withTransaction(c -> requests.load(c, due.returnId(), true)
+                .compose(v -> restocks.completeRestock(c, due.returnId(), due.orderItemId()))
                 .compose(first -> first ? outbox.append(c, List.of(events.itemRestocked(due.returnId(), due.orderId(), due.productId(),
                     due.quantity(), due.condition(), now))) : Future.succeededFuture()))
                 .onSuccess(v -> LOG.info("return={} item={} restocked {} of {}", due.returnId(), due.orderItemId(), due.quantity(),
@@ -231,7 +243,7 @@ public final class Settlements {
             Instant next = now().plus(settings.backoff(due.attempts() + 1));
             LOG.warn("return={} item={} restock attempt {} failed, next at {}: {}", due.returnId(), due.orderItemId(), due.attempts() + 1,
                 next, failure.getMessage());
-            return pool.withTransaction(c -> store.recordRestockFailure(c, due.returnId(), due.orderItemId(),
+            return pool.withTransaction(c -> restocks.recordRestockFailure(c, due.returnId(), due.orderItemId(),
                 String.valueOf(failure.getMessage()), next));
         }).onComplete(ar -> afterCommit.run());
     }
@@ -239,7 +251,7 @@ public final class Settlements {
     /** The due restocks of one return, taken now (used right after items are received). */
     public Future<Void> restockDue(int limit) {
         Instant now = now();
-        return pool.withTransaction(c -> store.claimDueRestocks(c, now, now.plus(settings.attemptLease()), limit))
+        return pool.withTransaction(c -> restocks.claimDueRestocks(c, now, now.plus(settings.attemptLease()), limit))
             .compose(due -> {
                 List<Future<Void>> attempts = new ArrayList<>();
                 due.forEach(d -> attempts.add(restock(d)));

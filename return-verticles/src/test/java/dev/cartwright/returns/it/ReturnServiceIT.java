@@ -223,7 +223,11 @@ class ReturnServiceIT {
     }
 
     private long queryLong(String sql, String arg) throws SQLException {
-        try (Connection c = pg.connect(schema); PreparedStatement s = c.prepareStatement(sql)) {
+        return queryLong(schema, sql, arg);
+    }
+
+    private long queryLong(String inSchema, String sql, String arg) throws SQLException {
+        try (Connection c = pg.connect(inSchema); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, arg);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
@@ -540,23 +544,51 @@ class ReturnServiceIT {
     }
 
     @Test
-    void anEventWrittenWhileTheRelayIsDownIsPublishedWhenItReturns() throws Exception {
-        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(11), 1));
-        awaitProjected(order.getOrderId());
-        app.stopRelay().await(20, TimeUnit.SECONDS);
+    void anEventWrittenWhileNoRelayRunsIsPublishedOnceOneDoes() throws Exception {
+        // A service of its own database that does not publish: the event is committed with the return and waits.
+        Map<String, String> quiet = new HashMap<>(env);
+        String ownSchema = pg.freshSchema("returns_quiet");
+        quiet.put("CARTWRIGHT_RETURN_DB_SCHEMA", ownSchema);
+        quiet.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", env.get("CARTWRIGHT_RETURN_CONSUMER_GROUP") + "_quiet");
+        quiet.put("CARTWRIGHT_RETURN_OUTBOX_RELAY", "false");
+        OrderDetails order = sim.order().createDeliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)),
+            new OrderSimulator.Line(product(11), 1)).await();
         String id;
+        ReturnApplication writer = ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(quiet)), new SimpleMeterRegistry(),
+            clock, UUID::randomUUID).await();
         try {
-            id = create(order.getOrderId(), item("1", 1, "defective")).getReturnId();
-            // Committed with the return, and nobody is there to publish it.
-            assertThat(queryLong("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NULL", id)).isEqualTo(1);
-            assertThat(tap.forReturn(id)).isEmpty();
+            id = ReturnServiceGrpcClient.create(grpc, SocketAddress.inetSocketAddress(writer.grpcPort(), "127.0.0.1"))
+                .createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+                    .addItems(item("1", 1, "defective")).build()).await().getReturnId();
         } finally {
-            app.startRelay().await(20, TimeUnit.SECONDS);
+            writer.stop().await(20, TimeUnit.SECONDS);
         }
-        ReturnEventsTap.Seen requested = tap.await(id, "return.requested");
-        assertThat(requested.event().getId())
-            .isEqualTo(queryString("SELECT event_id::text FROM outbox WHERE aggregate_id = ? AND event_type = 'return.requested'", id));
-        assertThat(queryLong("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NULL", id)).isZero();
+        String unpublished = "SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NULL";
+        assertThat(queryLong(ownSchema, unpublished, id)).isEqualTo(1);
+        assertThat(tap.forReturn(id)).isEmpty();
+
+        // A service that publishes, on the same database: the waiting event goes out, once, with its outbox id.
+        quiet.put("CARTWRIGHT_RETURN_OUTBOX_RELAY", "true");
+        ReturnApplication publisher = ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(quiet)),
+            new SimpleMeterRegistry(), clock, UUID::randomUUID).await();
+        try {
+            ReturnEventsTap.Seen requested = tap.await(id, "return.requested");
+            try (Connection c = pg.connect(ownSchema); PreparedStatement s = c.prepareStatement(
+                "SELECT event_id::text FROM outbox WHERE aggregate_id = ? AND event_type = 'return.requested'")) {
+                s.setString(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    assertThat(r.next()).isTrue();
+                    assertThat(requested.event().getId()).isEqualTo(r.getString(1));
+                }
+            }
+            Instant until = Instant.now().plus(PATIENCE);
+            while (queryLong(ownSchema, unpublished, id) > 0 && Instant.now().isBefore(until)) {
+                Thread.sleep(50);
+            }
+            assertThat(queryLong(ownSchema, unpublished, id)).isZero();
+        } finally {
+            publisher.stop().await(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test

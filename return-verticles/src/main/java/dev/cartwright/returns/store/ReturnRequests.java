@@ -1,7 +1,9 @@
 package dev.cartwright.returns.store;
 
+import static dev.cartwright.returns.store.Columns.instant;
+import static dev.cartwright.returns.store.Columns.ts;
+
 import dev.cartwright.returns.domain.IdempotencyKey;
-import dev.cartwright.returns.domain.RefundHistory;
 import dev.cartwright.returns.domain.Resolution;
 import dev.cartwright.returns.domain.ReturnReason;
 import dev.cartwright.returns.domain.ReturnStatus;
@@ -11,8 +13,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,26 +21,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Owns the SQL of return_db: returns with their items, history, refunds and labels, and the order projection. Every
- * method takes the {@link SqlClient} to run on, so the caller decides what shares one transaction; methods that
- * lock say so.
+ * Owns the return requests of return_db: each return with its items, status history and label
+ * ({@code return_requests}, {@code return_items}, {@code return_status_history}, {@code return_shipping}), and the
+ * idempotency keys they were made with. Every method takes the {@link SqlClient} to run on, so the caller decides
+ * what shares one transaction; methods that lock say so.
  */
-public final class ReturnStore {
+public final class ReturnRequests {
 
     private static final String RETURN_COLUMNS = "return_id, order_id, customer_id, status, resolution, rejection_reason, note, "
         + "currency, refund_estimate_minor, version, created_at, updated_at";
-    private static final String REFUND_COLUMNS = "refund_id, return_id, order_id, kind, status, amount_minor, shipping_minor, "
-        + "currency, idempotency_key, payment_refund_id, exchange_order_id, attempts, last_error, next_attempt_at, created_at, "
-        + "completed_at";
-
-    public static OffsetDateTime ts(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
 
     /**
      * Units per order item that count against what may still be returned: those asked for in returns still open
@@ -56,23 +45,6 @@ public final class ReturnStore {
                 rows.forEach(r -> claimed.put(r.getString("order_item_id"), r.getInteger("units")));
                 return claimed;
             });
-    }
-
-    /** What the order's earlier settlements (pending or completed, not failed) already gave back. */
-    public Future<RefundHistory> refundHistory(SqlClient c, String orderId) {
-        Future<RowSet<Row>> units = c.preparedQuery("SELECT i.order_item_id, SUM(i.quantity_received)::int AS units FROM return_items i "
-                + "JOIN return_refunds f ON f.return_id = i.return_id WHERE f.order_id = $1 AND f.status <> 'failed' "
-                + "GROUP BY i.order_item_id")
-            .execute(Tuple.of(orderId));
-        Future<RowSet<Row>> money = c.preparedQuery("SELECT COALESCE(SUM(amount_minor), 0)::bigint AS amount, "
-                + "COALESCE(BOOL_OR(shipping_minor > 0), false) AS shipping FROM return_refunds WHERE order_id = $1 AND status <> 'failed'")
-            .execute(Tuple.of(orderId));
-        return Future.all(units, money).map(v -> {
-            Map<String, Integer> byItem = new HashMap<>();
-            units.result().forEach(r -> byItem.put(r.getString("order_item_id"), r.getInteger("units")));
-            Row m = money.result().iterator().next();
-            return new RefundHistory(byItem, m.getLong("amount"), m.getBoolean("shipping"));
-        });
     }
 
     // ---- returns ---------------------------------------------------------------------------------------------
@@ -211,7 +183,7 @@ public final class ReturnStore {
                 + "exchange_product_id, quantity_received, condition, passed_inspection, refund_amount_minor, restock_status "
                 + "FROM return_items WHERE return_id = ANY($1) ORDER BY return_id, order_item_id")
             .execute(Tuple.of(ids));
-        Future<RowSet<Row>> refunds = c.preparedQuery("SELECT " + REFUND_COLUMNS + " FROM return_refunds WHERE return_id = ANY($1)")
+        Future<RowSet<Row>> refunds = c.preparedQuery("SELECT " + RefundLedger.COLUMNS + " FROM return_refunds WHERE return_id = ANY($1)")
             .execute(Tuple.of(ids));
         Future<RowSet<Row>> labels = c.preparedQuery("SELECT return_id, carrier, tracking_number, label_url FROM return_shipping "
                 + "WHERE return_id = ANY($1)").execute(Tuple.of(ids));
@@ -229,7 +201,7 @@ public final class ReturnStore {
             }
             Map<String, StoredRefund> refundBy = new HashMap<>();
             for (Row r : refunds.result()) {
-                refundBy.put(r.getString("return_id"), refund(r));
+                refundBy.put(r.getString("return_id"), RefundLedger.refund(r));
             }
             Map<String, ReturnLabel> labelBy = new HashMap<>();
             for (Row r : labels.result()) {
@@ -258,7 +230,7 @@ public final class ReturnStore {
         });
     }
 
-    // ---- labels, receiving, restocking -----------------------------------------------------------------------
+    // ---- labels and receiving ----------------------------------------------------------------------------------
 
     public Future<Void> insertLabel(SqlClient c, String returnId, ReturnLabel label, Instant at) {
         return c.preparedQuery("INSERT INTO return_shipping (return_id, carrier, tracking_number, label_url, created_at) "
@@ -276,170 +248,5 @@ public final class ReturnStore {
             .execute(Tuple.tuple().addString(returnId).addString(orderItemId).addInteger(quantityReceived).addString(condition)
                 .addBoolean(passedInspection).addString(restock ? "pending" : "none").addOffsetDateTime(restock ? ts(at) : null))
             .mapEmpty();
-    }
-
-    /** A line waiting to go back on the shelf. */
-    public record DueRestock(String returnId, String orderId, String orderItemId, String productId, int quantity, String condition,
-                             int attempts) {
-    }
-
-    /**
-     * Takes up to {@code limit} restocks that are due and pushes their next attempt out by {@code lease}, so another
-     * worker (in this process or another) does not take them meanwhile.
-     */
-    public Future<List<DueRestock>> claimDueRestocks(SqlClient c, Instant now, Instant leaseUntil, int limit) {
-        return c.preparedQuery("UPDATE return_items i SET restock_next_attempt_at = $2 FROM return_requests r "
-                + "WHERE r.return_id = i.return_id AND (i.return_id, i.order_item_id) IN "
-                + "(SELECT return_id, order_item_id FROM return_items "
-                + "WHERE restock_status = 'pending' AND restock_next_attempt_at <= $1 ORDER BY restock_next_attempt_at LIMIT $3 "
-                + "FOR UPDATE SKIP LOCKED) RETURNING i.return_id, r.order_id, i.order_item_id, i.product_id, i.quantity_received, "
-                + "i.condition, i.restock_attempts")
-            .execute(Tuple.of(ts(now), ts(leaseUntil), limit))
-            .map(rows -> {
-                List<DueRestock> due = new ArrayList<>();
-                rows.forEach(r -> due.add(new DueRestock(r.getString("return_id"), r.getString("order_id"), r.getString("order_item_id"),
-                    r.getString("product_id"), r.getInteger("quantity_received"), r.getString("condition"), r.getInteger(
-                            "restock_attempts"))));
-                return due;
-            });
-    }
-
-    /** Marks a restock done; false when it was done already (another worker got there first). */
-    public Future<Boolean> completeRestock(SqlClient c, String returnId, String orderItemId) {
-        return c.preparedQuery("UPDATE return_items SET restock_status = 'done', restock_next_attempt_at = NULL, "
-                + "restock_attempts = restock_attempts + 1, restock_last_error = '' "
-                + "WHERE return_id = $1 AND order_item_id = $2 AND restock_status = 'pending'")
-            .execute(Tuple.of(returnId, orderItemId))
-            .map(rows -> rows.rowCount() == 1);
-    }
-
-    public Future<Void> recordRestockFailure(SqlClient c, String returnId, String orderItemId, String error, Instant nextAttemptAt) {
-        return c.preparedQuery("UPDATE return_items SET restock_attempts = restock_attempts + 1, restock_last_error = $3, "
-                + "restock_next_attempt_at = $4 WHERE return_id = $1 AND order_item_id = $2 AND restock_status = 'pending'")
-            .execute(Tuple.of(returnId, orderItemId, error, ts(nextAttemptAt)))
-            .mapEmpty();
-    }
-
-    // ---- refunds ---------------------------------------------------------------------------------------------
-
-    /** A settlement about to be stored, pending. */
-    public record NewRefund(String refundId, String returnId, String orderId, Resolution kind, long amount, long shipping, String currency,
-                            String idempotencyKey, Instant createdAt, Instant nextAttemptAt) {
-    }
-
-    /**
-     * Inserts the refund unless one with its idempotency key exists; either way returns the stored one and whether it
-     * was created now. Run inside the transaction that locked the return, so the two cannot race.
-     */
-    public Future<Map.Entry<StoredRefund, Boolean>> insertRefundOrGetExisting(SqlClient c, NewRefund r) {
-        return c.preparedQuery("INSERT INTO return_refunds (refund_id, return_id, order_id, kind, status, amount_minor, shipping_minor, "
-                + "currency, idempotency_key, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10) "
-                + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + REFUND_COLUMNS)
-            .execute(Tuple.tuple().addString(r.refundId()).addString(r.returnId()).addString(r.orderId()).addString(r.kind().wireName())
-                .addLong(r.amount()).addLong(r.shipping()).addString(r.currency()).addString(r.idempotencyKey())
-                .addOffsetDateTime(ts(r.nextAttemptAt())).addOffsetDateTime(ts(r.createdAt())))
-            .compose(rows -> {
-                if (rows.size() == 1) {
-                    return Future.succeededFuture(Map.entry(refund(rows.iterator().next()), true));
-                }
-                return findRefund(c, r.idempotencyKey()).map(existing -> Map.entry(existing.orElseThrow(), false));
-            });
-    }
-
-    public Future<Optional<StoredRefund>> findRefund(SqlClient c, String idempotencyKey) {
-        return c.preparedQuery("SELECT " + REFUND_COLUMNS + " FROM return_refunds WHERE idempotency_key = $1")
-            .execute(Tuple.of(idempotencyKey))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refund(rows.iterator().next())));
-    }
-
-    /** Stores each line's share of the refund and the fee kept from it. */
-    public Future<Void> recordLineRefunds(SqlClient c, String returnId, List<Tuple> itemAmountFee) {
-        if (itemAmountFee.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        List<Tuple> rows = new ArrayList<>();
-        for (Tuple t : itemAmountFee) {
-            rows.add(Tuple.of(returnId, t.getString(0), t.getLong(1), t.getLong(2)));
-        }
-        return c.preparedQuery("UPDATE return_items SET refund_amount_minor = $3, restocking_fee_minor = $4 "
-                + "WHERE return_id = $1 AND order_item_id = $2").executeBatch(rows).mapEmpty();
-    }
-
-    /**
-     * Takes the pending refund for one attempt if it is due (pushing its next attempt out by the lease); empty when
-     * someone else is trying it or its back-off has not passed.
-     */
-    public Future<Optional<StoredRefund>> claimIfDue(SqlClient c, String refundId, Instant now, Instant leaseUntil) {
-        return c.preparedQuery("UPDATE return_refunds SET next_attempt_at = $3 WHERE refund_id = $1 AND status = 'pending' "
-                + "AND next_attempt_at <= $2 RETURNING " + REFUND_COLUMNS)
-            .execute(Tuple.of(refundId, ts(now), ts(leaseUntil)))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refund(rows.iterator().next())));
-    }
-
-    /** Takes up to {@code limit} due refunds for one attempt each (see {@link #claimIfDue}). */
-    public Future<List<StoredRefund>> claimDueRefunds(SqlClient c, Instant now, Instant leaseUntil, int limit) {
-        return c.preparedQuery("UPDATE return_refunds SET next_attempt_at = $2 WHERE refund_id IN (SELECT refund_id FROM return_refunds "
-                + "WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) "
-                + "RETURNING " + REFUND_COLUMNS)
-            .execute(Tuple.of(ts(now), ts(leaseUntil), limit))
-            .map(rows -> {
-                List<StoredRefund> due = new ArrayList<>();
-                rows.forEach(r -> due.add(refund(r)));
-                return due;
-            });
-    }
-
-    /** Marks the refund completed; false when it was not pending any more (another attempt completed it). */
-    public Future<Boolean> completeRefund(SqlClient c, String refundId, String paymentRefundId, String exchangeOrderId, Instant at) {
-        return c.preparedQuery("UPDATE return_refunds SET status = 'completed', payment_refund_id = $2, exchange_order_id = $3, "
-                + "attempts = attempts + 1, last_error = '', next_attempt_at = NULL, completed_at = $4 "
-                + "WHERE refund_id = $1 AND status = 'pending'")
-            .execute(Tuple.of(refundId, paymentRefundId, exchangeOrderId, ts(at)))
-            .map(rows -> rows.rowCount() == 1);
-    }
-
-    /** Records a failed attempt: retried at {@code nextAttemptAt}, or given up on when {@code failedForGood}. */
-    public Future<Void> recordRefundFailure(SqlClient c, String refundId, String error, Instant nextAttemptAt, boolean failedForGood) {
-        return c.preparedQuery("UPDATE return_refunds SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, "
-                + "status = CASE WHEN $4 THEN 'failed' ELSE status END WHERE refund_id = $1 AND status = 'pending'")
-            .execute(Tuple.tuple().addString(refundId).addString(error).addOffsetDateTime(failedForGood ? null : ts(nextAttemptAt))
-                .addBoolean(failedForGood))
-            .mapEmpty();
-    }
-
-    /** How many refunds are in {@code status} ({@link StoredRefund#PENDING}, {@link StoredRefund#FAILED}, ...). */
-    public Future<Long> countRefunds(SqlClient c, String status) {
-        return c.preparedQuery("SELECT count(*) AS n FROM return_refunds WHERE status = $1").execute(Tuple.of(status))
-            .map(rows -> rows.iterator().next().getLong("n"));
-    }
-
-    /** Refunds given up on, oldest first: what an operator has to look at. */
-    public Future<List<StoredRefund>> failedRefunds(SqlClient c, int limit) {
-        return c.preparedQuery("SELECT " + REFUND_COLUMNS + " FROM return_refunds WHERE status = 'failed' ORDER BY created_at LIMIT $1")
-            .execute(Tuple.of(limit))
-            .map(rows -> {
-                List<StoredRefund> failed = new ArrayList<>();
-                rows.forEach(r -> failed.add(refund(r)));
-                return failed;
-            });
-    }
-
-    /**
-     * Makes a failed refund pending again with a fresh count of attempts, claimed for one attempt until
-     * {@code leaseUntil}; empty when it was not failed (any more).
-     */
-    public Future<Optional<StoredRefund>> reopenFailedRefund(SqlClient c, String refundId, Instant leaseUntil) {
-        return c.preparedQuery("UPDATE return_refunds SET status = 'pending', attempts = 0, next_attempt_at = $2 "
-                + "WHERE refund_id = $1 AND status = 'failed' RETURNING " + REFUND_COLUMNS)
-            .execute(Tuple.of(refundId, ts(leaseUntil)))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refund(rows.iterator().next())));
-    }
-
-    private static StoredRefund refund(Row r) {
-        return new StoredRefund(r.getString("refund_id"), r.getString("return_id"), r.getString("order_id"),
-            Resolution.fromWireName(r.getString("kind")).orElseThrow(), r.getString("status"), r.getLong("amount_minor"),
-            r.getLong("shipping_minor"), r.getString("currency"), r.getString("idempotency_key"), r.getString("payment_refund_id"),
-            r.getString("exchange_order_id"), r.getInteger("attempts"), r.getString("last_error"),
-            Optional.ofNullable(instant(r, "next_attempt_at")), instant(r, "created_at"), Optional.ofNullable(instant(r, "completed_at")));
     }
 }
