@@ -982,4 +982,26 @@ class ReturnServiceIT {
             few.stop().await(20, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void twentyConcurrentRetriesWithOneKeyMakeOneReturn() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)), new OrderSimulator.Line(product(20), 2));
+        awaitProjected(order.getOrderId());
+        CreateReturnRequest same = CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+            .setIdempotencyKey("key-" + UUID.randomUUID()).addItems(item("1", 2, "damaged")).build();
+        List<Future<ReturnRequest>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(client.createReturnRequest(same));
+        }
+        Future.join(new ArrayList<>(calls)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        Set<String> ids = new HashSet<>();
+        for (Future<ReturnRequest> call : calls) {
+            assertThat(call.succeeded()).as("every retry succeeds: " + call.cause()).isTrue();
+            ids.add(call.result().getReturnId());
+        }
+        assertThat(ids).hasSize(1);
+        assertThat(queryLong("SELECT count(*) FROM return_requests WHERE order_id = ?", order.getOrderId())).isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM outbox WHERE event_type = 'return.requested' AND aggregate_id = ?",
+            ids.iterator().next())).isEqualTo(1);
+    }
 }
