@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <pre>
  * ChaosMain [--service-kills 100] [--redis-kills 10] [--pg-down 60] [--kafka-down 60] [--fuzz 10000]
- *           [--shoppers 6] [--carts 4] [--between 3] [--only kills,postgres,kafka,neighbours,proxy,fuzz]
+ *           [--confirm-carts 100] [--confirm-attempts 10]
+ *           [--shoppers 6] [--carts 4] [--between 3] [--only kills,postgres,kafka,neighbours,proxy,confirm,fuzz,jwt]
  *           [--record RELIABILITY.md | --no-record]
  * </pre>
  */
@@ -31,13 +32,21 @@ public final class ChaosMain {
     private record Row(String phase, String faults, long acknowledged, long lost, long duplicated, String other, boolean clean) {
     }
 
+    /** The rig of the phase running now, for the clean-up on Ctrl-C. */
+    private static final java.util.concurrent.atomic.AtomicReference<ChaosRig> CURRENT =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
     private ChaosMain() {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("--service-kills", "100", "--redis-kills", "10", "--pg-down", "60",
-            "--kafka-down", "60", "--fuzz", "10000", "--shoppers", "6", "--carts", "4", "--between", "3",
-            "--only", "kills,postgres,kafka,neighbours,proxy,fuzz", "--record", "RELIABILITY.md"));
+        Map<String, String> options = new LinkedHashMap<>();
+        String[] defaults = {"--service-kills", "100", "--redis-kills", "10", "--pg-down", "60", "--kafka-down", "60", "--fuzz", "10000",
+            "--confirm-carts", "100", "--confirm-attempts", "10", "--shoppers", "6", "--carts", "4", "--between", "3",
+            "--only", "kills,postgres,kafka,neighbours,proxy,confirm,fuzz,jwt", "--record", "RELIABILITY.md"};
+        for (int i = 0; i < defaults.length; i += 2) {
+            options.put(defaults[i], defaults[i + 1]);
+        }
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--no-record")) {
                 options.put("--record", "");
@@ -57,93 +66,176 @@ public final class ChaosMain {
         String stamp = started.truncatedTo(ChronoUnit.SECONDS).toString().replaceAll("[-:]", "").toLowerCase();
         Path logs = Path.of("chaos", "target", "chaos-run-" + stamp);
         Files.createDirectories(logs);
-        List<Row> rows = new ArrayList<>();
+        // Each finished phase is also written to the run's folder at once, so that an interrupted run keeps its figures.
+        List<Row> rows = new ArrayList<>() {
+            @Override
+            public boolean add(Row row) {
+                boolean added = super.add(row);
+                try {
+                    Files.writeString(logs.resolve("table.md"), table(this, started), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    say("could not write " + logs.resolve("table.md") + ": " + e.getMessage());
+                }
+                return added;
+            }
+        };
         say("logs in " + logs.toAbsolutePath());
 
         say("starting the suite's own PostgreSQL and Kafka");
         try (OwnPostgres postgres = OwnPostgres.start(); OwnKafka kafka = OwnKafka.start()) {
-            int phase = 0;
+            // Ctrl-C or SIGTERM must not leave the suite's servers and service behind.
+            Thread cleanUp = new Thread(() -> {
+                ChaosRig rig = CURRENT.get();
+                if (rig != null) {
+                    rig.close();
+                }
+                kafka.close();
+                postgres.close();
+            }, "chaos-clean-up");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
             if (only.contains("kills")) {
-                String run = "kills_" + stamp;
-                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
-                    int serviceKills = Integer.parseInt(options.get("--service-kills"));
-                    int redisKills = Integer.parseInt(options.get("--redis-kills"));
-                    say("kills: " + serviceKills + " SIGKILLs of the Checkout Service, " + redisKills + " of Redis, under load");
-                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
-                        FaultRun.kills(rig, serviceKills, redisKills), between, catchUp);
-                    rows.add(row("kills", result));
+                try {
+                    String run = "kills_" + stamp;
+                    try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                        int serviceKills = Integer.parseInt(options.get("--service-kills"));
+                        int redisKills = Integer.parseInt(options.get("--redis-kills"));
+                        say("kills: " + serviceKills + " SIGKILLs of the Checkout Service, " + redisKills + " of Redis, under load");
+                        FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
+                            FaultRun.kills(rig, serviceKills, redisKills), between, catchUp);
+                        rows.add(row("kills", result));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("kills", e));
                 }
             }
             if (only.contains("postgres")) {
-                String run = "pgdown_" + stamp;
-                Duration down = Duration.ofSeconds(Long.parseLong(options.get("--pg-down")));
-                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
-                    say("postgres: PostgreSQL stopped for " + down.toSeconds() + " s under load");
-                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
-                        List.of(new FaultRun.Fault("PostgreSQL stopped " + down.toSeconds() + " s", () -> postgres.stopFor(down))),
-                        between.multipliedBy(3), catchUp);
-                    rows.add(row("PostgreSQL down", result));
+                try {
+                    String run = "pgdown_" + stamp;
+                    Duration down = Duration.ofSeconds(Long.parseLong(options.get("--pg-down")));
+                    try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                        say("postgres: PostgreSQL stopped for " + down.toSeconds() + " s under load");
+                        FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
+                            List.of(new FaultRun.Fault("PostgreSQL stopped " + down.toSeconds() + " s", () -> postgres.stopFor(down))),
+                            between.multipliedBy(3), catchUp);
+                        rows.add(row("PostgreSQL down", result));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("postgres", e));
                 }
             }
             if (only.contains("kafka")) {
-                String run = "kafkadown_" + stamp;
-                Duration down = Duration.ofSeconds(Long.parseLong(options.get("--kafka-down")));
-                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
-                    say("kafka: the broker stopped for " + down.toSeconds() + " s under load");
-                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
-                        List.of(new FaultRun.Fault("Kafka stopped " + down.toSeconds() + " s", () -> kafka.stopFor(down))),
-                        between.multipliedBy(3), catchUp);
-                    rows.add(row("Kafka down", result));
+                try {
+                    String run = "kafkadown_" + stamp;
+                    Duration down = Duration.ofSeconds(Long.parseLong(options.get("--kafka-down")));
+                    try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                        say("kafka: the broker stopped for " + down.toSeconds() + " s under load");
+                        FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
+                            List.of(new FaultRun.Fault("Kafka stopped " + down.toSeconds() + " s", () -> kafka.stopFor(down))),
+                            between.multipliedBy(3), catchUp);
+                        rows.add(row("Kafka down", result));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("kafka", e));
                 }
             }
             if (only.contains("neighbours")) {
-                String run = "neighbours_" + stamp;
-                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
-                    say("neighbours: pricing and catalog slow, failing, down");
-                    List<FaultRun.Fault> faults = new ArrayList<>();
-                    for (SimService neighbour : List.of(SimService.PRICING, SimService.CATALOG)) {
-                        faults.add(knob(rig, neighbour, "slow (3 s, past the 2 s timeout)", Knobs.NONE.withLatencyMs(3000)));
-                        faults.add(knob(rig, neighbour, "failing half the calls", Knobs.NONE.withErrorRate(0.5)));
-                        faults.add(knob(rig, neighbour, "down", Knobs.NONE.withDown(true)));
+                try {
+                    String run = "neighbours_" + stamp;
+                    try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                        say("neighbours: pricing and catalog slow, failing, down");
+                        List<FaultRun.Fault> faults = new ArrayList<>();
+                        for (SimService neighbour : List.of(SimService.PRICING, SimService.CATALOG)) {
+                            faults.add(knob(rig, neighbour, "slow (3 s, past the 2 s timeout)", Knobs.NONE.withLatencyMs(3000)));
+                            faults.add(knob(rig, neighbour, "failing half the calls", Knobs.NONE.withErrorRate(0.5)));
+                            faults.add(knob(rig, neighbour, "down", Knobs.NONE.withDown(true)));
+                        }
+                        FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts, faults, between, catchUp);
+                        rows.add(row("neighbours", result));
                     }
-                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts, faults, between, catchUp);
-                    rows.add(row("neighbours", result));
+                } catch (RuntimeException e) {
+                    rows.add(failed("neighbours", e));
                 }
             }
             if (only.contains("proxy")) {
-                String run = "proxy_" + stamp;
-                try (ChaosRig rig = rig(postgres, kafka, run, logs, true)) {
-                    say("proxy: latency, resets and blackholes between the service and Redis, PostgreSQL, pricing");
-                    List<FaultRun.Fault> faults = new ArrayList<>();
-                    ChaosRig.Proxies p = rig.proxies;
-                    for (Map.Entry<String, FaultProxy> proxy : Map.of("Redis", p.redis(), "PostgreSQL", p.postgres(), "pricing",
-                        p.pricing()).entrySet()) {
-                        faults.add(proxied(proxy.getKey(), proxy.getValue(), "latency 200 ms", new FaultProxy.Latency(200)));
-                        faults.add(proxied(proxy.getKey(), proxy.getValue(), "reset", new FaultProxy.Reset()));
-                        faults.add(proxied(proxy.getKey(), proxy.getValue(), "blackhole", new FaultProxy.Blackhole()));
+                try {
+                    String run = "proxy_" + stamp;
+                    try (ChaosRig rig = rig(postgres, kafka, run, logs, true)) {
+                        say("proxy: latency, resets and blackholes between the service and Redis, PostgreSQL, pricing");
+                        List<FaultRun.Fault> faults = new ArrayList<>();
+                        ChaosRig.Proxies p = rig.proxies;
+                        for (Map.Entry<String, FaultProxy> proxy : Map.of("Redis", p.redis(), "PostgreSQL", p.postgres(), "pricing",
+                            p.pricing()).entrySet()) {
+                            faults.add(proxied(proxy.getKey(), proxy.getValue(), "latency 200 ms", new FaultProxy.Latency(200)));
+                            faults.add(proxied(proxy.getKey(), proxy.getValue(), "reset", new FaultProxy.Reset()));
+                            faults.add(proxied(proxy.getKey(), proxy.getValue(), "blackhole", new FaultProxy.Blackhole()));
+                        }
+                        FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts, faults, between, catchUp);
+                        rows.add(row("TCP proxy", result));
                     }
-                    FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts, faults, between, catchUp);
-                    rows.add(row("TCP proxy", result));
+                } catch (RuntimeException e) {
+                    rows.add(failed("proxy", e));
+                }
+            }
+            if (only.contains("confirm")) {
+                try {
+                    String run = "confirm_" + stamp;
+                    int cartCount = Integer.parseInt(options.get("--confirm-carts"));
+                    int attempts = Integer.parseInt(options.get("--confirm-attempts"));
+                    try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                        say("confirm: " + cartCount + " carts, " + attempts + " concurrent start+confirm callers each, order and payment "
+                            + "now and then answering after the timeout having done the work");
+                        ConfirmStorm.Result result = ConfirmStorm.run(rig, run, cartCount, attempts, Duration.ofSeconds(180));
+                        say(result.summary());
+                        result.problems().forEach(p -> say("  finding: " + p));
+                        rows.add(new Row("concurrent confirms", result.confirmAttempts() + " ConfirmCheckout calls on " + cartCount
+                            + " carts, order/payment commit-then-time-out", 0, 0, result.doubleOrders(), "orders " + result.orders()
+                            + ", live authorizations " + result.liveAuthorizations() + ", charges beyond orders " + result.extraCharges()
+                            + ", still confirming " + result.unsettled(), result.clean()));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("confirm", e));
                 }
             }
             if (only.contains("fuzz")) {
-                String run = "fuzz_" + stamp;
-                int count = Integer.parseInt(options.get("--fuzz"));
-                try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
-                    say("fuzz: " + count + " requests from the proto descriptors over gRPC and HTTP/JSON");
-                    InputFuzz fuzz = new InputFuzz(rig);
-                    List<String> victims = fuzz.victims(8, run);
-                    InputFuzz.Result result = fuzz.run(new FuzzedRequests(victims).draw(count, started.toEpochMilli()), victims, 4);
-                    say(result.summary());
-                    result.failures().forEach(f -> say("  " + f));
-                    fuzz.unanswered().forEach(f -> say("  no answer: " + f));
-                    rows.add(new Row("fuzz", count + " requests", 0, 0, 0, "INTERNAL/UNKNOWN/5xx " + result.internal()
-                        + ", state changes from refused requests " + result.stateChanges() + ", crashes " + (result.crashed() ? 1 : 0)
-                        + ", no status (stream reset) " + result.noAnswer() + ", of them to well-formed messages "
-                        + result.noAnswerWellFormed(), result.clean()));
+                try {
+                    String run = "fuzz_" + stamp;
+                    int count = Integer.parseInt(options.get("--fuzz"));
+                    try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
+                        say("fuzz: " + count + " requests from the proto descriptors over gRPC and HTTP/JSON");
+                        InputFuzz fuzz = new InputFuzz(rig);
+                        List<String> victims = fuzz.victims(8, run);
+                        InputFuzz.Result result = fuzz.run(new FuzzedRequests(victims).draw(count, started.toEpochMilli()), victims, 4);
+                        say(result.summary());
+                        result.failures().forEach(f -> say("  " + f));
+                        fuzz.unanswered().forEach(f -> say("  no answer: " + f));
+                        rows.add(new Row("fuzz", count + " requests", 0, 0, 0, "INTERNAL/UNKNOWN/5xx " + result.internal()
+                            + ", state changes from refused requests " + result.stateChanges() + ", crashes " + (result.crashed() ? 1 : 0)
+                            + ", no status (stream reset) " + result.noAnswer() + ", of them to well-formed messages "
+                            + result.noAnswerWellFormed(), result.clean()));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("fuzz", e));
                 }
             }
-            phase = rows.size();
+            if (only.contains("jwt")) {
+                try {
+                    String run = "jwt_" + stamp;
+                    String key = "chaos-" + java.util.UUID.randomUUID() + "-hs256-key";
+                    try (ChaosRig rig = current(ChaosRig.start(postgres.target(run), kafka.bootstrap(), topics(run),
+                        logs.resolve(run), TokenAbuse.settings(key), false))) {
+                        say("jwt: bad credentials against jwt mode");
+                        TokenAbuse.Result result = TokenAbuse.run(rig, key, run);
+                        say(result.toString());
+                        rows.add(new Row("jwt mode", result.attempts() + " calls with expired, wrong-audience, wrong-issuer, alg-none, "
+                            + "wrong-key, no-expiry, garbage and other customers' tokens", 0, 0, 0, "successes " + result.successes()
+                            + ", victim cart changed " + result.stateMoved(), result.clean()));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("jwt", e));
+                }
+            }
+            int phase = rows.size();
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
             say(phase + " phase(s) done");
         }
         String table = table(rows, started);
@@ -157,9 +249,23 @@ public final class ChaosMain {
     }
 
     private static ChaosRig rig(OwnPostgres postgres, OwnKafka kafka, String run, Path logs, boolean proxied) {
-        ChaosRig.Topics topics = new ChaosRig.Topics(run + ".cart", run + ".order", run + ".pricing", run + ".warehouse",
-            run + ".catalog", run + ".promotion");
-        return ChaosRig.start(postgres.target(run), kafka.bootstrap(), topics, logs.resolve(run), Map.of(), proxied);
+        return current(ChaosRig.start(postgres.target(run), kafka.bootstrap(), topics(run), logs.resolve(run), Map.of(), proxied));
+    }
+
+    private static ChaosRig current(ChaosRig rig) {
+        CURRENT.set(rig);
+        return rig;
+    }
+
+    private static ChaosRig.Topics topics(String run) {
+        return new ChaosRig.Topics(run + ".cart", run + ".order", run + ".pricing", run + ".warehouse", run + ".catalog",
+            run + ".promotion");
+    }
+
+    private static Row failed(String phase, RuntimeException e) {
+        say(phase + ": could not run: " + e);
+        e.printStackTrace();
+        return new Row(phase, "", 0, 0, 0, "**the phase could not run**: " + e.getMessage().lines().findFirst().orElse(""), false);
     }
 
     private static FaultRun.Fault knob(ChaosRig rig, SimService neighbour, String what, Knobs knobs) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A TCP proxy on loopback between the service and one of its dependencies (Redis, PostgreSQL, a neighbour), whose
  * behaviour the suite changes while load runs: pass bytes through, delay them, reset every connection, or swallow
- * them (a blackhole: connections stay open and nothing arrives).
+ * them back (a blackhole: connections stay open and nothing arrives until it ends).
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -34,7 +34,10 @@ public final class FaultProxy implements AutoCloseable {
     public record Reset() implements Mode {
     }
 
-    /** Connections are accepted and kept, bytes are dropped in both directions. */
+    /**
+     * Nothing gets through, as when packets are dropped on the way: connections are accepted and kept, and bytes are
+     * held (TCP would keep retransmitting them) until the mode changes, then delivered in order.
+     */
     public record Blackhole() implements Mode {
     }
 
@@ -43,6 +46,11 @@ public final class FaultProxy implements AutoCloseable {
     private final NetClient client;
     private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = new Pass();
+    /** Chunks held by a blackhole, in arrival order; each source is paused while it has one here. */
+    private final java.util.List<Held> held = new java.util.ArrayList<>();
+
+    private record Held(NetSocket from, NetSocket to, Buffer chunk) {
+    }
 
     private FaultProxy(Vertx vertx, NetServer server, NetClient client) {
         this.vertx = vertx;
@@ -100,6 +108,10 @@ public final class FaultProxy implements AutoCloseable {
     private void forward(NetSocket from, NetSocket to, Buffer chunk) {
         Mode now = mode;
         if (now instanceof Blackhole) {
+            from.pause();
+            synchronized (held) {
+                held.add(new Held(from, to, chunk));
+            }
             return;
         }
         if (now instanceof Reset) {
@@ -123,13 +135,28 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Changes the behaviour; a reset also closes every open connection now. */
+    /** Changes the behaviour; a reset also closes every open connection now; leaving a blackhole delivers what it held. */
     public void mode(Mode mode) {
         this.mode = mode;
         if (mode instanceof Reset) {
             for (NetSocket socket : open) {
                 socket.close();
             }
+        }
+        if (!(mode instanceof Blackhole)) {
+            java.util.List<Held> release;
+            synchronized (held) {
+                release = java.util.List.copyOf(held);
+                held.clear();
+            }
+            vertx.runOnContext(v -> {
+                for (Held h : release) {
+                    h.to().write(h.chunk());
+                }
+                for (Held h : release) {
+                    h.from().resume();
+                }
+            });
         }
     }
 
