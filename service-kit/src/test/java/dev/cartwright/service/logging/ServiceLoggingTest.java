@@ -112,11 +112,14 @@ class ServiceLoggingTest {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    outputStalled.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
+                // Checked first: the appender interrupts its worker when stopping, and a released output must keep writing.
+                while (outputStalled.getCount() > 0) {
+                    try {
+                        outputStalled.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
                 }
                 synchronized (sink) {
                     sink.write(b, off, len);
