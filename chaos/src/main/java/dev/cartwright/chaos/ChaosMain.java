@@ -204,7 +204,17 @@ public final class ChaosMain {
                         say("fuzz: " + count + " requests from the proto descriptors over gRPC and HTTP/JSON");
                         InputFuzz fuzz = new InputFuzz(rig);
                         List<String> victims = fuzz.victims(8, run);
-                        InputFuzz.Result result = fuzz.run(new FuzzedRequests(victims).draw(count, started.toEpochMilli()), victims, 4);
+                        // In batches: some bodies are megabytes, and ten thousand of them do not fit in memory at once.
+                        FuzzedRequests requests = new FuzzedRequests(victims);
+                        InputFuzz.Result result = null;
+                        for (int done = 0; done < count; done += 200) {
+                            InputFuzz.Result batch = fuzz.run(requests.draw(Math.min(200, count - done), started.toEpochMilli() + done),
+                                victims, 4);
+                            result = result == null ? batch : result.plus(batch);
+                            if (batch.crashed()) {
+                                break;
+                            }
+                        }
                         say(result.summary());
                         result.failures().forEach(f -> say("  " + f));
                         fuzz.unanswered().forEach(f -> say("  no answer: " + f));

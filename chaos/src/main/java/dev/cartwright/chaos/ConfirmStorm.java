@@ -15,6 +15,7 @@ import dev.cartwright.proto.checkout.v1.StartCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
 import dev.cartwright.proto.common.v1.Address;
 import dev.cartwright.proto.platform.v1.AuthorizationStatus;
+import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.platform.v1.PaymentAuthorization;
 import dev.cartwright.sim.Knobs;
 import java.time.Duration;
@@ -163,12 +164,14 @@ public final class ConfirmStorm {
         List<String> problems = new ArrayList<>();
         long orders = 0;
         long doubleOrders = 0;
+        Set<String> paidWith = new java.util.HashSet<>();
         for (Map.Entry<String, Set<String>> cart : checkoutsByCart.entrySet()) {
             List<String> placed = new ArrayList<>();
             for (String checkoutId : cart.getValue()) {
-                Optional<?> order = rig.sim.order().orderByIdempotencyKey(checkoutId);
+                Optional<OrderDetails> order = rig.sim.order().orderByIdempotencyKey(checkoutId);
                 if (order.isPresent()) {
-                    placed.add(checkoutId);
+                    placed.add(checkoutId + " (order " + order.get().getOrderId() + ")");
+                    paidWith.add(order.get().getPaymentReference());
                 }
             }
             orders += placed.size();
@@ -179,13 +182,23 @@ public final class ConfirmStorm {
                 }
             }
         }
-        long live = 0;
-        long idBase = rig.sim.config().idBase();
-        for (long n = authBefore + 1; n <= rig.sim.payment().authorizationCount(); n++) {
-            Optional<PaymentAuthorization> auth = rig.sim.payment().authorization("auth-" + (idBase + n));
-            if (auth.isPresent() && (auth.get().getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_AUTHORIZED
-                || auth.get().getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED)) {
-                live++;
+        // An authorization whose order never came may be voided by a later sweep: wait for it, within the settle time.
+        List<PaymentAuthorization> orphans;
+        long live;
+        long orphanDeadline = System.nanoTime() + settle.toNanos();
+        while (true) {
+            List<PaymentAuthorization> liveNow = liveAuthorizations(rig, authBefore);
+            live = liveNow.size();
+            orphans = liveNow.stream().filter(a -> !paidWith.contains(a.getAuthorizationId())).toList();
+            if (orphans.isEmpty() || System.nanoTime() > orphanDeadline) {
+                break;
+            }
+            Loopback.pause(Duration.ofSeconds(2));
+        }
+        for (PaymentAuthorization orphan : orphans) {
+            if (problems.size() < 20) {
+                problems.add("authorization " + orphan.getAuthorizationId() + " (" + orphan.getAmount().getAmountMinor() + " "
+                    + orphan.getAmount().getCurrencyCode() + ") is " + orphan.getStatus() + " with no order");
             }
         }
         if (live != orders && problems.size() < 20) {
@@ -194,6 +207,19 @@ public final class ConfirmStorm {
         Map<String, Long> counts = new HashMap<>();
         outcomes.forEach((k, v) -> counts.put(k, v.get()));
         return new Result(carts, confirms.get(), counts, orders, doubleOrders, live, unsettled, problems);
+    }
+
+    private static List<PaymentAuthorization> liveAuthorizations(ChaosRig rig, int authBefore) {
+        List<PaymentAuthorization> live = new ArrayList<>();
+        long idBase = rig.sim.config().idBase();
+        for (long n = authBefore + 1; n <= rig.sim.payment().authorizationCount(); n++) {
+            Optional<PaymentAuthorization> auth = rig.sim.payment().authorization("auth-" + (idBase + n));
+            if (auth.isPresent() && (auth.get().getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_AUTHORIZED
+                || auth.get().getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED)) {
+                live.add(auth.get());
+            }
+        }
+        return live;
     }
 
     private static Address address() {

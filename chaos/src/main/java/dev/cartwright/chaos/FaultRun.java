@@ -71,18 +71,18 @@ public final class FaultRun {
         return new Fault(REDIS_KILL, () -> rig.redis.killAndRestart(Duration.ofMillis(500)));
     }
 
-    /** {@code serviceKills} service kills with {@code redisKills} Redis kills spread evenly among them. */
+    /** {@code serviceKills} service kills with {@code redisKills} Redis kills among them, every fourth fault until done. */
     public static List<Fault> kills(ChaosRig rig, int serviceKills, int redisKills) {
         List<Fault> faults = new ArrayList<>();
-        int total = serviceKills + redisKills;
         int redisDone = 0;
-        for (int f = 0; f < total; f++) {
-            boolean redisTurn = redisDone < redisKills && (long) (f + 1) * redisKills >= (long) (redisDone + 1) * total;
-            if (redisTurn) {
+        int serviceDone = 0;
+        for (int f = 0; serviceDone < serviceKills || redisDone < redisKills; f++) {
+            if (redisDone < redisKills && (f % 4 == 1 || serviceDone == serviceKills)) {
                 faults.add(redisKill(rig));
                 redisDone++;
             } else {
                 faults.add(serviceKill(rig));
+                serviceDone++;
             }
         }
         return faults;
@@ -97,7 +97,12 @@ public final class FaultRun {
         CartLoad load = new CartLoad(rig.calls, ledger, runId, Duration.ofMinutes(3));
         load.start(shoppers, cartsEach, runId.hashCode());
         Map<String, Integer> done = new LinkedHashMap<>();
+        // A run may be given an end (system property chaos.deadline, epoch millis): no fault starts after it.
+        long deadline = Long.getLong("chaos.deadline", Long.MAX_VALUE);
         for (Fault fault : faults) {
+            if (System.currentTimeMillis() > deadline) {
+                break;
+            }
             Loopback.pause(between);
             fault.action().run();
             done.merge(fault.name(), 1, Integer::sum);

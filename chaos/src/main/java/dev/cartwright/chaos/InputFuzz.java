@@ -53,6 +53,17 @@ public final class InputFuzz {
             return internal == 0 && noAnswerWellFormed == 0 && stateChanges == 0 && !crashed;
         }
 
+        /** This run and {@code other} together, as one. */
+        public Result plus(Result other) {
+            Map<String, Long> all = new HashMap<>(outcomes);
+            other.outcomes.forEach((k, v) -> all.merge(k, v, Long::sum));
+            List<String> both = new ArrayList<>(failures);
+            other.failures.stream().limit(Math.max(0, 20 - both.size())).forEach(both::add);
+            return new Result(requests + other.requests, all, internal + other.internal, noAnswer + other.noAnswer,
+                noAnswerWellFormed + other.noAnswerWellFormed, stateChanges + other.stateChanges, crashed || other.crashed,
+                List.copyOf(both));
+        }
+
         public String summary() {
             return String.format("requests %d, INTERNAL/UNKNOWN/5xx %d, no answer %d (to well-formed messages %d), "
                 + "state changes from refused requests %d, crashed %s, outcomes %s", requests, internal, noAnswer, noAnswerWellFormed,
