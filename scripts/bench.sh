@@ -120,7 +120,7 @@ metric() { # name: its value (summed over labels) on the service's /metrics, or 
 settle() { # phase: wait until the write-behind and the Kafka bridge are caught up, at most $SETTLE s
     local phase=$1 start=$SECONDS pending lag
     while :; do
-        pending=$(metric cart_writebehind_pending) lag=$(metric cartwright_kafka_bridge_lag)
+        pending=$(metric cartwright_writebehind_pending) lag=$(metric cartwright_kafka_bridge_lag)
         if [[ -z "$pending" || ( ${pending:-0} -le 1000 && ${lag:-0} -le 1000 ) ]]; then
             break
         fi

@@ -65,7 +65,7 @@ def write_behind_lag(out_dir, phase):
     lag = {}
     if os.path.exists(path):
         for line in open(path):
-            m = re.match(r'(cart_writebehind_[a-z_]+)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
+            m = re.match(r'(cartwright_writebehind_[a-z_]+)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
             if m:
                 lag[m.group(1)] = float(m.group(3))
     return lag
@@ -132,7 +132,7 @@ def backlog(out_dir, phase):
         out = {}
         if os.path.exists(path):
             for line in open(path):
-                m = re.match(r'(cart_writebehind_pending|cartwright_kafka_bridge_lag)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
+                m = re.match(r'(cartwright_writebehind_pending|cartwright_kafka_bridge_lag)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
                 if m:
                     out[m.group(1)] = float(m.group(3))
         return out

@@ -35,10 +35,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -53,6 +55,8 @@ public final class ReturnApplication {
     public static final URI EVENT_SOURCE = URI.create("/cartwright/return-service");
     public static final String NOTIFY_CHANNEL = "return_outbox";
     public static final String SERVICE_NAME = "return.v1.ReturnService";
+    /** How long calls in flight may take to finish when the service stops. */
+    private static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final ReturnConfig config;
@@ -68,6 +72,8 @@ public final class ReturnApplication {
     private String workerDeployment;
     private int grpcPort;
     private RefundsAdmin refundsAdmin;
+    /** Set when the service starts stopping: gRPC health then answers NOT_SERVING. */
+    private volatile boolean stopping;
 
     private ReturnApplication(Vertx vertx, ReturnConfig config, Pool pool, Neighbours neighbours, OutboxRelayOptions relayOptions,
                               PgConnectOptions connectOptions, ReturnStores stores) {
@@ -113,13 +119,13 @@ public final class ReturnApplication {
                 current.wake();
             }
         };
-        Settlements settlements = new Settlements(pool, stores, neighbours, outbox, events, settings, clock, wake);
+        Settlements settlements = new Settlements(pool, stores, neighbours, outbox, events, settings, clock, wake, registry);
         refundsAdmin = new RefundsAdmin(settlements);
         OrderSource orders = new OrderSource(pool, stores.orders(), neighbours, clock);
         ReturnWorkflow workflow = new ReturnWorkflow(pool, stores, orders, neighbours, settlements, outbox, events, settings,
             clock, ids, wake);
         Authenticator authenticator = Authenticator.from(vertx, config.auth(), registry);
-        ReturnGrpc grpc = new ReturnGrpc(workflow, new Rpc(registry, "returns"));
+        ReturnGrpc grpc = new ReturnGrpc(workflow, new Rpc(registry, "return.v1.ReturnService"));
         Map<String, String> consumerKafka = Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.endpoints().kafkaBootstrap(),
             ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
@@ -146,6 +152,7 @@ public final class ReturnApplication {
 
         private final ReturnGrpc grpc;
         private final Authenticator authenticator;
+        private HttpServer server;
 
         ApiVerticle(ReturnGrpc grpc, Authenticator authenticator) {
             this.grpc = grpc;
@@ -155,11 +162,20 @@ public final class ReturnApplication {
         @Override
         public Future<?> start() {
             HealthService health = HealthService.create(vertx);
-            health.register(SERVICE_NAME, () -> pool.query("SELECT 1").execute().map(rows -> true).otherwise(false));
+            health.register(SERVICE_NAME, () -> stopping ? Future.succeededFuture(false)
+                : pool.query("SELECT 1").execute().map(rows -> true).otherwise(false));
             return GrpcEndpoint.start(vertx, config.host(), config.port(), authenticator, health, List.of(
                     ReturnServiceGrpcService.of(grpc)))
-                .map(HttpServer::actualPort)
-                .onSuccess(p -> grpcPort = p);
+                .onSuccess(s -> {
+                    server = s;
+                    grpcPort = s.actualPort();
+                });
+        }
+
+        /** Stops accepting calls and gives those in flight up to {@link #DRAIN} to finish, instead of cutting them. */
+        @Override
+        public Future<?> stop() {
+            return server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -192,8 +208,12 @@ public final class ReturnApplication {
         return pool;
     }
 
-    /** Undeploys everything this service deployed, then closes its clients and pool. */
+    /**
+     * Stops gracefully: gRPC health says NOT_SERVING, the endpoint stops accepting and lets calls in flight finish,
+     * then the background work stops and the clients and pool close.
+     */
     public Future<Void> stop() {
+        stopping = true;
         Future<Void> api = apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment);
         return api
             .transform(ar -> workerDeployment == null ? Future.succeededFuture() : vertx.undeploy(workerDeployment))

@@ -51,7 +51,7 @@ import io.vertx.sqlclient.DatabaseException;
  * <p>One bad cart never stops the others. When PostgreSQL refuses a batch for what a row holds (SQLSTATE class 22 or
  * 23: a CHECK, a value out of range), the batch is split in halves until the carts at fault are found; each is parked
  * in {@code parked_carts} with the database's reason ({@link ParkedCarts}), counted
- * ({@code cart.writebehind.carts.parked}, and the gauge {@code cart.writebehind.parked}) and logged
+ * ({@code cartwright.writebehind.carts.parked}, and the gauge {@code cartwright.writebehind.parked}) and logged
  * ({@code event=writebehind_cart_parked}), its entries are acknowledged, and every other cart is written. A cart whose
  * entry carries a cart that cannot be read is parked the same way. A parked cart keeps no idle TTL, since its newest
  * version is not stored, until a newer version is stored (which also releases it from the parking) or an operator
@@ -96,14 +96,14 @@ public final class WriteBehind extends VerticleBase {
         ChangeStreamConsumer.Settings settings = new ChangeStreamConsumer.Settings(config.streamKey(), config.writeBehindGroup(),
             config.consumerName(), config.batchSize(), config.readBlock(), config.writeBehindPace(), config.claimMinIdle(), true,
             config.backoffInitial(), config.backoffMax());
-        ChangeStreamConsumer.Meters meters = new ChangeStreamConsumer.Meters("cart.writebehind.pending",
-            "Change-stream entries not yet persisted by the write-behind group (pending and undelivered)", "cart.writebehind.oldest.age",
-            "cart.writebehind.entries.acked", "cart.writebehind.batch.failures", tags);
+        ChangeStreamConsumer.Meters meters = new ChangeStreamConsumer.Meters("cartwright.writebehind.pending",
+            "Change-stream entries not yet persisted by the write-behind group (pending and undelivered)",
+            "cartwright.writebehind.oldest.age", "cartwright.writebehind.entries.acked", "cartwright.writebehind.batch.failures", tags);
         this.consumer = new ChangeStreamConsumer(redis, settings, clock, registry, meters, this::persist);
-        this.cartsWritten = Counter.builder("cart.writebehind.carts.written").tags(tags).register(registry);
-        this.cartsParked = Counter.builder("cart.writebehind.carts.parked")
+        this.cartsWritten = Counter.builder("cartwright.writebehind.carts.written").tags(tags).register(registry);
+        this.cartsParked = Counter.builder("cartwright.writebehind.carts.parked")
             .description("Carts set aside because PostgreSQL refused them or they could not be read").tags(tags).register(registry);
-        Gauge.builder("cart.writebehind.parked", parkedNow, AtomicLong::get)
+        Gauge.builder("cartwright.writebehind.parked", parkedNow, AtomicLong::get)
             .description("Carts in parked_carts now, waiting for an operator's replay (looked up every 15 s)")
             .tags(tags).register(registry);
     }

@@ -167,9 +167,9 @@ class WriteBehindParkingIT {
             assertThat(parking.cart()).isPresent();
             assertThat(StoredCartJson.decode(parking.cart().get()).cart()).isEqualTo(refused);
             assertThat(parking.storedVersion()).isEmpty();
-            assertThat(registry.get("cart.writebehind.carts.parked").counter().count()).isEqualTo(1);
+            assertThat(registry.get("cartwright.writebehind.carts.parked").counter().count()).isEqualTo(1);
             assertThat(await(writeBehind.refreshParked())).isGreaterThanOrEqualTo(1);
-            assertThat(registry.get("cart.writebehind.parked").gauge().value()).isGreaterThanOrEqualTo(1);
+            assertThat(registry.get("cartwright.writebehind.parked").gauge().value()).isGreaterThanOrEqualTo(1);
             // Not stored, so it does not expire.
             assertThat(millisToLive(config, refused.cartId())).isEqualTo(-1);
             assertThat(millisToLive(config, before.cartId())).isPositive();

@@ -5,6 +5,7 @@ import dev.cartwright.returns.store.RefundLedger;
 import dev.cartwright.returns.store.ReturnRequests;
 import dev.cartwright.returns.store.ReturnStores;
 import dev.cartwright.returns.store.StoredRefund;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,9 +69,10 @@ public final class RetryWorker extends VerticleBase {
                 .description("Refunds given up on (attempts exhausted or refused); see ./cartwright refunds list").register(r));
             meters.add(Gauge.builder("cartwright.returns.idempotency_keys", idempotencyKeys, AtomicLong::get)
                 .description("CreateReturnRequest idempotency keys kept (each for a day)").register(r));
-            meters.add(Gauge.builder("cartwright.returns.settlement.attempts", settlements, s -> s.succeededAttempts())
+            // Counts that only grow: counters (…_total on /metrics), so rate() and increase() read them right.
+            meters.add(FunctionCounter.builder("cartwright.returns.settlement.attempts", settlements, s -> s.succeededAttempts())
                 .description("Settlement attempts confirmed by the neighbour since start").tag("outcome", "succeeded").register(r));
-            meters.add(Gauge.builder("cartwright.returns.settlement.attempts", settlements, s -> s.failedAttempts())
+            meters.add(FunctionCounter.builder("cartwright.returns.settlement.attempts", settlements, s -> s.failedAttempts())
                 .description("Settlement attempts that failed since start").tag("outcome", "failed").register(r));
         });
         timer = vertx.setPeriodic(settings.workerInterval().toMillis(), id -> round());

@@ -22,6 +22,8 @@ import dev.cartwright.returns.store.StoredItem;
 import dev.cartwright.returns.store.StoredRefund;
 import dev.cartwright.returns.store.StoredReturn;
 import dev.cartwright.service.outbox.Outbox;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -60,11 +62,13 @@ public final class Settlements {
     private final ReturnSettings settings;
     private final Clock clock;
     private final Runnable afterCommit;
+    private final MeterRegistry registry;
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     public Settlements(Pool pool, ReturnStores stores, Neighbours neighbours, Outbox outbox,
-                       ReturnEvents events, ReturnSettings settings, Clock clock, Runnable afterCommit) {
+                       ReturnEvents events, ReturnSettings settings, Clock clock, Runnable afterCommit,
+                       MeterRegistry registry) {
         this.pool = pool;
         this.requests = stores.requests();
         this.ledger = stores.refunds();
@@ -76,6 +80,7 @@ public final class Settlements {
         this.settings = settings;
         this.clock = clock;
         this.afterCommit = afterCommit;
+        this.registry = registry;
     }
 
     /** Attempts that ended with the neighbour's confirmation / with a failure, since start. */
@@ -145,17 +150,25 @@ public final class Settlements {
             StoredReturn r = locked.orElseThrow();
             return ledger.completeRefund(c, refund.refundId(), settled.paymentRefundId(), settled.exchangeOrderId(), now).compose(done -> {
                 if (!done) {
-                    return Future.succeededFuture();
+                    return Future.succeededFuture(false);
                 }
                 return finish(c, r, actor, now)
                     .compose(v -> outbox.append(c, List.of(events.refundCompleted(r, refund,
-                        settled.paymentRefundId().isEmpty() ? settled.exchangeOrderId() : settled.paymentRefundId(), now))));
+                        settled.paymentRefundId().isEmpty() ? settled.exchangeOrderId() : settled.paymentRefundId(), now))))
+                    .map(true);
             });
-        })).onSuccess(v -> {
+        })).onSuccess(completedHere -> {
             succeeded.incrementAndGet();
+            if (completedHere) {
+                // Counted by the attempt that completed it only, so a concurrent retry does not count it twice.
+                Counter.builder("cartwright.returns.refunded.minor_units")
+                    .description("Money refunded (and store credit issued), in minor units of its currency, by kind")
+                    .tag("currency", refund.currency()).tag("kind", refund.kind().wireName()).register(registry)
+                    .increment(refund.amount());
+            }
             LOG.info("return={} refund={} kind={} amount={} settled", refund.returnId(), refund.refundId(), refund.kind().wireName(),
                 refund.amount());
-        });
+        }).mapEmpty();
     }
 
     /** items_received → refunded → completed, each step in the history. */

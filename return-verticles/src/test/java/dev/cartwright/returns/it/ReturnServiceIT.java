@@ -32,6 +32,7 @@ import dev.cartwright.sim.PlatformSim;
 import dev.cartwright.sim.SimConfig;
 import dev.cartwright.sim.SimService;
 import dev.cartwright.sim.SimTopics;
+import dev.cartwright.testkit.DashboardMetrics;
 import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.Migrations;
 import dev.cartwright.testkit.PostgresInfo;
@@ -40,6 +41,8 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -112,8 +115,9 @@ class ReturnServiceIT {
     private KafkaProducer<String, CloudEvent> producer;
     private String orderTopic;
     private final MutableClock clock = new MutableClock();
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Map<String, String> env = new HashMap<>();
+    /** What the admin port's /metrics serves in the running service. */
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     @BeforeAll
     void start(PostgresInfo postgres, KafkaInfo kafka) {
@@ -385,6 +389,20 @@ class ReturnServiceIT {
         }
         assertThat(queryLong("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NOT NULL", id)).isEqualTo(ids.size());
         assertThat(get(id).getItems(0).getRestocked()).isTrue();
+    }
+
+    @Test
+    void everyReturnMetricTheDashboardsAndAlertsNameIsOnTheMetricsPage() throws Exception {
+        theWholePathFromOrderDeliveredToRefundCompleted();
+
+        Set<String> wanted = new HashSet<>();
+        for (String name : DashboardMetrics.named()) {
+            if (name.startsWith("cartwright_returns_") || name.startsWith("cartwright_rpc_") || name.startsWith("cartwright_outbox_")) {
+                wanted.add(name);
+            }
+        }
+        assertThat(wanted).contains("cartwright_returns_refunded_minor_units_total", "cartwright_returns_settlement_attempts_total");
+        assertThat(DashboardMetrics.exposed(registry.scrape())).containsAll(wanted);
     }
 
     @Test
