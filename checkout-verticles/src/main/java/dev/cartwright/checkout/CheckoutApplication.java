@@ -86,6 +86,9 @@ public final class CheckoutApplication {
     private final Clock clock;
     private final List<String> deployments = new ArrayList<>();
     private final AtomicBoolean pricingLoaded = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private Future<Void> stopped;
+    private AdminServer adminServer;
     private Pool pool;
     private PgCartRepository repository;
     private ParkedCarts parkedCarts;
@@ -205,7 +208,7 @@ public final class CheckoutApplication {
         CheckoutGrpc checkouts = new CheckoutGrpc(checkoutWorkflow(store, pricing), checkoutRpc);
         AtomicInteger bound = new AtomicInteger(-1);
         return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, carts,
-                checkouts, () -> Future.succeededFuture(pricingLoaded.get()), bound),
+                checkouts, () -> Future.succeededFuture(pricingLoaded.get() && !stopping.get()), bound),
                 new DeploymentOptions().setInstances(config.apiInstances()))
             .map(id -> {
                 deployments.add(id);
@@ -277,6 +280,7 @@ public final class CheckoutApplication {
                 .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
                     : Future.failedFuture("prices not loaded yet"))
                 .route(ParkedCartsAdmin.PATH, new ParkedCartsAdmin(replay));
+            adminServer = server;
             return server.listen(config.host(), config.adminPort());
         }).map(s -> {
             admin = s;
@@ -284,22 +288,39 @@ public final class CheckoutApplication {
         });
     }
 
-    /** Undeploys the verticles (newest first), then closes the admin port and the clients. */
-    public Future<Void> stop() {
+    /**
+     * Stops gracefully, once (a second call gets the same future): readiness answers 503 and gRPC health NOT_SERVING at
+     * once; then the endpoint stops accepting and lets the calls in flight finish ({@link CartApiVerticle#DRAIN});
+     * only then the background work stops (newest first), and the admin port and the clients close.
+     */
+    public synchronized Future<Void> stop() {
+        if (stopped != null) {
+            return stopped;
+        }
+        stopping.set(true);
+        if (adminServer != null) {
+            adminServer.drain();
+        }
         Vertx vertx = runtime.vertx();
         Future<Void> chain = Future.succeededFuture();
         List<String> ids = new ArrayList<>(deployments);
+        // The endpoint was deployed first; it goes first, the background verticles after it, newest first.
+        String api = ids.isEmpty() ? null : ids.remove(0);
         java.util.Collections.reverse(ids);
+        if (api != null) {
+            ids.add(0, api);
+        }
         for (String id : ids) {
             chain = chain.eventually(() -> vertx.undeploy(id));
         }
         deployments.clear();
-        return chain
+        stopped = chain
             .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
             .eventually(() -> neighbours == null ? Future.succeededFuture() : neighbours.close())
             .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
             .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
             .eventually(() -> cartRedis == null ? Future.succeededFuture() : cartRedis.close())
             .mapEmpty();
+        return stopped;
     }
 }

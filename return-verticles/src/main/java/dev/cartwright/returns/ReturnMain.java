@@ -45,10 +45,10 @@ public final class ReturnMain {
         ReturnConfig c = config;
         Future<String> ready = ReturnApplication.start(runtime.vertx(), c, runtime.registry(), Clock.systemUTC(), UUID::randomUUID)
             .compose(app -> {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, runtime), "return-shutdown"));
                 AdminServer admin = new AdminServer(runtime.vertx(), runtime.registry())
                     .check("return_db", () -> app.pool().query("SELECT 1").execute())
                     .route(RefundsAdmin.PATH, app.refundsAdmin());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, admin, runtime), "return-shutdown"));
                 return admin.listen(c.host(), c.adminPort()).map(HttpServer::actualPort)
                     .map(adminPort -> "RETURN READY grpc=" + c.host() + ":" + app.grpcPort() + " admin=" + c.host() + ":" + adminPort);
             });
@@ -62,8 +62,10 @@ public final class ReturnMain {
         });
     }
 
-    private static void shutdown(ReturnApplication app, ServiceRuntime runtime) {
+    private static void shutdown(ReturnApplication app, AdminServer admin, ServiceRuntime runtime) {
         LOG.info("stopping the Return Service");
+        // Readiness answers 503 from now on, so that a load balancer sends no new work while calls in flight finish.
+        admin.drain();
         try {
             app.stop().await(15, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Owns the operator's port: {@code GET /health} runs every registered check (each bounded by a
- * timeout) and answers 200 only when all pass; {@code GET /metrics} is the Prometheus scrape; a
- * service adds its own operator actions under paths of their own ({@link #route}).
+ * Owns the operator's port. {@code GET /live} (liveness) answers 200 whenever the process can answer at all: a
+ * dependency that is down is no reason to restart it. {@code GET /ready} (readiness; {@code /health} is the same)
+ * runs every registered check (each bounded by a timeout) and answers 200 only when all pass and the service is not
+ * draining ({@link #drain}); otherwise 503, so that a load balancer sends it no new work. {@code GET /metrics} is
+ * the Prometheus scrape; a service adds its own operator actions under paths of their own ({@link #route}).
  */
 public final class AdminServer {
 
@@ -28,6 +30,7 @@ public final class AdminServer {
     private final PrometheusMeterRegistry registry;
     private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
     private final Map<String, Handler<HttpServerRequest>> routes = new LinkedHashMap<>();
+    private volatile boolean draining;
 
     public AdminServer(Vertx vertx, PrometheusMeterRegistry registry) {
         this.vertx = vertx;
@@ -38,6 +41,15 @@ public final class AdminServer {
     public AdminServer check(String name, Supplier<Future<?>> check) {
         checks.put(name, check);
         return this;
+    }
+
+    /** From now on readiness answers 503 (the service is shutting down); liveness stays 200. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     /** Hands requests for {@code path} and everything under {@code path + "/"} to {@code handler}. */
@@ -54,6 +66,7 @@ public final class AdminServer {
 
     private void handle(HttpServerRequest request) {
         switch (request.path()) {
+            case "/live" -> request.response().putHeader("content-type", "application/json").end("{\"status\":\"UP\"}");
             case "/health", "/ready" -> health(request);
             case "/metrics" -> request.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
@@ -74,6 +87,11 @@ public final class AdminServer {
     }
 
     private void health(HttpServerRequest request) {
+        if (draining) {
+            request.response().setStatusCode(503).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("status", "DRAINING").encodePrettily());
+            return;
+        }
         List<String> names = new ArrayList<>(checks.keySet());
         List<Future<?>> results = new ArrayList<>();
         for (String name : names) {

@@ -12,22 +12,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A service's own operator routes sit next to /health and /metrics, each under exactly the path it was given. */
+/**
+ * A service's own operator routes sit next to /live, /ready (/health) and /metrics, each under exactly the path it was
+ * given; liveness and readiness answer differently when a dependency is down or the service drains.
+ */
 class AdminServerTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicBoolean databaseUp = new AtomicBoolean(true);
     private Vertx vertx;
+    private AdminServer admin;
     private HttpServer server;
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        server = new AdminServer(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        admin = new AdminServer(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
             .check("always", () -> Future.succeededFuture())
+            .check("database", () -> databaseUp.get() ? Future.succeededFuture() : Future.failedFuture("connection refused"));
+        server = admin
             .route("/things", request -> request.response().end("things:" + request.method() + " " + request.path()))
             .listen("127.0.0.1", 0)
             .await(30, TimeUnit.SECONDS);
@@ -50,6 +58,28 @@ class AdminServerTest {
         assertThat(call("GET", "/thingsandmore").statusCode()).isEqualTo(404);
         assertThat(call("GET", "/elsewhere").statusCode()).isEqualTo(404);
         assertThat(call("GET", "/health").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDependencyDownMakesTheServiceUnreadyButStillAlive() throws Exception {
+        assertThat(call("GET", "/ready").statusCode()).isEqualTo(200);
+        databaseUp.set(false);
+
+        HttpResponse<String> ready = call("GET", "/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("\"database\" : \"DOWN: connection refused\"", "\"always\" : \"UP\"");
+        assertThat(call("GET", "/health").statusCode()).isEqualTo(503);
+        assertThat(call("GET", "/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDrainingServiceIsUnreadyWithEveryDependencyUp() throws Exception {
+        admin.drain();
+
+        assertThat(call("GET", "/ready").statusCode()).isEqualTo(503);
+        assertThat(call("GET", "/ready").body()).contains("DRAINING");
+        assertThat(call("GET", "/live").statusCode()).isEqualTo(200);
         assertThat(call("GET", "/metrics").statusCode()).isEqualTo(200);
     }
 }
