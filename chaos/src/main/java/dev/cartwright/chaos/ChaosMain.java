@@ -189,7 +189,9 @@ public final class ChaosMain {
                         result.problems().forEach(p -> say("  finding: " + p));
                         rows.add(new Row("concurrent confirms", result.confirmAttempts() + " ConfirmCheckout calls on " + cartCount
                             + " carts, order/payment commit-then-time-out", 0, 0, result.doubleOrders(), "orders " + result.orders()
-                            + ", live authorizations " + result.liveAuthorizations() + ", charges beyond orders " + result.extraCharges()
+                            + ", live authorizations " + result.liveAuthorizations()
+                            + ", authorizations with no order " + result.orphanCharges()
+                            + ", orders without a live authorization " + result.unpaidOrders()
                             + ", still confirming " + result.unsettled(), result.clean()));
                     }
                 } catch (RuntimeException e) {

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Concurrent checkouts with ambiguous failures: for each cart, several callers at once start a checkout and confirm it
  * (some with a shared idempotency key, some with none), while the order and payment simulators now and then answer
  * only after the service's neighbour timeout, having done the work (commit, then time out). Afterwards: at most one
- * order per cart, and exactly as many live authorizations (authorized or captured) as orders.
+ * order per cart, every order resting on a live authorization (authorized or captured), and no live authorization
+ * without its order.
  */
 public final class ConfirmStorm {
 
@@ -48,24 +49,27 @@ public final class ConfirmStorm {
      * @param orders             orders the order simulator holds for these carts' checkouts
      * @param doubleOrders       carts with more than one order
      * @param liveAuthorizations authorizations left authorized or captured
+     * @param orphanCharges      live authorizations no order rests on (a customer charged for nothing)
+     * @param unpaidOrders       orders whose authorization is not live (voided or declined: goods without payment)
      * @param unsettled          checkouts still confirming when the run gave up waiting
      * @param problems           the first few findings
      */
     public record Result(int carts, long confirmAttempts, Map<String, Long> outcomes, long orders, long doubleOrders,
-                         long liveAuthorizations, long unsettled, List<String> problems) {
+                         long liveAuthorizations, long orphanCharges, long unpaidOrders, long unsettled, List<String> problems) {
         /** Charges beyond the orders: an authorization with no order, or two for one order. */
         public long extraCharges() {
             return Math.max(0, liveAuthorizations - orders);
         }
 
         public boolean clean() {
-            return doubleOrders == 0 && liveAuthorizations == orders;
+            return doubleOrders == 0 && orphanCharges == 0 && unpaidOrders == 0;
         }
 
         public String summary() {
             return String.format("carts %d, confirm attempts %d, outcomes %s, orders %d, carts with two orders %d, "
-                + "live authorizations %d, still confirming %d", carts, confirmAttempts, new java.util.TreeMap<>(outcomes), orders,
-                doubleOrders, liveAuthorizations, unsettled);
+                + "live authorizations %d, of them with no order %d, orders without a live authorization %d, still confirming %d",
+                carts, confirmAttempts, new java.util.TreeMap<>(outcomes), orders, doubleOrders, liveAuthorizations, orphanCharges,
+                unpaidOrders, unsettled);
         }
     }
 
@@ -165,6 +169,7 @@ public final class ConfirmStorm {
         long orders = 0;
         long doubleOrders = 0;
         Set<String> paidWith = new java.util.HashSet<>();
+        List<OrderDetails> placedOrders = new ArrayList<>();
         for (Map.Entry<String, Set<String>> cart : checkoutsByCart.entrySet()) {
             List<String> placed = new ArrayList<>();
             for (String checkoutId : cart.getValue()) {
@@ -172,6 +177,7 @@ public final class ConfirmStorm {
                 if (order.isPresent()) {
                     placed.add(checkoutId + " (order " + order.get().getOrderId() + ")");
                     paidWith.add(order.get().getPaymentReference());
+                    placedOrders.add(order.get());
                 }
             }
             orders += placed.size();
@@ -201,12 +207,25 @@ public final class ConfirmStorm {
                     + orphan.getAmount().getCurrencyCode() + ") is " + orphan.getStatus() + " with no order");
             }
         }
+        long unpaid = 0;
+        for (OrderDetails order : placedOrders) {
+            Optional<PaymentAuthorization> auth = rig.sim.payment().authorization(order.getPaymentReference());
+            boolean charged = auth.isPresent() && (auth.get().getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_AUTHORIZED
+                || auth.get().getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED);
+            if (!charged) {
+                unpaid++;
+                if (problems.size() < 20) {
+                    problems.add("order " + order.getOrderId() + " of checkout " + order.getCheckoutId() + " rests on authorization "
+                        + order.getPaymentReference() + " which is " + auth.map(a -> a.getStatus().name()).orElse("unknown"));
+                }
+            }
+        }
         if (live != orders && problems.size() < 20) {
             problems.add(live + " live authorizations for " + orders + " orders");
         }
         Map<String, Long> counts = new HashMap<>();
         outcomes.forEach((k, v) -> counts.put(k, v.get()));
-        return new Result(carts, confirms.get(), counts, orders, doubleOrders, live, unsettled, problems);
+        return new Result(carts, confirms.get(), counts, orders, doubleOrders, live, orphans.size(), unpaid, unsettled, problems);
     }
 
     private static List<PaymentAuthorization> liveAuthorizations(ChaosRig rig, int authBefore) {
