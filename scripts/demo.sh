@@ -44,14 +44,30 @@ bold "3. Start Checkout"
 if grpcurl -plaintext -d "{\"cart_id\":\"$CART_ID\"}" localhost:$CHECKOUT_PORT checkout.v1.CheckoutService/StartCheckout; then
     CHECKOUT_ID=$(field '["checkout_id"]' <<<"$REPLY_BODY")
     bold "4. Confirm Checkout (creates the order in the Order service)"
-    grpcurl -plaintext -d "{\"checkout_id\":\"$CHECKOUT_ID\",\"payment_method_id\":\"789\"}" \
-        localhost:$CHECKOUT_PORT checkout.v1.CheckoutService/ConfirmCheckout || true
+    if grpcurl -plaintext -d "{\"checkout_id\":\"$CHECKOUT_ID\",\"payment_method_id\":\"789\"}" \
+        localhost:$CHECKOUT_PORT checkout.v1.CheckoutService/ConfirmCheckout; then
+        BOUGHT_ORDER_ID=$(field '["order_id"]' <<<"$REPLY_BODY" 2>/dev/null || true)
+    fi
 else
     echo "(the checkout saga is not part of this build yet: StartCheckout answers as shown)" >&2
 fi
 
 bold "== Return Service testing (localhost:$RETURN_PORT)"
-ORDER_ID=${CARTWRIGHT_DEMO_ORDER_ID:-$(curl -s -XPOST "$SIM_ADMIN/demo-order" | field '["orderId"]' 2>/dev/null || true)}
+ORDER_ID=${CARTWRIGHT_DEMO_ORDER_ID:-${BOUGHT_ORDER_ID:-}}
+if [[ -n "$ORDER_ID" && -z "${CARTWRIGHT_DEMO_ORDER_ID:-}" ]]; then
+    # The plan's step 2: wait for the Order service to ship and deliver the order just bought
+    # (platform-sim: CARTWRIGHT_SIM_DELIVERY_DELAY_MS, or POST $SIM_ADMIN/delivery-delay).
+    bold "   Waiting for the Order service to ship and deliver $ORDER_ID"
+    last=""
+    for _ in $(seq 1 120); do
+        state=$(curl -s "$SIM_ADMIN/orders/$ORDER_ID" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o.get("status",""), "deliveredAt" in o)' 2>/dev/null || true)
+        [[ "$state" != "$last" ]] && echo "   order $ORDER_ID: ${state% *}" >&2 && last=$state
+        [[ "$state" == *True ]] && break
+        sleep 0.5
+    done
+    [[ "$last" == *True ]] || { echo "Order $ORDER_ID was not delivered within a minute; returning the simulator's demo order instead." >&2; ORDER_ID=""; }
+fi
+ORDER_ID=${ORDER_ID:-$(curl -s -XPOST "$SIM_ADMIN/demo-order" | field '["orderId"]' 2>/dev/null || true)}
 [[ -n "$ORDER_ID" ]] || { echo "No delivered order to return: the simulator's $SIM_ADMIN/demo-order gave none." >&2; exit 1; }
 echo "A delivered order of customer 123 to return: $ORDER_ID" >&2
 

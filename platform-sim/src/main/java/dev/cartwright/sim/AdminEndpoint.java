@@ -117,6 +117,10 @@ final class AdminEndpoint implements Handler<HttpServerRequest> {
                 default -> Future.failedFuture(new NotFound("no action " + parts[2]));
             };
         }
+        if (method == HttpMethod.POST && path.equals("/delivery-delay")) {
+            sim.order().deliveryDelay(java.time.Duration.ofMillis(body.getLong("millis", 0L)));
+            return Future.succeededFuture(new JsonObject().put("deliveryDelayMillis", sim.order().deliveryDelay().toMillis()));
+        }
         if (method == HttpMethod.POST && path.equals("/prices")) {
             String productId = required(body, "productId");
             long price = body.getLong("unitPriceMinor", -1L);
@@ -150,6 +154,7 @@ final class AdminEndpoint implements Handler<HttpServerRequest> {
             .put("simulators", simulators)
             .put("kafka", sim.publishesEvents())
             .put("autoDeliver", sim.order().autoDeliver())
+            .put("deliveryDelayMillis", sim.order().deliveryDelay().toMillis())
             .put("demoOrderId", sim.demoOrder().map(OrderDetails::getOrderId).orElse(null))
             .put("products", sim.catalogue().size())
             .put("orders", sim.order().orderCount())

@@ -67,6 +67,7 @@ public final class OrderSimulator extends OrderServiceService {
     private final Clock clock;
     private final SimIds orderIds;
     private final AtomicBoolean autoDeliver;
+    private final java.util.concurrent.atomic.AtomicLong deliveryDelayMillis = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, OrderDetails> orders = new HashMap<>();
     private final Map<String, String> orderByKey = new HashMap<>();
 
@@ -93,6 +94,22 @@ public final class OrderSimulator extends OrderServiceService {
     public OrderSimulator autoDeliver(boolean on) {
         autoDeliver.set(on);
         return this;
+    }
+
+    /**
+     * How long after its creation an automatically delivered order is delivered (shipped half-way): zero, the default,
+     * ships and delivers at once. The knob lets a demo or a test watch an order go created → shipped → delivered.
+     */
+    public OrderSimulator deliveryDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a delivery delay cannot be negative, was " + delay);
+        }
+        deliveryDelayMillis.set(delay.toMillis());
+        return this;
+    }
+
+    public Duration deliveryDelay() {
+        return Duration.ofMillis(deliveryDelayMillis.get());
     }
 
     /** The order as it stands. */
@@ -291,7 +308,13 @@ public final class OrderSimulator extends OrderServiceService {
 
     private void deliverIfAutomatic(String orderId) {
         if (autoDeliver.get()) {
-            markDelivered(orderId);
+            long delay = deliveryDelayMillis.get();
+            if (delay <= 0) {
+                markDelivered(orderId);
+            } else {
+                knobs.later(delay / 2, () -> markShipped(orderId));
+                knobs.later(delay, () -> markDelivered(orderId));
+            }
         }
     }
 

@@ -40,8 +40,18 @@ public final class PlatformSimMain {
         Vertx vertx = Vertx.vertx();
         AtomicReference<PlatformSim> running = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, running.get(), log), "platform-sim-shutdown"));
+        long deliveryDelay;
+        try {
+            deliveryDelay = Long.parseLong(System.getenv().getOrDefault("CARTWRIGHT_SIM_DELIVERY_DELAY_MS", "0"));
+        } catch (NumberFormatException e) {
+            System.err.println("platform-sim: bad configuration: CARTWRIGHT_SIM_DELIVERY_DELAY_MS must be milliseconds");
+            System.exit(2);
+            return;
+        }
         PlatformSim.start(vertx, config)
             .onSuccess(sim -> {
+                // Auto-delivered orders ship half-way through the delay and are delivered at its end (0: at once).
+                sim.order().deliveryDelay(java.time.Duration.ofMillis(Math.max(0, deliveryDelay)));
                 running.set(sim);
                 log.info("PLATFORM SIM READY {}", readyLine(sim));
             })

@@ -155,6 +155,15 @@ public final class ServiceKnobs {
         }
     }
 
+    /** Runs {@code action} on this simulator's Vert.x after {@code millis} (at once for 0 or less). */
+    void later(long millis, Runnable action) {
+        if (millis <= 0) {
+            action.run();
+        } else {
+            vertx.setTimer(millis, id -> action.run());
+        }
+    }
+
     private Future<Void> delay(long millis) {
         if (millis <= 0) {
             return Future.succeededFuture();
