@@ -29,8 +29,9 @@ public final class FaultRun {
     public record Result(Map<String, Integer> faults, long requests, Map<String, Long> unknown, List<String> anomalies,
                          LedgerCheck.Findings findings) {
 
+        /** Nothing contradicted, nothing lost, and something was acknowledged at all (an empty ledger proves nothing). */
         public boolean clean() {
-            return anomalies.isEmpty() && findings.clean();
+            return anomalies.isEmpty() && findings.clean() && findings.acknowledged() > 0;
         }
 
         public int count(String fault) {
