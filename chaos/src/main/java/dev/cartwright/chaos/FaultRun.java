@@ -58,12 +58,18 @@ public final class FaultRun {
     private FaultRun() {
     }
 
-    /** SIGKILL of the service, then a restart; returns when it is ready again. */
+    /**
+     * SIGKILL of the service, then a restart; returns once it answers calls again (a read of a cart that does not
+     * exist gets its definite NOT_FOUND), so that the load runs between kills even where a cold start is slow.
+     */
     public static Fault serviceKill(ChaosRig rig) {
         return new Fault(SERVICE_KILL, () -> {
             rig.service.kill();
             Loopback.pause(Duration.ofMillis(300));
             rig.service.restart();
+            Loopback.waitFor(() -> rig.calls.call(dev.cartwright.proto.checkout.v1.CartServiceGrpcClient.GetCart,
+                dev.cartwright.proto.checkout.v1.GetCartRequest.newBuilder().setCartId("readiness-probe").build()).status() != null,
+                Duration.ofSeconds(120));
         });
     }
 
