@@ -20,6 +20,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The durable side of carts in checkout_db (tables carts, cart_items, cart_promotions): reads for the read-through
  * and the abandonment sweeper, and the write-behind's batch upsert, which only ever moves a cart's version forward.
@@ -91,14 +94,42 @@ public final class PgCartRepository {
     static final Comparator<StoredCart> ACTIVE_LAST =
         Comparator.comparing(stored -> stored.cart().status() == CartStatus.ACTIVE);
 
+    private static final Logger LOG = LoggerFactory.getLogger(PgCartRepository.class);
+
     private final Pool pool;
+    private final LegacyCarts legacy;
 
     public PgCartRepository(Pool pool) {
-        this.pool = pool;
+        this(pool, LegacyCarts.NONE);
     }
 
-    /** The stored cart with its lines and promotion codes, read in one statement (one snapshot). */
+    /** A repository that keeps {@code legacy}'s copy of every cart it writes current, and looks there for carts it lacks. */
+    public PgCartRepository(Pool pool, LegacyCarts legacy) {
+        this.pool = pool;
+        this.legacy = legacy;
+    }
+
+    /**
+     * The stored cart with its lines and promotion codes, read in one statement (one snapshot); first brought in from
+     * the legacy database if the copy there is newer or the only one. The legacy database out of reach: the stored copy
+     * answers, and a cart stored nowhere here is an error (it may exist there), not an absence.
+     */
     public Future<Optional<StoredCart>> load(String cartId) {
+        if (legacy == LegacyCarts.NONE) {
+            return loadStored(cartId);
+        }
+        return legacy.refresh(cartId).transform(refreshed -> loadStored(cartId).compose(stored -> {
+            if (refreshed.failed()) {
+                LOG.warn("event=legacy_cart_refresh_failed cart_id={} error=\"{}\"", cartId, refreshed.cause().toString());
+                if (stored.isEmpty()) {
+                    return Future.failedFuture(refreshed.cause());
+                }
+            }
+            return Future.succeededFuture(stored);
+        }));
+    }
+
+    private Future<Optional<StoredCart>> loadStored(String cartId) {
         return pool.preparedQuery(LOAD).execute(Tuple.of(cartId)).map(rows -> {
             if (rows.size() == 0) {
                 return Optional.empty();
@@ -109,11 +140,12 @@ public final class PgCartRepository {
 
     /** The id of the customer's ACTIVE cart as stored (the write-behind may lag behind Redis). */
     public Future<Optional<String>> activeCartIdOf(String customerId) {
-        return pool.preparedQuery(ACTIVE_OF).execute(Tuple.of(customerId)).map(rows -> {
+        return pool.preparedQuery(ACTIVE_OF).execute(Tuple.of(customerId)).compose(rows -> {
             if (rows.size() == 0) {
-                return Optional.empty();
+                // A customer whose cart still lives only in the legacy database gets it brought in on first touch.
+                return legacy.activeCartOf(customerId);
             }
-            return Optional.of(rows.iterator().next().getString("cart_id"));
+            return Future.succeededFuture(Optional.of(rows.iterator().next().getString("cart_id")));
         });
     }
 
@@ -140,7 +172,13 @@ public final class PgCartRepository {
         }
         List<StoredCart> ordered = new ArrayList<>(carts);
         ordered.sort(ACTIVE_LAST);
-        return pool.withTransaction(connection -> connection.preparedQuery(UPSERT_CARTS).execute(headers(ordered))
+        List<String> ids = ordered.stream().map(stored -> stored.cart().cartId()).toList();
+        boolean[] copyAfter = new boolean[1];
+        return pool.withTransaction(connection -> legacy.beforeWrite(connection, ids)
+            .compose(copy -> {
+                copyAfter[0] = copy;
+                return connection.preparedQuery(UPSERT_CARTS).execute(headers(ordered));
+            })
             .compose(rows -> {
                 Set<String> advanced = new HashSet<>();
                 for (Row row : rows) {
@@ -150,7 +188,8 @@ public final class PgCartRepository {
                     return Future.succeededFuture(advanced);
                 }
                 return replaceContents(connection, ordered, advanced).map(advanced);
-            }));
+            }))
+            .compose(advanced -> copyAfter[0] ? legacy.afterCommit(ids).map(advanced) : Future.succeededFuture(advanced));
     }
 
     private static Future<Void> replaceContents(SqlConnection connection, List<StoredCart> carts, Set<String> advanced) {

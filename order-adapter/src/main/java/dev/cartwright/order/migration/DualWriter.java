@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -58,6 +60,7 @@ public final class DualWriter {
     private static final String FAILED = "UPDATE legacy_mirror_queue SET attempts = attempts + 1, last_error = $3, last_attempt_at = $4 "
         + "WHERE aggregate = $1 AND aggregate_id = $2";
     private static final String OLDEST = "SELECT aggregate, aggregate_id FROM legacy_mirror_queue ORDER BY enqueued_at LIMIT $1";
+    private static final String PENDING = "SELECT count(*) AS n FROM legacy_mirror_queue";
 
     /** What a repair run did; {@code refusal} says why it did nothing. */
     public record RepairReport(int mirrored, int stillPending, List<String> errors, Optional<String> refusal) {
@@ -98,6 +101,46 @@ public final class DualWriter {
                 .compose(v -> connection.preparedQuery(ENQUEUE).execute(Tuple.of(aggregate.key(), aggregateId, now())))
                 .compose(v -> primaryWrite.apply(connection)))
             .compose(value -> mirror(aggregate, aggregateId).map(outcome -> new DualWriteResult<>(value, outcome)));
+    }
+
+    /**
+     * For a writer that runs its own transaction on the new database (and may write several aggregates in it, as the
+     * cart write-behind does): call this in that transaction before writing. While dual-write is on it takes the
+     * aggregates' locks (in the one fixed order every locker uses) and records them in {@code legacy_mirror_queue}, and
+     * the future says {@code true}: after the commit, call {@link #mirrorAll} with the same ids. Off, it does nothing.
+     */
+    public Future<Boolean> enlist(SqlConnection connection, Aggregate aggregate, Collection<String> aggregateIds) {
+        if (aggregateIds.isEmpty() || !flags.get().isOn(MigrationFlags.DUAL_WRITE)) {
+            return Future.succeededFuture(false);
+        }
+        TreeSet<String> ids = new TreeSet<>(aggregateIds);
+        String[] keys = ids.stream().map(id -> AggregateLocks.lockKey(aggregate, id)).toArray(String[]::new);
+        List<Tuple> queued = new ArrayList<>(ids.size());
+        OffsetDateTime now = now();
+        for (String id : ids) {
+            queued.add(Tuple.of(aggregate.key(), id, now));
+        }
+        return connection.preparedQuery(MigrationSql.numbered(AggregateLocks.LOCK_MANY)).execute(Tuple.of((Object) keys))
+            .compose(locked -> connection.preparedQuery(ENQUEUE).executeBatch(queued))
+            .map(true);
+    }
+
+    /** Mirrors each aggregate in turn ({@link #mirror}); never fails. */
+    public Future<List<MirrorOutcome>> mirrorAll(Aggregate aggregate, Collection<String> aggregateIds) {
+        List<MirrorOutcome> outcomes = new ArrayList<>(aggregateIds.size());
+        Future<Void> chain = Future.succeededFuture();
+        for (String id : new TreeSet<>(aggregateIds)) {
+            chain = chain.compose(v -> mirror(aggregate, id).map(outcome -> {
+                outcomes.add(outcome);
+                return null;
+            }));
+        }
+        return chain.map(v -> outcomes);
+    }
+
+    /** Aggregates of this database whose mirror to order_db is still pending (the queue's length). */
+    public Future<Long> pendingMirrors() {
+        return newDatabase.query(PENDING).execute().map(rows -> rows.iterator().next().getLong("n"));
     }
 
     /**

@@ -69,6 +69,24 @@ public final class MigrationDatabases {
         return applied;
     }
 
+    /**
+     * Creates or updates the bookkeeping tables (the mirror queue among them) in one service's schema, for a service that
+     * writes through the {@link DualWriter}. Blocking (JDBC): run it at start-up, off the event loops.
+     */
+    public static int migrateState(String jdbcUrl, String user, String password, String schema) {
+        return Flyway.configure()
+            .dataSource(jdbcUrl.replaceAll("\\?.*$", ""), user, password)
+            .schemas(schema)
+            .defaultSchema(schema)
+            .locations(STATE_MIGRATIONS)
+            .table(STATE_HISTORY_TABLE)
+            .failOnMissingLocations(true)
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .load()
+            .migrate().migrationsExecuted;
+    }
+
     /** Applies the services' own schemas when their Flyway locations are configured; returns how many scripts ran. */
     public int migrateServices() {
         int applied = 0;

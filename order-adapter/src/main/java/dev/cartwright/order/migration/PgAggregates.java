@@ -104,11 +104,17 @@ final class PgAggregates {
 
     /** Upserts one table's rows of the aggregate into order_db with {@code sql}; returns the rows changed. */
     private static Future<Long> upsertLegacy(SqlConnection connection, TableMapping table, String rootId, ChunkRows rows, String sql) {
-        SideTable legacy = table.legacy();
+        return upsertInto(connection, Side.LEGACY, table, rootId, rows, sql);
+    }
+
+    /** Upserts one table's rows of the aggregate into {@code side} with {@code sql}; returns the rows changed. */
+    private static Future<Long> upsertInto(SqlConnection connection, Side side, TableMapping table, String rootId, ChunkRows rows,
+                                           String sql) {
+        SideTable legacy = table.side(side);
         List<Tuple> batch = new ArrayList<>();
         try {
             for (Map<String, Object> canonical : rows.rows().get(table)) {
-                Map<String, Object> stored = table.fromCanonical(Side.LEGACY, canonical);
+                Map<String, Object> stored = table.fromCanonical(side, canonical);
                 Tuple tuple = Tuple.tuple();
                 for (String column : legacy.columns()) {
                     tuple.addValue(stored.get(column));
@@ -160,6 +166,48 @@ final class PgAggregates {
                 Tuple guarded = Tuple.tuple().addValue(new String[] {rootId}).addValue(bound);
                 return chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteRootsUnchangedSince(root)))
                     .execute(guarded).map(result -> n + result.rowCount()));
+            });
+    }
+
+    /**
+     * Makes the new database hold {@code rows} (read from order_db) for the aggregate, unless it holds a copy at least
+     * as new ({@link AggregateStamp}): the root is upserted only where it is not newer, the children the copy no longer
+     * has are deleted and the others upserted, and shared sequences are moved past the copied ids. Returns the rows
+     * changed, 0 when the new database's copy was kept. The caller holds the aggregate's lock.
+     */
+    static Future<Long> writeTarget(SqlConnection connection, Aggregate aggregate, String rootId, ChunkRows rows, long sequenceHeadroom) {
+        if (!rows.rejected().isEmpty()) {
+            return Future.failedFuture(new ConversionException(rows.rejected().toString()));
+        }
+        if (rows.roots().isEmpty()) {
+            return Future.succeededFuture(0L);
+        }
+        TableMapping rootTable = aggregate.root();
+        AggregateStamp copied = AggregateStamp.of(rows.rows().get(rootTable).get(0));
+        return connection.preparedQuery(MigrationSql.numbered(MigrationSql.stamps(rootTable.target())))
+            .execute(Tuple.of((Object) new String[] {rootId}))
+            .compose(found -> {
+                if (found.size() > 0 && !copied.newerThan(AggregateStamp.of(values(found.iterator().next())))) {
+                    return Future.succeededFuture(0L);
+                }
+                Future<Long> chain = upsertInto(connection, Side.TARGET, rootTable, rootId, rows,
+                    MigrationSql.upsertRootUnlessNewer(rootTable.target()));
+                for (TableMapping table : aggregate.tables().subList(1, aggregate.tables().size())) {
+                    SideTable target = table.target();
+                    List<String> keys = new ArrayList<>();
+                    for (Map<String, Object> canonical : rows.rows().get(table)) {
+                        keys.add(target.keyText(table.fromCanonical(Side.TARGET, canonical)));
+                    }
+                    Tuple params = Tuple.tuple().addValue(new String[] {rootId}).addValue(keys.toArray(String[]::new));
+                    chain = chain.compose(n -> connection.preparedQuery(MigrationSql.numbered(MigrationSql.deleteAbsent(target)))
+                            .execute(params).map(result -> n + result.rowCount()))
+                        .compose(n -> upsertInto(connection, Side.TARGET, table, rootId, rows, MigrationSql.upsert(target))
+                            .map(m -> n + m));
+                    if (target.sequenceColumn().isPresent()) {
+                        chain = chain.compose(n -> connection.query(MigrationSql.bumpSequence(target, sequenceHeadroom)).execute().map(n));
+                    }
+                }
+                return chain;
             });
     }
 
