@@ -8,6 +8,19 @@ import dev.cartwright.cart.store.ChangeStreamTrimmer;
 import dev.cartwright.cart.store.ParkedCartReplay;
 import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
+import dev.cartwright.cart.store.LegacyCarts;
+import dev.cartwright.checkout.migration.CheckoutMirror;
+import dev.cartwright.checkout.migration.OrderDbCarts;
+import dev.cartwright.order.flags.FeatureFlagStore;
+import dev.cartwright.order.flags.FlagCatalog;
+import dev.cartwright.order.flags.MigrationFlags;
+import dev.cartwright.order.migration.DualWriter;
+import dev.cartwright.order.migration.LegacyImport;
+import dev.cartwright.order.migration.LegacyMirrorRepair;
+import dev.cartwright.order.migration.MigrationDatabases;
+import dev.cartwright.service.db.LegacyDbConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.sqlclient.PoolOptions;
 import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
 import dev.cartwright.cart.store.RedisDurabilityCheck;
@@ -79,6 +92,9 @@ public final class CheckoutApplication {
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutApplication.class);
     private static final Duration LOAD_PATIENCE = Duration.ofSeconds(60);
     private static final String CHECKOUT_OUTBOX_CHANNEL = "checkout_outbox";
+    private static final Duration FLAG_WATCH = Duration.ofSeconds(2);
+    /** How far past the ids it copies an import moves a shared sequence (as the order-migration tool does). */
+    private static final long SEQUENCE_HEADROOM = 1_000_000;
 
     private final ServiceRuntime runtime;
     private final CheckoutConfig config;
@@ -102,6 +118,10 @@ public final class CheckoutApplication {
     private CheckoutWorkflow checkoutWorkflow;
     private SagaMetrics sagaMetrics;
     private volatile OutboxRelay checkoutRelay;
+    private Pool orderDb;
+    private LegacyMirrorRepair mirrorRepair;
+    private long flagWatch = -1;
+    private CheckoutMirror checkoutMirror = CheckoutMirror.NONE;
 
     private CheckoutApplication(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
         this.runtime = runtime;
@@ -159,7 +179,10 @@ public final class CheckoutApplication {
                 pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
                 // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
                 cartRedis = PipelinedRedis.create(vertx, new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts"));
-                repository = new PgCartRepository(pool);
+                return legacyCarts(db);
+            })
+            .compose(legacyCarts -> {
+                repository = new PgCartRepository(pool, legacyCarts);
                 parkedCarts = new ParkedCarts(pool);
                 // A limit the schema's CHECK refuses would park every cart that uses it: refuse it here instead.
                 return CartSchemaLimits.lineQuantity(pool).compose(bounds -> CartSchemaLimits.misfit(config.limits(), bounds)
@@ -182,6 +205,40 @@ public final class CheckoutApplication {
             })
             .compose(v -> startAdmin(storeConfig))
             .mapEmpty();
+    }
+
+    /**
+     * With {@code CARTWRIGHT_LEGACY_DB} set: the migration's bookkeeping tables in this schema, the migration flags
+     * ({@code CARTWRIGHT_FLAGS_FILE}, {@code CARTWRIGHT_FLAG_*}, watched for changes), a pool on order_db, and the cart
+     * store's port that mirrors carts into it while {@code migration.dual_write} is on and imports carts from it on
+     * first touch; failed mirrors are repaired every {@code CARTWRIGHT_LEGACY_MIRROR_REPAIR_EVERY}. Without it, none.
+     */
+    private Future<LegacyCarts> legacyCarts(DbConfig db) {
+        if (config.legacy().isEmpty()) {
+            return Future.succeededFuture(LegacyCarts.NONE);
+        }
+        LegacyDbConfig legacy = config.legacy().get();
+        Vertx vertx = runtime.vertx();
+        return vertx.executeBlocking(() -> {
+            MigrationDatabases.migrateState(db.jdbcUrl(), db.user(), db.password(), config.schema());
+            return FeatureFlagStore.load(FlagCatalog.migration(), System.getenv());
+        }).map(flags -> {
+            flagWatch = flags.watch(vertx, FLAG_WATCH);
+            DbConfig orderDbConfig = legacy.on(db);
+            orderDb = PgBuilder.pool().with(new PoolOptions().setMaxSize(legacy.poolSize()).setName("pg-legacy-checkout"))
+                .connectingTo(orderDbConfig.connectOptions(legacy.schema())).using(vertx).build();
+            DualWriter writer = new DualWriter(pool, orderDb, flags::current, clock);
+            mirrorRepair = new LegacyMirrorRepair(writer, legacy.repairEvery(), legacy.repairBatch());
+            LegacyMirrorRepair repair = mirrorRepair;
+            Gauge.builder("cartwright.legacy.mirror.pending", repair, LegacyMirrorRepair::pendingMirrors)
+                .description("Carts and checkouts whose copy in order_db is not yet current (mirror queued, retried by the repair)")
+                .tag("service", "checkout").register(runtime.registry());
+            LOG.info("event=legacy_db_linked database={} schema={} dual_write={}", legacy.database(), legacy.schema(),
+                flags.current().setting(MigrationFlags.DUAL_WRITE));
+            LegacyImport importer = new LegacyImport(pool, orderDb, SEQUENCE_HEADROOM);
+            checkoutMirror = CheckoutMirror.over(writer, importer);
+            return (LegacyCarts) new OrderDbCarts(writer, importer);
+        });
     }
 
     /** The neighbours may still be starting (a local run starts them together): try again, for a while. */
@@ -219,7 +276,8 @@ public final class CheckoutApplication {
 
     /** Checkouts: their store and outbox in checkout_db, the confirm saga and the workflow the endpoint serves. */
     private CheckoutWorkflow checkoutWorkflow(RedisCartStore store, PricingCore pricing) {
-        checkoutStore = new CheckoutStore(pool, new Outbox(new OutboxTable("outbox"), Optional.of(CHECKOUT_OUTBOX_CHANNEL)));
+        checkoutStore = new CheckoutStore(pool, new Outbox(new OutboxTable("outbox"), Optional.of(CHECKOUT_OUTBOX_CHANNEL)),
+            checkoutMirror);
         sagaMetrics = new SagaMetrics(runtime.registry());
         CheckoutPricing checkoutPricing = new CheckoutPricing(pricing, config.defaultRegion(), clock);
         CheckoutEvents events = new CheckoutEvents(UUID::randomUUID);
@@ -251,14 +309,17 @@ public final class CheckoutApplication {
         checkoutRelay = new OutboxRelay(pool, Optional.of(db.connectOptions(config.schema())),
             OutboxRelayOptions.of(new OutboxTable("outbox"), config.checkouts().eventsTopic(), CheckoutEvents.SOURCE,
                 config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry()));
-        List<Deployable> parts = List.of(
+        List<Deployable> parts = new ArrayList<>(List.of(
             new WriteBehind(redis, repository, parkedCarts, storeConfig, clock, runtime.registry()),
             bridge,
             new ChangeStreamTrimmer(redis, storeConfig),
             new AbandonmentSweeper(store, repository, storeConfig, clock),
             pricingEvents,
             checkoutRelay,
-            new SagaRecovery(checkoutStore, checkoutWorkflow, config.checkouts(), sagaMetrics, clock));
+            new SagaRecovery(checkoutStore, checkoutWorkflow, config.checkouts(), sagaMetrics, clock)));
+        if (mirrorRepair != null) {
+            parts.add(mirrorRepair);
+        }
         Future<Void> chain = Future.succeededFuture();
         for (Deployable part : parts) {
             // Off the event loops: a batch of thousands of changes is decoded and encoded here, and on an event loop it
@@ -317,6 +378,12 @@ public final class CheckoutApplication {
         stopped = chain
             .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
             .eventually(() -> neighbours == null ? Future.succeededFuture() : neighbours.close())
+            .eventually(() -> {
+                if (flagWatch >= 0) {
+                    vertx.cancelTimer(flagWatch);
+                }
+                return orderDb == null ? Future.succeededFuture() : orderDb.close();
+            })
             .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
             .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
             .eventually(() -> cartRedis == null ? Future.succeededFuture() : cartRedis.close())

@@ -11,8 +11,10 @@ import dev.cartwright.service.config.BindHost;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
+import dev.cartwright.service.db.LegacyDbConfig;
 import java.time.Duration;
 import java.util.Currency;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +53,8 @@ import java.util.regex.Pattern;
  * @param checkouts            checkouts and their confirm saga: events topic, reservation TTL, saga lease and recovery
  * @param redisCheck           what start-up does about a Redis that may lose acknowledged cart changes
  *                             ({@code CARTWRIGHT_REDIS_CHECK}: auto, warn, skip; see {@link RedisDurabilityCheck})
+ * @param legacy               order_db, kept current by dual-write and imported from on first touch; empty unless
+ *                             {@code CARTWRIGHT_LEGACY_DB} is set ({@link LegacyDbConfig})
  */
 public record CheckoutConfig(
     String host,
@@ -83,7 +87,8 @@ public record CheckoutConfig(
     String catalogEventsTopic,
     String promotionEventsTopic,
     SagaSettings checkouts,
-    RedisDurabilityCheck.Mode redisCheck) {
+    RedisDurabilityCheck.Mode redisCheck,
+    Optional<LegacyDbConfig> legacy) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -143,7 +148,8 @@ public record CheckoutConfig(
             topic(config, "CARTWRIGHT_CATALOG_EVENTS_TOPIC", "catalog.events"),
             topic(config, "CARTWRIGHT_PROMOTION_EVENTS_TOPIC", "promotion.events"),
             SagaSettings.read(config),
-            redisCheck(config.string("CARTWRIGHT_REDIS_CHECK", "auto")));
+            redisCheck(config.string("CARTWRIGHT_REDIS_CHECK", "auto")),
+            LegacyDbConfig.read(config));
     }
 
     private static RedisDurabilityCheck.Mode redisCheck(String value) {

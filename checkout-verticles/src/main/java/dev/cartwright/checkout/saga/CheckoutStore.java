@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.migration.CheckoutMirror;
 import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxEvent;
 import io.vertx.core.Future;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 
 /**
  * Owns the checkout tables of {@code checkout_db}: {@code checkouts}, {@code checkout_addresses},
@@ -170,15 +173,36 @@ public final class CheckoutStore {
 
     private final Pool pool;
     private final Outbox outbox;
+    private final CheckoutMirror legacy;
 
     public CheckoutStore(Pool pool, Outbox outbox) {
+        this(pool, outbox, CheckoutMirror.NONE);
+    }
+
+    /** A store that keeps order_db's copy of every checkout it writes current and imports newer copies from it on read. */
+    public CheckoutStore(Pool pool, Outbox outbox, CheckoutMirror legacy) {
         this.pool = pool;
         this.outbox = outbox;
+        this.legacy = legacy;
+    }
+
+    /**
+     * Runs {@code work} in a transaction that first enlists {@code checkoutId} (and then whatever {@code work} adds to the
+     * list it is given) for the mirror to order_db, and mirrors them after the commit (see {@link CheckoutMirror}).
+     */
+    private <T> Future<T> writing(String checkoutId, BiFunction<SqlConnection, List<String>, Future<T>> work) {
+        List<String> enlisted = new CopyOnWriteArrayList<>(List.of(checkoutId));
+        boolean[] mirrored = new boolean[1];
+        return pool.<T>withTransaction(conn -> legacy.enlist(conn, enlisted).compose(on -> {
+            mirrored[0] = on;
+            return work.apply(conn, enlisted);
+        })).compose(value -> mirrored[0] ? legacy.mirror(enlisted).map(value) : Future.succeededFuture(value));
     }
 
     public Future<Optional<StoredCheckout>> find(String checkoutId) {
-        return guard(pool.preparedQuery(SELECT + " WHERE c.checkout_id = $1").execute(Tuple.of(checkoutId))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()))));
+        return guard(legacy.refresh(checkoutId).compose(v -> pool.preparedQuery(SELECT + " WHERE c.checkout_id = $1")
+            .execute(Tuple.of(checkoutId))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next())))));
     }
 
     /** The checkout a start with this cart and idempotency key created. */
@@ -213,7 +237,8 @@ public final class CheckoutStore {
             .addString(c.region()).addValue(new JsonArray(new ArrayList<Object>(c.promotionCodes())))
             .addValue(methodsJson(c.shippingMethods()));
         // The slot first: its row lock makes a concurrent start of the same cart wait for this one, and then see it.
-        return guard(pool.withTransaction(conn -> conn.preparedQuery(TAKE_SLOT).execute(Tuple.of(c.cartId(), c.checkoutId(), utc(now)))
+        return guard(writing(c.checkoutId(), (conn, enlisted) -> conn.preparedQuery(TAKE_SLOT)
+                .execute(Tuple.of(c.cartId(), c.checkoutId(), utc(now)))
                 .compose(slot -> conn.preparedQuery(OPEN_AT_VERSION).execute(Tuple.of(c.cartId(), c.cartVersion())))
                 .compose(open -> {
                     if (open.size() > 0) {
@@ -223,12 +248,19 @@ public final class CheckoutStore {
                 })
                 .compose(busy -> busy.iterator().next().getLong("n") > 0 ? Future.failedFuture(new Rollback(new Inserted.CartBusy()))
                     : conn.preparedQuery("UPDATE checkouts SET status = 'expired', version = version + 1, updated_at = $2"
-                        + " WHERE cart_id = $1 AND status = 'open' RETURNING COALESCE(reservation_id, '') AS reservation_id")
+                        + " WHERE cart_id = $1 AND status = 'open'"
+                        + " RETURNING COALESCE(reservation_id, '') AS reservation_id, checkout_id")
                     .execute(Tuple.of(c.cartId(), utc(now))))
                 .compose(expired -> {
                     List<String> superseded = new ArrayList<>();
-                    expired.forEach(r -> superseded.add(r.getString("reservation_id")));
-                    return conn.preparedQuery(INSERT).execute(row)
+                    List<String> expiredIds = new ArrayList<>();
+                    expired.forEach(r -> {
+                        superseded.add(r.getString("reservation_id"));
+                        expiredIds.add(r.getString("checkout_id"));
+                    });
+                    // The checkouts expired here changed too: order_db must see them expire.
+                    enlisted.addAll(expiredIds);
+                    return legacy.enlist(conn, expiredIds).compose(x -> conn.preparedQuery(INSERT).execute(row))
                         .compose(v -> conn.preparedQuery(INSERT_STEP).execute(Tuple.of(c.checkoutId(), SagaStep.RESERVE_STOCK.wireName(),
                             "succeeded", 1, c.reservationId(), utc(now), utc(now))))
                         .compose(v -> outbox.append(conn, events))
@@ -253,7 +285,7 @@ public final class CheckoutStore {
      */
     public Future<Claim> claim(StoredCheckout claimed, long expectedVersion) {
         Instant now = claimed.updatedAt();
-        return guard(pool.withTransaction(conn -> conn.preparedQuery(LOCK_SLOT)
+        return guard(writing(claimed.checkoutId(), (conn, more) -> conn.preparedQuery(LOCK_SLOT)
                 .execute(Tuple.of(claimed.cartId(), claimed.checkoutId(), utc(now)))
                 .compose(slot -> {
                     String live = slot.iterator().next().getString("checkout_id");
@@ -279,7 +311,7 @@ public final class CheckoutStore {
      */
     public Future<Boolean> save(StoredCheckout after, long expectedVersion, CheckoutState expectedStatus, List<StepRecord> steps,
                                 List<OutboxEvent> events) {
-        return guard(pool.withTransaction(conn -> update(conn, after, expectedVersion, expectedStatus).compose(updated -> {
+        return guard(writing(after.checkoutId(), (conn, more) -> update(conn, after, expectedVersion, expectedStatus).compose(updated -> {
             if (!updated) {
                 return Future.succeededFuture(false);
             }
@@ -293,7 +325,7 @@ public final class CheckoutStore {
      * runner still holds the checkout at {@code fence}. The attempt number of the new row, or empty when fenced off.
      */
     public Future<Optional<Integer>> beginStep(StoredCheckout after, long fence, String step, Instant now) {
-        return guard(pool.withTransaction(conn -> update(conn, after, fence, CheckoutState.CONFIRMING).compose(updated -> {
+        return guard(writing(after.checkoutId(), (conn, more) -> update(conn, after, fence, CheckoutState.CONFIRMING).compose(updated -> {
             if (!updated) {
                 return Future.succeededFuture(Optional.<Integer>empty());
             }

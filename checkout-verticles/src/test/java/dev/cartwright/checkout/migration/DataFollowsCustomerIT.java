@@ -36,6 +36,9 @@ import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
 import dev.cartwright.cart.store.RedisCartStore;
 import dev.cartwright.cart.store.WriteBehind;
+import dev.cartwright.checkout.saga.CheckoutState;
+import dev.cartwright.checkout.saga.CheckoutStore;
+import dev.cartwright.checkout.saga.StoredCheckout;
 import dev.cartwright.order.flags.FeatureFlags;
 import dev.cartwright.order.flags.FlagCatalog;
 import dev.cartwright.order.flags.FlagSetting;
@@ -45,6 +48,8 @@ import dev.cartwright.order.migration.LegacyImport;
 import dev.cartwright.order.migration.LegacyMirrorRepair;
 import dev.cartwright.order.migration.MigrationDatabases;
 import dev.cartwright.pricing.CartLimits;
+import dev.cartwright.service.outbox.Outbox;
+import dev.cartwright.service.outbox.OutboxTable;
 import dev.cartwright.testkit.Migrations;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
@@ -232,6 +237,38 @@ class DataFollowsCustomerIT {
         assertThat(legacyVersion(cart.cartId())).isEqualTo(newer.version() + 10);
         assertThat(legacyRows("SELECT product_id FROM cart_items WHERE cart_id = ?", cart.cartId()))
             .extracting(row -> row.get("product_id")).containsExactly("sku-1");
+    }
+
+    @Test
+    void aCheckoutThatLivesOnlyInOrderDbIsImportedOnReadAndItsChangesAreMirroredBack() throws SQLException {
+        String checkoutId = "follow-checkout-" + IDS.incrementAndGet();
+        try (Connection connection = postgres.connect(legacySchema); PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO checkouts (id, cart_id, customer_id, cart_version, status, currency_code, subtotal, shipping_cost, tax_total,"
+                + " grand_total, line_items, version) VALUES (?, 'legacy-cart', 'legacy-customer', 4, 'PENDING', 'USD', 20.00, 5.00,"
+                + " 1.50, 26.50, '[]'::jsonb, 2)")) {
+            insert.setString(1, checkoutId);
+            insert.executeUpdate();
+        }
+        DualWriter writer = new DualWriter(checkoutDb, orderDb, flags::get, Clock.systemUTC());
+        CheckoutStore store = new CheckoutStore(checkoutDb, new Outbox(new OutboxTable("outbox"), Optional.empty()),
+            CheckoutMirror.over(writer, new LegacyImport(checkoutDb, orderDb, 1000)));
+
+        StoredCheckout found = await(store.find(checkoutId)).orElseThrow();
+
+        assertThat(found.status()).isEqualTo(CheckoutState.OPEN);
+        assertThat(found.totals().grandTotal()).isEqualTo(2650);
+        assertThat(found.version()).isEqualTo(2);
+
+        StoredCheckout expired = found.toBuilder().status(CheckoutState.EXPIRED).version(3).updatedAt(java.time.Instant.now()).build();
+        assertThat(await(store.save(expired, 2, CheckoutState.OPEN, List.of(), List.of()))).isTrue();
+
+        assertThat(legacyRows("SELECT status, version, grand_total FROM checkouts WHERE id = ?", checkoutId)).singleElement()
+            .satisfies(row -> {
+                assertThat(row.get("status")).isEqualTo("EXPIRED");
+                assertThat(row.get("version")).isEqualTo(3);
+                assertThat(row.get("grand_total")).isEqualTo(new BigDecimal("26.50"));
+            });
+        assertThat(await(writer.pendingMirrors())).isZero();
     }
 
     // ---- the service's cart store, write-behind and migration port ---------------------------------------------------
