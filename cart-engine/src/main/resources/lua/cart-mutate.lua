@@ -3,13 +3,19 @@
 -- concurrent changes to a cart never lose each other.
 --
 -- KEYS[1] the cart hash {cart:<id>}
--- KEYS[2] the idempotency key {cart:<id>}:idem:<request key> (read and written only when ARGV[3] == '1')
+-- KEYS[2] the idempotency key {cart:<id>}:idem:<request key> (read and written only when ARGV[3] ~= '')
 -- KEYS[3] the change stream
--- KEYS[4] the customer index customer-cart:{<customer>} (only for 'create' with a customer)
+-- KEYS[4] the counter of idempotency keys stored in this hour (counted only when a key is stored)
+-- KEYS[5] the customer index customer-cart:{<customer>} (only for 'create' with a customer)
 --
--- ARGV[1] kind, ARGV[2] expected version or '', ARGV[3] '1' when an idempotency key is given, ARGV[4] now (epoch
--- millis), ARGV[5] idle TTL (seconds), ARGV[6] idempotency TTL (seconds), ARGV[7] cart id, ARGV[8] expected owner,
--- ARGV[9..] per kind.
+-- ARGV[1] kind, ARGV[2] expected version or '', ARGV[3] the fingerprint of the request when an idempotency key is
+-- given ('' for none), ARGV[4] now (epoch millis), ARGV[5] idle TTL (seconds), ARGV[6] idempotency TTL (seconds),
+-- ARGV[7] cart id, ARGV[8] expected owner, ARGV[9..] per kind.
+--
+-- An idempotency key remembers a small record, whatever the size of the cart: {f = fingerprint, v = version after the
+-- change, cu = the cart's customer}. The same key with the same fingerprint answers with the cart as it is now
+-- (which holds the change) and changes nothing; with another fingerprint it answers {'REFUSED', 'KEY_REUSED', ...}
+-- and replays nothing. Records remembered before fingerprints (a packed reply) are still replayed until they expire.
 --
 -- The expected owner: '' changes any cart (staff, development mode, the service's own steps); otherwise '=' followed
 -- by the caller's customer id ('=' alone for a guest). Such a caller reaches a guest cart (cu == '') and a cart of
@@ -19,7 +25,7 @@
 -- Replies (all elements strings):
 --   {'OK', replayed '0'|'1', packed}   packed: the cart hash after the change as one MessagePack map (field -> value),
 --   one bulk string instead of two per field, which is what the client spends its time parsing
---   {'NOTFOUND'} (not hot: the caller may load it from PostgreSQL and retry)   {'NOTFOUND', 'OWNER'} (another
+--   {'NOTFOUND'} (not hot, also for a remembered key: the caller may load it from PostgreSQL and retry)   {'NOTFOUND', 'OWNER'} (another
 --   customer's cart)   {'STALE', version}   {'REFUSED', reason, detail}   {'EXISTS', cart id} (create: the customer
 --   already has a cart in the index)
 --
@@ -40,7 +46,8 @@ local cart_key = KEYS[1]
 local stream_key = KEYS[3]
 local kind = ARGV[1]
 local expected = ARGV[2]
-local has_idem = ARGV[3] == '1'
+local fingerprint = ARGV[3]
+local has_idem = fingerprint ~= ''
 local now = ARGV[4]
 local idle_ttl = ARGV[5]
 local idem_ttl = ARGV[6]
@@ -65,15 +72,27 @@ local function customer_of_reply(reply)
     return nil
 end
 
+-- A key already used: true when the request is the same and the answer is the cart as it is now.
+local replay = false
 if has_idem then
     local stored = redis.call('GET', KEYS[2])
     if stored then
-        local reply = cmsgpack.unpack(stored)
-        if not reachable(customer_of_reply(reply)) then
+        local record = cmsgpack.unpack(stored)
+        if record['f'] == nil then
+            -- Remembered before fingerprints: the whole first reply.
+            if not reachable(customer_of_reply(record)) then
+                return {'NOTFOUND', 'OWNER'}
+            end
+            record[2] = '1'
+            return record
+        end
+        if not reachable(record['cu']) then
             return {'NOTFOUND', 'OWNER'}
         end
-        reply[2] = '1'
-        return reply
+        if record['f'] ~= fingerprint then
+            return {'REFUSED', 'KEY_REUSED', 'idempotency key reused with different parameters'}
+        end
+        replay = true
     end
 end
 
@@ -195,11 +214,12 @@ local function finish()
         unit_price = event.price or '0', currency = h['cur'], at = now,
         other_cart_id = event.other, code = event.code, order_id = event.order, checkout_id = event.checkout}
     redis.call('XADD', stream_key, '*', 'cart_id', cart_id, 'e', cmsgpack.pack(entry), 'c', packed)
-    local reply = {'OK', '0', packed}
     if has_idem then
-        redis.call('SET', KEYS[2], cmsgpack.pack(reply), 'EX', idem_ttl)
+        redis.call('SET', KEYS[2], cmsgpack.pack({f = fingerprint, v = version, cu = h['cu']}), 'EX', idem_ttl)
+        redis.call('INCR', KEYS[4])
+        redis.call('EXPIRE', KEYS[4], tonumber(idem_ttl) + 3600)
     end
-    return reply
+    return {'OK', '0', packed}
 end
 
 -- Creating ------------------------------------------------------------------------------------------------------
@@ -207,7 +227,7 @@ end
 if kind == 'create' then
     local customer = ARGV[9]
     if customer ~= '' then
-        local other = redis.call('GET', KEYS[4])
+        local other = redis.call('GET', KEYS[5])
         if other and other ~= cart_id then
             return {'EXISTS', other}
         end
@@ -228,7 +248,7 @@ if kind == 'create' then
     if customer ~= '' then
         -- No TTL (SET clears one): the index expires with the cart, once the write-behind has stored it
         -- (cart-idle-ttl.lua); until then PostgreSQL cannot answer for the customer's active cart.
-        redis.call('SET', KEYS[4], cart_id)
+        redis.call('SET', KEYS[5], cart_id)
     end
     event = {type = 'cart.created'}
     return finish()
@@ -242,6 +262,10 @@ end
 
 if not reachable(h['cu']) then
     return {'NOTFOUND', 'OWNER'}
+end
+
+if replay then
+    return flatten(h, '1')
 end
 
 if expected ~= '' and expected ~= h['v'] then

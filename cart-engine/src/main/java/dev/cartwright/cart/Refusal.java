@@ -13,5 +13,7 @@ public enum Refusal {
     PROMOTION_ALREADY_APPLIED,
     PROMOTION_NOT_APPLIED,
     /** Merging carts of different currencies. */
-    CURRENCY_MISMATCH
+    CURRENCY_MISMATCH,
+    /** The idempotency key was first used for another request: nothing is replayed and nothing is changed. */
+    KEY_REUSED
 }

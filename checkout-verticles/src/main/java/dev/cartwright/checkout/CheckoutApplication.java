@@ -5,6 +5,7 @@ import dev.cartwright.cart.store.AbandonmentSweeper;
 import dev.cartwright.cart.store.CartSchemaLimits;
 import dev.cartwright.cart.store.CartStoreConfig;
 import dev.cartwright.cart.store.ChangeStreamTrimmer;
+import dev.cartwright.cart.store.IdempotencyKeyCount;
 import dev.cartwright.cart.store.ParkedCartReplay;
 import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
@@ -313,6 +314,7 @@ public final class CheckoutApplication {
             new WriteBehind(redis, repository, parkedCarts, storeConfig, clock, runtime.registry()),
             bridge,
             new ChangeStreamTrimmer(redis, storeConfig),
+            new IdempotencyKeyCount(redis, storeConfig, clock, runtime.registry()),
             new AbandonmentSweeper(store, repository, storeConfig, clock),
             pricingEvents,
             checkoutRelay,

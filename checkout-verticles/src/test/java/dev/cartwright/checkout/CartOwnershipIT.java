@@ -103,6 +103,36 @@ class CartOwnershipIT {
     }
 
     @Test
+    void twoGuestsSendingTheSameCreateKeyGetTwoCarts() {
+        // Failed before keys were scoped to the caller: the second guest was handed the first guest's cart.
+        CreateCartRequest create = CreateCartRequest.newBuilder().setIdempotencyKey("create-1").build();
+        Reply<Cart> first = harness.callNow(CartServiceGrpcClient.CreateCart, create, null);
+        Reply<Cart> second = harness.callNow(CartServiceGrpcClient.CreateCart, create, null);
+        assertThat(first.status()).isEqualTo(GrpcStatus.OK);
+        assertThat(second.status()).isEqualTo(GrpcStatus.OK);
+        assertThat(second.body().getCartId()).isNotEqualTo(first.body().getCartId());
+    }
+
+    @Test
+    void aKeyBelongsToItsCallerSoTheSameKeyFromSomeoneElseIsAnotherRequest() {
+        String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+        String aliceToken = token(alice);
+        String cartId = harness.callNow(CartServiceGrpcClient.CreateCart, CreateCartRequest.newBuilder().setCustomerId(alice).build(),
+            aliceToken).body().getCartId();
+        AddItemRequest add = AddItemRequest.newBuilder().setCartId(cartId).setProductId("456").setQuantity(1)
+            .setIdempotencyKey("add-1").build();
+
+        Reply<Cart> byAlice = harness.callNow(CartServiceGrpcClient.AddItem, add, aliceToken);
+        Reply<Cart> retriedByAlice = harness.callNow(CartServiceGrpcClient.AddItem, add, aliceToken);
+        Reply<Cart> byStaff = harness.callNow(CartServiceGrpcClient.AddItem, add, token("support-2", "staff"));
+
+        assertThat(retriedByAlice.body().getVersion()).isEqualTo(byAlice.body().getVersion());
+        assertThat(byStaff.status()).isEqualTo(GrpcStatus.OK);
+        assertThat(byStaff.body().getVersion()).isEqualTo(byAlice.body().getVersion() + 1);
+        assertThat(byStaff.body().getItems(0).getQuantity()).isEqualTo(2);
+    }
+
+    @Test
     void aGuestCartAnswersToItsIdAndABadTokenIsUnauthenticated() {
         Reply<Cart> guest = harness.callNow(CartServiceGrpcClient.CreateCart, CreateCartRequest.getDefaultInstance(), null);
         assertThat(guest.status()).isEqualTo(GrpcStatus.OK);

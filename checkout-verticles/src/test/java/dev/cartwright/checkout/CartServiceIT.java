@@ -28,6 +28,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +49,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CartServiceIT {
 
     private static CheckoutHarness harness;
+    private static RedisInfo redis;
 
     @BeforeAll
     static void start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka) {
         harness = CheckoutHarness.start(postgres, redis, kafka, Map.of());
+        CartServiceIT.redis = redis;
     }
 
     @AfterAll
@@ -195,6 +201,46 @@ class CartServiceIT {
         assertThat(second.getVersion()).isEqualTo(first.getVersion());
         assertThat(second.getItems(0).getQuantity()).isEqualTo(2);
         assertThat(get(cart.getCartId()).getItems(0).getQuantity()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameKeyWithAnotherRequestIsRefusedAndChangesNothing() {
+        // Failed before keys carried a fingerprint: the second request was answered with the first one's cart.
+        Cart cart = newCart(uniqueCustomer());
+        String key = "reused-" + UUID.randomUUID();
+        Cart first = ok(harness.callNow(CartServiceGrpcClient.AddItem, AddItemRequest.newBuilder().setCartId(cart.getCartId())
+            .setProductId("456").setQuantity(2).setIdempotencyKey(key).build()));
+
+        Reply<Cart> other = harness.callNow(CartServiceGrpcClient.AddItem, AddItemRequest.newBuilder().setCartId(cart.getCartId())
+            .setProductId("123").setQuantity(1).setIdempotencyKey(key).build());
+        Reply<Cart> otherRpc = harness.callNow(CartServiceGrpcClient.ClearCart, ClearCartRequest.newBuilder()
+            .setCartId(cart.getCartId()).setIdempotencyKey(key).build());
+
+        assertThat(other.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        assertThat(other.message()).contains("key reused with different parameters");
+        assertThat(otherRpc.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        Cart now = get(cart.getCartId());
+        assertThat(now.getVersion()).isEqualTo(first.getVersion());
+        assertThat(now.getItemsList()).extracting(l -> l.getProductId() + "x" + l.getQuantity()).containsExactly("456x2");
+    }
+
+    @Test
+    void aClientKeyIsNeverStoredAsOneOfTheServicesOwnKeys() {
+        // Failed before client keys were scoped: an AddItem sent with the key "<checkout>:convert" was remembered under
+        // exactly the key the saga's MarkConverted uses, which would then have been answered with the AddItem's reply.
+        Cart cart = newCart(uniqueCustomer());
+        String sagaKey = "chk-" + UUID.randomUUID() + ":convert";
+        ok(harness.callNow(CartServiceGrpcClient.AddItem, AddItemRequest.newBuilder().setCartId(cart.getCartId())
+            .setProductId("123").setQuantity(1).setIdempotencyKey(sagaKey).build()));
+
+        Redis client = Redis.createClient(harness.clientVertx, redis.url());
+        try {
+            Response stored = CheckoutHarness.await(client.send(Request.cmd(Command.EXISTS)
+                .arg(redis.keyPrefix() + "{cart:" + cart.getCartId() + "}:idem:" + sagaKey)));
+            assertThat(stored.toInteger()).isZero();
+        } finally {
+            CheckoutHarness.await(client.close());
+        }
     }
 
     @Test

@@ -27,14 +27,24 @@ public interface CartStore {
     /**
      * For a customer, the ACTIVE cart if there is one, else a new one with id {@code newCartId}; for a guest
      * ({@code customerId} "") always a new cart. A retry with the same idempotency key returns the same cart.
-     * Fails with {@link dev.cartwright.cart.CartMutationException} if the cart could not be created.
+     * Fails with {@link dev.cartwright.cart.CartMutationException} if the cart could not be created, also when the key
+     * was first used with another request ({@link dev.cartwright.cart.Refusal#KEY_REUSED}).
+     *
+     * @param requestFingerprint the digest of the request the key belongs to; "" for the create command itself
      */
-    Future<Cart> createOrGetActive(String newCartId, String customerId, String currency, String region, String idempotencyKey);
+    Future<Cart> createOrGetActive(String newCartId, String customerId, String currency, String region, String idempotencyKey,
+                                   String requestFingerprint);
+
+    /** {@link #createOrGetActive(String, String, String, String, String, String)} fingerprinted by the create command. */
+    default Future<Cart> createOrGetActive(String newCartId, String customerId, String currency, String region, String idempotencyKey) {
+        return createOrGetActive(newCartId, customerId, currency, region, idempotencyKey, "");
+    }
 
     /**
-     * Folds the source cart into the target (quantities summed up to the limits) and marks the source MERGED, in two
-     * idempotent steps: calling it again, also after a crash between the steps, changes nothing more. Returns the
-     * target; fails with {@link dev.cartwright.cart.CartMutationException} when a step is refused.
+     * Marks the source MERGED at the version it was read at (starting over when a change reached it meanwhile, so no
+     * acknowledged change to the source is left out) and folds it into the target (quantities summed up to the
+     * limits), in two idempotent steps: calling it again, also after a crash between the steps, changes nothing more.
+     * Returns the target; fails with {@link dev.cartwright.cart.CartMutationException} when a step is refused.
      */
     Future<Cart> merge(String sourceCartId, String targetCartId, CartLimits limits);
 }

@@ -150,9 +150,19 @@ public record CartStoreConfig(
         return keyPrefix + "{cart:" + cartId + "}";
     }
 
-    /** The remembered reply to a request with an idempotency key. */
+    /** What a request with an idempotency key left behind: its fingerprint and the version it made (cart-mutate.lua). */
     public String idempotencyKey(String cartId, String requestKey) {
         return keyPrefix + "{cart:" + cartId + "}:idem:" + requestKey;
+    }
+
+    /** How many idempotency keys were stored in one hour (epoch millis / 1 h); kept a little past the key TTL. */
+    public String idempotencyCountKey(long hour) {
+        return keyPrefix + "idem-keys:" + hour;
+    }
+
+    /** A guest cart's create request (scoped key) → "cart id|request fingerprint". */
+    public String createRequestKey(String requestKey) {
+        return keyPrefix + "cart-create:{" + requestKey + "}";
     }
 
     /** Customer id → the customer's ACTIVE cart id (a hint, checked against the cart on every read). */

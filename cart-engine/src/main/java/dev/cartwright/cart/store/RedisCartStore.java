@@ -1,7 +1,11 @@
 package dev.cartwright.cart.store;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +52,10 @@ public final class RedisCartStore implements CartStore {
     /** The expected-owner argument of cart-mutate.lua: "" for any cart, else this mark and the customer id. */
     private static final String ANY_OWNER = "";
     private static final String OWNER_MARK = "=";
+    /** The arguments before the per-kind ones, see {@link #header}. */
+    private static final int HEADER_SIZE = 8;
+    /** How often a merge starts over because the source changed while it was being read. */
+    private static final int MERGE_ATTEMPTS = 10;
 
     private final Redis redis;
     private final PgCartRepository repository;
@@ -96,7 +104,8 @@ public final class RedisCartStore implements CartStore {
     @Override
     public Future<MutationResult> apply(Mutation mutation) {
         if (mutation.command() instanceof CreateCart create) {
-            return create(mutation.cartId(), create, mutation.idempotencyKey());
+            return create(mutation.cartId(), create, mutation.idempotencyKey(), createFingerprint(create, mutation.idempotencyKey(),
+                mutation.requestFingerprint()));
         }
         return runMutation(mutation).compose(reply -> {
             if (!"NOTFOUND".equals(reply.get(0).toString())) {
@@ -114,13 +123,20 @@ public final class RedisCartStore implements CartStore {
     }
 
     @Override
-    public Future<Cart> createOrGetActive(String newCartId, String customerId, String currency, String region, String idempotencyKey) {
+    public Future<Cart> createOrGetActive(String newCartId, String customerId, String currency, String region, String idempotencyKey,
+                                          String requestFingerprint) {
         CreateCart create = new CreateCart(customerId, currency, region);
         CartText.requireCartId(newCartId);
-        return create(newCartId, create, idempotencyKey).compose(result -> cartOf(newCartId, result));
+        return create(newCartId, create, idempotencyKey, createFingerprint(create, idempotencyKey, requestFingerprint))
+            .compose(result -> cartOf(newCartId, result));
     }
 
-    private Future<MutationResult> create(String newCartId, CreateCart create, String idempotencyKey) {
+    private static String createFingerprint(CreateCart create, String idempotencyKey, String requestFingerprint) {
+        return idempotencyKey.isEmpty() || !requestFingerprint.isEmpty() ? requestFingerprint
+            : fingerprint(create.kind(), List.of(create.customerId(), create.currency(), create.region()));
+    }
+
+    private Future<MutationResult> create(String newCartId, CreateCart create, String idempotencyKey, String fingerprint) {
         if (!create.customerId().isEmpty()) {
             return activeCartOf(create.customerId()).compose(active -> active.isPresent()
                 ? Future.succeededFuture(new Applied(active.get(), true))
@@ -129,14 +145,20 @@ public final class RedisCartStore implements CartStore {
         if (idempotencyKey.isEmpty()) {
             return runCreate(newCartId, create).map(RedisCartStore::toResult);
         }
-        // A guest's retried create mints a new cart id each time; the request key remembers the first one.
-        Request remember = Request.cmd(Command.SET).arg(config.keyPrefix() + "cart-create:{" + idempotencyKey + "}").arg(newCartId)
+        // A guest's retried create mints a new cart id each time; the request key remembers the first one, with the
+        // request's fingerprint so that the same key with another request is refused rather than answered.
+        Request remember = Request.cmd(Command.SET).arg(config.createRequestKey(idempotencyKey)).arg(newCartId + "|" + fingerprint)
             .arg("NX").arg("GET").arg("EX").arg(idempotencyTtlSeconds);
         return redis.send(remember).compose(previous -> {
             if (previous == null) {
-                return runCreate(newCartId, create).map(RedisCartStore::toResult);
+                return countIdempotencyKey().compose(counted -> runCreate(newCartId, create)).map(RedisCartStore::toResult);
             }
-            String firstId = previous.toString();
+            String remembered = previous.toString();
+            int bar = remembered.indexOf('|');
+            String firstId = bar < 0 ? remembered : remembered.substring(0, bar);
+            if (bar >= 0 && !remembered.substring(bar + 1).equals(fingerprint)) {
+                return Future.succeededFuture(new Refused(Refusal.KEY_REUSED, "idempotency key reused with different parameters"));
+            }
             return find(firstId).compose(found -> found.isPresent()
                 ? Future.succeededFuture(new Applied(found.get(), true))
                 : runCreate(firstId, create).map(RedisCartStore::toResult));
@@ -164,10 +186,11 @@ public final class RedisCartStore implements CartStore {
     }
 
     private Future<Response> runCreate(String cartId, CreateCart create) {
-        List<String> keys = new ArrayList<>(4);
+        List<String> keys = new ArrayList<>(5);
         keys.add(config.cartKey(cartId));
         keys.add(config.idempotencyKey(cartId, ""));
         keys.add(config.streamKey());
+        keys.add(idempotencyCountKey());
         if (!create.customerId().isEmpty()) {
             keys.add(config.customerIndexKey(create.customerId()));
         }
@@ -180,19 +203,54 @@ public final class RedisCartStore implements CartStore {
 
     private Future<Response> runMutation(Mutation mutation) {
         String cartId = mutation.cartId();
-        List<String> keys = List.of(config.cartKey(cartId), config.idempotencyKey(cartId, mutation.idempotencyKey()), config.streamKey());
+        List<String> keys = List.of(config.cartKey(cartId), config.idempotencyKey(cartId, mutation.idempotencyKey()), config.streamKey(),
+            idempotencyCountKey());
         String expected = mutation.expectedVersion().isPresent() ? Long.toString(mutation.expectedVersion().getAsLong()) : "";
         String owner = mutation.expectedOwner().isPresent() ? OWNER_MARK + mutation.expectedOwner().get() : ANY_OWNER;
-        List<String> args = header(mutation.command(), cartId, expected, mutation.idempotencyKey(), owner);
+        List<String> args = header(mutation.command(), cartId, expected, "", owner);
         arguments(mutation.command(), args);
+        if (!mutation.idempotencyKey().isEmpty()) {
+            String given = mutation.requestFingerprint();
+            args.set(2, given.isEmpty() ? fingerprint(mutation.command().kind(), args.subList(HEADER_SIZE, args.size())) : given);
+        }
         return mutate.call(redis, keys, args);
     }
 
-    private List<String> header(CartCommand command, String cartId, String expectedVersion, String idempotencyKey, String owner) {
+    /** The current hour's counter of stored idempotency keys (see {@link IdempotencyKeyCount}). */
+    private String idempotencyCountKey() {
+        return config.idempotencyCountKey(IdempotencyKeyCount.hourOf(clock.millis()));
+    }
+
+    private Future<Void> countIdempotencyKey() {
+        String key = idempotencyCountKey();
+        return redis.batch(List.of(Request.cmd(Command.INCR).arg(key),
+                Request.cmd(Command.EXPIRE).arg(key).arg(Long.parseLong(idempotencyTtlSeconds) + 3600)))
+            .mapEmpty();
+    }
+
+    /**
+     * A request's fingerprint when the caller gave none: the command's kind and script arguments, digested to 22
+     * characters (132 bits of SHA-256), so what a key remembers stays small whatever the command carried.
+     */
+    static String fingerprint(String kind, List<String> arguments) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(kind.getBytes(StandardCharsets.UTF_8));
+            for (String argument : arguments) {
+                sha.update((byte) 0);
+                sha.update(argument.getBytes(StandardCharsets.UTF_8));
+            }
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest()).substring(0, 22);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private List<String> header(CartCommand command, String cartId, String expectedVersion, String fingerprint, String owner) {
         List<String> args = new ArrayList<>(18);
         args.add(command.kind());
         args.add(expectedVersion);
-        args.add(idempotencyKey.isEmpty() ? "0" : "1");
+        args.add(fingerprint);
         args.add(Long.toString(clock.millis()));
         args.add(idleTtlSeconds);
         args.add(idempotencyTtlSeconds);
@@ -366,28 +424,63 @@ public final class RedisCartStore implements CartStore {
         if (sourceCartId.equals(targetCartId)) {
             return Future.failedFuture(new IllegalArgumentException("a cart cannot be merged into itself: " + sourceCartId));
         }
+        return mergeAttempt(sourceCartId, targetCartId, limits, MERGE_ATTEMPTS);
+    }
+
+    /**
+     * Marks the source MERGED at the version just read, then folds the now frozen source into the target. A change
+     * that reaches the source in between makes the mark stale, and the merge starts over with the source as it is
+     * then; once marked, the source takes no more changes, so every change it acknowledged is in what is folded.
+     */
+    private Future<Cart> mergeAttempt(String sourceCartId, String targetCartId, CartLimits limits, int attemptsLeft) {
         return find(sourceCartId).compose(source -> {
             if (source.isEmpty()) {
                 return Future.failedFuture(new CartMutationException(sourceCartId, new NotFound()));
             }
             Cart from = source.get();
             if (from.status() == CartStatus.MERGED && from.mergedInto().equals(targetCartId)) {
-                // Both steps are done (a repeated call): answer with the target as it is now.
-                return find(targetCartId).compose(target -> target.isPresent()
-                    ? Future.succeededFuture(target.get())
-                    : Future.failedFuture(new CartMutationException(targetCartId, new NotFound())));
+                // Marked before (a repeated call, or a crash between the steps): fold it, which changes nothing if done.
+                return fold(from, targetCartId, limits);
             }
             if (from.status() != CartStatus.ACTIVE) {
                 return Future.failedFuture(new CartMutationException(sourceCartId,
                     new Refused(Refusal.NOT_ACTIVE, "cart " + sourceCartId + " is " + from.status())));
             }
-            // Step 1 is applied once per source (the target remembers it); step 2 once per target (the source's state).
-            MergeFrom fold = new MergeFrom(sourceCartId, from.currency(), from.lines(), from.promotionCodes(), limits);
-            return apply(Mutation.of(targetCartId, fold)).compose(folded -> cartOf(targetCartId, folded))
-                .compose(target -> apply(Mutation.of(sourceCartId, new MarkMerged(targetCartId)))
-                    .compose(marked -> cartOf(sourceCartId, marked))
-                    .map(target));
+            return find(targetCartId).compose(target -> {
+                // What would refuse the fold is checked before the source is marked, so a marked source always folds.
+                MutationResult refusal = foldRefusal(from, targetCartId, target);
+                if (refusal != null) {
+                    return Future.failedFuture(new CartMutationException(targetCartId, refusal));
+                }
+                Mutation mark = Mutation.of(sourceCartId, new MarkMerged(targetCartId)).withExpectedVersion(from.version());
+                return apply(mark).compose(marked -> {
+                    if (marked instanceof StaleVersion && attemptsLeft > 1) {
+                        return mergeAttempt(sourceCartId, targetCartId, limits, attemptsLeft - 1);
+                    }
+                    return cartOf(sourceCartId, marked).compose(frozen -> fold(frozen, targetCartId, limits));
+                });
+            });
         });
+    }
+
+    private static MutationResult foldRefusal(Cart source, String targetCartId, Optional<Cart> target) {
+        if (target.isEmpty()) {
+            return new NotFound();
+        }
+        if (target.get().status() != CartStatus.ACTIVE) {
+            return new Refused(Refusal.NOT_ACTIVE, "cart " + targetCartId + " is " + target.get().status());
+        }
+        if (!target.get().currency().equals(source.currency())) {
+            return new Refused(Refusal.CURRENCY_MISMATCH, "cart " + source.cartId() + " is in " + source.currency()
+                + ", this cart in " + target.get().currency());
+        }
+        return null;
+    }
+
+    /** Step 2: the source's lines and codes into the target, once per source (the target remembers it). */
+    private Future<Cart> fold(Cart source, String targetCartId, CartLimits limits) {
+        MergeFrom fold = new MergeFrom(source.cartId(), source.currency(), source.lines(), source.promotionCodes(), limits);
+        return apply(Mutation.of(targetCartId, fold)).compose(folded -> cartOf(targetCartId, folded));
     }
 
     private static Future<Cart> cartOf(String cartId, MutationResult result) {

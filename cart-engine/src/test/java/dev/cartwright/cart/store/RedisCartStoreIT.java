@@ -36,6 +36,7 @@ import dev.cartwright.pricing.CartLimits;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
 import dev.cartwright.testkit.RedisInfo;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -180,6 +181,75 @@ class RedisCartStoreIT {
         assertThat(now.line("p1").orElseThrow().quantity()).isEqualTo(2);
         assertThat(now.version()).isEqualTo(2);
         assertThat(streamLength()).isEqualTo(entriesBefore + 1);
+    }
+
+    @Test
+    void theSameKeyWithAnotherRequestIsRefusedAndNeitherReplaysNorChangesAnything() {
+        // Failed before keys carried a fingerprint: the second request got the first one's reply back.
+        Cart cart = guestCart();
+        applied(Mutation.of(cart.cartId(), add("p1", 2, 100)).withIdempotencyKey("reused-1"));
+        long entriesBefore = streamLength();
+
+        MutationResult other = apply(Mutation.of(cart.cartId(), add("p2", 1, 100)).withIdempotencyKey("reused-1"));
+
+        assertThat(other).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason()).isEqualTo(Refusal.KEY_REUSED));
+        Cart now = await(store.find(cart.cartId())).orElseThrow();
+        assertThat(now.line("p2")).isEmpty();
+        assertThat(now.version()).isEqualTo(2);
+        assertThat(streamLength()).isEqualTo(entriesBefore);
+    }
+
+    @Test
+    void aGivenFingerprintDecidesWhatTheSameRequestIsNotTheLookedUpPrice() {
+        Cart cart = guestCart();
+        applied(Mutation.of(cart.cartId(), add("p1", 1, 100)).withIdempotencyKey("fp-1", "request-a"));
+
+        MutationResult retried = apply(Mutation.of(cart.cartId(), add("p1", 1, 120)).withIdempotencyKey("fp-1", "request-a"));
+        MutationResult another = apply(Mutation.of(cart.cartId(), add("p1", 1, 100)).withIdempotencyKey("fp-1", "request-b"));
+
+        assertThat(retried).isInstanceOfSatisfying(Applied.class, a -> {
+            assertThat(a.replayed()).isTrue();
+            assertThat(a.cart().line("p1").orElseThrow().quantity()).isEqualTo(1);
+        });
+        assertThat(another).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason()).isEqualTo(Refusal.KEY_REUSED));
+    }
+
+    @Test
+    void whatAKeyRemembersIsSmallWhateverTheCartAndEveryKeyIsCounted() {
+        IdempotencyKeyCount count = new IdempotencyKeyCount(harness.redis, harness.config, clock, new SimpleMeterRegistry());
+        long before = await(count.count());
+        Cart cart = guestCart();
+        for (String product : List.of("p1", "p2", "p3")) {
+            applied(Mutation.of(cart.cartId(), new AddItem(product, "cat", "A long product name ".repeat(20), 1, 100, LIMITS)));
+        }
+
+        applied(Mutation.of(cart.cartId(), new SetQuantity("p1", 5, LIMITS)).withIdempotencyKey("small-1"));
+        applied(Mutation.of(cart.cartId(), new SetQuantity("p2", 5, LIMITS)).withIdempotencyKey("small-2"));
+        apply(Mutation.of(cart.cartId(), new SetQuantity("p2", 5, LIMITS)).withIdempotencyKey("small-2"));
+
+        String key = harness.config.idempotencyKey(cart.cartId(), "small-1");
+        Response remembered = await(harness.redis.send(Request.cmd(Command.GET).arg(key)));
+        Response hash = await(harness.redis.send(Request.cmd(Command.HGETALL).arg(harness.config.cartKey(cart.cartId()))));
+        int cartBytes = 0;
+        for (String field : hash.getKeys()) {
+            cartBytes += field.length() + hash.get(field).toBytes().length;
+        }
+        assertThat(remembered.toBytes().length).isLessThan(64);
+        assertThat(cartBytes).isGreaterThan(1000);
+        Response ttl = await(harness.redis.send(Request.cmd(Command.TTL).arg(key)));
+        assertThat(ttl.toLong()).isBetween(1L, harness.config.idempotencyTtl().toSeconds());
+        assertThat(await(count.count())).isEqualTo(before + 2);
+    }
+
+    @Test
+    void aGuestCreateKeyUsedForAnotherCreateIsRefused() {
+        String key = "create-reused-" + IDS.incrementAndGet();
+        await(store.createOrGetActive(newId(), "", "EUR", "DE", key));
+
+        assertThatThrownBy(() -> await(store.createOrGetActive(newId(), "", "EUR", "AT", key)))
+            .isInstanceOfSatisfying(CartMutationException.class,
+                e -> assertThat(e.result()).isInstanceOfSatisfying(Refused.class,
+                    r -> assertThat(r.reason()).isEqualTo(Refusal.KEY_REUSED)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.api;
 
+import com.google.protobuf.MessageLite;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartCommand;
 import dev.cartwright.cart.CartIds;
@@ -32,6 +33,7 @@ import dev.cartwright.proto.checkout.v1.RemovePromotionRequest;
 import dev.cartwright.proto.checkout.v1.UpdateItemRequest;
 import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.auth.CallerContext;
+import dev.cartwright.service.grpc.RequestKeys;
 import dev.cartwright.service.grpc.Rpc;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
@@ -109,7 +111,11 @@ public final class CartGrpc extends CartServiceService {
             if (!customerId.isEmpty() && !caller.mayActFor(customerId)) {
                 throw new StatusException(GrpcStatus.PERMISSION_DENIED, "customer_id is not the signed-in customer");
             }
-            return storeCall(store.createOrGetActive(ids.next(), customerId, currency, region, key)).map(this::reply);
+            // A guest is no one in particular: two guests could not be told apart by a key, so a guest's create is not
+            // remembered (a retried create leaves an empty cart behind, which the abandonment sweep takes away).
+            String scopedKey = caller.isGuest() ? "" : RequestKeys.scoped(caller, key);
+            return storeCall(store.createOrGetActive(ids.next(), customerId, currency, region, scopedKey,
+                scopedKey.isEmpty() ? "" : RequestKeys.fingerprint("CreateCart", request))).map(this::reply);
         });
     }
 
@@ -142,7 +148,7 @@ public final class CartGrpc extends CartServiceService {
             requireStock(productId, quantity);
             CartCommand command = new CartCommand.AddItem(productId, entry.categoryId(), names.nameOf(productId), quantity,
                 entry.unitPrice().amount(), limits);
-            return mutate(caller, cartId, command, expected, key);
+            return mutate(caller, cartId, command, expected, key, "AddItem", request);
         });
     }
 
@@ -159,7 +165,7 @@ public final class CartGrpc extends CartServiceService {
             if (quantity > 0) {
                 requireStock(productId, quantity);
             }
-            return mutate(caller, cartId, new CartCommand.SetQuantity(productId, quantity, limits), expected, key);
+            return mutate(caller, cartId, new CartCommand.SetQuantity(productId, quantity, limits), expected, key, "UpdateItem", request);
         });
     }
 
@@ -171,7 +177,7 @@ public final class CartGrpc extends CartServiceService {
             String productId = RequestChecks.id("product_id", request.getProductId());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return mutate(caller, cartId, new CartCommand.RemoveItem(productId), expected, key);
+            return mutate(caller, cartId, new CartCommand.RemoveItem(productId), expected, key, "RemoveItem", request);
         });
     }
 
@@ -182,7 +188,7 @@ public final class CartGrpc extends CartServiceService {
             String cartId = RequestChecks.id("cart_id", request.getCartId());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return mutate(caller, cartId, new CartCommand.ClearCart(), expected, key);
+            return mutate(caller, cartId, new CartCommand.ClearCart(), expected, key, "ClearCart", request);
         });
     }
 
@@ -231,8 +237,8 @@ public final class CartGrpc extends CartServiceService {
                     }
                     return cart;
                 }))
-                .compose(cart -> applyToStore(new Mutation(cartId, new CartCommand.ApplyPromotion(code), expected, key,
-                    expectedOwner(caller))));
+                .compose(cart -> applyToStore(new Mutation(cartId, new CartCommand.ApplyPromotion(code), expected,
+                    RequestKeys.scoped(caller, key), expectedOwner(caller), fingerprint(key, "ApplyPromotion", request))));
         });
     }
 
@@ -244,7 +250,7 @@ public final class CartGrpc extends CartServiceService {
             String code = RequestChecks.code("code", request.getCode());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return mutate(caller, cartId, new CartCommand.RemovePromotion(code), expected, key);
+            return mutate(caller, cartId, new CartCommand.RemovePromotion(code), expected, key, "RemovePromotion", request);
         });
     }
 
@@ -252,11 +258,21 @@ public final class CartGrpc extends CartServiceService {
 
     /** One store round trip: the store applies the change only if the caller may reach the cart, else NOT_FOUND. */
     private Future<dev.cartwright.proto.checkout.v1.Cart> mutate(Caller caller, String cartId, CartCommand command,
-                                                                 OptionalLong expected, String key) {
+                                                                 OptionalLong expected, String key, String method,
+                                                                 MessageLite request) {
         if (!CartText.isCartId(cartId)) {
             return Future.failedFuture(notFound(cartId));
         }
-        return applyToStore(new Mutation(cartId, command, expected, key, expectedOwner(caller)));
+        return applyToStore(new Mutation(cartId, command, expected, RequestKeys.scoped(caller, key), expectedOwner(caller),
+            fingerprint(key, method, request)));
+    }
+
+    /**
+     * What the key's request was: the RPC and its body as the client sent them, not the command, whose looked-up price
+     * or name may change between a request and its retry. Computed only when there is a key.
+     */
+    private static String fingerprint(String key, String method, MessageLite request) {
+        return key.isEmpty() ? "" : RequestKeys.fingerprint(method, request);
     }
 
     /**
@@ -334,6 +350,8 @@ public final class CartGrpc extends CartServiceService {
     static StatusException refusal(Refusal reason, String detail) {
         String message = reason.name() + (detail.isEmpty() ? "" : ": " + detail);
         return switch (reason) {
+            case KEY_REUSED -> new StatusException(GrpcStatus.INVALID_ARGUMENT,
+                "idempotency_key reused with different parameters");
             case QUANTITY_LIMIT -> new StatusException(GrpcStatus.INVALID_ARGUMENT, "quantity " + message);
             case LINE_LIMIT, NOT_ACTIVE, NO_SUCH_LINE, PROMOTION_ALREADY_APPLIED, PROMOTION_NOT_APPLIED, CURRENCY_MISMATCH ->
                 new StatusException(GrpcStatus.FAILED_PRECONDITION, message);

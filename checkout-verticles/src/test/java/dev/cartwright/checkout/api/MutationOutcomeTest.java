@@ -27,6 +27,8 @@ class MutationOutcomeTest {
     void refusalsNameTheirReason() {
         assertStatus(new MutationResult.Refused(Refusal.QUANTITY_LIMIT, "999"), OptionalLong.empty(), GrpcStatus.INVALID_ARGUMENT,
             "quantity QUANTITY_LIMIT: 999");
+        assertStatus(new MutationResult.Refused(Refusal.KEY_REUSED, "idempotency key reused with different parameters"),
+            OptionalLong.empty(), GrpcStatus.INVALID_ARGUMENT, "idempotency_key reused with different parameters");
         for (Refusal reason : new Refusal[] {Refusal.LINE_LIMIT, Refusal.NOT_ACTIVE, Refusal.NO_SUCH_LINE,
             Refusal.PROMOTION_ALREADY_APPLIED, Refusal.PROMOTION_NOT_APPLIED, Refusal.CURRENCY_MISMATCH}) {
             assertStatus(new MutationResult.Refused(reason, ""), OptionalLong.empty(), GrpcStatus.FAILED_PRECONDITION, reason.name());
