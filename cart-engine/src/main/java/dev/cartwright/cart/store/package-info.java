@@ -6,10 +6,14 @@
  *   <li>{@code {cart:<id>}} — hash with the cart (layout in {@code lua/cart-mutate.lua} and {@code CartHash}); a
  *       change removes its TTL, and the write-behind starts the idle TTL once it has stored the version the hash
  *       holds ({@code lua/cart-idle-ttl.lua}), so a cart only expires when PostgreSQL has its newest state;</li>
- *   <li>{@code {cart:<id>}:idem:<request key>} — the reply to a change sent with an idempotency key (MessagePack),
- *       kept for the idempotency TTL;</li>
+ *   <li>{@code {cart:<id>}:idem:<request key>} — what a change sent with an idempotency key left behind: its
+ *       request's fingerprint, the version it made and the cart's customer (MessagePack, a few dozen bytes), kept for
+ *       the idempotency TTL;</li>
+ *   <li>{@code idem-keys:<hour>} — how many idempotency keys were stored in that hour
+ *       ({@link dev.cartwright.cart.store.IdempotencyKeyCount});</li>
  *   <li>{@code customer-cart:{<customer id>}} — the customer's ACTIVE cart id; a hint checked on every read;</li>
- *   <li>{@code cart-create:{<request key>}} — the cart id a guest's create request with that key minted;</li>
+ *   <li>{@code cart-create:{<request key>}} — the cart id a guest cart's create request with that key minted, and the
+ *       request's fingerprint;</li>
  *   <li>the change stream ({@link dev.cartwright.cart.store.CartStoreConfig#streamKey()}, no prefix added), one entry
  *       per applied change with the change record {@code cart_id, version, type, customer_id, product_id, quantity,
  *       delta, unit_price, currency, at} and, for some types, {@code other_cart_id}, {@code code}, {@code order_id},

@@ -92,7 +92,8 @@ public final class HttpJsonErrors implements VertxServiceProvider {
             }
             Descriptors.MethodDescriptor described = descriptor == null ? null : descriptor.findMethodByName(method.methodName());
             Descriptors.Descriptor requestType = described == null ? null : described.getInputType();
-            GrpcMessageDecoder<Req> decoder = new NotingDecoder<>(method.decoder());
+            GrpcMessageDecoder<Req> decoder = new NotingDecoder<>(method.decoder(),
+                requestType == null ? "request of " + method.methodName() : requestType.getFullName());
             GrpcMessageEncoder<Resp> encoder = new CompactJsonEncoder<>(method.encoder());
             ServiceName service = method.serviceName();
             ServiceMethod<Req, Resp> noting = method instanceof TranscodingServiceMethod<Req, Resp> transcoded
@@ -103,7 +104,7 @@ public final class HttpJsonErrors implements VertxServiceProvider {
                 if (call != null) {
                     call.routedTo(requestType);
                 }
-                handler.handle(request);
+                handler.handle(RequestIds.checked(request));
             });
             return this;
         }
@@ -147,15 +148,24 @@ public final class HttpJsonErrors implements VertxServiceProvider {
         }
     }
 
-    /** A method's own decoder; when it rejects an HTTP/JSON request it notes the JSON it was given on the call first. */
-    private record NotingDecoder<T>(GrpcMessageDecoder<T> decoder) implements GrpcMessageDecoder<T> {
+    /**
+     * A method's own decoder; when it rejects an HTTP/JSON request it notes the JSON it was given on the call first.
+     * A gRPC request it cannot decode (a string that is not UTF-8, say) is handed on as {@link RequestIds.Undecodable},
+     * which the checked request answers with INVALID_ARGUMENT: the server itself would only reset the stream.
+     */
+    private record NotingDecoder<T>(GrpcMessageDecoder<T> decoder, String typeName) implements GrpcMessageDecoder<T> {
 
         @Override
+        @SuppressWarnings("unchecked")
         public T decode(GrpcMessage message) throws CodecException {
             try {
                 return decoder.decode(message);
             } catch (CodecException e) {
-                HttpJsonCall call = message.format() == WireFormat.JSON ? HttpJsonCall.current() : null;
+                if (message.format() != WireFormat.JSON) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    return (T) new RequestIds.Undecodable("request is not a valid " + typeName + ": " + cause.getMessage());
+                }
+                HttpJsonCall call = HttpJsonCall.current();
                 if (call != null) {
                     call.rejected(message.payload());
                 }

@@ -1,0 +1,129 @@
+package dev.cartwright.service.grpc;
+
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import io.vertx.core.Handler;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.StatusException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Owns the rule every id of every request keeps, in every service: no control character (NUL among them), and a
+ * request that cannot be decoded (a string that is not UTF-8, say) is INVALID_ARGUMENT too. Both are checked as each
+ * request reaches its method, before any handler sees it, so no service answers INTERNAL, UNKNOWN or a 500 for an odd
+ * id, over gRPC, gRPC-Web and HTTP/JSON alike. An id is a string field named {@code *_id}, {@code *_ids} or
+ * {@code *_key}, at any depth of the request.
+ */
+final class RequestIds {
+
+    /** Per request type, the id fields and the message fields (which may hold ids) to look at. */
+    private static final Map<Descriptors.Descriptor, List<FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
+
+    private RequestIds() {
+    }
+
+    /** What a decoder gives the handler in place of a request it could not decode. */
+    record Undecodable(String reason) {
+    }
+
+    /** {@code request} with a message handler that answers INVALID_ARGUMENT for an undecodable request or an odd id. */
+    @SuppressWarnings("unchecked")
+    static <Q, R> GrpcServerRequest<Q, R> checked(GrpcServerRequest<Q, R> request) {
+        return (GrpcServerRequest<Q, R>) Proxy.newProxyInstance(RequestIds.class.getClassLoader(),
+            new Class<?>[] {GrpcServerRequest.class}, (proxy, method, args) -> {
+                if (isMessageHandler(method) && args[0] != null) {
+                    Handler<Object> handler = (Handler<Object>) args[0];
+                    return invoke(method, request, new Object[] {(Handler<Object>) message -> {
+                        String problem = message instanceof Undecodable undecodable ? undecodable.reason() : problem(message);
+                        if (problem != null) {
+                            throw new StatusException(GrpcStatus.INVALID_ARGUMENT, problem);
+                        }
+                        handler.handle(message);
+                    }});
+                }
+                return invoke(method, request, args);
+            });
+    }
+
+    private static boolean isMessageHandler(Method method) {
+        return method.getName().equals("handler") && method.getParameterCount() == 1 && method.getParameterTypes()[0] == Handler.class;
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Null when every id of {@code request} is clean, else what is wrong, naming the field. */
+    static String problem(Object request) {
+        return request instanceof Message message ? problem(message, "") : null;
+    }
+
+    private static String problem(Message message, String path) {
+        for (FieldDescriptor field : FIELDS.computeIfAbsent(message.getDescriptorForType(), RequestIds::fieldsToCheck)) {
+            if (field.isRepeated()) {
+                int count = message.getRepeatedFieldCount(field);
+                for (int i = 0; i < count; i++) {
+                    String problem = problem(field, message.getRepeatedField(field, i), path);
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+            } else if (field.getJavaType() == FieldDescriptor.JavaType.STRING || message.hasField(field)) {
+                String problem = problem(field, message.getField(field), path);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String problem(FieldDescriptor field, Object value, String path) {
+        if (value instanceof Message nested) {
+            return problem(nested, path + field.getName() + ".");
+        }
+        if (value instanceof String text && hasControlCharacter(text)) {
+            return path + field.getName() + " must not contain control characters";
+        }
+        return null;
+    }
+
+    private static List<FieldDescriptor> fieldsToCheck(Descriptors.Descriptor type) {
+        List<FieldDescriptor> fields = new ArrayList<>();
+        for (FieldDescriptor field : type.getFields()) {
+            boolean id = field.getJavaType() == FieldDescriptor.JavaType.STRING && isIdName(field.getName());
+            // Only messages of our own packages: the well-known types (Timestamp, ...) hold no ids.
+            boolean nested = field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                && !field.getMessageType().getFile().getPackage().startsWith("google.");
+            if (id || nested) {
+                fields.add(field);
+            }
+        }
+        return List.copyOf(fields);
+    }
+
+    static boolean isIdName(String name) {
+        return name.endsWith("_id") || name.endsWith("_ids") || name.endsWith("_key");
+    }
+
+    static boolean hasControlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
