@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * POST /demo-order                      a fresh delivered demo order (the old one may be returned in full already)
  * GET  /knobs                           every simulator's knobs
  * POST /knobs                           {"service":"payment"|"all", "latencyMs":50, "errorRate":0.1, "failNext":3,
- *                                        "declineAll":false, "down":false, "outOfStock":["456"], "reset":false}
+ *                                        "declineAll":false, "down":false, "outOfStock":["456"], "reset":false,
+ *                                        "commitThenTimeoutNext":2}
  *                                       (fields left out keep their value; "reset":true starts from no knobs)
  * POST /knobs/reset                     every simulator well-behaved again
  * GET  /orders/{id}                     an order, as protobuf JSON
@@ -194,6 +195,7 @@ final class AdminEndpoint implements Handler<HttpServerRequest> {
         Long latency = body.getLong("latencyMs");
         Double errorRate = body.getDouble("errorRate");
         Integer failNext = body.getInteger("failNext");
+        Integer commitThenTimeout = body.getInteger("commitThenTimeoutNext");
         Boolean declineAll = body.getBoolean("declineAll");
         Boolean down = body.getBoolean("down");
         JsonArray outOfStock = body.getJsonArray("outOfStock");
@@ -203,14 +205,19 @@ final class AdminEndpoint implements Handler<HttpServerRequest> {
                 outOfStockIds.add(String.valueOf(id));
             }
         }
-        Knobs probe = apply(Knobs.NONE, false, latency, errorRate, failNext, declineAll, down, outOfStock == null ? null : outOfStockIds);
+        Knobs probe = apply(Knobs.NONE, false, latency, errorRate, failNext, declineAll, down, outOfStock == null ? null : outOfStockIds,
+            commitThenTimeout);
         LOG.debug("knob change validated: {}", probe);
-        return knobs -> apply(knobs, reset, latency, errorRate, failNext, declineAll, down, outOfStock == null ? null : outOfStockIds);
+        return knobs -> apply(knobs, reset, latency, errorRate, failNext, declineAll, down, outOfStock == null ? null : outOfStockIds,
+            commitThenTimeout);
     }
 
     private static Knobs apply(Knobs start, boolean reset, Long latency, Double errorRate, Integer failNext, Boolean declineAll,
-        Boolean down, Set<String> outOfStock) {
+        Boolean down, Set<String> outOfStock, Integer commitThenTimeout) {
         Knobs knobs = reset ? Knobs.NONE : start;
+        if (commitThenTimeout != null) {
+            knobs = knobs.withCommitThenTimeoutNext(commitThenTimeout);
+        }
         if (latency != null) {
             knobs = knobs.withLatencyMs(latency);
         }
@@ -286,7 +293,8 @@ final class AdminEndpoint implements Handler<HttpServerRequest> {
             .put("failNext", knobs.failNext())
             .put("declineAll", knobs.declineAll())
             .put("down", knobs.down())
-            .put("outOfStock", new JsonArray(List.copyOf(knobs.outOfStock())));
+            .put("outOfStock", new JsonArray(List.copyOf(knobs.outOfStock())))
+            .put("commitThenTimeoutNext", knobs.commitThenTimeoutNext());
     }
 
     private static String required(JsonObject body, String field) {

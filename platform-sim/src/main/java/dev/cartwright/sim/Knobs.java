@@ -11,11 +11,18 @@ import java.util.Set;
  * @param declineAll  payment only: every authorisation is declined
  * @param down        every call fails with UNAVAILABLE and health reports NOT_SERVING
  * @param outOfStock  warehouse only: these product ids have nothing available
+ * @param commitThenTimeoutNext the next this-many calls do their work (an order is placed, a payment authorized), then
+ *                    their answer is held back until the caller has given up: an outcome the caller cannot know
  */
-public record Knobs(long latencyMs, double errorRate, int failNext, boolean declineAll, boolean down, Set<String> outOfStock) {
+public record Knobs(long latencyMs, double errorRate, int failNext, boolean declineAll, boolean down, Set<String> outOfStock,
+                    int commitThenTimeoutNext) {
 
     /** A well-behaved simulator. */
-    public static final Knobs NONE = new Knobs(0, 0.0, 0, false, false, Set.of());
+    public static final Knobs NONE = new Knobs(0, 0.0, 0, false, false, Set.of(), 0);
+
+    public Knobs(long latencyMs, double errorRate, int failNext, boolean declineAll, boolean down, Set<String> outOfStock) {
+        this(latencyMs, errorRate, failNext, declineAll, down, outOfStock, 0);
+    }
 
     public Knobs {
         if (latencyMs < 0) {
@@ -27,30 +34,37 @@ public record Knobs(long latencyMs, double errorRate, int failNext, boolean decl
         if (failNext < 0) {
             throw new IllegalArgumentException("failNext must be >= 0, was " + failNext);
         }
+        if (commitThenTimeoutNext < 0) {
+            throw new IllegalArgumentException("commitThenTimeoutNext must be >= 0, was " + commitThenTimeoutNext);
+        }
         outOfStock = Set.copyOf(outOfStock);
     }
 
     public Knobs withLatencyMs(long value) {
-        return new Knobs(value, errorRate, failNext, declineAll, down, outOfStock);
+        return new Knobs(value, errorRate, failNext, declineAll, down, outOfStock, commitThenTimeoutNext);
     }
 
     public Knobs withErrorRate(double value) {
-        return new Knobs(latencyMs, value, failNext, declineAll, down, outOfStock);
+        return new Knobs(latencyMs, value, failNext, declineAll, down, outOfStock, commitThenTimeoutNext);
     }
 
     public Knobs withFailNext(int value) {
-        return new Knobs(latencyMs, errorRate, value, declineAll, down, outOfStock);
+        return new Knobs(latencyMs, errorRate, value, declineAll, down, outOfStock, commitThenTimeoutNext);
     }
 
     public Knobs withDeclineAll(boolean value) {
-        return new Knobs(latencyMs, errorRate, failNext, value, down, outOfStock);
+        return new Knobs(latencyMs, errorRate, failNext, value, down, outOfStock, commitThenTimeoutNext);
     }
 
     public Knobs withDown(boolean value) {
-        return new Knobs(latencyMs, errorRate, failNext, declineAll, value, outOfStock);
+        return new Knobs(latencyMs, errorRate, failNext, declineAll, value, outOfStock, commitThenTimeoutNext);
     }
 
     public Knobs withOutOfStock(Set<String> value) {
-        return new Knobs(latencyMs, errorRate, failNext, declineAll, down, value);
+        return new Knobs(latencyMs, errorRate, failNext, declineAll, down, value, commitThenTimeoutNext);
+    }
+
+    public Knobs withCommitThenTimeoutNext(int value) {
+        return new Knobs(latencyMs, errorRate, failNext, declineAll, down, outOfStock, value);
     }
 }

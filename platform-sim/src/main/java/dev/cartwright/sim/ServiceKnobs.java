@@ -25,6 +25,9 @@ public final class ServiceKnobs {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceKnobs.class);
 
+    /** How long a commit-then-timeout call holds its answer: longer than any caller's deadline. */
+    static final long HELD_ANSWER_MS = 30_000;
+
     private final SimService service;
     private final Vertx vertx;
     private final RandomGenerator random;
@@ -87,6 +90,11 @@ public final class ServiceKnobs {
         return update(k -> k.withDeclineAll(declineAll));
     }
 
+    /** The next {@code count} calls do their work, then hold their answer back until the caller has timed out. */
+    public ServiceKnobs commitThenTimeoutNext(int count) {
+        return update(k -> k.withCommitThenTimeoutNext(count));
+    }
+
     public ServiceKnobs outOfStock(Set<String> productIds) {
         return update(k -> k.withOutOfStock(productIds));
     }
@@ -119,7 +127,26 @@ public final class ServiceKnobs {
             injectedFailures.incrementAndGet();
             return delay.compose(v -> Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE, failure)));
         }
+        if (knobs.commitThenTimeoutNext() > 0 && useOneCommitThenTimeout()) {
+            injectedFailures.incrementAndGet();
+            // The work is done and kept; only the answer is lost, as when a connection drops after the commit.
+            return delay.compose(v -> run(call)).transform(done -> delay(HELD_ANSWER_MS)).compose(v -> Future.failedFuture(
+                new StatusException(GrpcStatus.DEADLINE_EXCEEDED, service.key() + " answered too late on purpose (commitThenTimeout)")));
+        }
         return delay.compose(v -> run(call));
+    }
+
+    /** Takes one from commit-then-timeout if any is left. */
+    private boolean useOneCommitThenTimeout() {
+        while (true) {
+            Knobs knobs = current.get();
+            if (knobs.commitThenTimeoutNext() <= 0) {
+                return false;
+            }
+            if (current.compareAndSet(knobs, knobs.withCommitThenTimeoutNext(knobs.commitThenTimeoutNext() - 1))) {
+                return true;
+            }
+        }
     }
 
     private String injectedFailure(Knobs knobs) {

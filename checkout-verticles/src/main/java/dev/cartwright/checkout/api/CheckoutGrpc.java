@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.api;
 
+import dev.cartwright.checkout.neighbours.NeighbourOutcomeUnknown;
 import dev.cartwright.checkout.neighbours.NeighbourRefusal;
 import dev.cartwright.checkout.saga.CheckoutProblem;
 import dev.cartwright.checkout.saga.CheckoutState;
@@ -186,6 +187,9 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             }
             if (e instanceof NeighbourRefusal refusal) {
                 return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, refusal.getMessage()));
+            }
+            if (e instanceof NeighbourOutcomeUnknown unknown) {
+                return Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE, unknown.getMessage() + "; retry the request"));
             }
             return Future.failedFuture(e);
         });

@@ -71,43 +71,71 @@ public final class NeighbourCall {
 
     /** An idempotent read: retried up to the configured count on transient failures, never while the breaker is open. */
     public <T> Future<T> read(String operation, Supplier<Future<T>> call) {
-        return attempt(operation, call, 0, false);
+        return attempt(operation, call, 0, false, false);
     }
 
     /**
      * A change made safe to repeat by its idempotency key (or by its nature): retried like a read on transient
      * failures. A definite answer that is not OK fails with {@link NeighbourRefusal} carrying the neighbour's status
-     * and message, so the caller can tell "no" from "not reachable"; an outage still fails with UNAVAILABLE.
+     * and message, so the caller can tell "no" from "not reachable". When no attempt got a definite answer and at least
+     * one may have reached the neighbour (timed out, reset, closed after sending), it fails with
+     * {@link NeighbourOutcomeUnknown}; when none can have acted (circuit open, refused connection, UNAVAILABLE), with
+     * UNAVAILABLE.
      */
     public <T> Future<T> idempotent(String operation, Supplier<Future<T>> call) {
-        return attempt(operation, call, 0, true);
+        return attempt(operation, call, 0, true, false);
     }
 
-    private <T> Future<T> attempt(String operation, Supplier<Future<T>> call, int attempt, boolean keepAnswers) {
+    private <T> Future<T> attempt(String operation, Supplier<Future<T>> call, int attempt, boolean keepAnswers, boolean inDoubt) {
         return breaker.<T>execute(call).recover(e -> {
             if (keepAnswers && !(e instanceof OpenCircuitException) && !isTransient(e)) {
                 return Future.failedFuture(new NeighbourRefusal(name, operation, statusOf(e), messageOf(e)));
             }
+            boolean doubt = inDoubt || (keepAnswers && mayHaveActed(e));
             if (attempt >= retries || e instanceof OpenCircuitException || !isTransient(e)) {
-                return Future.failedFuture(unavailable(operation, e));
+                return Future.failedFuture(doubt ? new NeighbourOutcomeUnknown(name, operation, why(e)) : unavailable(operation, e));
             }
             Promise<T> retry = Promise.promise();
-            vertx.setTimer(FIRST_BACKOFF_MS << attempt, id -> attempt(operation, call, attempt + 1, keepAnswers).onComplete(retry));
+            vertx.setTimer(FIRST_BACKOFF_MS << attempt,
+                id -> attempt(operation, call, attempt + 1, keepAnswers, doubt).onComplete(retry));
             return retry.future();
         });
     }
 
-    private StatusException unavailable(String operation, Throwable e) {
-        String why;
-        if (e instanceof OpenCircuitException) {
-            why = "circuit open";
-        } else if (e instanceof io.vertx.circuitbreaker.TimeoutException) {
-            why = "timed out";
-        } else {
-            GrpcStatus status = statusOf(e);
-            why = status != null ? status.name() : String.valueOf(e.getMessage());
+    /**
+     * Whether a failed call may still have been carried out by the neighbour: the request may have reached it and only
+     * the answer was lost (a timeout, a reset or closed stream, a status saying the deadline passed or the call was
+     * cancelled, an INTERNAL or UNKNOWN error from its side). A call refused before it ran (open circuit, no connection,
+     * UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED) was not.
+     */
+    static boolean mayHaveActed(Throwable e) {
+        if (e instanceof OpenCircuitException || e instanceof java.net.ConnectException
+            || e instanceof java.net.UnknownHostException || e instanceof io.netty.channel.ConnectTimeoutException) {
+            return false;
         }
-        return new StatusException(GrpcStatus.UNAVAILABLE, name + " unavailable (" + operation + ": " + why + ")");
+        GrpcStatus status = statusOf(e);
+        if (status == null) {
+            return true;
+        }
+        return switch (status) {
+            case DEADLINE_EXCEEDED, CANCELLED, INTERNAL, UNKNOWN -> true;
+            default -> false;
+        };
+    }
+
+    private StatusException unavailable(String operation, Throwable e) {
+        return new StatusException(GrpcStatus.UNAVAILABLE, name + " unavailable (" + operation + ": " + why(e) + ")");
+    }
+
+    private static String why(Throwable e) {
+        if (e instanceof OpenCircuitException) {
+            return "circuit open";
+        }
+        if (e instanceof io.vertx.circuitbreaker.TimeoutException) {
+            return "timed out";
+        }
+        GrpcStatus status = statusOf(e);
+        return status != null ? status.name() : String.valueOf(e.getMessage());
     }
 
     /** The neighbour's own words when it sent a status with a message. */

@@ -8,6 +8,7 @@ import dev.cartwright.cart.CartStatus;
 import dev.cartwright.cart.Mutation;
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.cart.store.CartStore;
+import dev.cartwright.checkout.neighbours.NeighbourOutcomeUnknown;
 import dev.cartwright.checkout.neighbours.NeighbourRefusal;
 import dev.cartwright.checkout.neighbours.Neighbours;
 import dev.cartwright.checkout.saga.CheckoutStore.StepRecord;
@@ -51,6 +52,8 @@ public final class ConfirmSaga {
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmSaga.class);
     private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+    /** How a step row whose call got no definite answer starts its detail; a resumed run treats that step as in doubt. */
+    static final String UNKNOWN_OUTCOME = "outcome unknown: ";
 
     /** This runner lost the checkout to another (its guard no longer holds); it wrote nothing more. */
     static final class Superseded extends RuntimeException {
@@ -79,6 +82,8 @@ public final class ConfirmSaga {
     private static final class Run {
         StoredCheckout c;
         final EnumSet<SagaStep> succeeded = EnumSet.of(SagaStep.RESERVE_STOCK);
+        /** Steps an attempt of this run left with an unknown outcome, not yet resolved by a definite answer. */
+        final EnumSet<SagaStep> inDoubt = EnumSet.noneOf(SagaStep.class);
         final Optional<SagaStep> haltAfter;
         OrderDetails order;
 
@@ -143,6 +148,9 @@ public final class ConfirmSaga {
         return store.steps(claimed.checkoutId(), claimed.sagaRun()).compose(rows -> {
             Run run = new Run(claimed, haltAfter);
             for (StepRow row : rows) {
+                if ("failed".equals(row.status()) && row.detail().startsWith(UNKNOWN_OUTCOME)) {
+                    SagaStep.byWireName(row.step()).ifPresent(run.inDoubt::add);
+                }
                 if (!"succeeded".equals(row.status())) {
                     continue;
                 }
@@ -152,6 +160,7 @@ public final class ConfirmSaga {
                     run.order = parseOrder(row.detail());
                 }
             }
+            run.inDoubt.removeAll(run.succeeded);
             if (claimed.compensating()) {
                 SagaStep failed = SagaStep.byWireName(claimed.failedStep()).orElseThrow();
                 return compensate(run, SagaPlan.compensations(failed, run.succeeded), 0);
@@ -191,12 +200,19 @@ public final class ConfirmSaga {
             StepRecord row = StepRecord.finish(step.wireName(), attempt, "succeeded", done.detail(), sagaRun, now);
             return write(run, after, fence, row, List.of()).compose(v -> {
                 run.succeeded.add(step);
+                run.inDoubt.remove(step);
                 return advance(run);
             });
         }
         StepFailure failure = ((StepOutcome.Failed) outcome).failure();
-        StepRecord row = StepRecord.finish(step.wireName(), attempt, "failed", failure.reason(), sagaRun, now);
-        SagaPlan.Decision decision = SagaPlan.afterFailure(step, failure, run.succeeded);
+        boolean unknown = failure instanceof StepFailure.Unknown;
+        StepRecord row = StepRecord.finish(step.wireName(), attempt, "failed", (unknown ? UNKNOWN_OUTCOME : "") + failure.reason(), sagaRun,
+            now);
+        if (unknown) {
+            run.inDoubt.add(step);
+            metrics.unknownOutcome(step.wireName());
+        }
+        SagaPlan.Decision decision = SagaPlan.afterFailure(step, failure, run.succeeded, run.inDoubt);
         LOG.info("event=saga_step_failed checkout={} step={} decision={} reason=\"{}\"", run.c.checkoutId(), step.wireName(),
             decision.getClass().getSimpleName(), failure.reason());
         if (decision instanceof SagaPlan.Decision.Reopen) {
@@ -212,6 +228,11 @@ public final class ConfirmSaga {
             StoredCheckout parked = run.c.toBuilder().leaseUntil(Optional.of(now.plus(settings.retryAfter()))).updatedAt(now).build();
             return write(run, parked, fence, row, List.of()).compose(v -> {
                 metrics.parked(step.wireName());
+                if (!step.afterPivot()) {
+                    return Future.failedFuture(CheckoutProblem.unavailable("the outcome of " + step.wireName() + " is not known yet ("
+                        + failure.reason() + "); nothing is undone while it may have happened: it is resolved automatically with the"
+                        + " same idempotency key, and a repeated ConfirmCheckout answers with the outcome once it is"));
+                }
                 return Future.failedFuture(CheckoutProblem.unavailable("order " + run.c.orderId() + " was placed but "
                     + step.wireName() + " did not finish (" + failure.reason() + "); it is retried automatically and a repeated"
                     + " ConfirmCheckout answers with the order once it has"));
@@ -457,6 +478,9 @@ public final class ConfirmSaga {
     private static Optional<StepFailure> classify(Throwable e) {
         if (e instanceof NeighbourRefusal refusal) {
             return Optional.of(new StepFailure.Refused(refusal.getMessage()));
+        }
+        if (e instanceof NeighbourOutcomeUnknown unknown) {
+            return Optional.of(new StepFailure.Unknown(unknown.getMessage()));
         }
         if (e instanceof StatusException status && status.status() == GrpcStatus.UNAVAILABLE) {
             return Optional.of(new StepFailure.Unavailable(status.message()));

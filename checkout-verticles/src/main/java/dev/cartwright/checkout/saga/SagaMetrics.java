@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The confirm saga's meters: {@code cartwright.checkout.saga.outcomes} counts how runs ended (outcome = completed,
  * failed, reopened or parked; step = the step that failed, "" when none), {@code cartwright.checkout.saga.compensations}
- * counts compensations run by name, and the gauge {@code cartwright.checkout.saga.confirming} shows how many checkouts
+ * counts compensations run by name, {@code cartwright.checkout.saga.unknown_outcomes} counts calls of a step that got no
+ * definite answer (step = the step), and the gauge {@code cartwright.checkout.saga.confirming} shows how many checkouts
  * are CONFIRMING (refreshed by {@link SagaRecovery}).
  */
 public final class SagaMetrics {
@@ -36,7 +37,13 @@ public final class SagaMetrics {
         outcome("reopened", step);
     }
 
-    /** A step after the order was created must be retried later. */
+    /** A call of {@code step} got no definite answer; the saga resolves it with the same idempotency key. */
+    public void unknownOutcome(String step) {
+        Counter.builder("cartwright.checkout.saga.unknown_outcomes").description("Saga calls that got no definite answer")
+            .tag("step", step).register(registry).increment();
+    }
+
+    /** A step after the order was created, or with an unknown outcome, must be retried later. */
     public void parked(String step) {
         outcome("parked", step);
     }

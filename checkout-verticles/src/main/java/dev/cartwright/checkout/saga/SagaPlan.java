@@ -22,7 +22,9 @@ import java.util.function.Function;
  *       undoing (the stock stays reserved for the checkout), so the checkout is OPEN again and may be confirmed
  *       again — its authorization key is unchanged, so a retry can never authorize twice;</li>
  *   <li>{@link Decision.Park}: any failure after the pivot: the order exists, so the step is retried later (by a
- *       repeated ConfirmCheckout or by {@link SagaRecovery}) with the same idempotency key, never compensated.</li>
+ *       repeated ConfirmCheckout or by {@link SagaRecovery}) with the same idempotency key, never compensated; and an
+ *       unknown outcome of authorize_payment or create_order (a timeout after the call was sent): it is resolved by
+ *       the same call with the same key, and nothing is undone or reopened until it is.</li>
  * </ul>
  */
 public final class SagaPlan {
@@ -61,10 +63,31 @@ public final class SagaPlan {
 
     /** The decision after {@code failed} failed with {@code failure}, given the steps that had succeeded before it. */
     public static Decision afterFailure(SagaStep failed, StepFailure failure, Set<SagaStep> succeeded) {
+        return afterFailure(failed, failure, succeeded, Set.of());
+    }
+
+    /**
+     * The decision after {@code failed} failed with {@code failure}, given the steps that had succeeded before it and
+     * the steps whose outcome an earlier attempt left unknown ({@code inDoubt}). A step that may have charged the
+     * customer or placed the order ({@link SagaStep#actsOnMoney()}) and whose outcome is unknown, now or from an earlier
+     * attempt, is parked: it is retried with the same idempotency key until the answer is definite, and nothing is
+     * undone or reopened meanwhile, because undoing it while an order may exist could leave an order unpaid, and
+     * reopening could leave an authorization that nothing records.
+     */
+    public static Decision afterFailure(SagaStep failed, StepFailure failure, Set<SagaStep> succeeded, Set<SagaStep> inDoubt) {
         Objects.requireNonNull(failed, "failed");
         Objects.requireNonNull(failure, "failure");
         if (failed.afterPivot()) {
             return new Decision.Park();
+        }
+        boolean unknown = failure instanceof StepFailure.Unknown
+            || (failure instanceof StepFailure.Unavailable && inDoubt.contains(failed));
+        if (unknown && failed.actsOnMoney()) {
+            return new Decision.Park();
+        }
+        if (failure instanceof StepFailure.Unknown) {
+            // A step that neither charges nor places anything (repricing, extending the reservation) is as safe as an outage.
+            failure = new StepFailure.Unavailable(failure.reason());
         }
         if (failure instanceof StepFailure.Unavailable && !failed.afterAuthorization()) {
             return new Decision.Reopen();

@@ -52,6 +52,11 @@ public enum SagaStep {
         return ordinal() > CREATE_ORDER.ordinal();
     }
 
+    /** Whether the step may charge the customer or place the order: its unknown outcome must be resolved, never undone. */
+    public boolean actsOnMoney() {
+        return this == AUTHORIZE_PAYMENT || this == CREATE_ORDER;
+    }
+
     /** Whether a step before this one may have moved money (an authorization exists once it succeeded). */
     public boolean afterAuthorization() {
         return ordinal() > AUTHORIZE_PAYMENT.ordinal();

@@ -26,6 +26,43 @@ class NeighbourCallTest {
     }
 
     @Test
+    void onlyAFailureAfterTheCallMayHaveReachedTheNeighbourLeavesItsOutcomeUnknown() {
+        assertThat(NeighbourCall.mayHaveActed(io.vertx.circuitbreaker.TimeoutException.INSTANCE)).isTrue();
+        assertThat(NeighbourCall.mayHaveActed(new io.vertx.core.http.StreamResetException(8))).isTrue();
+        assertThat(NeighbourCall.mayHaveActed(new InvalidStatusException(GrpcStatus.OK, GrpcStatus.DEADLINE_EXCEEDED))).isTrue();
+        assertThat(NeighbourCall.mayHaveActed(new InvalidStatusException(GrpcStatus.OK, GrpcStatus.CANCELLED))).isTrue();
+        assertThat(NeighbourCall.mayHaveActed(new StatusException(GrpcStatus.INTERNAL, "boom"))).isTrue();
+        assertThat(NeighbourCall.mayHaveActed(new java.net.ConnectException("refused"))).isFalse();
+        assertThat(NeighbourCall.mayHaveActed(io.vertx.circuitbreaker.OpenCircuitException.INSTANCE)).isFalse();
+        assertThat(NeighbourCall.mayHaveActed(new StatusException(GrpcStatus.UNAVAILABLE, "down"))).isFalse();
+        assertThat(NeighbourCall.mayHaveActed(new InvalidStatusException(GrpcStatus.OK, GrpcStatus.RESOURCE_EXHAUSTED))).isFalse();
+    }
+
+    @Test
+    void aChangeWhoseEveryAttemptTimedOutFailsAsUnknownAndOneNeverSentAsUnavailable() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            NeighbourCall call = new NeighbourCall("order", vertx, Duration.ofMillis(100), 100, Duration.ofSeconds(5), 1);
+            Throwable unknown = call.idempotent("CreateOrder", () -> vertx.timer(5, TimeUnit.SECONDS).map("late"))
+                .transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+            assertThat(unknown).isInstanceOf(NeighbourOutcomeUnknown.class).hasMessageContaining("CreateOrder");
+            AtomicInteger calls = new AtomicInteger();
+            Throwable mixed = call.idempotent("CreateOrder", () -> calls.incrementAndGet() == 1
+                    ? vertx.timer(5, TimeUnit.SECONDS).map("late")
+                    : Future.<String>failedFuture(new StatusException(GrpcStatus.UNAVAILABLE, "down")))
+                .transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+            assertThat(mixed).as("an outage after a timeout leaves the first attempt in doubt").isInstanceOf(NeighbourOutcomeUnknown.class);
+            Throwable down = call.idempotent("CreateOrder", () -> Future.<String>failedFuture(new StatusException(GrpcStatus.UNAVAILABLE,
+                    "down")))
+                .transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+            assertThat(down).isInstanceOf(StatusException.class);
+            assertThat(((StatusException) down).status()).isEqualTo(GrpcStatus.UNAVAILABLE);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void readsAreRetriedBoundedlyAndFailuresBecomeUnavailable() throws Exception {
         Vertx vertx = Vertx.vertx();
         try {

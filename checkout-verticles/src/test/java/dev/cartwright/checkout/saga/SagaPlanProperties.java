@@ -39,7 +39,8 @@ class SagaPlanProperties {
     Arbitrary<StepFailure> anyFailure() {
         return Arbitraries.oneOf(
             Arbitraries.strings().alpha().ofMaxLength(12).map(StepFailure.Refused::new),
-            Arbitraries.strings().alpha().ofMaxLength(12).map(StepFailure.Unavailable::new));
+            Arbitraries.strings().alpha().ofMaxLength(12).map(StepFailure.Unavailable::new),
+            Arbitraries.strings().alpha().ofMaxLength(12).map(StepFailure.Unknown::new));
     }
 
     /** The compensations the brief demands: those of the steps before the failed one, in reverse running order. */
@@ -98,6 +99,14 @@ class SagaPlanProperties {
         if (run.ending() == SagaPlan.Ending.FAILED) {
             assertThat(run.compensationsRun()).containsExactlyElementsOf(allowed);
         }
+    }
+
+    @Property
+    void anUnknownOutcomeOfTheAuthorizationOrTheOrderNeverUndoesOrReopensAnything(@ForAll String reason,
+                                                                                 @ForAll boolean order) {
+        SagaPlan.Run run = failAt(order ? SagaStep.CREATE_ORDER : SagaStep.AUTHORIZE_PAYMENT, new StepFailure.Unknown(reason));
+        assertThat(run.ending()).isEqualTo(SagaPlan.Ending.PARKED);
+        assertThat(run.compensationsRun()).isEmpty();
     }
 
     @Example

@@ -81,4 +81,32 @@ class SagaPlanTest {
         assertThat(ShippingOption.cheapest(java.util.List.of(express, slow, fastSamePrice))).contains(fastSamePrice);
         assertThat(ShippingOption.cheapest(java.util.List.of())).isEmpty();
     }
+
+    @Test
+    void anUnknownOutcomeOfTheOrderOrThePaymentIsParkedNeverUndoneOrReopened() {
+        EnumSet<SagaStep> authorized = EnumSet.of(SagaStep.RESERVE_STOCK, SagaStep.REPRICE, SagaStep.EXTEND_RESERVATION,
+            SagaStep.AUTHORIZE_PAYMENT);
+        assertThat(SagaPlan.afterFailure(SagaStep.CREATE_ORDER, new StepFailure.Unknown("timed out"), authorized))
+            .isInstanceOf(SagaPlan.Decision.Park.class);
+        assertThat(SagaPlan.afterFailure(SagaStep.AUTHORIZE_PAYMENT, new StepFailure.Unknown("timed out"),
+            EnumSet.of(SagaStep.RESERVE_STOCK, SagaStep.REPRICE, SagaStep.EXTEND_RESERVATION)))
+            .isInstanceOf(SagaPlan.Decision.Park.class);
+    }
+
+    @Test
+    void anOutageAfterAnUnknownOutcomeOfTheSameStepStillParks() {
+        EnumSet<SagaStep> authorized = EnumSet.of(SagaStep.RESERVE_STOCK, SagaStep.REPRICE, SagaStep.EXTEND_RESERVATION,
+            SagaStep.AUTHORIZE_PAYMENT);
+        assertThat(SagaPlan.afterFailure(SagaStep.CREATE_ORDER, new StepFailure.Unavailable("order down"), authorized,
+            EnumSet.of(SagaStep.CREATE_ORDER))).isInstanceOf(SagaPlan.Decision.Park.class);
+        assertThat(SagaPlan.afterFailure(SagaStep.CREATE_ORDER, new StepFailure.Refused("invalid order"), authorized,
+            EnumSet.of(SagaStep.CREATE_ORDER))).as("a definite no to the same key means there is no order")
+            .isInstanceOf(SagaPlan.Decision.Compensate.class);
+    }
+
+    @Test
+    void anUnknownOutcomeOfAStepThatMovesNoMoneyIsAnOutage() {
+        assertThat(SagaPlan.afterFailure(SagaStep.EXTEND_RESERVATION, new StepFailure.Unknown("timed out"),
+            EnumSet.of(SagaStep.RESERVE_STOCK, SagaStep.REPRICE))).isInstanceOf(SagaPlan.Decision.Reopen.class);
+    }
 }
