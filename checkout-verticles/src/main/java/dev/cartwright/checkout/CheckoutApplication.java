@@ -27,6 +27,7 @@ import dev.cartwright.cart.store.RedisCartStore;
 import dev.cartwright.cart.store.RedisDurabilityCheck;
 import dev.cartwright.cart.store.WriteBehind;
 import dev.cartwright.checkout.admin.ParkedCartsAdmin;
+import dev.cartwright.checkout.admin.SagasAdmin;
 import dev.cartwright.checkout.api.CartApiVerticle;
 import dev.cartwright.checkout.api.CartGrpc;
 import dev.cartwright.checkout.api.CheckoutGrpc;
@@ -342,7 +343,8 @@ public final class CheckoutApplication {
                 .check("postgres", () -> pool.query("SELECT 1").execute())
                 .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
                     : Future.failedFuture("prices not loaded yet"))
-                .route(ParkedCartsAdmin.PATH, new ParkedCartsAdmin(replay));
+                .route(ParkedCartsAdmin.PATH, new ParkedCartsAdmin(replay))
+                .route(SagasAdmin.PATH, new SagasAdmin(checkoutStore, clock));
             adminServer = server;
             return server.listen(config.host(), config.adminPort());
         }).map(s -> {

@@ -97,6 +97,23 @@ public final class CheckoutStore {
     private static final String STEPS = "SELECT step, status, attempt, COALESCE(detail, '') AS detail FROM checkout_saga_steps"
         + " WHERE checkout_id = $1 AND run = $2 ORDER BY started_at, attempt";
 
+    private static final String MARK_ATTENTION = "UPDATE checkouts c SET attention_since = $1, version = c.version + 1,"
+        + " attention_reason = COALESCE((SELECT s.detail FROM checkout_saga_steps s WHERE s.checkout_id = c.checkout_id"
+        + " AND s.run = c.saga_run AND s.status = 'failed' AND s.detail IS NOT NULL ORDER BY s.finished_at DESC NULLS LAST LIMIT 1),"
+        + " 'not finished (last step: ' || COALESCE(c.saga_step, 'none') || ')')"
+        + " WHERE c.status = 'confirming' AND c.attention_since IS NULL"
+        + " AND GREATEST((SELECT min(s.started_at) FROM checkout_saga_steps s WHERE s.checkout_id = c.checkout_id"
+        + " AND s.run = c.saga_run AND s.step <> 'reserve_stock'), c.attention_retried_at) < $2"
+        + " RETURNING c.checkout_id";
+
+    private static final String ATTENTION = "SELECT checkout_id, cart_id, COALESCE(customer_id, '') AS customer_id,"
+        + " COALESCE(saga_step, '') AS saga_step, attention_since, COALESCE(attention_reason, '') AS attention_reason FROM checkouts"
+        + " WHERE status = 'confirming' AND attention_since IS NOT NULL";
+
+    /** A confirmation that went past the bound and waits for staff: since when, why, and where its saga stands. */
+    public record Attention(String checkoutId, String cartId, String customerId, String sagaStep, Instant since, String reason) {
+    }
+
     /** A row of {@code checkout_saga_steps} to write with a change. */
     public record StepRecord(String step, int attempt, String status, String detail, int run, Instant startedAt,
                              Optional<Instant> finishedAt) {
@@ -348,13 +365,62 @@ public final class CheckoutStore {
     /** Up to {@code limit} confirming checkouts whose runner's lease ran out before {@code now}, oldest lease first. */
     public Future<List<String>> lapsedConfirmations(Instant now, int limit) {
         return guard(pool.preparedQuery("SELECT checkout_id FROM checkouts WHERE status = 'confirming'"
-                + " AND (lease_until IS NULL OR lease_until < $1) ORDER BY lease_until NULLS FIRST LIMIT $2")
+                + " AND attention_since IS NULL AND (lease_until IS NULL OR lease_until < $1) ORDER BY lease_until NULLS FIRST LIMIT $2")
             .execute(Tuple.of(utc(now), limit))
             .map(rows -> {
                 List<String> ids = new ArrayList<>();
                 rows.forEach(r -> ids.add(r.getString("checkout_id")));
                 return ids;
             }));
+    }
+
+    /**
+     * Marks the confirming checkouts whose saga run started (or was last retried by staff) before {@code now - bound} as
+     * needing attention, bumping their version so a runner still holding one stops; returns their ids.
+     */
+    public Future<List<String>> markNeedingAttention(Instant now, java.time.Duration bound) {
+        return guard(pool.preparedQuery(MARK_ATTENTION).execute(Tuple.of(utc(now), utc(now.minus(bound)))).map(rows -> {
+            List<String> ids = new ArrayList<>();
+            rows.forEach(r -> ids.add(r.getString("checkout_id")));
+            return ids;
+        }));
+    }
+
+    /** Up to {@code limit} confirmations needing attention, longest waiting first. */
+    public Future<List<Attention>> needingAttention(int limit) {
+        return guard(pool.preparedQuery(ATTENTION + " ORDER BY attention_since LIMIT $1").execute(Tuple.of(limit)).map(rows -> {
+            List<Attention> out = new ArrayList<>();
+            rows.forEach(r -> out.add(attention(r)));
+            return out;
+        }));
+    }
+
+    /** The checkout's attention mark, when it needs attention. */
+    public Future<Optional<Attention>> attention(String checkoutId) {
+        return guard(pool.preparedQuery(ATTENTION + " AND checkout_id = $1").execute(Tuple.of(checkoutId))
+            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(attention(rows.iterator().next()))));
+    }
+
+    /**
+     * Hands a confirmation needing attention back to the recovery verticle: the mark is cleared, the lease lapsed, and
+     * the bound counts again from {@code now}. False when the checkout does not need attention.
+     */
+    public Future<Boolean> retryAttention(String checkoutId, Instant now) {
+        return guard(pool.preparedQuery("UPDATE checkouts SET attention_since = NULL, attention_reason = NULL,"
+                + " attention_retried_at = $2, lease_until = NULL, version = version + 1, updated_at = $2"
+                + " WHERE checkout_id = $1 AND status = 'confirming' AND attention_since IS NOT NULL")
+            .execute(Tuple.of(checkoutId, utc(now))).map(rows -> rows.rowCount() == 1));
+    }
+
+    /** How many confirmations need attention now. */
+    public Future<Long> countNeedingAttention() {
+        return guard(pool.query("SELECT count(*) AS n FROM checkouts WHERE status = 'confirming' AND attention_since IS NOT NULL")
+            .execute().map(rows -> rows.iterator().next().getLong("n")));
+    }
+
+    private static Attention attention(Row r) {
+        return new Attention(r.getString("checkout_id"), r.getString("cart_id"), r.getString("customer_id"), r.getString("saga_step"),
+            r.getOffsetDateTime("attention_since").toInstant(), r.getString("attention_reason"));
     }
 
     /** How many checkouts are CONFIRMING now. */

@@ -275,12 +275,17 @@ public final class CheckoutWorkflow {
                     return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId
                         + " expired: a newer checkout of its cart replaced it"));
                 case CONFIRMING:
-                    if (c.leaseLapsed(clock.instant())) {
-                        return takeOver(c).compose(claimed -> claimed.isPresent()
-                            ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
-                            : waitFor(caller, checkoutId, paymentMethodId, expected, deadline));
-                    }
-                    return waitFor(caller, checkoutId, paymentMethodId, expected, deadline);
+                    return store.attention(checkoutId).compose(attention -> {
+                        if (attention.isPresent()) {
+                            return Future.failedFuture(needsAttention(attention.get()));
+                        }
+                        if (c.leaseLapsed(clock.instant())) {
+                            return takeOver(c).compose(claimed -> claimed.isPresent()
+                                ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
+                                : waitFor(caller, checkoutId, paymentMethodId, expected, deadline));
+                        }
+                        return waitFor(caller, checkoutId, paymentMethodId, expected, deadline);
+                    });
                 case OPEN:
                 default:
                     if (expected.isPresent() && expected.getAsLong() != c.version()) {
@@ -291,6 +296,13 @@ public final class CheckoutWorkflow {
                         : confirmRound(caller, checkoutId, paymentMethodId, OptionalLong.empty(), deadline));
             }
         });
+    }
+
+    /** The answer for a confirmation that waits for staff: definite, so no client retries it forever. */
+    private static CheckoutProblem needsAttention(CheckoutStore.Attention attention) {
+        return CheckoutProblem.precondition("checkout " + attention.checkoutId() + " needs attention: its confirmation has not finished"
+            + " since " + attention.since() + " (" + attention.reason() + "); it is neither confirmed nor undone automatically and"
+            + " staff are resolving it");
     }
 
     private Future<Order> runOrWait(StoredCheckout claimed, Caller caller, String paymentMethodId, OptionalLong expected, long deadline) {
@@ -357,8 +369,13 @@ public final class CheckoutWorkflow {
             if (found.isEmpty() || found.get().status() != CheckoutState.CONFIRMING || !found.get().leaseLapsed(clock.instant())) {
                 return Future.succeededFuture(Optional.empty());
             }
-            return takeOver(found.get()).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.empty())
-                : saga.run(claimed.get()).map(Optional::of));
+            return store.attention(checkoutId).compose(attention -> {
+                if (attention.isPresent()) {
+                    return Future.succeededFuture(Optional.<Order>empty());
+                }
+                return takeOver(found.get()).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.<Order>empty())
+                    : saga.run(claimed.get()).map(Optional::of));
+            });
         });
     }
 

@@ -10,18 +10,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * failed, reopened or parked; step = the step that failed, "" when none), {@code cartwright.checkout.saga.compensations}
  * counts compensations run by name, {@code cartwright.checkout.saga.unknown_outcomes} counts calls of a step that got no
  * definite answer (step = the step), and the gauge {@code cartwright.checkout.saga.confirming} shows how many checkouts
- * are CONFIRMING (refreshed by {@link SagaRecovery}).
+ * are CONFIRMING (refreshed by {@link SagaRecovery}); {@code cartwright.checkout.saga.attention} counts confirmations that
+ * went past the bound and the gauge {@code cartwright.checkout.saga.needing_attention} shows how many wait for staff.
  */
 public final class SagaMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong confirming = new AtomicLong();
+    private final AtomicLong needingAttention = new AtomicLong();
 
     public SagaMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("cartwright.checkout.saga.confirming", confirming, AtomicLong::get)
             .description("Checkouts whose confirm saga is running or waiting to be resumed")
             .register(registry);
+        Gauge.builder("cartwright.checkout.saga.needing_attention", needingAttention, AtomicLong::get)
+            .description("Confirmations past CARTWRIGHT_SAGA_ATTENTION_AFTER that wait for staff (./cartwright sagas)")
+            .register(registry);
+    }
+
+    /** A confirmation went past the bound and now needs attention. */
+    public void needsAttention() {
+        Counter.builder("cartwright.checkout.saga.attention").description("Confirmations that went past the bound and needed attention")
+            .register(registry).increment();
+    }
+
+    public void needingAttention(long count) {
+        needingAttention.set(count);
     }
 
     public void completed() {

@@ -60,12 +60,22 @@ public final class SagaRecovery extends VerticleBase {
             return Future.succeededFuture(0);
         }
         running = true;
-        return store.lapsedConfirmations(clock.instant(), BATCH)
+        return store.markNeedingAttention(clock.instant(), settings.attentionAfter())
+            .map(marked -> {
+                marked.forEach(id -> {
+                    metrics.needsAttention();
+                    LOG.warn("event=saga_needs_attention checkout={} after=\"{}\" (no longer retried automatically: ./cartwright sagas)",
+                        id, settings.attentionAfter());
+                });
+                return marked;
+            })
+            .compose(marked -> store.lapsedConfirmations(clock.instant(), BATCH))
             .compose(ids -> resumeAll(ids, 0, new ArrayList<>()))
-            .compose(resumed -> store.countConfirming().map(n -> {
+            .compose(resumed -> store.countConfirming().compose(n -> store.countNeedingAttention().map(waiting -> {
                 metrics.confirming(n);
+                metrics.needingAttention(waiting);
                 return resumed;
-            }))
+            })))
             .onFailure(e -> LOG.warn("event=saga_recovery_failed error=\"{}\"", e.getMessage()))
             .onComplete(ar -> running = false);
     }

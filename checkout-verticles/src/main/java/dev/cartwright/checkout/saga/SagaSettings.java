@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * @param confirmWait     how long a ConfirmCheckout waits for another request's run of the same saga before
  *                        answering UNAVAILABLE
  * @param confirmPoll     how often a waiting ConfirmCheckout looks at the checkout again
+ * @param attentionAfter  how long a confirmation may stay unfinished (parked, retried) before it needs attention: it
+ *                        is then no longer retried automatically and ConfirmCheckout answers FAILED_PRECONDITION
  */
 public record SagaSettings(String eventsTopic, Duration reservationTtl, Duration lease, Duration retryAfter, Duration recoveryEvery,
-                           Duration confirmWait, Duration confirmPoll) {
+                           Duration confirmWait, Duration confirmPoll, Duration attentionAfter) {
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
@@ -37,7 +39,8 @@ public record SagaSettings(String eventsTopic, Duration reservationTtl, Duration
         Duration recoveryEvery = positive(config, "CARTWRIGHT_SAGA_RECOVERY_EVERY", Duration.ofSeconds(5));
         Duration confirmWait = positive(config, "CARTWRIGHT_CHECKOUT_CONFIRM_WAIT", Duration.ofSeconds(20));
         Duration confirmPoll = positive(config, "CARTWRIGHT_CHECKOUT_CONFIRM_POLL", Duration.ofMillis(100));
-        return new SagaSettings(topic, ttl, lease, retryAfter, recoveryEvery, confirmWait, confirmPoll);
+        Duration attentionAfter = positive(config, "CARTWRIGHT_SAGA_ATTENTION_AFTER", Duration.ofMinutes(15));
+        return new SagaSettings(topic, ttl, lease, retryAfter, recoveryEvery, confirmWait, confirmPoll, attentionAfter);
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {

@@ -39,6 +39,16 @@
  * outage once a payment is authorized) undoes the earlier steps newest first and ends FAILED with
  * {@code checkout.failed}; an outage before any payment reopens the checkout (nothing was charged, UNAVAILABLE); any
  * failure after the pivot is retried forward, never undone, because the order contract cannot cancel an order.
+ * A call of authorize_payment or create_order that got no definite answer (a timeout, a reset stream) may have
+ * been carried out: the step is in doubt and parked, never undone or reopened, and resolved by repeating the call
+ * with the same key (a repeated ConfirmCheckout or the recovery verticle); an outage on a later attempt of the same
+ * step keeps it parked.
+ *
+ * <h2>One live checkout per cart</h2>
+ * {@code checkout_cart_slots} names each cart's live checkout. StartCheckout takes the slot (older open checkouts
+ * become EXPIRED; a concurrent start of the same cart version gets the checkout that won) and the claim OPEN to
+ * CONFIRMING requires the slot to name the checkout and no other checkout of the cart to be confirming or completed.
+ * Both lock the slot row first, so PostgreSQL serializes them per cart.
  *
  * <h2>Crashes</h2>
  * The runner renews a lease ({@code CARTWRIGHT_SAGA_LEASE}) with every step. {@link dev.cartwright.checkout.saga.SagaRecovery}
