@@ -8,7 +8,6 @@ import dev.cartwright.testkit.RealServices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConfirmStormIT {
 
     @Test
-    @Disabled("The confirm saga leaves authorizations with no order and places orders on voided authorizations when order and "
-        + "payment commit, then time out (RELIABILITY.md, Known findings); enable once the saga resolves unknown outcomes")
     void concurrentConfirmsWithAmbiguousFailuresNeverDoubleOrderOrCharge(PostgresInfo postgres, KafkaInfo kafka) {
         PgTarget pg = new PgTarget(postgres.host(), postgres.port(), postgres.user(), postgres.password(), postgres.database(),
             postgres.freshSchema("chaos_storm"));
