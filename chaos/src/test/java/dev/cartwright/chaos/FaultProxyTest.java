@@ -39,13 +39,17 @@ class FaultProxyTest {
 
     private Received connect(NetSocket[] holder) throws Exception {
         Received received = new Received();
-        NetSocket socket = vertx.createNetClient().connect(proxy.port(), Loopback.HOST).await(10, TimeUnit.SECONDS);
-        socket.handler(chunk -> {
-            synchronized (received) {
-                received.text.append(chunk.toString());
-            }
-        });
-        socket.closeHandler(v -> received.closed = true);
+        // Handlers are set on the socket's event loop as the connection completes: a proxy that closes at once (reset
+        // mode) could otherwise close it before a handler set from this thread is in place, and the close would go unseen.
+        NetSocket socket = vertx.createNetClient().connect(proxy.port(), Loopback.HOST).map(connected -> {
+            connected.handler(chunk -> {
+                synchronized (received) {
+                    received.text.append(chunk.toString());
+                }
+            });
+            connected.closeHandler(v -> received.closed = true);
+            return connected;
+        }).await(10, TimeUnit.SECONDS);
         holder[0] = socket;
         return received;
     }
