@@ -3,6 +3,7 @@ package dev.cartwright.returns.neighbours;
 import dev.cartwright.proto.platform.v1.CreateExchangeOrderRequest;
 import dev.cartwright.proto.platform.v1.CreateReturnLabelRequest;
 import dev.cartwright.proto.platform.v1.GetOrderRequest;
+import dev.cartwright.proto.platform.v1.GetRefundRequest;
 import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.platform.v1.OrderServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.PaymentRefund;
@@ -75,10 +76,7 @@ public final class Neighbours {
 
     /** The order, or empty when the Order service does not know it. */
     public Future<Optional<OrderDetails>> getOrder(String orderId) {
-        return call("order", orderBreaker, () -> order.getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build()))
-            .map(Optional::of)
-            .recover(e -> e instanceof NeighbourFailure f && f.status() == GrpcStatus.NOT_FOUND
-                ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
+        return orEmpty(call("order", orderBreaker, () -> order.getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build())));
     }
 
     public Future<OrderDetails> createExchangeOrder(CreateExchangeOrderRequest request) {
@@ -87,6 +85,15 @@ public final class Neighbours {
 
     public Future<PaymentRefund> refundPayment(RefundPaymentRequest request) {
         return call("payment", paymentBreaker, () -> payment.refundPayment(request));
+    }
+
+    /**
+     * The refund the payment neighbour issued under {@code idempotencyKey}, or empty when it has none: how a refund
+     * whose answer was lost (a timeout, a reset) is told apart from one that was never paid.
+     */
+    public Future<Optional<PaymentRefund>> findRefund(String idempotencyKey) {
+        return orEmpty(call("payment", paymentBreaker, () -> payment.getRefund(GetRefundRequest.newBuilder()
+            .setIdempotencyKey(idempotencyKey).build())));
     }
 
     public Future<ReturnLabel> createReturnLabel(CreateReturnLabelRequest request) {
@@ -113,6 +120,12 @@ public final class Neighbours {
 
     private static <T> Future<T> call(String neighbour, CircuitBreaker breaker, Supplier<Future<T>> call) {
         return breaker.<T>execute(call).recover(e -> Future.failedFuture(translate(neighbour, e)));
+    }
+
+    /** A read's answer, or empty when the neighbour says it does not know the thing asked for. */
+    private static <T> Future<Optional<T>> orEmpty(Future<T> read) {
+        return read.map(Optional::of).recover(e -> e instanceof NeighbourFailure f && f.status() == GrpcStatus.NOT_FOUND
+            ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
     }
 
     static boolean retryable(Throwable e) {

@@ -2,10 +2,12 @@ package dev.cartwright.returns.workflow;
 
 import dev.cartwright.proto.platform.v1.CreateExchangeOrderRequest;
 import dev.cartwright.proto.platform.v1.OrderItem;
+import dev.cartwright.proto.platform.v1.PaymentRefund;
 import dev.cartwright.proto.platform.v1.PaymentRefundStatus;
 import dev.cartwright.proto.platform.v1.RefundPaymentRequest;
 import dev.cartwright.proto.platform.v1.RestockRequest;
 import dev.cartwright.proto.platform.v1.StockLine;
+import dev.cartwright.returns.domain.Resolution;
 import dev.cartwright.returns.domain.ReturnAction;
 import dev.cartwright.returns.domain.ReturnStateMachine;
 import dev.cartwright.returns.domain.ReturnStatus;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * RefundPayment, order CreateExchangeOrder, or none for store credit; warehouse Restock), each with its idempotency
  * key, and then, in one transaction, the outcome: the refund completed and the return moved items_received →
  * refunded → completed with refund.completed in the outbox; or the failure recorded (last_error, attempts) with the
- * next attempt backed off. A refund that was completed by a concurrent attempt is left as it is.
+ * next attempt backed off. A refund that was completed by a concurrent attempt is left as it is. A money refund is
+ * given up on only on a definite answer: when its attempts run out on lost answers (timeouts, resets), the payment is
+ * asked by the refund's key first; paid means completed, unknown to it means failed, and no answer keeps it pending.
  */
 public final class Settlements {
 
@@ -104,7 +108,7 @@ public final class Settlements {
     public Future<Void> settle(StoredRefund refund, String actor) {
         return requests.load(pool, refund.returnId(), false)
             .compose(r -> remote(refund, r.orElseThrow()))
-            .compose(settled -> complete(refund, settled, actor), failure -> recordFailure(refund, failure))
+            .compose(settled -> complete(refund, settled, actor), failure -> recordFailure(refund, failure, actor))
             .onComplete(ar -> afterCommit.run());
     }
 
@@ -185,13 +189,36 @@ public final class Settlements {
             .compose(v -> requests.insertHistory(c, r.returnId(), Optional.of(refunded.to()), last, SYSTEM, "settled", now));
     }
 
-    private Future<Void> recordFailure(StoredRefund refund, Throwable failure) {
-        failed.incrementAndGet();
+    private Future<Void> recordFailure(StoredRefund refund, Throwable failure, String actor) {
         int attempts = refund.attempts() + 1;
         boolean retryable = !(failure instanceof NeighbourFailure f) || f.retryable();
         boolean givingUp = !retryable || attempts >= settings.maxAttempts();
-        Instant next = now().plus(settings.backoff(attempts));
         String error = String.valueOf(failure.getMessage());
+        if (givingUp && retryable && refund.kind() == Resolution.REFUND && refund.amount() > 0) {
+            // The last attempt got no answer rather than a no: the payment may have paid it (commit, then the answer
+            // lost). Ask it by the refund's key before giving up, so a paid refund is never recorded as failed.
+            return neighbours.findRefund(refund.idempotencyKey()).transform(asked -> {
+                if (asked.failed()) {
+                    return record(refund, error + "; outcome unknown, kept pending (payment could not be asked: "
+                        + asked.cause().getMessage() + ")", attempts, false);
+                }
+                Optional<PaymentRefund> paid = asked.result()
+                    .filter(p -> p.getStatus() == PaymentRefundStatus.PAYMENT_REFUND_STATUS_SUCCEEDED);
+                if (paid.isPresent()) {
+                    LOG.warn("return={} refund={} attempt {} got no answer, but payment has refund {} under its key; completing it",
+                        refund.returnId(), refund.refundId(), attempts, paid.get().getRefundId());
+                    return complete(refund, new Settled(paid.get().getRefundId(), ""), actor);
+                }
+                return record(refund, error + asked.result().map(p -> "; payment refused it: " + p.getFailureReason())
+                    .orElse("; payment has no refund under its key"), attempts, true);
+            });
+        }
+        return record(refund, error, attempts, givingUp);
+    }
+
+    private Future<Void> record(StoredRefund refund, String error, int attempts, boolean givingUp) {
+        failed.incrementAndGet();
+        Instant next = now().plus(settings.backoff(attempts));
         if (givingUp) {
             LOG.error("return={} refund={} failed for good after {} attempts: {}", refund.returnId(), refund.refundId(), attempts, error);
         } else {

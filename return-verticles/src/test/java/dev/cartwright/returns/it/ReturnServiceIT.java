@@ -936,14 +936,8 @@ class ReturnServiceIT {
 
     @Test
     void aRefundThatExhaustsItsAttemptsStaysVisibleAndStaffCanDriveItAgain() throws Exception {
-        // A service of its own (own schema, own consumer group) that gives up after two attempts.
-        Map<String, String> fewEnv = new HashMap<>(env);
-        fewEnv.put("CARTWRIGHT_RETURN_DB_SCHEMA", pg.freshSchema("returns_few"));
-        fewEnv.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", env.get("CARTWRIGHT_RETURN_CONSUMER_GROUP") + "_few");
-        fewEnv.put("CARTWRIGHT_RETURN_REFUND_MAX_ATTEMPTS", "2");
         SimpleMeterRegistry fewMeters = new SimpleMeterRegistry();
-        ReturnApplication few = ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(fewEnv)), fewMeters, clock,
-            UUID::randomUUID).await();
+        ReturnApplication few = givingUpAfterTwoAttempts("returns_few", fewMeters);
         HttpServer admin = vertx.createHttpServer().requestHandler(few.refundsAdmin()).listen(0, "127.0.0.1").await();
         try {
             ReturnServiceGrpcClient fewClient = ReturnServiceGrpcClient.create(grpc, SocketAddress.inetSocketAddress(few.grpcPort(),
@@ -956,7 +950,8 @@ class ReturnServiceIT {
             fewClient.receiveItems(ReceiveItemsRequest.newBuilder().setReturnId(id).addItems(ReceivedItem.newBuilder()
                 .setOrderItemId("1").setQuantityReceived(1).setCondition("resellable").setPassedInspection(true)).build()).await();
             GetReturnRequestRequest get = GetReturnRequestRequest.newBuilder().setReturnId(id).build();
-            sim.knobs(SimService.PAYMENT).down(true);
+            // Refused outright on both attempts (each a call and its retry), so payment is sure it paid nothing.
+            sim.knobs(SimService.PAYMENT).failNext(4);
             fewClient.processRefund(ProcessRefundRequest.newBuilder().setReturnId(id).build()).await();
             Instant until = Instant.now().plus(PATIENCE);
             ReturnRequest r = fewClient.getReturnRequest(get).await();
@@ -979,9 +974,11 @@ class ReturnServiceIT {
             assertThat(listed.status()).isEqualTo(200);
             assertThat(listed.body()).contains(id).contains("payment");
 
+            assertThat(r.getRefunds(0).getLastError()).contains("payment has no refund under its key");
+            assertThat(sim.payment().refundsIssued(id + ":refund")).isZero();
+
             // Driven again by staff once payment is back: paid once, the return completed.
             assertThat(http(admin.actualPort(), null, HttpMethod.POST, "/refunds/no-such-return/retry", "").status()).isEqualTo(404);
-            sim.knobs(SimService.PAYMENT).down(false);
             HttpReply retried = http(admin.actualPort(), null, HttpMethod.POST, "/refunds/" + id + "/retry", "");
             assertThat(retried.status()).isEqualTo(200);
             assertThat(retried.body()).contains("\"completed\"");
@@ -997,6 +994,51 @@ class ReturnServiceIT {
             }
         } finally {
             admin.close().await(10, TimeUnit.SECONDS);
+            few.stop().await(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A service of its own (own schema, own consumer group) that gives up on a refund after two attempts. */
+    private ReturnApplication givingUpAfterTwoAttempts(String schemaPrefix, SimpleMeterRegistry meters) {
+        Map<String, String> fewEnv = new HashMap<>(env);
+        fewEnv.put("CARTWRIGHT_RETURN_DB_SCHEMA", pg.freshSchema(schemaPrefix));
+        fewEnv.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", env.get("CARTWRIGHT_RETURN_CONSUMER_GROUP") + "_" + schemaPrefix);
+        fewEnv.put("CARTWRIGHT_RETURN_REFUND_MAX_ATTEMPTS", "2");
+        fewEnv.put("CARTWRIGHT_NEIGHBOUR_TIMEOUT", "2s");
+        return ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(fewEnv)), meters, clock, UUID::randomUUID).await();
+    }
+
+    @Test
+    void aRefundWhoseAnswersWereLostIsNotGivenUpWhilePaymentPaidIt() throws Exception {
+        ReturnApplication few = givingUpAfterTwoAttempts("returns_lost", new SimpleMeterRegistry());
+        try {
+            ReturnServiceGrpcClient fewClient = ReturnServiceGrpcClient.create(grpc, SocketAddress.inetSocketAddress(few.grpcPort(),
+                "127.0.0.1"));
+            OrderDetails order = sim.order().createDeliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)),
+                new OrderSimulator.Line(product(21), 1)).await();
+            String id = fewClient.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+                .addItems(item("1", 1, "defective")).build()).await().getReturnId();
+            fewClient.approveReturn(ApproveReturnRequest.newBuilder().setReturnId(id).build()).await();
+            fewClient.receiveItems(ReceiveItemsRequest.newBuilder().setReturnId(id).addItems(ReceivedItem.newBuilder()
+                .setOrderItemId("1").setQuantityReceived(1).setCondition("resellable").setPassedInspection(true)).build()).await();
+            // Every refund call of both attempts (a call and its retry each) is carried out by payment, whose answer
+            // then never arrives: the first pays, the others find that refund under the key; none is answered.
+            sim.knobs(SimService.PAYMENT).commitThenTimeoutNext(4);
+            fewClient.processRefund(ProcessRefundRequest.newBuilder().setReturnId(id).build()).await();
+            GetReturnRequestRequest get = GetReturnRequestRequest.newBuilder().setReturnId(id).build();
+            Instant until = Instant.now().plus(PATIENCE);
+            ReturnRequest r = fewClient.getReturnRequest(get).await();
+            while (r.getRefunds(0).getStatus() == RefundStatus.REFUND_STATUS_PENDING && Instant.now().isBefore(until)) {
+                Thread.sleep(50);
+                r = fewClient.getReturnRequest(get).await();
+            }
+            // Paid once, so completed: not given up on as failed while the customer has the money.
+            assertThat(sim.payment().refundsIssued(id + ":refund")).isEqualTo(1);
+            assertThat(r.getRefunds(0).getStatus()).isEqualTo(RefundStatus.REFUND_STATUS_COMPLETED);
+            assertThat(r.getRefunds(0).getPaymentRefundId()).isEqualTo(sim.payment().refund(id + ":refund").orElseThrow().getRefundId());
+            assertThat(r.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
+            assertThat(sim.payment().refundsForOrder(order.getOrderId())).hasSize(1);
+        } finally {
             few.stop().await(20, TimeUnit.SECONDS);
         }
     }
