@@ -50,6 +50,10 @@ public final class ReturnGrpc extends ReturnServiceService {
     static final int MAX_PAGE_SIZE = 100;
     static final int DEFAULT_PAGE_SIZE = 20;
     static final int MAX_TEXT = 1000;
+    /** The longest id (of a return, order, customer, line or product) a request may name. */
+    static final int MAX_ID = 128;
+    /** The longest status message sent: it travels in the grpc-message header, which clients cap at a few kilobytes. */
+    static final int MAX_STATUS_MESSAGE = 1000;
 
     private final ReturnWorkflow workflow;
     private final Rpc rpc;
@@ -82,6 +86,8 @@ public final class ReturnGrpc extends ReturnServiceService {
                 after = Optional.of(PageCursor.parse(request.getPageToken())
                     .orElseThrow(() -> ReturnFailure.invalid("page_token", "is not a token this service handed out")));
             }
+            id("customer_id", request.getCustomerId());
+            id("order_id", request.getOrderId());
             return workflow.list(CallerContext.current(), nonEmpty(request.getCustomerId()), nonEmpty(request.getOrderId()), size, after)
                 .map(page -> {
                     ListReturnRequestsResponse.Builder b = ListReturnRequestsResponse.newBuilder();
@@ -124,6 +130,7 @@ public final class ReturnGrpc extends ReturnServiceService {
                 if (item.getOrderItemId().isEmpty()) {
                     throw ReturnFailure.invalid("items[" + i + "].order_item_id", "is required");
                 }
+                id("items[" + i + "].order_item_id", item.getOrderItemId());
                 if (item.getQuantityReceived() < 0) {
                     throw ReturnFailure.invalid("items[" + i + "].quantity_received", "must not be negative");
                 }
@@ -153,6 +160,8 @@ public final class ReturnGrpc extends ReturnServiceService {
         if (request.getOrderId().isBlank()) {
             throw ReturnFailure.invalid("order_id", "is required");
         }
+        id("order_id", request.getOrderId());
+        id("customer_id", request.getCustomerId());
         if (request.getItemsCount() == 0) {
             throw ReturnFailure.invalid("items", "name at least one item to return");
         }
@@ -169,6 +178,8 @@ public final class ReturnGrpc extends ReturnServiceService {
             if (item.getOrderItemId().isBlank()) {
                 throw ReturnFailure.invalid(at + ".order_item_id", "is required");
             }
+            id(at + ".order_item_id", item.getOrderItemId());
+            id(at + ".exchange_product_id", item.getExchangeProductId());
             if (item.getQuantity() < 1) {
                 throw ReturnFailure.invalid(at + ".quantity", "must be at least 1, was " + item.getQuantity());
             }
@@ -211,7 +222,15 @@ public final class ReturnGrpc extends ReturnServiceService {
         if (id.isBlank()) {
             throw ReturnFailure.invalid("return_id", "is required");
         }
-        return id;
+        return id("return_id", id);
+    }
+
+    /** An id is short: a longer one names nothing here, and would be echoed back in a status too large to send. */
+    private static String id(String field, String value) {
+        if (value.length() > MAX_ID) {
+            throw ReturnFailure.invalid(field, "at most " + MAX_ID + " characters, was " + value.length());
+        }
+        return value;
     }
 
     private static String text(String field, String value) {
@@ -253,7 +272,9 @@ public final class ReturnGrpc extends ReturnServiceService {
                 case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
                 case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
             };
-            return new StatusException(status, f.getMessage());
+            String message = f.getMessage();
+            return new StatusException(status, message.length() <= MAX_STATUS_MESSAGE ? message
+                : message.substring(0, MAX_STATUS_MESSAGE - 1) + "…");
         }
         return e;
     }

@@ -48,6 +48,27 @@ class ReturnGrpcValidationTest {
     }
 
     @Test
+    void anIdLongerThanAnyIdIsRefusedByName() {
+        String huge = "x".repeat(12_708);
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId(huge).addItems(item("1", 1, "other")).build(), "order_id");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").setCustomerId(huge).addItems(item("1", 1, "other")).build(),
+            "customer_id");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").addItems(item(huge, 1, "other")).build(), "items[0].order_item_id");
+        assertInvalid(CreateReturnRequest.newBuilder().setOrderId("o1").setResolution("exchange")
+            .addItems(item("1", 1, "other").toBuilder().setExchangeProductId(huge)).build(), "items[0].exchange_product_id");
+    }
+
+    @Test
+    void whatAFailureEchoesIsBoundedSoItsStatusFitsInAHeader() {
+        // A status message travels in the grpc-message header; one of many kilobytes makes clients reset the stream.
+        Throwable status = ReturnGrpc.toStatus(ReturnFailure.notFound("return " + "y".repeat(400_000) + " not found"));
+        assertThat(status).isInstanceOfSatisfying(StatusException.class, s -> {
+            assertThat(s.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+            assertThat(s.message()).startsWith("return yyy").hasSizeLessThanOrEqualTo(1024);
+        });
+    }
+
+    @Test
     void theFingerprintIsTheRequestWithoutItsKey() {
         CreateReturnRequest one = CreateReturnRequest.newBuilder().setOrderId("o1").setIdempotencyKey("k1")
             .addItems(item("1", 2, "defective")).build();
