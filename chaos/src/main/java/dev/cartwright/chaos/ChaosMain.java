@@ -21,9 +21,10 @@ import java.util.Map;
  * topics, then one table row per phase appended to RELIABILITY.md.
  *
  * <pre>
- * ChaosMain [--service-kills 100] [--redis-kills 10] [--pg-down 60] [--kafka-down 60] [--fuzz 10000]
- *           [--confirm-carts 100] [--confirm-attempts 10]
- *           [--shoppers 6] [--carts 4] [--between 3] [--only kills,postgres,kafka,neighbours,proxy,confirm,fuzz,jwt]
+ * ChaosMain [--service-kills 100] [--redis-kills 10] [--kill-minutes 45] [--pg-down 60] [--kafka-down 60] [--fuzz 10000]
+ *           [--confirm-carts 100] [--confirm-attempts 10] [--refund-returns 100] [--refund-attempts 10] [--fuzz-returns 10000]
+ *           [--shoppers 6] [--carts 4] [--between 3]
+ *           [--only kills,postgres,kafka,neighbours,proxy,confirm,refunds,fuzz,fuzz-returns,jwt]
  *           [--record RELIABILITY.md | --no-record]
  * </pre>
  */
@@ -33,7 +34,7 @@ public final class ChaosMain {
     }
 
     /** The rig of the phase running now, for the clean-up on Ctrl-C. */
-    private static final java.util.concurrent.atomic.AtomicReference<ChaosRig> CURRENT =
+    private static final java.util.concurrent.atomic.AtomicReference<AutoCloseable> CURRENT =
         new java.util.concurrent.atomic.AtomicReference<>();
 
     private ChaosMain() {
@@ -41,9 +42,11 @@ public final class ChaosMain {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> options = new LinkedHashMap<>();
-        String[] defaults = {"--service-kills", "100", "--redis-kills", "10", "--pg-down", "60", "--kafka-down", "60", "--fuzz", "10000",
-            "--confirm-carts", "100", "--confirm-attempts", "10", "--shoppers", "6", "--carts", "4", "--between", "3",
-            "--only", "kills,postgres,kafka,neighbours,proxy,confirm,fuzz,jwt", "--record", "RELIABILITY.md"};
+        String[] defaults = {"--service-kills", "100", "--redis-kills", "10", "--kill-minutes", "45", "--pg-down", "60",
+            "--kafka-down", "60", "--fuzz", "10000",
+            "--confirm-carts", "100", "--confirm-attempts", "10", "--refund-returns", "100", "--refund-attempts", "10",
+            "--fuzz-returns", "10000", "--shoppers", "6", "--carts", "4", "--between", "3",
+            "--only", "kills,postgres,kafka,neighbours,proxy,confirm,refunds,fuzz,fuzz-returns,jwt", "--record", "RELIABILITY.md"};
         for (int i = 0; i < defaults.length; i += 2) {
             options.put(defaults[i], defaults[i + 1]);
         }
@@ -85,9 +88,13 @@ public final class ChaosMain {
         try (OwnPostgres postgres = OwnPostgres.start(); OwnKafka kafka = OwnKafka.start()) {
             // Ctrl-C or SIGTERM must not leave the suite's servers and service behind.
             Thread cleanUp = new Thread(() -> {
-                ChaosRig rig = CURRENT.get();
+                AutoCloseable rig = CURRENT.get();
                 if (rig != null) {
-                    rig.close();
+                    try {
+                        rig.close();
+                    } catch (Exception e) {
+                        say("could not stop the phase's services: " + e);
+                    }
                 }
                 kafka.close();
                 postgres.close();
@@ -99,10 +106,17 @@ public final class ChaosMain {
                     try (ChaosRig rig = rig(postgres, kafka, run, logs, false)) {
                         int serviceKills = Integer.parseInt(options.get("--service-kills"));
                         int redisKills = Integer.parseInt(options.get("--redis-kills"));
-                        say("kills: " + serviceKills + " SIGKILLs of the Checkout Service, " + redisKills + " of Redis, under load");
+                        long minutes = Long.parseLong(options.get("--kill-minutes"));
+                        say("kills: " + serviceKills + " SIGKILLs of the Checkout Service, " + redisKills + " of Redis, under load; "
+                            + "none started after " + minutes + " min");
                         FaultRun.Result result = FaultRun.run(rig, new Ledger(), run, shoppers, carts,
-                            FaultRun.kills(rig, serviceKills, redisKills), between, catchUp);
-                        rows.add(row("kills", result));
+                            FaultRun.kills(rig, serviceKills, redisKills), between, catchUp,
+                            Instant.now().plus(Duration.ofMinutes(minutes)));
+                        Row row = row("kills", result);
+                        boolean cut = result.count(FaultRun.SERVICE_KILL) < serviceKills || result.count(FaultRun.REDIS_KILL) < redisKills;
+                        rows.add(cut ? new Row(row.phase(), row.faults() + " (of " + serviceKills + " + " + redisKills + " asked: "
+                            + "the " + minutes + " min bound came first)", row.acknowledged(), row.lost(), row.duplicated(), row.other(),
+                            row.clean()) : row);
                     }
                 } catch (RuntimeException e) {
                     rows.add(failed("kills", e));
@@ -198,6 +212,30 @@ public final class ChaosMain {
                     rows.add(failed("confirm", e));
                 }
             }
+            if (only.contains("refunds")) {
+                try {
+                    String run = "refunds_" + stamp;
+                    int returns = Integer.parseInt(options.get("--refund-returns"));
+                    int attempts = Integer.parseInt(options.get("--refund-attempts"));
+                    try (ReturnRig rig = current(ReturnRig.start(postgres.target(run), kafka.bootstrap(), ReturnRig.Topics.of(run),
+                        logs.resolve(run), RefundStorm.serviceSettings()))) {
+                        say("refunds: " + returns + " received returns, " + attempts + " concurrent ProcessRefund calls each, payment "
+                            + "now and then paying without answering, its connection reset under calls in flight");
+                        RefundStorm.Result result = RefundStorm.run(rig, run, returns, attempts, Duration.ofSeconds(180));
+                        say(result.summary());
+                        result.problems().forEach(p -> say("  finding: " + p));
+                        String faults = result.attempts() + " ProcessRefund calls on " + returns + " returns, " + result.heldAnswers()
+                            + " payment answers held after the refund (commit, then time out), " + result.resets()
+                            + " connection resets, refunds given up after 2 attempts";
+                        String other = "paid " + result.paid() + ", completed " + result.completed() + ", given up unpaid "
+                            + result.givenUp() + ", failed while paid " + result.failedWhilePaid() + ", completed unpaid "
+                            + result.completedUnpaid() + ", still pending " + result.unsettled();
+                        rows.add(new Row("concurrent refunds", faults, 0, 0, result.doubleRefunds(), other, result.clean()));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("refunds", e));
+                }
+            }
             if (only.contains("fuzz")) {
                 try {
                     String run = "fuzz_" + stamp;
@@ -206,27 +244,29 @@ public final class ChaosMain {
                         say("fuzz: " + count + " requests from the proto descriptors over gRPC and HTTP/JSON");
                         InputFuzz fuzz = new InputFuzz(rig);
                         List<String> victims = fuzz.victims(8, run);
-                        // In batches: some bodies are megabytes, and ten thousand of them do not fit in memory at once.
-                        FuzzedRequests requests = new FuzzedRequests(victims);
-                        InputFuzz.Result result = null;
-                        for (int done = 0; done < count; done += 200) {
-                            InputFuzz.Result batch = fuzz.run(requests.draw(Math.min(200, count - done), started.toEpochMilli() + done),
-                                victims, 4);
-                            result = result == null ? batch : result.plus(batch);
-                            if (batch.crashed()) {
-                                break;
-                            }
-                        }
-                        say(result.summary());
-                        result.failures().forEach(f -> say("  " + f));
-                        fuzz.unanswered().forEach(f -> say("  no answer: " + f));
-                        rows.add(new Row("fuzz", count + " requests", 0, 0, 0, "INTERNAL/UNKNOWN/5xx " + result.internal()
-                            + ", state changes from refused requests " + result.stateChanges() + ", crashes " + (result.crashed() ? 1 : 0)
-                            + ", no status (stream reset) " + result.noAnswer() + ", of them to well-formed messages "
-                            + result.noAnswerWellFormed(), result.clean()));
+                        rows.add(fuzzed("fuzz", fuzz, new FuzzedRequests(victims), victims, count, started.toEpochMilli()));
                     }
                 } catch (RuntimeException e) {
                     rows.add(failed("fuzz", e));
+                }
+            }
+            if (only.contains("fuzz-returns")) {
+                try {
+                    String run = "fuzzreturns_" + stamp;
+                    int count = Integer.parseInt(options.get("--fuzz-returns"));
+                    try (ReturnRig rig = current(ReturnRig.start(postgres.target(run), kafka.bootstrap(), ReturnRig.Topics.of(run),
+                        logs.resolve(run), Map.of()))) {
+                        say("fuzz-returns: " + count + " requests to the Return Service from the proto descriptors, gRPC and HTTP/JSON");
+                        ReturnFuzzTarget target = new ReturnFuzzTarget(rig);
+                        InputFuzz fuzz = new InputFuzz(rig.vertx, target);
+                        List<String> victims = fuzz.victims(9, run);
+                        List<String> known = new ArrayList<>(victims);
+                        known.addAll(target.related());
+                        rows.add(fuzzed("fuzz (Return Service)", fuzz, FuzzedRequests.returns(known), victims, count,
+                            started.toEpochMilli()));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("fuzz-returns", e));
                 }
             }
             if (only.contains("jwt")) {
@@ -264,7 +304,7 @@ public final class ChaosMain {
         return current(ChaosRig.start(postgres.target(run), kafka.bootstrap(), topics(run), logs.resolve(run), Map.of(), proxied));
     }
 
-    private static ChaosRig current(ChaosRig rig) {
+    private static <T extends AutoCloseable> T current(T rig) {
         CURRENT.set(rig);
         return rig;
     }
@@ -278,6 +318,30 @@ public final class ChaosMain {
         say(phase + ": could not run: " + e);
         e.printStackTrace();
         return new Row(phase, "", 0, 0, 0, "**the phase could not run**: " + e.getMessage().lines().findFirst().orElse(""), false);
+    }
+
+    /** Sends {@code count} fuzzed requests in batches (some bodies are megabytes: ten thousand do not fit in memory at once). */
+    private static Row fuzzed(String phase, InputFuzz fuzz, FuzzedRequests requests, List<String> victims, int count, long seed) {
+        InputFuzz.Result result = null;
+        for (int done = 0; done < count; done += 200) {
+            InputFuzz.Result batch = fuzz.run(requests.draw(Math.min(200, count - done), seed + done), victims, 4);
+            result = result == null ? batch : result.plus(batch);
+            if (batch.crashed()) {
+                break;
+            }
+        }
+        InputFuzz.Result garbage = fuzz.run(requests.undecodable(), victims, 2);
+        long garbageRefusedOtherwise = garbage.requests() - garbage.outcomes().getOrDefault("INVALID_ARGUMENT", 0L);
+        say(phase + ": " + result.summary());
+        say(phase + " undecodable: " + garbage.summary());
+        result.failures().forEach(f -> say("  " + f));
+        fuzz.unanswered().forEach(f -> say("  no answer: " + f));
+        return new Row(phase, count + " requests, then " + garbage.requests() + " undecodable", 0, 0, 0, "INTERNAL/UNKNOWN/5xx "
+            + (result.internal() + garbage.internal()) + ", state changes from refused requests "
+            + (result.stateChanges() + garbage.stateChanges()) + ", crashes " + (result.crashed() || garbage.crashed() ? 1 : 0)
+            + ", no status (stream reset) " + result.noAnswer() + ", of them to well-formed messages " + result.noAnswerWellFormed()
+            + ", undecodable not answered INVALID_ARGUMENT " + garbageRefusedOtherwise,
+            result.clean() && garbage.clean() && garbageRefusedOtherwise == 0);
     }
 
     private static FaultRun.Fault knob(ChaosRig rig, SimService neighbour, String what, Knobs knobs) {

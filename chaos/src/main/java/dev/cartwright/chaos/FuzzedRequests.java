@@ -10,6 +10,7 @@ import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
 import dev.cartwright.proto.checkout.v1.CartProto;
 import dev.cartwright.proto.checkout.v1.CheckoutProto;
+import dev.cartwright.proto.returns.v1.ReturnProto;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +23,11 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.RandomGenerator;
 
 /**
- * jqwik generators of bad input for every RPC of the Checkout Service, built from the proto descriptors: for each
- * method a request over gRPC (a message with random and missing fields, out-of-range and overflowing numbers, unknown
- * enum values, huge strings, and wire bytes no encoder would write: invalid UTF-8, truncation, deep group nesting,
- * noise) or over HTTP/JSON (the method's google.api.http route with odd path values, bodies with wrong types, unknown
- * fields, deep nesting, invalid UTF-8, multi-megabyte bodies).
+ * jqwik generators of bad input for every RPC of the Checkout Service (or of the Return Service), built from the
+ * proto descriptors: for each method a request over gRPC (a message with random and missing fields, out-of-range and
+ * overflowing numbers, unknown enum values, huge strings, and wire bytes no encoder would write: invalid UTF-8,
+ * truncation, deep group nesting, noise) or over HTTP/JSON (the method's google.api.http route with odd path values,
+ * bodies with wrong types, unknown fields, deep nesting, invalid UTF-8, multi-megabyte bodies).
  */
 public final class FuzzedRequests {
 
@@ -54,15 +55,26 @@ public final class FuzzedRequests {
 
     private static final String RANDOM_FIELDS = "random fields";
     private static final int HUGE = 3 * 1024 * 1024;
+    /** Field 1, length-delimited, with a length of 4 GiB and nothing after it. */
+    private static final byte[] FOUR_GIB_FIELD = {(byte) ((1 << 3) | 2), (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x0f};
 
     private final List<Rpc> rpcs;
     private final List<String> knownIds;
 
     /** @param knownIds real cart and checkout ids, mixed into the generated ids so that refusals meet real state */
     public FuzzedRequests(List<String> knownIds) {
-        this.knownIds = List.copyOf(knownIds);
-        this.rpcs = rpcsOf(CartProto.getDescriptor().findServiceByName("CartService"),
+        this(knownIds, CartProto.getDescriptor().findServiceByName("CartService"),
             CheckoutProto.getDescriptor().findServiceByName("CheckoutService"));
+    }
+
+    private FuzzedRequests(List<String> knownIds, ServiceDescriptor... services) {
+        this.knownIds = List.copyOf(knownIds);
+        this.rpcs = rpcsOf(services);
+    }
+
+    /** Requests to every RPC of the Return Service; {@code knownIds} are real return, order and customer ids. */
+    public static FuzzedRequests returns(List<String> knownIds) {
+        return new FuzzedRequests(knownIds, ReturnProto.getDescriptor().findServiceByName("ReturnService"));
     }
 
     public List<Rpc> rpcs() {
@@ -213,8 +225,7 @@ public final class FuzzedRequests {
             .map(depth -> new Request(rpc, true, "POST", rpc.grpcPath(), nestedGroups(depth), "groups nested " + depth + " deep"));
         Arbitrary<Request> noise = Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(300)
             .map(b -> new Request(rpc, true, "POST", rpc.grpcPath(), b, "random bytes"));
-        Arbitrary<Request> overflowLength = valid.map(b -> new Request(rpc, true, "POST", rpc.grpcPath(),
-            concat(b, new byte[] {(byte) ((1 << 3) | 2), (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x0f}),
+        Arbitrary<Request> overflowLength = valid.map(b -> new Request(rpc, true, "POST", rpc.grpcPath(), concat(b, FOUR_GIB_FIELD),
             "length-delimited field claiming 4 GiB"));
         return weighted(
             new W<>(6, asIs),
@@ -351,6 +362,23 @@ public final class FuzzedRequests {
 
     private static byte[] deepJson(int depth) {
         return ("{\"cartId\":" + "[".repeat(depth) + "]".repeat(depth) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * For every RPC, gRPC requests whose bytes no decoder accepts whatever its luck: a string field holding invalid
+     * UTF-8, a length-delimited field claiming 4 GiB, and groups nested past protobuf's recursion limit. Each must be
+     * answered INVALID_ARGUMENT, not reset and not INTERNAL.
+     */
+    public List<Request> undecodable() {
+        List<Request> out = new ArrayList<>();
+        for (Rpc rpc : rpcs) {
+            rpc.input().getFields().stream().filter(f -> f.getType() == FieldDescriptor.Type.STRING).findFirst()
+                .ifPresent(f -> out.add(new Request(rpc, true, "POST", rpc.grpcPath(), invalidUtf8Field(f.getNumber()),
+                    "invalid UTF-8 in " + f.getName())));
+            out.add(new Request(rpc, true, "POST", rpc.grpcPath(), FOUR_GIB_FIELD, "length-delimited field claiming 4 GiB"));
+            out.add(new Request(rpc, true, "POST", rpc.grpcPath(), nestedGroups(1000), "groups nested 1000 deep"));
+        }
+        return out;
     }
 
     /** Draws {@code count} requests with a fixed seed, so a run can be repeated exactly. */

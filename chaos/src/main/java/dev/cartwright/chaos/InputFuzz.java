@@ -6,6 +6,7 @@ import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
 import dev.cartwright.proto.checkout.v1.CreateCartRequest;
 import dev.cartwright.proto.checkout.v1.GetCartRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -26,9 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends {@link FuzzedRequests} to a running Checkout Service over gRPC (HTTP/2, frames written by hand so that any
- * bytes can be sent) and HTTP/JSON, and judges the answers: never INTERNAL or UNKNOWN, never a 5xx, the process still
- * running at the end, and no cart changed by a request the service refused.
+ * Sends {@link FuzzedRequests} to a running service (the Checkout Service, or the Return Service through
+ * {@link ReturnFuzzTarget}) over gRPC (HTTP/2, frames written by hand so that any bytes can be sent) and HTTP/JSON,
+ * and judges the answers: never INTERNAL or UNKNOWN, never a 5xx, the process still running at the end, and no cart
+ * or return changed by a request the service refused.
  */
 public final class InputFuzz {
 
@@ -42,7 +44,7 @@ public final class InputFuzz {
      *                     (truncated, invalid UTF-8, nested groups) are reset by the gRPC server without a status, and
      *                     a multi-megabyte HTTP body may be cut off
      * @param noAnswerWellFormed of those, requests that were a well-formed message (a defect each)
-     * @param stateChanges cart versions moved by more than the accepted requests naming the cart account for
+     * @param stateChanges versions (of carts, of returns) moved by more than the accepted requests naming them account for
      * @param crashed      whether the service process died during the run
      * @param failures     reproductions of the first few defects
      */
@@ -71,20 +73,42 @@ public final class InputFuzz {
         }
     }
 
-    private static final Set<String> READS = Set.of("GetCart", "GetCheckout", "PreviewOrder");
     private static final Set<String> DEFECTS = Set.of("INTERNAL", "UNKNOWN", "2", "13");
 
-    private final ChaosRig rig;
+    /**
+     * The service under fuzz: where it listens, whether its process still runs, the real things (carts, returns) the
+     * fuzzed requests aim at, and the version of each as the service reads it.
+     */
+    public interface Target {
+        int port();
+
+        boolean alive();
+
+        /** The RPCs that only read, whose acceptance changes nothing. */
+        Set<String> reads();
+
+        /** Makes {@code count} things for requests to aim at; returns their ids. */
+        List<String> victims(int count, String runId);
+
+        /** Each victim's version now. */
+        Map<String, Long> versions(List<String> ids);
+    }
+
+    private final Target target;
     private final List<String> silent = new CopyOnWriteArrayList<>();
     private final HttpClient h2;
     private final HttpClient h1;
 
+    /** Fuzzes the Checkout Service of {@code rig} (CartService and CheckoutService). */
     public InputFuzz(ChaosRig rig) {
-        this.rig = rig;
-        this.h2 = rig.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false).setDefaultHost(Loopback.HOST).setDefaultPort(rig.service.grpcPort()));
-        this.h1 = rig.vertx.createHttpClient(new HttpClientOptions().setDefaultHost(Loopback.HOST)
-            .setDefaultPort(rig.service.grpcPort()));
+        this(rig.vertx, new Carts(rig));
+    }
+
+    public InputFuzz(Vertx vertx, Target target) {
+        this.target = target;
+        this.h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false).setDefaultHost(Loopback.HOST).setDefaultPort(target.port()));
+        this.h1 = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(Loopback.HOST).setDefaultPort(target.port()));
     }
 
     /** The first few requests that got no answer, with the client's error. */
@@ -92,29 +116,65 @@ public final class InputFuzz {
         return List.copyOf(silent);
     }
 
-    /** Makes carts with a line each, for the fuzzed requests to aim at; returns their ids. */
+    /** Makes things (carts, returns) for the fuzzed requests to aim at; returns their ids. */
     public List<String> victims(int count, String runId) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Calls.Reply<Cart> created = rig.calls.call(CartServiceGrpcClient.CreateCart,
-                CreateCartRequest.newBuilder().setCustomerId("fuzz-" + runId + "-" + i).build());
-            if (!created.ok()) {
-                throw new IllegalStateException("could not create a cart for the fuzz run: " + created);
-            }
-            String id = created.body().getCartId();
-            Calls.Reply<Cart> added = rig.calls.call(CartServiceGrpcClient.AddItem,
-                AddItemRequest.newBuilder().setCartId(id).setProductId("456").setQuantity(1).build());
-            if (!added.ok()) {
-                throw new IllegalStateException("could not fill a cart for the fuzz run: " + added);
-            }
-            ids.add(id);
+        return target.victims(count, runId);
+    }
+
+    /** The Checkout Service: carts with a line each are the victims, their versions the state. */
+    private record Carts(ChaosRig rig) implements Target {
+        @Override
+        public int port() {
+            return rig.service.grpcPort();
         }
-        return ids;
+
+        @Override
+        public boolean alive() {
+            return rig.service.alive();
+        }
+
+        @Override
+        public Set<String> reads() {
+            return Set.of("GetCart", "GetCheckout", "PreviewOrder");
+        }
+
+        @Override
+        public List<String> victims(int count, String runId) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Calls.Reply<Cart> created = rig.calls.call(CartServiceGrpcClient.CreateCart,
+                    CreateCartRequest.newBuilder().setCustomerId("fuzz-" + runId + "-" + i).build());
+                if (!created.ok()) {
+                    throw new IllegalStateException("could not create a cart for the fuzz run: " + created);
+                }
+                String id = created.body().getCartId();
+                Calls.Reply<Cart> added = rig.calls.call(CartServiceGrpcClient.AddItem,
+                    AddItemRequest.newBuilder().setCartId(id).setProductId("456").setQuantity(1).build());
+                if (!added.ok()) {
+                    throw new IllegalStateException("could not fill a cart for the fuzz run: " + added);
+                }
+                ids.add(id);
+            }
+            return ids;
+        }
+
+        @Override
+        public Map<String, Long> versions(List<String> carts) {
+            Map<String, Long> out = new HashMap<>();
+            for (String cart : carts) {
+                Calls.Reply<Cart> read = rig.calls.call(CartServiceGrpcClient.GetCart, GetCartRequest.newBuilder().setCartId(cart).build());
+                if (!read.ok()) {
+                    throw new IllegalStateException("could not read cart " + cart + ": " + read.status() + " " + read.message());
+                }
+                out.put(cart, read.body().getVersion());
+            }
+            return out;
+        }
     }
 
     /** Sends the requests, {@code parallel} at a time, and judges the answers. */
     public Result run(List<FuzzedRequests.Request> requests, List<String> victims, int parallel) {
-        Map<String, Long> before = versions(victims);
+        Map<String, Long> before = target.versions(victims);
         Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
         Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
         List<String> failures = new CopyOnWriteArrayList<>();
@@ -145,7 +205,7 @@ public final class InputFuzz {
                         }
                     }
                     boolean ok = outcome.equals("OK") || outcome.equals("HTTP 2xx");
-                    if (ok && !READS.contains(request.rpc().name())) {
+                    if (ok && !target.reads().contains(request.rpc().name())) {
                         String text = new String(request.body(), StandardCharsets.ISO_8859_1) + request.path();
                         for (String victim : victims) {
                             if (text.contains(victim)) {
@@ -166,10 +226,10 @@ public final class InputFuzz {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        boolean crashed = !rig.service.alive();
+        boolean crashed = !target.alive();
         long stateChanges = 0;
         if (!crashed) {
-            Map<String, Long> after = versions(victims);
+            Map<String, Long> after = target.versions(victims);
             for (String victim : victims) {
                 long moved = after.get(victim) - before.get(victim);
                 long allowed = accepted.getOrDefault(victim, new AtomicLong()).get();
@@ -183,18 +243,6 @@ public final class InputFuzz {
         outcomes.forEach((k, v) -> counts.put(k, v.get()));
         return new Result(requests.size(), counts, internal.get(), noAnswer.get(), noAnswerWellFormed.get(), stateChanges, crashed,
             List.copyOf(failures));
-    }
-
-    private Map<String, Long> versions(List<String> carts) {
-        Map<String, Long> out = new HashMap<>();
-        for (String cart : carts) {
-            Calls.Reply<Cart> read = rig.calls.call(CartServiceGrpcClient.GetCart, GetCartRequest.newBuilder().setCartId(cart).build());
-            if (!read.ok()) {
-                throw new IllegalStateException("could not read cart " + cart + ": " + read.status() + " " + read.message());
-            }
-            out.put(cart, read.body().getVersion());
-        }
-        return out;
     }
 
     /** The outcome as a gRPC status name, "HTTP nxx", or "no answer". */

@@ -8,19 +8,29 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the Checkout Service keeps its carts in PostgreSQL: server, credentials, database and schema.
+ * Where a service under test keeps its data in PostgreSQL (the Checkout Service its carts, the Return Service its
+ * returns): server, credentials, database and schema.
  */
 public record PgTarget(String host, int port, String user, String password, String database, String schema) {
 
-    /** The service's settings for this target. */
+    /** The Checkout Service's settings for this target. */
     public Map<String, String> environment() {
+        return environment("CARTWRIGHT_CHECKOUT_DB", "CARTWRIGHT_CHECKOUT_SCHEMA");
+    }
+
+    /** The Return Service's settings for this target (its return_db in this schema). */
+    public Map<String, String> returnEnvironment() {
+        return environment("CARTWRIGHT_RETURN_DB", "CARTWRIGHT_RETURN_DB_SCHEMA");
+    }
+
+    private Map<String, String> environment(String databaseKey, String schemaKey) {
         Map<String, String> env = new HashMap<>();
         env.put("CARTWRIGHT_PG_HOST", host);
         env.put("CARTWRIGHT_PG_PORT", Integer.toString(port));
         env.put("CARTWRIGHT_PG_USER", user);
         env.put("CARTWRIGHT_PG_PASSWORD", password);
-        env.put("CARTWRIGHT_CHECKOUT_DB", database);
-        env.put("CARTWRIGHT_CHECKOUT_SCHEMA", schema);
+        env.put(databaseKey, database);
+        env.put(schemaKey, schema);
         return env;
     }
 

@@ -10,15 +10,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Checkout Service as a process of its own, started from this JVM's classpath with the environment the suite
- * gives it, so that it can be killed with SIGKILL (no shutdown hook, no drain) and started again on the same ports.
- * Its output goes to a log file that is kept across restarts.
+ * A service (the Checkout Service or the Return Service) as a process of its own, started from this JVM's classpath
+ * with the environment the suite gives it, so that it can be killed with SIGKILL (no shutdown hook, no drain) and
+ * started again on the same ports. Its output goes to a log file that is kept across restarts.
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final String MAIN = "dev.cartwright.checkout.CheckoutMain";
-    private static final String READY = "CHECKOUT READY";
+    /** What tells one service from the other: its main class, its ready line and the settings naming its ports. */
+    private record Kind(String name, String main, String ready, String hostKey, String portKey, String adminPortKey) {
+    }
 
+    private static final Kind CHECKOUT = new Kind("the Checkout Service", "dev.cartwright.checkout.CheckoutMain", "CHECKOUT READY",
+        "CARTWRIGHT_CHECKOUT_HOST", "CARTWRIGHT_CHECKOUT_PORT", "CARTWRIGHT_CHECKOUT_ADMIN_PORT");
+    private static final Kind RETURNS = new Kind("the Return Service", "dev.cartwright.returns.ReturnMain", "RETURN READY",
+        "CARTWRIGHT_RETURN_HOST", "CARTWRIGHT_RETURN_PORT", "CARTWRIGHT_RETURN_ADMIN_PORT");
+
+    private final Kind kind;
     private final Map<String, String> environment;
     private final Path log;
     private final int grpcPort;
@@ -27,7 +34,8 @@ public final class ServiceProcess implements AutoCloseable {
     private int kills;
     private int starts;
 
-    private ServiceProcess(Map<String, String> environment, Path log, int grpcPort, int adminPort) {
+    private ServiceProcess(Kind kind, Map<String, String> environment, Path log, int grpcPort, int adminPort) {
+        this.kind = kind;
         this.environment = environment;
         this.log = log;
         this.grpcPort = grpcPort;
@@ -35,23 +43,33 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the service with {@code environment} (CARTWRIGHT_* settings) plus its ports, and waits for its ready line.
+     * Starts the Checkout Service with {@code environment} (CARTWRIGHT_* settings) plus its ports, and waits for its
+     * ready line.
      */
     public static ServiceProcess start(Map<String, String> environment, Path log) {
+        return start(CHECKOUT, environment, log);
+    }
+
+    /** As {@link #start}, for the Return Service. */
+    public static ServiceProcess returns(Map<String, String> environment, Path log) {
+        return start(RETURNS, environment, log);
+    }
+
+    private static ServiceProcess start(Kind kind, Map<String, String> environment, Path log) {
         int grpc = Loopback.freePort();
         int admin = Loopback.freePort();
         Map<String, String> env = new java.util.HashMap<>(environment);
-        env.put("CARTWRIGHT_CHECKOUT_HOST", Loopback.HOST);
-        env.put("CARTWRIGHT_CHECKOUT_PORT", Integer.toString(grpc));
-        env.put("CARTWRIGHT_CHECKOUT_ADMIN_PORT", Integer.toString(admin));
-        ServiceProcess service = new ServiceProcess(Map.copyOf(env), log, grpc, admin);
+        env.put(kind.hostKey(), Loopback.HOST);
+        env.put(kind.portKey(), Integer.toString(grpc));
+        env.put(kind.adminPortKey(), Integer.toString(admin));
+        ServiceProcess service = new ServiceProcess(kind, Map.copyOf(env), log, grpc, admin);
         service.launch();
         return service;
     }
 
     private synchronized void launch() {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), MAIN));
+            "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), kind.main()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(key -> key.startsWith("CARTWRIGHT_"));
@@ -63,15 +81,15 @@ public final class ServiceProcess implements AutoCloseable {
             from = Files.size(log);
             process = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("could not start the Checkout Service: " + e.getMessage(), e);
+            throw new IllegalStateException("could not start " + kind.name() + ": " + e.getMessage(), e);
         }
         starts++;
         Process started = process;
-        boolean ready = Loopback.waitFor(() -> !started.isAlive() || logSince(from).contains(READY), Duration.ofSeconds(120));
+        boolean ready = Loopback.waitFor(() -> !started.isAlive() || logSince(from).contains(kind.ready()), Duration.ofSeconds(120));
         if (!ready || !started.isAlive()) {
             String tail = logSince(from);
             started.destroyForcibly();
-            throw new IllegalStateException("the Checkout Service did not start (log " + log + "):\n"
+            throw new IllegalStateException(kind.name() + " did not start (log " + log + "):\n"
                 + tail.substring(Math.max(0, tail.length() - 4000)));
         }
     }
