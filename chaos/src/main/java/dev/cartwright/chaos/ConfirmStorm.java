@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -136,19 +135,7 @@ public final class ConfirmStorm {
                 });
             }
         }
-        callers.shutdown();
-        try {
-            callers.awaitTermination(10, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        storming.set(false);
-        try {
-            trouble.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Loopback.finishStorm(callers, Duration.ofMinutes(10), storming, trouble);
 
         // Let sagas that met an unknown outcome resolve it (recovery, sweeps) before counting.
         List<String> checkouts = checkoutsByCart.values().stream().flatMap(Set::stream).toList();

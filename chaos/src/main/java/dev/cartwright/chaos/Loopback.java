@@ -56,4 +56,22 @@ public final class Loopback {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    /**
+     * Ends a storm: waits (at most {@code limit}) for the callers' calls to finish, then stops the thread making
+     * trouble by clearing {@code storming} and waits for it to put its knobs back.
+     */
+    public static void finishStorm(java.util.concurrent.ExecutorService callers, Duration limit,
+                                   java.util.concurrent.atomic.AtomicBoolean storming, Thread trouble) {
+        callers.shutdown();
+        try {
+            callers.awaitTermination(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            storming.set(false);
+            trouble.join();
+        } catch (InterruptedException e) {
+            storming.set(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
 }

@@ -19,7 +19,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -113,19 +112,7 @@ public final class RefundStorm {
                 });
             }
         }
-        callers.shutdown();
-        try {
-            callers.awaitTermination(15, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        storming.set(false);
-        try {
-            trouble.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Loopback.finishStorm(callers, Duration.ofMinutes(15), storming, trouble);
         Map<String, ReturnRequest> settled = settle(rig, ready, settle);
         Map<String, Long> counts = new HashMap<>();
         outcomes.forEach((k, v) -> counts.put(k, v.get()));
