@@ -115,6 +115,16 @@ public final class PricingCore {
     }
 
     /**
+     * Makes {@code snapshot} the current one unless a newer one already is. For an owner that builds pricing snapshots
+     * together with other data in one snapshot of its own (the checkout service's catalogue) and hands them on here to
+     * the readers of prices alone; two such hand-overs racing leave the newer in force.
+     */
+    public PricingSnapshot publish(PricingSnapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        return current.accumulateAndGet(snapshot, (now, offered) -> offered.version() > now.version() ? offered : now);
+    }
+
+    /**
      * Publishes {@code change(current)} as the new snapshot. {@code change} must return a successor built with
      * the snapshot's {@code with...}/{@code next} methods, so the version grows.
      */

@@ -33,6 +33,17 @@ class PricingCoreTest {
     }
 
     @Test
+    void aPublishedSnapshotIsInForceUnlessANewerOneAlreadyIs() {
+        PricingSnapshot first = core.current();
+        PricingSnapshot second = first.withLimits(new CartLimits(1, 10, 5));
+        PricingSnapshot third = second.withLimits(new CartLimits(1, 10, 6));
+
+        assertThat(core.publish(third)).isSameAs(third);
+        assertThat(core.publish(second)).as("an older hand-over arriving late").isSameAs(third);
+        assertThat(core.current()).isSameAs(third);
+    }
+
+    @Test
     void aPriceChangeBuildsANewBookAndLeavesTheOldSnapshotAlone() {
         PricingSnapshot before = core.current();
 

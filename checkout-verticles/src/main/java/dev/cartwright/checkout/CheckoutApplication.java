@@ -35,8 +35,8 @@ import dev.cartwright.checkout.events.KafkaBridge;
 import dev.cartwright.checkout.neighbours.Neighbours;
 import dev.cartwright.checkout.catalogue.PricingEventsVerticle;
 import dev.cartwright.checkout.catalogue.PricingFeed;
-import dev.cartwright.checkout.catalogue.ProductNames;
-import dev.cartwright.checkout.catalogue.StockLevels;
+import dev.cartwright.checkout.carts.CartCommands;
+import dev.cartwright.checkout.catalogue.Catalogue;
 import dev.cartwright.checkout.saga.CheckoutEvents;
 import dev.cartwright.checkout.saga.CheckoutPricing;
 import dev.cartwright.checkout.saga.CheckoutStore;
@@ -198,11 +198,10 @@ public final class CheckoutApplication {
                 neighbours.bindTo(runtime.registry());
                 PricingCore pricing = new PricingCore(PriceBook.empty(config.defaultCurrency()),
                     PromotionSet.empty(PromotionSet.DEFAULT_MAX_PER_CART), config.taxTable(), config.limits());
-                ProductNames names = new ProductNames();
-                StockLevels stock = new StockLevels();
-                PricingFeed feed = new PricingFeed(neighbours, pricing, names, stock, config.defaultCurrency(), config.taxTable());
+                Catalogue catalogue = new Catalogue(pricing);
+                PricingFeed feed = new PricingFeed(neighbours, catalogue, config.defaultCurrency(), config.taxTable());
                 return loadPricing(feed, System.nanoTime() + LOAD_PATIENCE.toNanos(), 0)
-                    .compose(loaded -> deployApi(store, pricing, names, stock))
+                    .compose(loaded -> deployApi(store, catalogue))
                     .compose(api -> deployEvents(store, feed, storeConfig));
             })
             .compose(v -> startAdmin(storeConfig))
@@ -259,12 +258,12 @@ public final class CheckoutApplication {
         });
     }
 
-    private Future<Void> deployApi(RedisCartStore store, PricingCore pricing, ProductNames names, StockLevels stock) {
+    private Future<Void> deployApi(RedisCartStore store, Catalogue catalogue) {
         Rpc cartRpc = new Rpc(runtime.registry(), "checkout.v1.CartService");
         Rpc checkoutRpc = new Rpc(runtime.registry(), "checkout.v1.CheckoutApplication");
-        CartGrpc carts = new CartGrpc(store, pricing, names, stock, neighbours, CartIds.secure(), clock, cartRpc,
-            new CartGrpc.Settings(config.defaultRegion()));
-        CheckoutGrpc checkouts = new CheckoutGrpc(checkoutWorkflow(store, pricing), checkoutRpc);
+        CartGrpc carts = new CartGrpc(new CartCommands(store, catalogue, neighbours::customerUsage, CartIds.secure(), clock,
+            config.defaultRegion()), cartRpc);
+        CheckoutGrpc checkouts = new CheckoutGrpc(checkoutWorkflow(store, catalogue.pricing()), checkoutRpc);
         AtomicInteger bound = new AtomicInteger(-1);
         return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, carts,
                 checkouts, () -> Future.succeededFuture(pricingLoaded.get() && !stopping.get()), bound),

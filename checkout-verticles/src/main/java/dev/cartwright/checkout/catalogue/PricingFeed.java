@@ -4,7 +4,6 @@ import dev.cartwright.checkout.neighbours.Neighbours;
 import dev.cartwright.pricing.Money;
 import dev.cartwright.pricing.PriceBook;
 import dev.cartwright.pricing.PriceEntry;
-import dev.cartwright.pricing.PricingCore;
 import dev.cartwright.pricing.PromotionSet;
 import dev.cartwright.pricing.TaxTable;
 import dev.cartwright.proto.events.v1.PriceChanged;
@@ -26,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns keeping the pricing core, the product names and the stock levels in step with the neighbours: the full
- * load at start-up (every page of products, prices, availability and the promotion set) and the incremental
- * changes the event consumers hand in. Every change builds new immutable values and swaps them in whole;
- * readers on the event loops never wait.
+ * Owns keeping the catalogue (prices, product names and stock levels, one snapshot) in step with the neighbours: the
+ * full load at start-up (every page of products, prices, availability and the promotion set) and the incremental
+ * changes the event consumers hand in. Every change builds a new immutable snapshot and swaps it in whole; readers on
+ * the event loops never wait.
  *
  * <p>A product enters the price book once both its catalog facts and its price are known; one without a price
  * is unknown to carts (NOT_FOUND), one the catalog marks unsellable stays in the book with {@code sellable}
@@ -45,21 +44,16 @@ public final class PricingFeed {
     }
 
     private final Neighbours neighbours;
-    private final PricingCore core;
-    private final ProductNames names;
-    private final StockLevels stock;
+    private final Catalogue catalogue;
     private final Currency currency;
     private final TaxTable taxTable;
     private final AtomicReference<Map<String, CatalogFacts>> catalog = new AtomicReference<>(Map.of());
     /** Prices of products the catalog has not described yet; booked when it does. */
     private final AtomicReference<Map<String, Long>> unbookedPrices = new AtomicReference<>(Map.of());
 
-    public PricingFeed(Neighbours neighbours, PricingCore core, ProductNames names, StockLevels stock, Currency currency,
-                       TaxTable taxTable) {
+    public PricingFeed(Neighbours neighbours, Catalogue catalogue, Currency currency, TaxTable taxTable) {
         this.neighbours = neighbours;
-        this.core = core;
-        this.names = names;
-        this.stock = stock;
+        this.catalogue = catalogue;
         this.currency = currency;
         this.taxTable = taxTable;
     }
@@ -119,11 +113,11 @@ public final class PricingFeed {
         }
         catalog.set(Map.copyOf(facts));
         unbookedPrices.set(Map.copyOf(unbooked));
-        names.replaceAll(productNames);
-        stock.replaceAll(available);
-        core.replaceAll(PriceBook.of(currency, entries), promotions, taxTable);
+        PriceBook book = PriceBook.of(currency, entries);
+        CatalogueSnapshot loaded = catalogue.update(now -> new CatalogueSnapshot(
+            now.pricing().next(book, promotions, taxTable, now.pricing().limits()), productNames, available));
         LOG.info("event=pricing_loaded products={} priced={} stock_levels={} promotions={} snapshot={}",
-            products.size(), entries.size(), available.size(), promotions.size(), core.current().version());
+            products.size(), entries.size(), available.size(), promotions.size(), loaded.pricing().version());
     }
 
     /** A price.changed event: the product's unit price from now on. */
@@ -140,7 +134,7 @@ public final class PricingFeed {
         }
         PriceEntry entry = entryOrNull(event.getProductId(), amount, facts);
         if (entry != null) {
-            core.applyPriceChanges(List.of(entry));
+            book(entry);
         }
     }
 
@@ -153,9 +147,9 @@ public final class PricingFeed {
         CatalogFacts facts = new CatalogFacts(category, event.getSellable(), taxClass);
         catalog.updateAndGet(m -> with(m, productId, facts));
         if (!event.getName().isEmpty()) {
-            names.set(productId, event.getName());
+            catalogue.update(now -> now.withName(productId, event.getName()));
         }
-        PriceEntry current = core.current().priceBook().entryOrNull(productId);
+        PriceEntry current = catalogue.current().pricing().priceBook().entryOrNull(productId);
         Long unbooked = unbookedPrices.get().get(productId);
         long amount;
         if (current != null) {
@@ -167,21 +161,26 @@ public final class PricingFeed {
         }
         PriceEntry entry = entryOrNull(productId, amount, facts);
         if (entry != null) {
-            core.applyPriceChanges(List.of(entry));
+            book(entry);
         }
     }
 
     /** A stock.changed event. */
     public void applyStockChanged(StockChanged event) {
-        stock.set(event.getProductId(), event.getAvailable());
+        catalogue.update(now -> now.withStock(event.getProductId(), event.getAvailable()));
+    }
+
+    private void book(PriceEntry entry) {
+        List<PriceEntry> changed = List.of(entry);
+        catalogue.update(now -> now.withPricing(now.pricing().withPriceBook(now.pricing().priceBook().withEntries(changed))));
     }
 
     /** A promotion.changed event: the neighbour's set is read again and replaces ours. */
     public Future<Void> reloadPromotions() {
         return neighbours.listPromotions().map(response -> {
             PromotionSet promotions = PromotionDefinitions.toPromotionSet(response, currency);
-            core.replacePromotions(promotions);
-            LOG.info("event=promotions_reloaded promotions={} snapshot={}", promotions.size(), core.current().version());
+            CatalogueSnapshot reloaded = catalogue.update(now -> now.withPricing(now.pricing().withPromotions(promotions)));
+            LOG.info("event=promotions_reloaded promotions={} snapshot={}", promotions.size(), reloaded.pricing().version());
             return null;
         });
     }

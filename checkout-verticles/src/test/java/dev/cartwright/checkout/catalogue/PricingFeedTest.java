@@ -26,16 +26,14 @@ class PricingFeedTest {
     private static final TaxTable TAX = TaxRules.parse("CARTWRIGHT_TAX_REGIONS", TaxRules.DEFAULT);
 
     private PricingCore core;
-    private ProductNames names;
-    private StockLevels stock;
+    private Catalogue catalogue;
     private PricingFeed feed;
 
     @BeforeEach
     void setUp() {
         core = new PricingCore(PriceBook.empty(USD), PromotionSet.empty(3), TAX, CartLimits.defaults());
-        names = new ProductNames();
-        stock = new StockLevels();
-        feed = new PricingFeed(null, core, names, stock, USD, TAX);
+        catalogue = new Catalogue(core);
+        feed = new PricingFeed(null, catalogue, USD, TAX);
         feed.install(
             List.of(product("1", "Mug", "c3", true, "standard"), product("2", "Tea", "c6", true, "food"),
                 product("3", "Old", "c1", false, ""), product("4", "Unpriced", "c1", true, "standard")),
@@ -66,9 +64,9 @@ class PricingFeedTest {
         assertThat(book.entryOrNull("3").taxClass()).isEqualTo(PriceEntry.STANDARD_TAX_CLASS);
         assertThat(book.entryOrNull("4")).as("no price, not booked").isNull();
         assertThat(book.entryOrNull("5")).as("no catalog facts, not booked").isNull();
-        assertThat(names.nameOf("1")).isEqualTo("Mug");
-        assertThat(stock.available("1")).hasValue(10);
-        assertThat(stock.available("2")).isEmpty();
+        assertThat(catalogue.current().nameOf("1")).isEqualTo("Mug");
+        assertThat(catalogue.current().available("1")).hasValue(10);
+        assertThat(catalogue.current().available("2")).isEmpty();
     }
 
     @Test
@@ -87,7 +85,7 @@ class PricingFeedTest {
             .setSellable(false).build());
         assertThat(core.current().priceBook().entryOrNull("1").sellable()).isFalse();
         assertThat(core.current().priceBook().entryOrNull("1").unitPrice().amount()).isEqualTo(1099);
-        assertThat(names.nameOf("1")).isEqualTo("Big Mug");
+        assertThat(catalogue.current().nameOf("1")).isEqualTo("Big Mug");
 
         feed.applyProductChanged(ProductChanged.newBuilder().setProductId("5").setName("Late").setCategoryId("c2")
             .setSellable(true).build());
@@ -95,6 +93,6 @@ class PricingFeedTest {
             .as("a price seen before the product's facts is booked once they arrive").isEqualTo(100);
 
         feed.applyStockChanged(StockChanged.newBuilder().setProductId("1").setAvailable(0).build());
-        assertThat(stock.available("1")).hasValue(0);
+        assertThat(catalogue.current().available("1")).hasValue(0);
     }
 }
