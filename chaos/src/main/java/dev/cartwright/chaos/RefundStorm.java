@@ -81,6 +81,9 @@ public final class RefundStorm {
         AtomicLong resets = new AtomicLong();
         long heldBefore = rig.sim.knobs(SimService.PAYMENT).injectedFailures();
         AtomicBoolean storming = new AtomicBoolean(true);
+        // A quarter of the first refund calls are carried out and never answered, so that many refunds meet a lost
+        // answer on the first of their two attempts; the trouble thread keeps it up while the calls go on.
+        rig.sim.knobs(SimService.PAYMENT).commitThenTimeoutNext(Math.max(1, returns / 4));
         Thread trouble = new Thread(() -> {
             Random random = new Random(runId.hashCode());
             while (storming.get()) {
@@ -91,9 +94,10 @@ public final class RefundStorm {
                     Loopback.pause(Duration.ofMillis(100));
                     rig.payment.mode(new FaultProxy.Pass());
                 } else {
-                    rig.sim.knobs(SimService.PAYMENT).commitThenTimeoutNext(1 + random.nextInt(3));
+                    int more = 2 + random.nextInt(5);
+                    rig.sim.knobs(SimService.PAYMENT).update(k -> k.withCommitThenTimeoutNext(k.commitThenTimeoutNext() + more));
                 }
-                Loopback.pause(Duration.ofMillis(300 + random.nextInt(400)));
+                Loopback.pause(Duration.ofMillis(200 + random.nextInt(300)));
             }
             rig.sim.knobs(SimService.PAYMENT).reset();
             rig.payment.mode(new FaultProxy.Pass());
