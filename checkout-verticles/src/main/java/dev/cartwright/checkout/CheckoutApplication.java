@@ -193,8 +193,7 @@ public final class CheckoutApplication {
             })
             .compose(limitsFit -> RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock))
             .compose(store -> {
-                neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourTimeout(), config.neighbourMaxFailures(),
-                    config.neighbourReset(), config.neighbourRetries());
+                neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourPolicy());
                 neighbours.bindTo(runtime.registry());
                 PricingCore pricing = new PricingCore(PriceBook.empty(config.defaultCurrency()),
                     PromotionSet.empty(PromotionSet.DEFAULT_MAX_PER_CART), config.taxTable(), config.limits());

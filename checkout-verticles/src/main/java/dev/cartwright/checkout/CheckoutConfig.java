@@ -2,6 +2,7 @@ package dev.cartwright.checkout;
 
 import dev.cartwright.cart.store.RedisDurabilityCheck;
 import dev.cartwright.checkout.neighbours.NeighbourAddresses;
+import dev.cartwright.service.call.CallPolicy;
 import dev.cartwright.checkout.catalogue.TaxRules;
 import dev.cartwright.checkout.saga.SagaSettings;
 import dev.cartwright.pricing.CartLimits;
@@ -94,6 +95,11 @@ public record CheckoutConfig(
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     /** Reads and validates everything; throws {@link ConfigException} naming the first bad key. */
+    /** The guarded-call policy of every neighbour call (deadline, retries with jitter, breaker). */
+    public CallPolicy neighbourPolicy() {
+        return CallPolicy.of(neighbourTimeout, neighbourRetries, neighbourMaxFailures, neighbourReset);
+    }
+
     public static CheckoutConfig read(ConfigReader config) {
         AuthConfig auth = AuthConfig.read(config, "development");
         String host = BindHost.read(config, "CARTWRIGHT_CHECKOUT_HOST", auth.development()).host();

@@ -1,7 +1,7 @@
 package dev.cartwright.legacy;
 
 import dev.cartwright.order.client.LegacyOrderClient;
-import dev.cartwright.order.client.OrderClientSettings;
+import dev.cartwright.service.call.CallPolicy;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.CheckoutServiceGrpcService;
 import dev.cartwright.proto.platform.v1.PricingServiceGrpcClient;
@@ -51,7 +51,7 @@ public final class LegacyOrderService {
             GrpcClient grpc = GrpcClient.client(vertx, new GrpcClientOptions(),
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
             PricingServiceGrpcClient pricing = PricingServiceGrpcClient.create(grpc, address(config.pricingAddress()));
-            LegacyOrderClient orders = LegacyOrderClient.create(vertx, address(config.orderAddress()), OrderClientSettings.defaults());
+            LegacyOrderClient orders = LegacyOrderClient.create(vertx, address(config.orderAddress()), CallPolicy.DEFAULT);
             HealthService health = HealthService.create(vertx);
             health.register(CartServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
             health.register(ReturnServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));

@@ -1,7 +1,7 @@
 package dev.cartwright.returns;
 
 import dev.cartwright.returns.domain.ReturnWindow;
-import dev.cartwright.returns.neighbours.CallPolicy;
+import dev.cartwright.service.call.CallPolicy;
 import dev.cartwright.returns.neighbours.NeighbourAddresses;
 import dev.cartwright.service.auth.AuthConfig;
 import dev.cartwright.service.config.BindHost;

@@ -1,7 +1,5 @@
 package dev.cartwright.checkout.api;
 
-import dev.cartwright.checkout.neighbours.NeighbourOutcomeUnknown;
-import dev.cartwright.checkout.neighbours.NeighbourRefusal;
 import dev.cartwright.checkout.saga.CheckoutProblem;
 import dev.cartwright.checkout.saga.CheckoutState;
 import dev.cartwright.checkout.saga.CheckoutWorkflow;
@@ -184,12 +182,6 @@ public final class CheckoutGrpc extends CheckoutServiceService {
                     case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
                 };
                 return Future.failedFuture(new StatusException(status, problem.getMessage()));
-            }
-            if (e instanceof NeighbourRefusal refusal) {
-                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, refusal.getMessage()));
-            }
-            if (e instanceof NeighbourOutcomeUnknown unknown) {
-                return Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE, unknown.getMessage() + "; retry the request"));
             }
             return Future.failedFuture(e);
         });

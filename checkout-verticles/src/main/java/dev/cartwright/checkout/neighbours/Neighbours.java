@@ -20,8 +20,6 @@ import dev.cartwright.proto.platform.v1.ListProductsRequest;
 import dev.cartwright.proto.platform.v1.ListProductsResponse;
 import dev.cartwright.proto.platform.v1.ListPromotionsRequest;
 import dev.cartwright.proto.platform.v1.ListPromotionsResponse;
-import dev.cartwright.proto.platform.v1.OrderDetails;
-import dev.cartwright.proto.platform.v1.OrderServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.PaymentAuthorization;
 import dev.cartwright.proto.platform.v1.PaymentServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.PricingServiceGrpcClient;
@@ -32,6 +30,11 @@ import dev.cartwright.proto.platform.v1.ReserveStockRequest;
 import dev.cartwright.proto.platform.v1.ShippingServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.VoidAuthorizationRequest;
 import dev.cartwright.proto.platform.v1.WarehouseServiceGrpcClient;
+import dev.cartwright.order.client.LegacyOrderClient;
+import dev.cartwright.order.client.OrderResult;
+import dev.cartwright.service.call.CallOutcome;
+import dev.cartwright.service.call.CallPolicy;
+import dev.cartwright.service.call.GuardedCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,16 +46,21 @@ import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.StatusException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Owns the process's one gRPC client (HTTP/2, calls multiplexed over one connection per neighbour) and the
- * guarded calls the Checkout Service makes to its neighbours. Every call goes through the neighbour's
- * {@link NeighbourCall}; every failure reaches the caller as UNAVAILABLE.
+ * Owns the process's one gRPC client (HTTP/2, calls multiplexed over one connection per neighbour) and the guarded
+ * calls the Checkout Service makes to its neighbours, each through that neighbour's {@link GuardedCall} (the services'
+ * one policy: breaker, deadline per attempt, retries with jitter, one classification). Orders are created through
+ * order-adapter's {@link LegacyOrderClient}, the one client of the Order service.
+ *
+ * <p>The catalogue reads fail with {@link dev.cartwright.service.call.CallFailedException}, which the gRPC edge turns
+ * into a status; the checkout's calls answer with a {@link CallOutcome} value (the answer, or a refusal, unavailable, or
+ * an unknown outcome). Every call below is idempotent (by reservation id, idempotency key or nature), so it is retried
+ * when it got no answer.
  */
 public final class Neighbours {
 
@@ -62,65 +70,67 @@ public final class Neighbours {
     private final PromotionServiceGrpcClient promotion;
     private final WarehouseServiceGrpcClient warehouse;
     private final NeighbourAddresses addresses;
-    private final NeighbourCall catalogCall;
-    private final NeighbourCall pricingCall;
-    private final NeighbourCall promotionCall;
-    private final NeighbourCall warehouseCall;
-    private final NeighbourCall paymentCall;
-    private final NeighbourCall shippingCall;
-    private final NeighbourCall orderCall;
-    private final NeighbourCall customerCall;
+    private final LegacyOrderClient orders;
+    private final GuardedCall catalogCall;
+    private final GuardedCall pricingCall;
+    private final GuardedCall promotionCall;
+    private final GuardedCall warehouseCall;
+    private final GuardedCall paymentCall;
+    private final GuardedCall shippingCall;
+    private final GuardedCall customerCall;
 
-    public Neighbours(Vertx vertx, NeighbourAddresses addresses, Duration timeout, int maxFailures, Duration reset, int retries) {
+    public Neighbours(Vertx vertx, NeighbourAddresses addresses, CallPolicy policy) {
         this.client = GrpcClient.client(vertx,
-            new GrpcClientOptions().setTimeout((int) timeout.toMillis()).setTimeoutUnit(TimeUnit.MILLISECONDS)
+            new GrpcClientOptions().setTimeout((int) policy.timeout().toMillis()).setTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setScheduleDeadlineAutomatically(true),
             new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, policy.timeout().toMillis())));
         this.catalog = CatalogServiceGrpcClient.create(client, addresses.catalog());
         this.pricing = PricingServiceGrpcClient.create(client, addresses.pricing());
         this.promotion = PromotionServiceGrpcClient.create(client, addresses.promotion());
         this.warehouse = WarehouseServiceGrpcClient.create(client, addresses.warehouse());
         this.addresses = addresses;
-        this.catalogCall = new NeighbourCall("catalog", vertx, timeout, maxFailures, reset, retries);
-        this.pricingCall = new NeighbourCall("pricing", vertx, timeout, maxFailures, reset, retries);
-        this.promotionCall = new NeighbourCall("promotion", vertx, timeout, maxFailures, reset, retries);
-        this.warehouseCall = new NeighbourCall("warehouse", vertx, timeout, maxFailures, reset, retries);
-        this.paymentCall = new NeighbourCall("payment", vertx, timeout, maxFailures, reset, retries);
-        this.shippingCall = new NeighbourCall("shipping", vertx, timeout, maxFailures, reset, retries);
-        this.orderCall = new NeighbourCall("order", vertx, timeout, maxFailures, reset, retries);
-        this.customerCall = new NeighbourCall("customer", vertx, timeout, maxFailures, reset, retries);
+        this.orders = LegacyOrderClient.create(vertx, addresses.order(), policy);
+        this.catalogCall = new GuardedCall("catalog", vertx, policy);
+        this.pricingCall = new GuardedCall("pricing", vertx, policy);
+        this.promotionCall = new GuardedCall("promotion", vertx, policy);
+        this.warehouseCall = new GuardedCall("warehouse", vertx, policy);
+        this.paymentCall = new GuardedCall("payment", vertx, policy);
+        this.shippingCall = new GuardedCall("shipping", vertx, policy);
+        this.customerCall = new GuardedCall("customer", vertx, policy);
     }
 
     public void bindTo(MeterRegistry registry) {
-        for (NeighbourCall call : List.of(catalogCall, pricingCall, promotionCall, warehouseCall, paymentCall, shippingCall, orderCall,
-            customerCall)) {
+        for (GuardedCall call : List.of(catalogCall, pricingCall, promotionCall, warehouseCall, paymentCall, shippingCall, customerCall)) {
             call.bindTo(registry);
         }
+        orders.bindTo(registry);
     }
 
+    // ---- the catalogue: reads that fail with CallFailedException -------------------------------------------------------
+
     public Future<ListProductsResponse> listProducts(String pageToken, int pageSize) {
-        return catalogCall.read("ListProducts",
+        return catalogCall.orFail("ListProducts",
             () -> catalog.listProducts(ListProductsRequest.newBuilder().setPageToken(pageToken).setPageSize(pageSize).build()));
     }
 
     public Future<ListPricesResponse> listPrices(String currency, String pageToken, int pageSize) {
-        return pricingCall.read("ListPrices", () -> pricing.listPrices(ListPricesRequest.newBuilder()
+        return pricingCall.orFail("ListPrices", () -> pricing.listPrices(ListPricesRequest.newBuilder()
             .setCurrencyCode(currency).setPageToken(pageToken).setPageSize(pageSize).build()));
     }
 
     public Future<ListAvailabilityResponse> listAvailability(String pageToken, int pageSize) {
-        return warehouseCall.read("ListAvailability", () -> warehouse.listAvailability(
+        return warehouseCall.orFail("ListAvailability", () -> warehouse.listAvailability(
             ListAvailabilityRequest.newBuilder().setPageToken(pageToken).setPageSize(pageSize).build()));
     }
 
     public Future<ListPromotionsResponse> listPromotions() {
-        return promotionCall.read("ListPromotions", () -> promotion.listPromotions(ListPromotionsRequest.getDefaultInstance()));
+        return promotionCall.orFail("ListPromotions", () -> promotion.listPromotions(ListPromotionsRequest.getDefaultInstance()));
     }
 
     /** How often {@code customerId} already used each of {@code codes}; codes never used are absent. */
     public Future<Map<String, Integer>> customerUsage(String customerId, List<String> codes) {
-        return promotionCall.read("GetCustomerUsage", () -> promotion.getCustomerUsage(
+        return promotionCall.orFail("GetCustomerUsage", () -> promotion.getCustomerUsage(
                 GetCustomerUsageRequest.newBuilder().setCustomerId(customerId).addAllCodes(codes).build()))
             .map(response -> {
                 Map<String, Integer> usage = new HashMap<>();
@@ -129,56 +139,53 @@ public final class Neighbours {
             });
     }
 
-    // ---- checkout: every call below is idempotent (by reservation id, idempotency key or nature), so it is retried
-    // on transient failures; a neighbour's definite refusal comes back as NeighbourRefusal ----------------------------
+    // ---- checkout: answers as values -----------------------------------------------------------------------------------
 
     /** Holds stock; idempotent on the reservation id. */
-    public Future<Reservation> reserveStock(ReserveStockRequest request) {
-        return warehouseCall.idempotent("ReserveStock",
-            () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ReserveStock, request));
+    public Future<CallOutcome<Reservation>> reserveStock(ReserveStockRequest request) {
+        return warehouseCall.call("ReserveStock", () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ReserveStock, request));
     }
 
-    public Future<Reservation> extendReservation(ExtendReservationRequest request) {
-        return warehouseCall.idempotent("ExtendReservation",
+    public Future<CallOutcome<Reservation>> extendReservation(ExtendReservationRequest request) {
+        return warehouseCall.call("ExtendReservation",
             () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ExtendReservation, request));
     }
 
-    public Future<Reservation> releaseReservation(ReleaseReservationRequest request) {
-        return warehouseCall.idempotent("ReleaseReservation",
+    public Future<CallOutcome<Reservation>> releaseReservation(ReleaseReservationRequest request) {
+        return warehouseCall.call("ReleaseReservation",
             () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ReleaseReservation, request));
     }
 
-    public Future<Reservation> commitReservation(CommitReservationRequest request) {
-        return warehouseCall.idempotent("CommitReservation",
+    public Future<CallOutcome<Reservation>> commitReservation(CommitReservationRequest request) {
+        return warehouseCall.call("CommitReservation",
             () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.CommitReservation, request));
     }
 
     /** A decline is an answer with status DECLINED, not a failure. */
-    public Future<PaymentAuthorization> authorizePayment(AuthorizePaymentRequest request) {
-        return paymentCall.idempotent("AuthorizePayment",
-            () -> unary(addresses.payment(), PaymentServiceGrpcClient.AuthorizePayment, request));
+    public Future<CallOutcome<PaymentAuthorization>> authorizePayment(AuthorizePaymentRequest request) {
+        return paymentCall.call("AuthorizePayment", () -> unary(addresses.payment(), PaymentServiceGrpcClient.AuthorizePayment, request));
     }
 
-    public Future<PaymentAuthorization> capturePayment(CapturePaymentRequest request) {
-        return paymentCall.idempotent("CapturePayment", () -> unary(addresses.payment(), PaymentServiceGrpcClient.CapturePayment, request));
+    public Future<CallOutcome<PaymentAuthorization>> capturePayment(CapturePaymentRequest request) {
+        return paymentCall.call("CapturePayment", () -> unary(addresses.payment(), PaymentServiceGrpcClient.CapturePayment, request));
     }
 
-    public Future<PaymentAuthorization> voidAuthorization(VoidAuthorizationRequest request) {
-        return paymentCall.idempotent("VoidAuthorization",
+    public Future<CallOutcome<PaymentAuthorization>> voidAuthorization(VoidAuthorizationRequest request) {
+        return paymentCall.call("VoidAuthorization",
             () -> unary(addresses.payment(), PaymentServiceGrpcClient.VoidAuthorization, request));
     }
 
-    public Future<GetRatesResponse> shippingRates(GetRatesRequest request) {
-        return shippingCall.idempotent("GetRates", () -> unary(addresses.shipping(), ShippingServiceGrpcClient.GetRates, request));
+    public Future<CallOutcome<GetRatesResponse>> shippingRates(GetRatesRequest request) {
+        return shippingCall.call("GetRates", () -> unary(addresses.shipping(), ShippingServiceGrpcClient.GetRates, request));
     }
 
-    /** Idempotent on the request's idempotency key (the checkout id): a retry returns the same order. */
-    public Future<OrderDetails> createOrder(CreateOrderRequest request) {
-        return orderCall.idempotent("CreateOrder", () -> unary(addresses.order(), OrderServiceGrpcClient.CreateOrder, request));
+    /** Through the one Order service client; idempotent on the request's key (the checkout id): a retry returns the same order. */
+    public Future<OrderResult> createOrder(CreateOrderRequest request) {
+        return orders.createOrder(request);
     }
 
-    public Future<Customer> customer(String customerId) {
-        return customerCall.idempotent("GetCustomer", () -> unary(addresses.customer(), CustomerServiceGrpcClient.GetCustomer,
+    public Future<CallOutcome<Customer>> customer(String customerId) {
+        return customerCall.call("GetCustomer", () -> unary(addresses.customer(), CustomerServiceGrpcClient.GetCustomer,
             GetCustomerRequest.newBuilder().setCustomerId(customerId).build()));
     }
 
@@ -199,6 +206,9 @@ public final class Neighbours {
     }
 
     public Future<Void> close() {
-        return client.close();
+        for (GuardedCall call : List.of(catalogCall, pricingCall, promotionCall, warehouseCall, paymentCall, shippingCall, customerCall)) {
+            call.close();
+        }
+        return orders.close().eventually(client::close);
     }
 }

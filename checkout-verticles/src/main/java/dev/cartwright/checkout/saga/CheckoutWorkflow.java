@@ -5,17 +5,19 @@ import dev.cartwright.cart.CartLine;
 import dev.cartwright.cart.CartStatus;
 import dev.cartwright.cart.CartText;
 import dev.cartwright.cart.store.CartStore;
-import dev.cartwright.checkout.neighbours.NeighbourRefusal;
 import dev.cartwright.checkout.neighbours.Neighbours;
 import dev.cartwright.proto.checkout.v1.Order;
 import dev.cartwright.proto.platform.v1.Customer;
 import dev.cartwright.proto.platform.v1.GetRatesRequest;
 import dev.cartwright.proto.platform.v1.ParcelLine;
 import dev.cartwright.proto.platform.v1.ReleaseReservationRequest;
+import dev.cartwright.proto.platform.v1.Reservation;
 import dev.cartwright.proto.platform.v1.ReserveStockRequest;
 import dev.cartwright.proto.platform.v1.ShippingRate;
 import dev.cartwright.proto.platform.v1.StockLine;
 import dev.cartwright.service.auth.Caller;
+import dev.cartwright.service.call.CallFailure;
+import dev.cartwright.service.call.CallOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -132,9 +134,8 @@ public final class CheckoutWorkflow {
         for (CartLine line : cart.lines()) {
             reserve.addLines(StockLine.newBuilder().setProductId(line.productId()).setQuantity(line.quantity()));
         }
-        return neighbours.reserveStock(reserve.build())
-            .recover(e -> Future.failedFuture(e instanceof NeighbourRefusal refusal
-                ? CheckoutProblem.precondition("cannot reserve stock: " + refusal.detail()) : e))
+        return NeighbourAnswers.orProblem(neighbours.reserveStock(reserve.build()),
+                refusal -> CheckoutProblem.precondition("cannot reserve stock: " + refusal.message()))
             .compose(reservation -> rates(Optional.empty(), priced.totals(), priced.lines(), cart.currency())
                 .compose(methods -> {
                     Instant now = clock.instant();
@@ -174,8 +175,12 @@ public final class CheckoutWorkflow {
             return;
         }
         neighbours.releaseReservation(ReleaseReservationRequest.newBuilder().setReservationId(reservationId).build())
-            .onFailure(e -> LOG.warn("event=release_failed reservation={} error=\"{}\" (the warehouse lets it expire)", reservationId,
-                e.getMessage()));
+            .onSuccess(outcome -> {
+                if (outcome instanceof CallOutcome.Failed<Reservation> failed) {
+                    LOG.warn("event=release_failed reservation={} error=\"{}\" (the warehouse lets it expire)", reservationId,
+                        failed.failure().describe());
+                }
+            });
     }
 
     // ---- reads and changes ---------------------------------------------------------------------------------------------
@@ -403,17 +408,17 @@ public final class CheckoutWorkflow {
             return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
                 Optional.of(CheckoutProblem.precondition("shipping address missing: set one with UpdateShippingAddress"))));
         }
-        return neighbours.customer(c.customerId()).transform(ar -> {
-            if (ar.failed()) {
-                CheckoutProblem problem = ar.cause() instanceof NeighbourRefusal
+        return neighbours.customer(c.customerId()).compose(outcome -> {
+            if (outcome instanceof CallOutcome.Failed<Customer> failed) {
+                CheckoutProblem problem = failed.failure() instanceof CallFailure.Refused
                     ? CheckoutProblem.precondition("shipping address missing (customer " + c.customerId() + " is unknown to the customer"
                         + " service)")
                     : CheckoutProblem.unavailable("shipping address missing and the customer's default address cannot be read now ("
-                        + ar.cause().getMessage() + ")");
+                        + failed.failure().describe() + ")");
                 return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
                     Optional.of(problem)));
             }
-            Optional<PostalAddress> home = defaultAddress(ar.result());
+            Optional<PostalAddress> home = defaultAddress(((CallOutcome.Answered<Customer>) outcome).value());
             if (home.isEmpty()) {
                 return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
                     Optional.of(CheckoutProblem.precondition("shipping address missing: customer " + c.customerId()
@@ -456,9 +461,8 @@ public final class CheckoutWorkflow {
         for (FrozenLine l : lines) {
             request.addLines(ParcelLine.newBuilder().setProductId(l.productId()).setQuantity(l.quantity()));
         }
-        return neighbours.shippingRates(request.build())
-            .recover(e -> Future.failedFuture(e instanceof NeighbourRefusal refusal
-                ? CheckoutProblem.precondition("no shipping rates for this destination: " + refusal.detail()) : e))
+        return NeighbourAnswers.orProblem(neighbours.shippingRates(request.build()),
+                refusal -> CheckoutProblem.precondition("no shipping rates for this destination: " + refusal.message()))
             .map(response -> {
                 List<ShippingOption> methods = new ArrayList<>();
                 for (ShippingRate rate : response.getRatesList()) {

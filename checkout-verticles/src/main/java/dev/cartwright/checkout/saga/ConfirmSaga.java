@@ -8,8 +8,6 @@ import dev.cartwright.cart.CartStatus;
 import dev.cartwright.cart.Mutation;
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.cart.store.CartStore;
-import dev.cartwright.checkout.neighbours.NeighbourOutcomeUnknown;
-import dev.cartwright.checkout.neighbours.NeighbourRefusal;
 import dev.cartwright.checkout.neighbours.Neighbours;
 import dev.cartwright.checkout.saga.CheckoutStore.StepRecord;
 import dev.cartwright.checkout.saga.CheckoutStore.StepRow;
@@ -22,10 +20,11 @@ import dev.cartwright.proto.platform.v1.ExtendReservationRequest;
 import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.platform.v1.ReleaseReservationRequest;
 import dev.cartwright.proto.platform.v1.VoidAuthorizationRequest;
+import dev.cartwright.order.client.OrderResult;
+import dev.cartwright.service.call.CallFailure;
+import dev.cartwright.service.call.CallOutcome;
 import dev.cartwright.service.outbox.OutboxEvent;
 import io.vertx.core.Future;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -239,7 +239,8 @@ public final class ConfirmSaga {
             });
         }
         List<SagaStep> undo = ((SagaPlan.Decision.Compensate) decision).compensations();
-        String status = failure instanceof StepFailure.Refused ? GrpcStatus.FAILED_PRECONDITION.name() : GrpcStatus.UNAVAILABLE.name();
+        String status = failure instanceof StepFailure.Refused ? CheckoutProblem.Kind.FAILED_PRECONDITION.name()
+            : CheckoutProblem.Kind.UNAVAILABLE.name();
         StoredCheckout failing = run.c.toBuilder().failedStep(step.wireName()).failureReason(failure.reason()).failureStatus(status)
             .updatedAt(now).build();
         return write(run, failing, fence, row, List.of()).compose(v -> compensate(run, undo, 0));
@@ -248,7 +249,9 @@ public final class ConfirmSaga {
     private Future<Order> complete(Run run) {
         Future<OrderDetails> order = run.order != null ? Future.succeededFuture(run.order)
             // Only when the create_order row lost its detail: the Order service answers a repeated create with the order.
-            : neighbours.createOrder(OrderDrafts.createOrder(run.c));
+            : neighbours.createOrder(OrderDrafts.createOrder(run.c)).compose(result -> result instanceof OrderResult.Order created
+                ? Future.succeededFuture(created.details())
+                : Future.failedFuture(CheckoutProblem.unavailable(NeighbourAnswers.stepFailure(result).reason())));
         return order.compose(details -> {
             Instant now = clock.instant();
             Order reply = OrderDrafts.reply(run.c, details, now);
@@ -336,7 +339,8 @@ public final class ConfirmSaga {
     }
 
     private static CheckoutProblem.Kind kindOf(String status) {
-        return GrpcStatus.UNAVAILABLE.name().equals(status) ? CheckoutProblem.Kind.UNAVAILABLE : CheckoutProblem.Kind.FAILED_PRECONDITION;
+        return CheckoutProblem.Kind.UNAVAILABLE.name().equals(status) ? CheckoutProblem.Kind.UNAVAILABLE
+            : CheckoutProblem.Kind.FAILED_PRECONDITION;
     }
 
     private Future<Void> write(Run run, StoredCheckout after, long fence, StepRecord row, List<OutboxEvent> out) {
@@ -355,22 +359,25 @@ public final class ConfirmSaga {
         StoredCheckout c = run.c;
         Future<StepOutcome> outcome = switch (step) {
             case REPRICE -> reprice(c);
-            case EXTEND_RESERVATION -> neighbours.extendReservation(ExtendReservationRequest.newBuilder()
-                    .setReservationId(c.reservationId()).setTtlSeconds((int) settings.reservationTtl().toSeconds()).build())
-                .map(r -> done(c.toBuilder().reservationExpiresAt(Optional.of(instant(r.getExpiresAt()))).build(),
+            case EXTEND_RESERVATION -> step(neighbours.extendReservation(ExtendReservationRequest.newBuilder()
+                    .setReservationId(c.reservationId()).setTtlSeconds((int) settings.reservationTtl().toSeconds()).build()),
+                r -> done(c.toBuilder().reservationExpiresAt(Optional.of(instant(r.getExpiresAt()))).build(),
                     "held until " + instant(r.getExpiresAt())));
             case AUTHORIZE_PAYMENT -> authorize(c);
-            case CREATE_ORDER -> neighbours.createOrder(OrderDrafts.createOrder(c)).map(order -> {
-                run.order = order;
-                return done(c.toBuilder().orderId(order.getOrderId()).build(), print(order));
+            case CREATE_ORDER -> neighbours.createOrder(OrderDrafts.createOrder(c)).map(result -> {
+                if (!(result instanceof OrderResult.Order created)) {
+                    return new StepOutcome.Failed(NeighbourAnswers.stepFailure(result));
+                }
+                run.order = created.details();
+                return done(c.toBuilder().orderId(created.details().getOrderId()).build(), print(created.details()));
             });
-            case COMMIT_RESERVATION -> neighbours.commitReservation(CommitReservationRequest.newBuilder()
-                    .setReservationId(c.reservationId()).setOrderId(c.orderId()).build())
-                .map(r -> done(c, "committed to order " + c.orderId()));
+            case COMMIT_RESERVATION -> step(neighbours.commitReservation(CommitReservationRequest.newBuilder()
+                    .setReservationId(c.reservationId()).setOrderId(c.orderId()).build()),
+                r -> done(c, "committed to order " + c.orderId()));
             case CAPTURE_PAYMENT -> c.authorizationId().isEmpty() ? Future.succeededFuture(done(c, "nothing to capture"))
-                : neighbours.capturePayment(CapturePaymentRequest.newBuilder().setAuthorizationId(c.authorizationId())
-                    .setIdempotencyKey(SagaStep.CAPTURE_PAYMENT.idempotencyKey(c.checkoutId())).build())
-                .map(a -> done(c, a.getStatus().name()));
+                : step(neighbours.capturePayment(CapturePaymentRequest.newBuilder().setAuthorizationId(c.authorizationId())
+                    .setIdempotencyKey(SagaStep.CAPTURE_PAYMENT.idempotencyKey(c.checkoutId())).build()),
+                    a -> done(c, a.getStatus().name()));
             case CONVERT_CART -> convertCart(c);
             case RESERVE_STOCK, COMPLETE -> Future.failedFuture(new IllegalStateException(step + " is not run by execute"));
         };
@@ -408,14 +415,14 @@ public final class ConfirmSaga {
         if (c.totals().grandTotal() == 0) {
             return Future.succeededFuture(done(c, "nothing to pay"));
         }
-        return neighbours.authorizePayment(AuthorizePaymentRequest.newBuilder()
+        return step(neighbours.authorizePayment(AuthorizePaymentRequest.newBuilder()
                 .setIdempotencyKey(SagaStep.AUTHORIZE_PAYMENT.idempotencyKey(c.checkoutId()))
                 .setCustomerId(OrderDrafts.orderCustomer(c))
                 .setPaymentMethodId(c.paymentMethodId())
                 .setAmount(OrderDrafts.money(c.totals().grandTotal(), c.currency()))
                 .setReference(c.checkoutId())
-                .build())
-            .map(a -> {
+                .build()),
+            a -> {
                 if (a.getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_DECLINED) {
                     return new StepOutcome.Failed(new StepFailure.Refused("payment declined: " + a.getDeclineReason()));
                 }
@@ -449,42 +456,38 @@ public final class ConfirmSaga {
     /** Runs the compensation of {@code step}: empty when it is done, else why it could not be done now. */
     private Future<Optional<StepFailure>> undo(Run run, SagaStep step) {
         StoredCheckout c = run.c;
-        Future<?> call;
+        Future<? extends CallOutcome<?>> call;
         if (step == SagaStep.RESERVE_STOCK) {
             call = neighbours.releaseReservation(ReleaseReservationRequest.newBuilder().setReservationId(c.reservationId()).build());
         } else if (step == SagaStep.AUTHORIZE_PAYMENT) {
-            call = c.authorizationId().isEmpty() ? Future.succeededFuture() : neighbours.voidAuthorization(
-                VoidAuthorizationRequest.newBuilder().setAuthorizationId(c.authorizationId())
+            call = c.authorizationId().isEmpty() ? Future.succeededFuture(new CallOutcome.Answered<>(null))
+                : neighbours.voidAuthorization(VoidAuthorizationRequest.newBuilder().setAuthorizationId(c.authorizationId())
                     .setIdempotencyKey(SagaStep.voidKey(c.checkoutId())).build());
         } else {
             return Future.failedFuture(new IllegalStateException(step + " has no compensation"));
         }
-        return call.transform(ar -> {
-            if (ar.succeeded()) {
-                return Future.succeededFuture(Optional.empty());
+        return call.map(outcome -> {
+            if (!(outcome instanceof CallOutcome.Failed<?> failed)) {
+                return Optional.<StepFailure>empty();
             }
-            if (ar.cause() instanceof NeighbourRefusal refusal) {
+            if (failed.failure() instanceof CallFailure.Refused refusal) {
                 // A definite answer (already released, nothing to void): nothing is left to undo.
                 LOG.warn("event=compensation_refused checkout={} step={} answer=\"{}\"", c.checkoutId(), step.wireName(),
-                    refusal.getMessage());
-                return Future.succeededFuture(Optional.empty());
+                    refusal.describe());
+                return Optional.<StepFailure>empty();
             }
-            Optional<StepFailure> failure = classify(ar.cause());
-            return failure.isPresent() ? Future.succeededFuture(failure) : Future.failedFuture(ar.cause());
+            return Optional.of(NeighbourAnswers.stepFailure(failed.failure()));
         });
     }
 
-    /** A neighbour's refusal or an outage as a step failure; anything else is a bug and stays an exception. */
+    /** A neighbour's answer as the step's outcome: {@code onAnswer}'s, or the failure as a {@link StepFailure}. */
+    private static <T> Future<StepOutcome> step(Future<CallOutcome<T>> call, Function<T, StepOutcome> onAnswer) {
+        return call.map(outcome -> outcome instanceof CallOutcome.Answered<T> answered ? onAnswer.apply(answered.value())
+            : new StepOutcome.Failed(NeighbourAnswers.stepFailure(((CallOutcome.Failed<T>) outcome).failure())));
+    }
+
+    /** An outage of our own stores as a step failure; anything else is a bug and stays an exception. */
     private static Optional<StepFailure> classify(Throwable e) {
-        if (e instanceof NeighbourRefusal refusal) {
-            return Optional.of(new StepFailure.Refused(refusal.getMessage()));
-        }
-        if (e instanceof NeighbourOutcomeUnknown unknown) {
-            return Optional.of(new StepFailure.Unknown(unknown.getMessage()));
-        }
-        if (e instanceof StatusException status && status.status() == GrpcStatus.UNAVAILABLE) {
-            return Optional.of(new StepFailure.Unavailable(status.message()));
-        }
         if (e instanceof CheckoutProblem problem && problem.kind() == CheckoutProblem.Kind.UNAVAILABLE) {
             return Optional.of(new StepFailure.Unavailable(problem.getMessage()));
         }

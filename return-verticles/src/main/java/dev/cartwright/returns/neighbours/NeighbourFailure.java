@@ -1,10 +1,13 @@
 package dev.cartwright.returns.neighbours;
 
+import dev.cartwright.service.call.CallFailure;
 import io.vertx.grpc.common.GrpcStatus;
 
 /**
  * A call to a neighbour that did not succeed: which neighbour, the gRPC status it ended with, and whether trying
- * again later may help (the neighbour was down, slow, or its circuit is open) or not (it refused the request).
+ * again later may help (the neighbour was down or slow, its circuit is open, or the outcome is unknown: every call the
+ * Return Service makes carries an idempotency key, so repeating it is how an unknown outcome is resolved) or not (it
+ * refused the request).
  */
 public final class NeighbourFailure extends RuntimeException {
 
@@ -19,6 +22,12 @@ public final class NeighbourFailure extends RuntimeException {
         this.neighbour = neighbour;
         this.status = status;
         this.retryable = retryable;
+    }
+
+    /** The failure of a guarded call, classified by the services' one policy. */
+    public static NeighbourFailure of(CallFailure failure) {
+        String detail = failure instanceof CallFailure.Refused refused ? refused.message() : failure.describe();
+        return new NeighbourFailure(failure.neighbour(), failure.status(), !(failure instanceof CallFailure.Refused), detail, null);
     }
 
     public String neighbour() {

@@ -14,28 +14,25 @@ import dev.cartwright.proto.platform.v1.RestockResponse;
 import dev.cartwright.proto.platform.v1.ReturnLabel;
 import dev.cartwright.proto.platform.v1.ShippingServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.WarehouseServiceGrpcClient;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.vertx.circuitbreaker.OpenCircuitException;
-import io.vertx.circuitbreaker.RetryPolicy;
-import io.vertx.circuitbreaker.TimeoutException;
+import dev.cartwright.service.call.CallOutcome;
+import dev.cartwright.service.call.CallPolicy;
+import dev.cartwright.service.call.GuardedCall;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Owns the Return Service's calls to its neighbours (order, payment, shipping, warehouse): one gRPC client, one
- * circuit breaker per neighbour, and the translation of every failure into a {@link NeighbourFailure} that says
- * whether a retry may help. Every call made here is idempotent (each carries an idempotency key or is a read), so
- * the breaker may retry the failures that retrying can cure.
+ * Owns the Return Service's calls to its neighbours (order, payment, shipping, warehouse): one gRPC client and one
+ * {@link GuardedCall} per neighbour (the services' one policy: breaker, deadline per attempt, retries with jitter, one
+ * classification), and the translation of every failure into a {@link NeighbourFailure} that says whether a retry may
+ * help. Every call made here is idempotent (each carries an idempotency key or is a read), so a call that got no
+ * answer is retried.
  */
 public final class Neighbours {
 
@@ -44,10 +41,10 @@ public final class Neighbours {
     private final PaymentServiceGrpcClient payment;
     private final ShippingServiceGrpcClient shipping;
     private final WarehouseServiceGrpcClient warehouse;
-    private final CircuitBreaker orderBreaker;
-    private final CircuitBreaker paymentBreaker;
-    private final CircuitBreaker shippingBreaker;
-    private final CircuitBreaker warehouseBreaker;
+    private final GuardedCall orderCall;
+    private final GuardedCall paymentCall;
+    private final GuardedCall shippingCall;
+    private final GuardedCall warehouseCall;
 
     public Neighbours(Vertx vertx, NeighbourAddresses addresses, CallPolicy policy) {
         this.client = GrpcClient.client(vertx, new GrpcClientOptions()
@@ -56,35 +53,23 @@ public final class Neighbours {
         this.payment = PaymentServiceGrpcClient.create(client, addresses.payment());
         this.shipping = ShippingServiceGrpcClient.create(client, addresses.shipping());
         this.warehouse = WarehouseServiceGrpcClient.create(client, addresses.warehouse());
-        this.orderBreaker = breaker(vertx, "order", policy);
-        this.paymentBreaker = breaker(vertx, "payment", policy);
-        this.shippingBreaker = breaker(vertx, "shipping", policy);
-        this.warehouseBreaker = breaker(vertx, "warehouse", policy);
-    }
-
-    private static CircuitBreaker breaker(Vertx vertx, String name, CallPolicy policy) {
-        CircuitBreaker breaker = CircuitBreaker.create("neighbour-" + name, vertx, new CircuitBreakerOptions()
-            .setTimeout(policy.timeout().toMillis() + 250)
-            .setMaxFailures(policy.maxFailures())
-            .setMaxRetries(policy.maxRetries())
-            .setResetTimeout(policy.resetTimeout().toMillis()));
-        breaker.retryPolicy(RetryPolicy.exponentialDelayWithJitter(policy.retryBase().toMillis(), policy.retryMax().toMillis()));
-        // Only failures a retry can cure count against the circuit (and are retried); a refusal is an answer.
-        breaker.<Object>failurePolicy(result -> result.failed() && retryable(result.cause()));
-        return breaker;
+        this.orderCall = new GuardedCall("order", vertx, policy);
+        this.paymentCall = new GuardedCall("payment", vertx, policy);
+        this.shippingCall = new GuardedCall("shipping", vertx, policy);
+        this.warehouseCall = new GuardedCall("warehouse", vertx, policy);
     }
 
     /** The order, or empty when the Order service does not know it. */
     public Future<Optional<OrderDetails>> getOrder(String orderId) {
-        return orEmpty(call("order", orderBreaker, () -> order.getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build())));
+        return orEmpty(call(orderCall, "GetOrder", () -> order.getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build())));
     }
 
     public Future<OrderDetails> createExchangeOrder(CreateExchangeOrderRequest request) {
-        return call("order", orderBreaker, () -> order.createExchangeOrder(request));
+        return call(orderCall, "CreateExchangeOrder", () -> order.createExchangeOrder(request));
     }
 
     public Future<PaymentRefund> refundPayment(RefundPaymentRequest request) {
-        return call("payment", paymentBreaker, () -> payment.refundPayment(request));
+        return call(paymentCall, "RefundPayment", () -> payment.refundPayment(request));
     }
 
     /**
@@ -92,34 +77,27 @@ public final class Neighbours {
      * whose answer was lost (a timeout, a reset) is told apart from one that was never paid.
      */
     public Future<Optional<PaymentRefund>> findRefund(String idempotencyKey) {
-        return orEmpty(call("payment", paymentBreaker, () -> payment.getRefund(GetRefundRequest.newBuilder()
+        return orEmpty(call(paymentCall, "GetRefund", () -> payment.getRefund(GetRefundRequest.newBuilder()
             .setIdempotencyKey(idempotencyKey).build())));
     }
 
     public Future<ReturnLabel> createReturnLabel(CreateReturnLabelRequest request) {
-        return call("shipping", shippingBreaker, () -> shipping.createReturnLabel(request));
+        return call(shippingCall, "CreateReturnLabel", () -> shipping.createReturnLabel(request));
     }
 
     public Future<RestockResponse> restock(RestockRequest request) {
-        return call("warehouse", warehouseBreaker, () -> warehouse.restock(request));
+        return call(warehouseCall, "Restock", () -> warehouse.restock(request));
     }
 
     /** Breaker states, for health and logs. */
     public List<String> circuitStates() {
-        return List.of(orderBreaker.name() + "=" + orderBreaker.state(), paymentBreaker.name() + "=" + paymentBreaker.state(),
-            shippingBreaker.name() + "=" + shippingBreaker.state(), warehouseBreaker.name() + "=" + warehouseBreaker.state());
+        return List.of(orderCall, paymentCall, shippingCall, warehouseCall).stream()
+            .map(call -> "neighbour-" + call.neighbour() + "=" + call.state()).toList();
     }
 
     public Future<Void> close() {
-        orderBreaker.close();
-        paymentBreaker.close();
-        shippingBreaker.close();
-        warehouseBreaker.close();
+        List.of(orderCall, paymentCall, shippingCall, warehouseCall).forEach(GuardedCall::close);
         return client.close();
-    }
-
-    private static <T> Future<T> call(String neighbour, CircuitBreaker breaker, Supplier<Future<T>> call) {
-        return breaker.<T>execute(call).recover(e -> Future.failedFuture(translate(neighbour, e)));
     }
 
     /** A read's answer, or empty when the neighbour says it does not know the thing asked for. */
@@ -128,42 +106,9 @@ public final class Neighbours {
             ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
     }
 
-    static boolean retryable(Throwable e) {
-        GrpcStatus status = statusOf(e);
-        if (status == null) {
-            // Not a gRPC answer at all: connection refused or reset, breaker timeout, open circuit.
-            return true;
-        }
-        return switch (status) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNKNOWN -> true;
-            default -> false;
-        };
-    }
-
-    private static GrpcStatus statusOf(Throwable e) {
-        if (e instanceof InvalidStatusException s) {
-            return s.actualStatus();
-        }
-        if (e instanceof StatusException s) {
-            return s.status();
-        }
-        return null;
-    }
-
-    static NeighbourFailure translate(String neighbour, Throwable e) {
-        if (e instanceof NeighbourFailure f) {
-            return f;
-        }
-        if (e instanceof OpenCircuitException) {
-            return new NeighbourFailure(neighbour, GrpcStatus.UNAVAILABLE, true, "circuit open after repeated failures", e);
-        }
-        if (e instanceof TimeoutException) {
-            return new NeighbourFailure(neighbour, GrpcStatus.DEADLINE_EXCEEDED, true, "timed out", e);
-        }
-        GrpcStatus status = statusOf(e);
-        if (status == null) {
-            return new NeighbourFailure(neighbour, GrpcStatus.UNAVAILABLE, true, String.valueOf(e.getMessage()), e);
-        }
-        return new NeighbourFailure(neighbour, status, retryable(e), e.getMessage(), e);
+    private static <T> Future<T> call(GuardedCall guard, String operation, Supplier<Future<T>> attempt) {
+        return guard.call(operation, attempt).compose(outcome -> outcome instanceof CallOutcome.Answered<T> answered
+            ? Future.succeededFuture(answered.value())
+            : Future.failedFuture(NeighbourFailure.of(((CallOutcome.Failed<T>) outcome).failure())));
     }
 }

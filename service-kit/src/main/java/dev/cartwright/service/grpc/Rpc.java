@@ -1,5 +1,7 @@
 package dev.cartwright.service.grpc;
 
+import dev.cartwright.service.call.CallFailedException;
+import dev.cartwright.service.call.CallFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the edge of every RPC: it times the call, counts it by outcome status, and makes sure a
- * client only ever sees a gRPC status. A {@link StatusException} passes through; anything else
+ * client only ever sees a gRPC status. A {@link StatusException} passes through, a neighbour's failure
+ * ({@link CallFailedException}) becomes FAILED_PRECONDITION or UNAVAILABLE; anything else
  * is a bug on our side, logged with a reference the client also receives, and sent as INTERNAL.
  */
 public final class Rpc {
@@ -55,6 +58,13 @@ public final class Rpc {
     private StatusException toStatus(String method, Throwable failure) {
         if (failure instanceof StatusException status) {
             return status;
+        }
+        if (failure instanceof CallFailedException neighbour) {
+            // A neighbour's "no" to a call of ours is a precondition our caller cannot change by asking again; no answer at
+            // all is UNAVAILABLE (every call we make is idempotent, so the client may retry).
+            GrpcStatus status = neighbour.failure() instanceof CallFailure.Refused ? GrpcStatus.FAILED_PRECONDITION
+                : GrpcStatus.UNAVAILABLE;
+            return new StatusException(status, neighbour.getMessage());
         }
         String reference = UUID.randomUUID().toString();
         LOG.error("rpc={}.{} failed unexpectedly ref={}", service, method, reference, failure);
