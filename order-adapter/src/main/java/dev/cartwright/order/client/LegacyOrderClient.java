@@ -114,12 +114,8 @@ public final class LegacyOrderClient {
                 }
                 return new OrderResult.Refused(refused.status(), refused.message());
             }
-            if (failure instanceof CallFailure.Unknown unknown) {
-                return new OrderResult.Unknown("order service did not answer (" + operation + ": " + unknown.reason()
-                    + "); it may have acted");
-            }
-            return new OrderResult.Unavailable("order service unavailable (" + operation + ": "
-                + ((CallFailure.Unavailable) failure).reason() + ")");
+            return failure instanceof CallFailure.Unknown ? new OrderResult.Unknown(failure.describe())
+                : new OrderResult.Unavailable(failure.describe());
         });
     }
 

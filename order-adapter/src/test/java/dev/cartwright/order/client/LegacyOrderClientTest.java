@@ -144,7 +144,7 @@ class LegacyOrderClientTest {
 
         OrderResult result = call(() -> client.getOrder("ord-1"));
 
-        assertThat(result).isEqualTo(new OrderResult.Unavailable("order service unavailable (GetOrder: circuit open)"));
+        assertThat(result).isEqualTo(new OrderResult.Unavailable("order unavailable (GetOrder: circuit open)"));
         assertThat(orderKnobs().calls()).isEqualTo(callsWhenOpened);
     }
 
