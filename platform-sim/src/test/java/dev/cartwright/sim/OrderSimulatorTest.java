@@ -1,5 +1,6 @@
 package dev.cartwright.sim;
 
+import dev.cartwright.testkit.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class OrderSimulatorTest {
 
-    private static final TestClock CLOCK = new TestClock(Instant.parse("2025-05-10T09:30:00Z"));
+    private static final TestClock CLOCK = TestClock.at(Instant.parse("2025-05-10T09:30:00Z"));
     private static final RecordingPublisher EVENTS = new RecordingPublisher();
     private static SimHarness harness;
     private static OrderServiceGrpcClient orders;

@@ -1,5 +1,6 @@
 package dev.cartwright.sim;
 
+import dev.cartwright.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class WarehouseSimulatorTest {
 
-    private static final TestClock CLOCK = new TestClock(Instant.parse("2025-03-01T12:00:00Z"));
+    private static final TestClock CLOCK = TestClock.at(Instant.parse("2025-03-01T12:00:00Z"));
     private static SimHarness harness;
     private static WarehouseServiceGrpcClient warehouse;
 

@@ -1,5 +1,6 @@
 package dev.cartwright.cart.store;
 
+import dev.cartwright.testkit.TestClock;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,7 +81,7 @@ class AbandonmentSweeperIT {
     @Test
     void anIdleCartIsMarkedAbandonedExactlyOnceOverTwoSweeps() {
         CartStoreConfig config = config("once");
-        SettableClock clock = new SettableClock(T0);
+        TestClock clock = TestClock.at(T0);
         RedisCartStore store = harness.store(clock, config);
         Cart idle = idleStoredCart(store, config, true);
         Cart busy = idleStoredCart(store, config, false);
@@ -110,7 +111,7 @@ class AbandonmentSweeperIT {
     @Test
     void twoInstancesSweepingAtOnceMarkEachCartOnce() {
         CartStoreConfig config = config("twice");
-        SettableClock clock = new SettableClock(T0);
+        TestClock clock = TestClock.at(T0);
         RedisCartStore storeA = harness.store(clock, config);
         RedisCartStore storeB = harness.store(clock, config);
         List<Cart> idle = List.of(idleStoredCart(storeA, config, true), idleStoredCart(storeA, config, true),

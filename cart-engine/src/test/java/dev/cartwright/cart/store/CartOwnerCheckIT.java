@@ -1,5 +1,6 @@
 package dev.cartwright.cart.store;
 
+import dev.cartwright.testkit.TestClock;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +46,7 @@ class CartOwnerCheckIT {
     @BeforeAll
     static void open(PostgresInfo postgres, RedisInfo redis) {
         harness = StoreHarness.open(postgres, redis, "cart_owner");
-        store = harness.store(new SettableClock(Instant.parse("2026-04-01T09:00:00Z")));
+        store = harness.store(TestClock.at(Instant.parse("2026-04-01T09:00:00Z")));
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.cartwright.cart.store;
 
+import dev.cartwright.testkit.TestClock;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,7 +81,7 @@ class CartStateMachineIT {
         repository = new PgCartRepository(pool);
         String prefix = redisInfo.keyPrefix();
         config = CartStoreConfig.defaults("state-machine").withKeyPrefix(prefix).withStreamKey(prefix + "cart-changes");
-        store = await(RedisCartStore.create(vertx, redis, repository, config, new SettableClock(Instant.parse("2026-05-01T09:00:00Z"))));
+        store = await(RedisCartStore.create(vertx, redis, repository, config, TestClock.at(Instant.parse("2026-05-01T09:00:00Z"))));
     }
 
     @AfterContainer

@@ -1,5 +1,6 @@
 package dev.cartwright.cart.store;
 
+import dev.cartwright.testkit.TestClock;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,7 +100,7 @@ class ChangeRecordsIT {
     @EnumSource(value = ProtocolVersion.class, names = {"RESP2", "RESP3"})
     void everyKindTheScriptWritesComesBackAsItsRecordCarryingTheCartItLeft(ProtocolVersion protocol) {
         CartStoreConfig config = freshConfig();
-        SettableClock clock = new SettableClock(T0);
+        TestClock clock = TestClock.at(T0);
         RedisCartStore store = harness.store(clock, config);
         List<Cart> states = new ArrayList<>();
         Cart cart = await(store.createOrGetActive("records-" + protocol + "-1", "customer-7", "EUR", "DE", ""));

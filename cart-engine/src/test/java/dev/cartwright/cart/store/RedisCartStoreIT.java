@@ -1,5 +1,6 @@
 package dev.cartwright.cart.store;
 
+import dev.cartwright.testkit.TestClock;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,14 +50,14 @@ class RedisCartStoreIT {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123Z");
 
     private static StoreHarness harness;
-    private static SettableClock clock;
+    private static TestClock clock;
     private static RedisCartStore store;
     private static final AtomicInteger IDS = new AtomicInteger();
 
     @BeforeAll
     static void open(PostgresInfo postgres, RedisInfo redis) {
         harness = StoreHarness.open(postgres, redis, "cart_store");
-        clock = new SettableClock(T0);
+        clock = TestClock.at(T0);
         store = harness.store(clock);
     }
 

@@ -1,5 +1,6 @@
 package dev.cartwright.cart.store;
 
+import dev.cartwright.testkit.TestClock;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -290,7 +291,7 @@ class WriteBehindIT {
     void aCartDeletedFromRedisComesBackFromPostgresIntactAndTakesChanges() {
         CartStoreConfig config = freshConfig("wb-readthrough");
         Instant t0 = Instant.parse("2026-04-01T08:30:00.456Z");
-        SettableClock clock = new SettableClock(t0);
+        TestClock clock = TestClock.at(t0);
         RedisCartStore store = harness.store(clock, config);
         Cart cart = await(store.createOrGetActive(newId(), "customer-rt-" + IDS.incrementAndGet(), "EUR", "AT", ""));
         clock.advance(Duration.ofSeconds(5));

@@ -1,9 +1,13 @@
 package dev.cartwright.checkout.admin;
 
+import static dev.cartwright.service.admin.AdminAnswer.allowed;
+import static dev.cartwright.service.admin.AdminAnswer.reply;
+
 import dev.cartwright.cart.CartText;
 import dev.cartwright.cart.store.ParkedCartReplay;
 import dev.cartwright.cart.store.ParkedCartReplay.Outcome;
 import dev.cartwright.cart.store.ParkedCarts;
+import dev.cartwright.service.admin.AdminAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -45,47 +49,44 @@ public final class ParkedCartsAdmin implements Handler<HttpServerRequest> {
         String rest = request.path().substring(PATH.length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (allowed(request, HttpMethod.GET)) {
-                limit(request, 100).ifPresent(limit -> answer(request, list(limit)));
+                limit(request, 100).ifPresent(limit -> send(request, list(limit)));
             }
         } else if (rest.equals("/replay-all")) {
             if (allowed(request, HttpMethod.POST)) {
-                limit(request, 1_000).ifPresent(limit -> answer(request, replayAll(limit)));
+                limit(request, 1_000).ifPresent(limit -> send(request, replayAll(limit)));
             }
         } else if (rest.endsWith("/replay") && rest.indexOf('/', 1) == rest.length() - "/replay".length()) {
             String cartId = rest.substring(1, rest.length() - "/replay".length());
             if (!CartText.isCartId(cartId)) {
                 reply(request, 400, new JsonObject().put("error", "cart_id must be 1-64 letters, digits, '-' or '_': " + cartId));
             } else if (allowed(request, HttpMethod.POST)) {
-                answer(request, replayOne(cartId));
+                send(request, replayOne(cartId));
             }
         } else {
             reply(request, 404, new JsonObject().put("error", "no such path; see GET " + PATH));
         }
     }
 
-    /** A reply and its status. */
-    private record Answer(int status, JsonObject body) {
-    }
 
-    private Future<Answer> list(int limit) {
+    private Future<AdminAnswer> list(int limit) {
         return replay.parked().list(limit).map(carts -> {
             JsonArray parked = new JsonArray();
             carts.forEach(cart -> parked.add(json(cart)));
-            return new Answer(200, new JsonObject().put("count", carts.size()).put("parked", parked));
+            return new AdminAnswer(200, new JsonObject().put("count", carts.size()).put("parked", parked));
         });
     }
 
-    private Future<Answer> replayOne(String cartId) {
+    private Future<AdminAnswer> replayOne(String cartId) {
         LOG.info("event=parked_cart_replay_requested cart_id={}", cartId);
-        return replay.replay(cartId).map(outcome -> new Answer(status(outcome), json(outcome)));
+        return replay.replay(cartId).map(outcome -> new AdminAnswer(status(outcome), json(outcome)));
     }
 
-    private Future<Answer> replayAll(int limit) {
+    private Future<AdminAnswer> replayAll(int limit) {
         LOG.info("event=parked_carts_replay_all_requested limit={}", limit);
         return replay.replayAll(limit).map(outcomes -> {
             JsonArray results = new JsonArray();
             outcomes.forEach(outcome -> results.add(json(outcome)));
-            return new Answer(200, new JsonObject()
+            return new AdminAnswer(200, new JsonObject()
                 .put("replayed", count(outcomes, Outcome.Replayed.class))
                 .put("superseded", count(outcomes, Outcome.Superseded.class))
                 .put("refused_again", count(outcomes, Outcome.RefusedAgain.class))
@@ -137,16 +138,6 @@ public final class ParkedCartsAdmin implements Handler<HttpServerRequest> {
             .put("cart", cart.cart().orElse(null));
     }
 
-    private static boolean allowed(HttpServerRequest request, HttpMethod method) {
-        if (request.method().equals(method)) {
-            return true;
-        }
-        request.response().putHeader("allow", method.name());
-        reply(request, 405, new JsonObject().put("error", request.method().name() + " " + request.path() + " is not served; use "
-            + method.name()));
-        return false;
-    }
-
     /** The {@code limit} parameter, or the default; a bad one is answered with 400 (and empty here). */
     private static Optional<Integer> limit(HttpServerRequest request, int defaultLimit) {
         String value = request.getParam("limit");
@@ -165,19 +156,7 @@ public final class ParkedCartsAdmin implements Handler<HttpServerRequest> {
         return Optional.empty();
     }
 
-    private static void answer(HttpServerRequest request, Future<Answer> answer) {
-        answer.onComplete(done -> {
-            if (done.succeeded()) {
-                reply(request, done.result().status(), done.result().body());
-            } else {
-                LOG.warn("event=parked_carts_unavailable path={} error=\"{}\"", request.path(), done.cause().toString());
-                reply(request, 503, new JsonObject().put("error", "checkout_db or Redis unavailable, nothing changed: "
-                    + done.cause().getMessage()));
-            }
-        });
-    }
-
-    private static void reply(HttpServerRequest request, int status, JsonObject body) {
-        request.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encodePrettily());
+    private static void send(HttpServerRequest request, Future<AdminAnswer> answer) {
+        AdminAnswer.send(request, answer, "checkout_db or Redis", "parked_carts_unavailable");
     }
 }

@@ -1,7 +1,11 @@
 package dev.cartwright.checkout.admin;
 
+import static dev.cartwright.service.admin.AdminAnswer.allowed;
+import static dev.cartwright.service.admin.AdminAnswer.reply;
+
 import dev.cartwright.cart.CartText;
 import dev.cartwright.checkout.saga.CheckoutStore;
+import dev.cartwright.service.admin.AdminAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -39,19 +43,16 @@ public final class SagasAdmin implements Handler<HttpServerRequest> {
         this.clock = clock;
     }
 
-    /** A reply and its status. */
-    private record Answer(int status, JsonObject body) {
-    }
 
     @Override
     public void handle(HttpServerRequest request) {
         String rest = request.path().substring(PATH.length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (allowed(request, HttpMethod.GET)) {
-                answer(request, store.needingAttention(LIMIT).map(list -> {
+                send(request, store.needingAttention(LIMIT).map(list -> {
                     JsonArray sagas = new JsonArray();
                     list.forEach(a -> sagas.add(json(a)));
-                    return new Answer(200, new JsonObject().put("count", list.size()).put("sagas", sagas));
+                    return new AdminAnswer(200, new JsonObject().put("count", list.size()).put("sagas", sagas));
                 }));
             }
             return;
@@ -63,18 +64,18 @@ public final class SagasAdmin implements Handler<HttpServerRequest> {
         } else if (retry) {
             if (allowed(request, HttpMethod.POST)) {
                 LOG.info("event=saga_retry_requested checkout={}", checkoutId);
-                answer(request, store.retryAttention(checkoutId, clock.instant()).map(done -> done
-                    ? new Answer(200, new JsonObject().put("checkout_id", checkoutId).put("outcome", "retried"))
+                send(request, store.retryAttention(checkoutId, clock.instant()).map(done -> done
+                    ? new AdminAnswer(200, new JsonObject().put("checkout_id", checkoutId).put("outcome", "retried"))
                     : notNeedingAttention(checkoutId)));
             }
         } else if (allowed(request, HttpMethod.GET)) {
-            answer(request, store.attention(checkoutId).map(found -> found.map(a -> new Answer(200, json(a)))
+            send(request, store.attention(checkoutId).map(found -> found.map(a -> new AdminAnswer(200, json(a)))
                 .orElseGet(() -> notNeedingAttention(checkoutId))));
         }
     }
 
-    private static Answer notNeedingAttention(String checkoutId) {
-        return new Answer(404, new JsonObject().put("checkout_id", checkoutId).put("outcome", "not_needing_attention"));
+    private static AdminAnswer notNeedingAttention(String checkoutId) {
+        return new AdminAnswer(404, new JsonObject().put("checkout_id", checkoutId).put("outcome", "not_needing_attention"));
     }
 
     static JsonObject json(CheckoutStore.Attention a) {
@@ -87,29 +88,7 @@ public final class SagasAdmin implements Handler<HttpServerRequest> {
             .put("reason", a.reason());
     }
 
-    private static boolean allowed(HttpServerRequest request, HttpMethod method) {
-        if (request.method().equals(method)) {
-            return true;
-        }
-        request.response().putHeader("allow", method.name());
-        reply(request, 405, new JsonObject().put("error", request.method().name() + " " + request.path() + " is not served; use "
-            + method.name()));
-        return false;
-    }
-
-    private static void answer(HttpServerRequest request, Future<Answer> answer) {
-        answer.onComplete(done -> {
-            if (done.succeeded()) {
-                reply(request, done.result().status(), done.result().body());
-            } else {
-                LOG.warn("event=sagas_admin_unavailable path={} error=\"{}\"", request.path(), done.cause().toString());
-                reply(request, 503, new JsonObject().put("error", "checkout_db unavailable, nothing changed: "
-                    + done.cause().getMessage()));
-            }
-        });
-    }
-
-    private static void reply(HttpServerRequest request, int status, JsonObject body) {
-        request.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encodePrettily());
+    private static void send(HttpServerRequest request, Future<AdminAnswer> answer) {
+        AdminAnswer.send(request, answer, "checkout_db", "sagas_admin_unavailable");
     }
 }

@@ -44,7 +44,7 @@ final class CheckoutLines {
             line.put("quantity", whole(legacy.getValue("quantity"), "quantity"));
             for (Map.Entry<String, String> amount : AMOUNTS.entrySet()) {
                 Object value = legacy.getValue(amount.getValue());
-                long minor = value == null ? 0 : MinorUnits.fromLegacy(number(value, amount.getValue()), currency);
+                long minor = value == null ? 0 : LegacyAmounts.fromLegacy(number(value, amount.getValue()), currency);
                 line.put(amount.getKey(), minor);
             }
             lines.add(line);
@@ -64,7 +64,7 @@ final class CheckoutLines {
             for (Map.Entry<String, String> amount : AMOUNTS.entrySet()) {
                 Object value = line.getValue(amount.getKey());
                 long minor = value == null ? 0 : number(value, amount.getKey()).longValueExact();
-                legacy.put(amount.getValue(), MinorUnits.toLegacy(minor, currency));
+                legacy.put(amount.getValue(), LegacyAmounts.toLegacy(minor, currency));
             }
             lines.add(legacy);
         }

@@ -17,7 +17,7 @@ import java.util.Set;
  * dual-write mirror and the copy back for a rollback (new → order_db), and the verifier's comparison.
  *
  * <p>Conversions that lose nothing the new side keeps: money numeric(12,2) ↔ bigint minor units (exact, see
- * {@link MinorUnits}); upper-case words ↔ the contracts' lower-case words ({@link Vocabulary}); UTC wall-clock
+ * {@link LegacyAmounts}); upper-case words ↔ the contracts' lower-case words ({@link Vocabulary}); UTC wall-clock
  * {@code timestamp} ↔ {@code timestamptz}; NULL ↔ '' where the new schema has NOT NULL DEFAULT ''. Where order_db is
  * looser than the new schema (a NULL last_activity_at, a lower-case country code, a NULL discount) the new side gets
  * the value the monolith meant (updated_at, upper case, 0) and the mirror writes that value back.
@@ -454,20 +454,20 @@ final class LegacyMappings {
             throw new ConversionException("currency is missing");
         }
         String currency = code.toString().trim().toUpperCase(Locale.ROOT);
-        MinorUnits.digits(currency);
+        LegacyAmounts.digits(currency);
         return currency;
     }
 
     static Long minor(Object amount, String currency) {
-        return amount == null ? null : MinorUnits.fromLegacy((BigDecimal) amount, currency);
+        return amount == null ? null : LegacyAmounts.fromLegacy((BigDecimal) amount, currency);
     }
 
     static long minorOrZero(Object amount, String currency) {
-        return amount == null ? 0L : MinorUnits.fromLegacy((BigDecimal) amount, currency);
+        return amount == null ? 0L : LegacyAmounts.fromLegacy((BigDecimal) amount, currency);
     }
 
     static BigDecimal major(Object minor, String currency) {
-        return minor == null ? null : MinorUnits.toLegacy(((Number) minor).longValue(), currency);
+        return minor == null ? null : LegacyAmounts.toLegacy(((Number) minor).longValue(), currency);
     }
 
     static Long toLong(Object value) {

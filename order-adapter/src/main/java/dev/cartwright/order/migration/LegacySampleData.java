@@ -354,7 +354,7 @@ public final class LegacySampleData {
     /** An amount up to {@code maxMajor} with cents (whole units for JPY, which has none). */
     private BigDecimal amount(String currency, long maxMajor) {
         long major = random.nextLong(0, maxMajor);
-        long cents = MinorUnits.digits(currency) == 0 ? 0 : random.nextLong(0, 100);
+        long cents = LegacyAmounts.digits(currency) == 0 ? 0 : random.nextLong(0, 100);
         return BigDecimal.valueOf(major * 100 + cents, 2);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cartwright.returns.it;
 
+import dev.cartwright.testkit.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
@@ -114,7 +115,7 @@ class ReturnServiceIT {
     private ReturnEventsTap tap;
     private KafkaProducer<String, CloudEvent> producer;
     private String orderTopic;
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = TestClock.followingSystem();
     private final Map<String, String> env = new HashMap<>();
     /** What the admin port's /metrics serves in the running service. */
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

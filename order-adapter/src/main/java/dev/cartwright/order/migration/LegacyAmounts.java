@@ -12,12 +12,12 @@ import java.util.Currency;
  *
  * <p>The number of minor digits is the currency's ISO 4217 default (USD and EUR 2, JPY 0, KWD 3).
  */
-public final class MinorUnits {
+public final class LegacyAmounts {
 
     /** The scale of every legacy money column: {@code numeric(12,2)}. */
     public static final int LEGACY_SCALE = 2;
 
-    private MinorUnits() {
+    private LegacyAmounts() {
     }
 
     /** Minor units of a legacy amount: {@code amount × 10^digits(currency)}, exactly. */

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Money between numeric(12,2) and minor units: exact both ways, or refused. */
-class MinorUnitsProperties {
+class LegacyAmountsProperties {
 
     /** Every value a numeric(12,2) column can hold, as its hundredths. */
     private static final long MAX_HUNDREDTHS = 999_999_999_999L;
@@ -19,16 +19,16 @@ class MinorUnitsProperties {
     void aTwoDecimalAmountIsExactlyItsHundredths(@ForAll @LongRange(min = 0, max = MAX_HUNDREDTHS) long hundredths) {
         BigDecimal amount = BigDecimal.valueOf(hundredths, 2);
 
-        assertThat(MinorUnits.fromLegacy(amount, "USD")).isEqualTo(amount.multiply(BigDecimal.valueOf(100)).longValueExact());
-        assertThat(MinorUnits.fromLegacy(amount, "EUR")).isEqualTo(hundredths);
+        assertThat(LegacyAmounts.fromLegacy(amount, "USD")).isEqualTo(amount.multiply(BigDecimal.valueOf(100)).longValueExact());
+        assertThat(LegacyAmounts.fromLegacy(amount, "EUR")).isEqualTo(hundredths);
     }
 
     @Property
     void minorUnitsGoBackToTheSameAmount(@ForAll @LongRange(min = 0, max = MAX_HUNDREDTHS) long hundredths) {
         BigDecimal amount = BigDecimal.valueOf(hundredths, 2);
 
-        assertThat(MinorUnits.toLegacy(MinorUnits.fromLegacy(amount, "GBP"), "GBP")).isEqualTo(amount);
-        assertThat(MinorUnits.toLegacy(hundredths, "USD").scale()).isEqualTo(2);
+        assertThat(LegacyAmounts.toLegacy(LegacyAmounts.fromLegacy(amount, "GBP"), "GBP")).isEqualTo(amount);
+        assertThat(LegacyAmounts.toLegacy(hundredths, "USD").scale()).isEqualTo(2);
     }
 
     @Property
@@ -36,10 +36,10 @@ class MinorUnitsProperties {
         BigDecimal amount = BigDecimal.valueOf(hundredths, 2);
 
         if (hundredths % 100 == 0) {
-            assertThat(MinorUnits.fromLegacy(amount, "JPY")).isEqualTo(hundredths / 100);
-            assertThat(MinorUnits.toLegacy(hundredths / 100, "JPY")).isEqualTo(amount);
+            assertThat(LegacyAmounts.fromLegacy(amount, "JPY")).isEqualTo(hundredths / 100);
+            assertThat(LegacyAmounts.toLegacy(hundredths / 100, "JPY")).isEqualTo(amount);
         } else {
-            assertThatThrownBy(() -> MinorUnits.fromLegacy(amount, "JPY")).isInstanceOf(ConversionException.class)
+            assertThatThrownBy(() -> LegacyAmounts.fromLegacy(amount, "JPY")).isInstanceOf(ConversionException.class)
                 .hasMessageContaining("JPY");
         }
     }
@@ -47,17 +47,17 @@ class MinorUnitsProperties {
     @Property
     void threeDecimalCurrenciesReachOrderDbOnlyWhenTheyFitTwoDecimals(@ForAll @LongRange(min = 0, max = 99_999_999_999L) long minor) {
         if (minor % 10 == 0) {
-            assertThat(MinorUnits.toLegacy(minor, "KWD")).isEqualTo(BigDecimal.valueOf(minor / 10, 2));
-            assertThat(MinorUnits.fromLegacy(MinorUnits.toLegacy(minor, "KWD"), "KWD")).isEqualTo(minor);
+            assertThat(LegacyAmounts.toLegacy(minor, "KWD")).isEqualTo(BigDecimal.valueOf(minor / 10, 2));
+            assertThat(LegacyAmounts.fromLegacy(LegacyAmounts.toLegacy(minor, "KWD"), "KWD")).isEqualTo(minor);
         } else {
-            assertThatThrownBy(() -> MinorUnits.toLegacy(minor, "KWD")).isInstanceOf(ConversionException.class)
+            assertThatThrownBy(() -> LegacyAmounts.toLegacy(minor, "KWD")).isInstanceOf(ConversionException.class)
                 .hasMessageContaining("do not fit");
         }
     }
 
     @Property
     void anUnknownCurrencyIsRefused(@ForAll @LongRange(min = 0, max = 1_000) long minor) {
-        assertThatThrownBy(() -> MinorUnits.toLegacy(minor, "XYZ1")).isInstanceOf(ConversionException.class)
+        assertThatThrownBy(() -> LegacyAmounts.toLegacy(minor, "XYZ1")).isInstanceOf(ConversionException.class)
             .hasMessageContaining("unknown currency");
     }
 }
