@@ -39,7 +39,7 @@ import dev.cartwright.checkout.carts.CartCommands;
 import dev.cartwright.checkout.catalogue.Catalogue;
 import dev.cartwright.checkout.saga.CheckoutEvents;
 import dev.cartwright.checkout.saga.CheckoutPricing;
-import dev.cartwright.checkout.saga.CheckoutStore;
+import dev.cartwright.checkout.store.CheckoutStore;
 import dev.cartwright.checkout.saga.CheckoutWorkflow;
 import dev.cartwright.checkout.saga.ConfirmSaga;
 import dev.cartwright.checkout.saga.SagaMetrics;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartwright.checkout.CheckoutFlows.Event;
 import dev.cartwright.checkout.CheckoutHarness.Reply;
-import dev.cartwright.checkout.saga.SagaStep;
+import dev.cartwright.checkout.domain.SagaStep;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.Checkout;
 import dev.cartwright.proto.checkout.v1.CheckoutStatus;

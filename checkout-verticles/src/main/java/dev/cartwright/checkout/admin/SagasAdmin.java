@@ -4,7 +4,7 @@ import static dev.cartwright.service.admin.AdminAnswer.allowed;
 import static dev.cartwright.service.admin.AdminAnswer.reply;
 
 import dev.cartwright.cart.CartText;
-import dev.cartwright.checkout.saga.CheckoutStore;
+import dev.cartwright.checkout.store.CheckoutStore;
 import dev.cartwright.service.admin.AdminAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,13 +1,13 @@
 package dev.cartwright.checkout.api;
 
-import dev.cartwright.checkout.saga.CheckoutProblem;
-import dev.cartwright.checkout.saga.CheckoutState;
+import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.saga.CheckoutWorkflow;
-import dev.cartwright.checkout.saga.FrozenLine;
+import dev.cartwright.checkout.domain.FrozenLine;
 import dev.cartwright.checkout.saga.OrderDrafts;
-import dev.cartwright.checkout.saga.PostalAddress;
-import dev.cartwright.checkout.saga.ShippingOption;
-import dev.cartwright.checkout.saga.StoredCheckout;
+import dev.cartwright.checkout.domain.PostalAddress;
+import dev.cartwright.checkout.domain.ShippingOption;
+import dev.cartwright.checkout.domain.StoredCheckout;
 import dev.cartwright.proto.checkout.v1.CartLine;
 import dev.cartwright.proto.checkout.v1.Checkout;
 import dev.cartwright.proto.checkout.v1.CheckoutServiceService;

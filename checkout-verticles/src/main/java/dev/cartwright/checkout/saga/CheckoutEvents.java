@@ -1,5 +1,7 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.domain.FrozenLine;
+import dev.cartwright.checkout.domain.StoredCheckout;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;

@@ -1,5 +1,8 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.domain.CheckoutTotals;
+import dev.cartwright.checkout.domain.FrozenLine;
+import dev.cartwright.checkout.domain.PostalAddress;
 import dev.cartwright.cart.CartLine;
 import dev.cartwright.pricing.LineTotal;
 import dev.cartwright.pricing.PricingCore;

@@ -1,5 +1,14 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.CheckoutState;
+import dev.cartwright.checkout.domain.CheckoutTotals;
+import dev.cartwright.checkout.domain.FrozenLine;
+import dev.cartwright.checkout.domain.PostalAddress;
+import dev.cartwright.checkout.domain.SagaStep;
+import dev.cartwright.checkout.domain.ShippingOption;
+import dev.cartwright.checkout.domain.StoredCheckout;
+import dev.cartwright.checkout.store.CheckoutStore;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartLine;
 import dev.cartwright.cart.CartStatus;

@@ -1,5 +1,13 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.CheckoutState;
+import dev.cartwright.checkout.domain.SagaPlan;
+import dev.cartwright.checkout.domain.SagaStep;
+import dev.cartwright.checkout.domain.ShippingOption;
+import dev.cartwright.checkout.domain.StepFailure;
+import dev.cartwright.checkout.domain.StoredCheckout;
+import dev.cartwright.checkout.store.CheckoutStore;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.cartwright.cart.Cart;
@@ -9,8 +17,8 @@ import dev.cartwright.cart.Mutation;
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.cart.store.CartStore;
 import dev.cartwright.checkout.neighbours.Neighbours;
-import dev.cartwright.checkout.saga.CheckoutStore.StepRecord;
-import dev.cartwright.checkout.saga.CheckoutStore.StepRow;
+import dev.cartwright.checkout.store.CheckoutStore.StepRecord;
+import dev.cartwright.checkout.store.CheckoutStore.StepRow;
 import dev.cartwright.proto.checkout.v1.Order;
 import dev.cartwright.proto.platform.v1.AuthorizationStatus;
 import dev.cartwright.proto.platform.v1.AuthorizePaymentRequest;

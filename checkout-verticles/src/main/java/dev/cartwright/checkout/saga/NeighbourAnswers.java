@@ -1,5 +1,7 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.StepFailure;
 import dev.cartwright.order.client.OrderResult;
 import dev.cartwright.service.call.CallFailure;
 import dev.cartwright.service.call.CallOutcome;

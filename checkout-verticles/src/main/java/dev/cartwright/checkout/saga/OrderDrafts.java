@@ -1,5 +1,9 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.domain.CheckoutTotals;
+import dev.cartwright.checkout.domain.FrozenLine;
+import dev.cartwright.checkout.domain.PostalAddress;
+import dev.cartwright.checkout.domain.StoredCheckout;
 import com.google.protobuf.Timestamp;
 import dev.cartwright.proto.checkout.v1.CartTotals;
 import dev.cartwright.proto.checkout.v1.Order;

@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.store.CheckoutStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;

@@ -18,7 +18,7 @@
  * <p>The request that moves the checkout from OPEN to CONFIRMING (a version-guarded update) runs the saga; a
  * concurrent or repeated request waits for its outcome (polling the row every {@code CARTWRIGHT_CHECKOUT_CONFIRM_POLL},
  * at most {@code CARTWRIGHT_CHECKOUT_CONFIRM_WAIT}); a request after the end answers as the end did. The steps
- * ({@link dev.cartwright.checkout.saga.SagaStep}), each recorded in {@code checkout_saga_steps} before and after it
+ * ({@link dev.cartwright.checkout.domain.SagaStep}), each recorded in {@code checkout_saga_steps} before and after it
  * runs, and the idempotency key each outbound call carries:
  * <ol>
  *   <li>{@code reserve_stock} (at start): ReserveStock, reservation {@code rsv-<id>}; undone by
@@ -35,7 +35,7 @@
  *       change stream publishes {@code cart.converted})</li>
  *   <li>{@code complete}: COMPLETED with the order and {@code checkout.completed} in one transaction</li>
  * </ol>
- * What a failure leads to is {@link dev.cartwright.checkout.saga.SagaPlan}'s rule: a refusal up to the pivot (or an
+ * What a failure leads to is {@link dev.cartwright.checkout.domain.SagaPlan}'s rule: a refusal up to the pivot (or an
  * outage once a payment is authorized) undoes the earlier steps newest first and ends FAILED with
  * {@code checkout.failed}; an outage before any payment reopens the checkout (nothing was charged, UNAVAILABLE); any
  * failure after the pivot is retried forward, never undone, because the order contract cannot cancel an order.

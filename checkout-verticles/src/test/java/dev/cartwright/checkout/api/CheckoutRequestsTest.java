@@ -3,7 +3,7 @@ package dev.cartwright.checkout.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cartwright.checkout.saga.PostalAddress;
+import dev.cartwright.checkout.domain.PostalAddress;
 import dev.cartwright.proto.common.v1.Address;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;

@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.saga;
+package dev.cartwright.checkout.domain;
 
 import java.util.Objects;
 

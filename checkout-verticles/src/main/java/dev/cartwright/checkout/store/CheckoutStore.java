@@ -1,5 +1,13 @@
-package dev.cartwright.checkout.saga;
+package dev.cartwright.checkout.store;
 
+import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.CheckoutState;
+import dev.cartwright.checkout.domain.CheckoutTotals;
+import dev.cartwright.checkout.domain.FrozenLine;
+import dev.cartwright.checkout.domain.PostalAddress;
+import dev.cartwright.checkout.domain.SagaStep;
+import dev.cartwright.checkout.domain.ShippingOption;
+import dev.cartwright.checkout.domain.StoredCheckout;
 import dev.cartwright.checkout.migration.CheckoutMirror;
 import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxEvent;

@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.saga;
+package dev.cartwright.checkout.domain;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Owns the rules of the confirm saga as pure functions: which step runs next, and what a failed step leads to.
- * The runner ({@link ConfirmSaga}) does the I/O and asks this class what to do; the rules are tested without any.
+ * The runner (the saga package's ConfirmSaga) does the I/O and asks this class what to do; the rules are tested without any.
  *
  * <p>A failed step leads to one of:
  * <ul>
@@ -22,7 +22,7 @@ import java.util.function.Function;
  *       undoing (the stock stays reserved for the checkout), so the checkout is OPEN again and may be confirmed
  *       again — its authorization key is unchanged, so a retry can never authorize twice;</li>
  *   <li>{@link Decision.Park}: any failure after the pivot: the order exists, so the step is retried later (by a
- *       repeated ConfirmCheckout or by {@link SagaRecovery}) with the same idempotency key, never compensated; and an
+ *       repeated ConfirmCheckout or by the recovery verticle) with the same idempotency key, never compensated; and an
  *       unknown outcome of authorize_payment or create_order (a timeout after the call was sent): it is resolved by
  *       the same call with the same key, and nothing is undone or reopened until it is.</li>
  * </ul>
