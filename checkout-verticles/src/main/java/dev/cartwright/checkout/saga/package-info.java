@@ -1,5 +1,16 @@
 /**
- * Checkouts and the confirm saga that turns one into an order.
+ * Checkouts and the confirm saga that turns one into an order: the use cases ({@link
+ * dev.cartwright.checkout.saga.CheckoutWorkflow}), the runner ({@link dev.cartwright.checkout.saga.ConfirmSaga}) and
+ * recovery. The checkout's states, steps and rules are {@code checkout.domain}; its rows are
+ * {@code checkout.store}; gRPC statuses are made only at {@code checkout.api}.
+ *
+ * <h2>Neighbours answer with values</h2>
+ * Every call to a neighbour goes through service-kit's guarded-call policy and answers a
+ * {@link dev.cartwright.service.call.CallOutcome}: the answer, a refusal, unavailable (it cannot have acted) or an
+ * unknown outcome (it may have acted); CreateOrder goes through order-adapter's
+ * {@link dev.cartwright.order.client.LegacyOrderClient} and answers an {@link dev.cartwright.order.client.OrderResult}.
+ * The saga turns them into a {@link dev.cartwright.checkout.domain.StepFailure} (Refused, Unavailable, Unknown) and a
+ * request's answer into a {@link dev.cartwright.checkout.domain.CheckoutProblem}.
  *
  * <h2>A checkout's life</h2>
  * StartCheckout ({@link dev.cartwright.checkout.saga.CheckoutWorkflow#start}) freezes the cart (version, lines at the
@@ -42,7 +53,7 @@
  * A call of authorize_payment or create_order that got no definite answer (a timeout, a reset stream) may have
  * been carried out: the step is in doubt and parked, never undone or reopened, and resolved by repeating the call
  * with the same key (a repeated ConfirmCheckout or the recovery verticle); an outage on a later attempt of the same
- * step keeps it parked.
+ * step keeps it parked (within one call, the guarded call already keeps a call unknown when an earlier attempt was).
  *
  * <h2>One live checkout per cart</h2>
  * {@code checkout_cart_slots} names each cart's live checkout. StartCheckout takes the slot (older open checkouts
