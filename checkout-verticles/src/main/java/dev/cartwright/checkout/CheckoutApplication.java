@@ -221,7 +221,7 @@ public final class CheckoutApplication {
         Vertx vertx = runtime.vertx();
         return vertx.executeBlocking(() -> {
             MigrationDatabases.migrateState(db.jdbcUrl(), db.user(), db.password(), config.schema());
-            return FeatureFlagStore.load(FlagCatalog.migration(), System.getenv());
+            return FeatureFlagStore.load(FlagCatalog.migration(), legacy.flagSources());
         }).map(flags -> {
             flagWatch = flags.watch(vertx, FLAG_WATCH);
             DbConfig orderDbConfig = legacy.on(db);

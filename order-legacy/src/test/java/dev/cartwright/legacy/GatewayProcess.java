@@ -15,10 +15,15 @@ import org.junit.jupiter.api.Assumptions;
  * The real gateway for tests: HAProxy run on deploy/gateway/haproxy.cfg, in the foreground, on free ports, with its
  * own copy of the starting rollout map and its own runtime API socket. HAProxy is installed from Debian's packages
  * when missing and the tests run as root (as in CI); elsewhere the tests that need it are skipped, saying so.
+ *
+ * <p>Its files are laid out as {@code ./cartwright} lays out its own ({@code <run dir>/gateway/admin.sock},
+ * {@code rollout.map}, {@code <run dir>/pids/gateway.pid}), so the operator's commands can be run against it with
+ * {@code CARTWRIGHT_RUN_DIR} set to {@link #runDir()}.
  */
 final class GatewayProcess implements AutoCloseable {
 
     private final Process process;
+    private final Path runDir;
     private final Path dir;
     private final int port;
     private final int adminPort;
@@ -26,6 +31,7 @@ final class GatewayProcess implements AutoCloseable {
 
     private GatewayProcess(Process process, Path dir, int port, int adminPort) {
         this.process = process;
+        this.runDir = dir.getParent();
         this.dir = dir;
         this.port = port;
         this.adminPort = adminPort;
@@ -36,7 +42,7 @@ final class GatewayProcess implements AutoCloseable {
         ensureInstalled();
         try {
             Path config = repositoryRoot().resolve("deploy/gateway");
-            Path dir = Files.createTempDirectory("cartwright-gateway");
+            Path dir = Files.createDirectories(Files.createTempDirectory("cartwright-run").resolve("gateway"));
             Files.copy(config.resolve("rollout.map"), dir.resolve("rollout.map"));
             int port = freePort();
             int adminPort = freePort();
@@ -54,6 +60,8 @@ final class GatewayProcess implements AutoCloseable {
             env.put("CARTWRIGHT_GATEWAY_ORDER", order);
             Process process = builder.start();
             GatewayProcess gateway = new GatewayProcess(process, dir, port, adminPort);
+            Path pids = Files.createDirectories(dir.getParent().resolve("pids"));
+            Files.writeString(pids.resolve("gateway.pid"), Long.toString(process.pid()));
             gateway.awaitListening();
             return gateway;
         } catch (IOException e) {
@@ -77,6 +85,11 @@ final class GatewayProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The directory to give {@code ./cartwright} as {@code CARTWRIGHT_RUN_DIR} to work on this gateway. */
+    Path runDir() {
+        return runDir;
     }
 
     int adminPort() {

@@ -23,8 +23,14 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +40,11 @@ import java.util.concurrent.TimeUnit;
  * order book among them), the Checkout Service and the Return Service on real PostgreSQL, Redis and Kafka, the Order
  * service's own cart/checkout/return endpoints on order_db's legacy schema, and HAProxy in front. Calls go through
  * the gateway as a storefront's would, with the customer in {@code x-customer-id}.
+ *
+ * <p>Data follows the customer as {@code ./cartwright start} sets it up: both new services are linked to the Order
+ * service's order_db ({@code CARTWRIGHT_LEGACY_DB}, {@code CARTWRIGHT_LEGACY_SCHEMA}) with {@code migration.dual_write}
+ * on in a flags file they watch ({@link #flags}), so every write is mirrored there and what the Order service wrote is
+ * imported on first touch.
  */
 final class SplitStack implements AutoCloseable {
 
@@ -46,10 +57,17 @@ final class SplitStack implements AutoCloseable {
     final GatewayProcess gateway;
     final GrpcClient grpc;
     final SocketAddress gatewayAddress;
+    /** The migration flags file both services watch (properties: {@code migration.dual_write=on}). */
+    final Path flags;
+    /** order_db's legacy schema (the Order service's tables) and checkout_db's schema, in the shared test database. */
+    final String legacySchema;
+    final String checkoutSchema;
+    /** The environment of the order_db migration tool on this stack's databases and flags file. */
+    final Map<String, String> migrationEnv;
 
     private SplitStack(Vertx vertx, PlatformSim sim, ServiceRuntime checkoutRuntime, CheckoutApplication checkout,
-            ReturnApplication returns,
-                       LegacyOrderService legacy, GatewayProcess gateway) {
+                       ReturnApplication returns, LegacyOrderService legacy, GatewayProcess gateway, Path flags, String legacySchema,
+                       String checkoutSchema, Map<String, String> migrationEnv) {
         this.vertx = vertx;
         this.sim = sim;
         this.checkoutRuntime = checkoutRuntime;
@@ -57,6 +75,10 @@ final class SplitStack implements AutoCloseable {
         this.returns = returns;
         this.legacy = legacy;
         this.gateway = gateway;
+        this.flags = flags;
+        this.legacySchema = legacySchema;
+        this.checkoutSchema = checkoutSchema;
+        this.migrationEnv = Map.copyOf(migrationEnv);
         this.grpc = GrpcClient.client(vertx, new io.vertx.grpc.client.GrpcClientOptions(),
             new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         this.gatewayAddress = SocketAddress.inetSocketAddress(gateway.port(), "127.0.0.1");
@@ -76,9 +98,26 @@ final class SplitStack implements AutoCloseable {
         pg.put("CARTWRIGHT_PG_PASSWORD", postgres.password());
         pg.put("CARTWRIGHT_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
 
+        // The Order service first: it creates order_db's legacy tables, which the new services mirror into.
+        String legacySchema = postgres.freshSchema("order_legacy");
+        Map<String, String> l = new HashMap<>(pg);
+        l.put("CARTWRIGHT_LEGACY_DB", postgres.database());
+        l.put("CARTWRIGHT_LEGACY_SCHEMA", legacySchema);
+        l.put("CARTWRIGHT_LEGACY_PORT", "0");
+        l.put("CARTWRIGHT_ORDER_ADDR", hostPort(sim, SimService.ORDER));
+        l.put("CARTWRIGHT_PRICING_ADDR", hostPort(sim, SimService.PRICING));
+        LegacyOrderService legacy = await(LegacyOrderService.start(vertx, l));
+
+        Path flags = flagsFile();
+        pg.put("CARTWRIGHT_LEGACY_DB", postgres.database());
+        pg.put("CARTWRIGHT_LEGACY_SCHEMA", legacySchema);
+        pg.put("CARTWRIGHT_FLAGS_FILE", flags.toString());
+        pg.put("CARTWRIGHT_LEGACY_MIRROR_REPAIR_EVERY", "1s");
+
         Map<String, String> c = new HashMap<>(pg);
         c.put("CARTWRIGHT_CHECKOUT_DB", postgres.database());
-        c.put("CARTWRIGHT_CHECKOUT_SCHEMA", postgres.freshSchema("checkout"));
+        String checkoutSchema = postgres.freshSchema("checkout");
+        c.put("CARTWRIGHT_CHECKOUT_SCHEMA", checkoutSchema);
         c.put("CARTWRIGHT_REDIS_URL", redis.url());
         c.put("CARTWRIGHT_REDIS_KEY_PREFIX", redis.keyPrefix());
         c.put("CARTWRIGHT_REDIS_CHECK", "warn");
@@ -123,17 +162,66 @@ final class SplitStack implements AutoCloseable {
         ReturnApplication returns = await(ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(r)), new SimpleMeterRegistry(),
             Clock.systemUTC(), UUID::randomUUID));
 
-        Map<String, String> l = new HashMap<>(pg);
-        l.put("CARTWRIGHT_LEGACY_DB", postgres.database());
-        l.put("CARTWRIGHT_LEGACY_SCHEMA", postgres.freshSchema("order_legacy"));
-        l.put("CARTWRIGHT_LEGACY_PORT", "0");
-        l.put("CARTWRIGHT_ORDER_ADDR", hostPort(sim, SimService.ORDER));
-        l.put("CARTWRIGHT_PRICING_ADDR", hostPort(sim, SimService.PRICING));
-        LegacyOrderService legacy = await(LegacyOrderService.start(vertx, l));
-
         GatewayProcess gateway = GatewayProcess.start("127.0.0.1:" + checkout.grpcPort(), "127.0.0.1:" + returns.grpcPort(),
             "127.0.0.1:" + legacy.port());
-        return new SplitStack(vertx, sim, checkoutRuntime, checkout, returns, legacy, gateway);
+        Map<String, String> migration = new HashMap<>(pg);
+        migration.put("CARTWRIGHT_CHECKOUT_DB", postgres.database());
+        migration.put("CARTWRIGHT_CHECKOUT_SCHEMA", checkoutSchema);
+        migration.put("CARTWRIGHT_RETURN_DB", postgres.database());
+        migration.put("CARTWRIGHT_RETURN_DB_SCHEMA", returnSchema);
+        return new SplitStack(vertx, sim, checkoutRuntime, checkout, returns, legacy, gateway, flags, legacySchema, checkoutSchema,
+            migration);
+    }
+
+    /** What one run of {@code ./cartwright} printed and how it exited. */
+    record Launched(int exitCode, String output) {
+    }
+
+    /**
+     * Runs the operator's launcher, {@code ./cartwright <args>}, against this stack: its gateway (as the launcher's own
+     * run directory) and its flags file. Blocking; for the steps an operator types, not for load.
+     */
+    Launched launcher(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(GatewayProcess.repositoryRoot().resolve("cartwright").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CARTWRIGHT_RUN_DIR", gateway.runDir().toString());
+        builder.environment().put("CARTWRIGHT_FLAGS_FILE", flags.toString());
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("./cartwright " + String.join(" ", args) + " did not finish within 60 s");
+            }
+            return new Launched(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The order_db migration tool ({@code order-migration <args>}) on this stack's databases; what it printed and its exit code. */
+    Launched migration(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, String> env = new HashMap<>(migrationEnv);
+        env.put("CARTWRIGHT_FLAGS_FILE", flags.toString());
+        int code = dev.cartwright.order.migration.MigrationMain.run(args, env, print, print, Clock.systemUTC());
+        return new Launched(code, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Path flagsFile() {
+        try {
+            Path file = Files.createTempFile("cartwright-flags", ".properties");
+            Files.writeString(file, "migration.dual_write=on\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** What one call through the gateway ended with, and which side answered it. */

@@ -4,16 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartwright.order.flags.FlagSetting;
 import dev.cartwright.order.flags.ServiceRouting;
-import dev.cartwright.proto.checkout.v1.AddItemRequest;
-import dev.cartwright.proto.checkout.v1.Cart;
-import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
-import dev.cartwright.proto.checkout.v1.Checkout;
-import dev.cartwright.proto.checkout.v1.CheckoutServiceGrpcClient;
-import dev.cartwright.proto.checkout.v1.ConfirmCheckoutRequest;
-import dev.cartwright.proto.checkout.v1.CreateCartRequest;
 import dev.cartwright.proto.checkout.v1.Order;
-import dev.cartwright.proto.checkout.v1.StartCheckoutRequest;
-import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
 import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.returns.v1.ApproveReturnRequest;
 import dev.cartwright.proto.returns.v1.CreateReturnRequest;
@@ -25,7 +16,6 @@ import dev.cartwright.proto.returns.v1.ReturnItemRequest;
 import dev.cartwright.proto.returns.v1.ReturnRequest;
 import dev.cartwright.proto.returns.v1.ReturnServiceGrpcClient;
 import dev.cartwright.proto.returns.v1.ReturnStatus;
-import dev.cartwright.sim.CustomerSimulator;
 import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
@@ -34,8 +24,6 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -118,32 +106,9 @@ class TestOrderToReturnFlow {
     }
 
     private static Journey buyAndReturn(String customer, String checkoutSide, String returnSide) {
-        Cart cart = ok(stack.callNow(customer, CartServiceGrpcClient.CreateCart,
-            CreateCartRequest.newBuilder().setCustomerId(customer).setCurrencyCode("USD").build()), checkoutSide);
-        ok(stack.callNow(customer, CartServiceGrpcClient.AddItem,
-            AddItemRequest.newBuilder().setCartId(cart.getCartId()).setProductId("456").setQuantity(2).build()), checkoutSide);
-        Checkout checkout = ok(stack.callNow(customer, CheckoutServiceGrpcClient.StartCheckout,
-            StartCheckoutRequest.newBuilder().setCartId(cart.getCartId()).build()), checkoutSide);
-        ok(stack.callNow(customer, CheckoutServiceGrpcClient.UpdateShippingAddress, UpdateAddressRequest.newBuilder()
-            .setCheckoutId(checkout.getCheckoutId()).setAddress(CustomerSimulator.customer(customer).getDefaultAddress()).build()),
-            checkoutSide);
-        Order order = ok(stack.callNow(customer, CheckoutServiceGrpcClient.ConfirmCheckout, ConfirmCheckoutRequest.newBuilder()
-            .setCheckoutId(checkout.getCheckoutId()).setPaymentMethodId("789").build()), checkoutSide);
-        assertThat(order.getOrderId()).isNotEmpty();
-        assertThat(order.getCustomerId()).isEqualTo(customer);
-
-        // The Order service ships that very order, then delivers it.
-        List<String> seen = new ArrayList<>();
-        OrderDetails delivered = eventually(() -> {
-            OrderDetails now = stack.sim.order().order(order.getOrderId()).orElseThrow();
-            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now.getStatus())) {
-                seen.add(now.getStatus());
-            }
-            return now.hasDeliveredAt() ? now : null;
-        });
-        assertThat(delivered.hasShippedAt()).isTrue();
-        assertThat(seen).last().isEqualTo("delivered");
-        assertThat(seen).doesNotContainSequence("delivered", "shipped");
+        Purchases.Purchase purchase = Purchases.buyDelivered(stack, customer, 2, checkoutSide);
+        Order order = purchase.order();
+        OrderDetails delivered = purchase.delivered();
 
         // The return: the Return Service learns of the delivery from order.delivered, so CreateReturnRequest may first
         // answer FAILED_PRECONDITION (not delivered yet); that is the documented retry, not a failure.
@@ -170,29 +135,14 @@ class TestOrderToReturnFlow {
         ReturnRequest refunded = ok(stack.callNow(customer, ReturnServiceGrpcClient.ProcessRefund,
             ProcessRefundRequest.newBuilder().setReturnId(created.getReturnId()).build()), returnSide);
         assertThat(refunded.getRefundsList()).hasSize(1);
-        return new Journey(cart.getCartId(), order, refunded);
+        return new Journey(purchase.cartId(), order, refunded);
     }
 
     private static <T> T ok(SplitStack.Reply<T> reply, String side) {
-        assertThat(reply.status()).as(reply.message()).isEqualTo(GrpcStatus.OK);
-        assertThat(reply.side()).isEqualTo(side);
-        return reply.body();
+        return Purchases.ok(reply, side);
     }
 
-    /** Polls until {@code probe} answers (up to a minute: the wait is for events, not a measure of speed). */
     private static <T> T eventually(Supplier<T> probe) {
-        for (int i = 0; i < 600; i++) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("not reached within a minute");
+        return Purchases.eventually(probe);
     }
 }

@@ -7,6 +7,7 @@ import dev.cartwright.returns.domain.RefundCalculator;
 import dev.cartwright.returns.domain.ReturnEligibility;
 import dev.cartwright.returns.events.OrderEventsConsumer;
 import dev.cartwright.returns.events.ReturnEvents;
+import dev.cartwright.returns.migration.ReturnMirror;
 import dev.cartwright.returns.neighbours.Neighbours;
 import dev.cartwright.returns.store.ReturnStores;
 import dev.cartwright.returns.workflow.OrderSource;
@@ -15,7 +16,17 @@ import dev.cartwright.returns.workflow.ReturnSettings;
 import dev.cartwright.returns.workflow.ReturnWorkflow;
 import dev.cartwright.returns.workflow.Settlements;
 import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.order.flags.FeatureFlagStore;
+import dev.cartwright.order.flags.FeatureFlags;
+import dev.cartwright.order.flags.FlagCatalog;
+import dev.cartwright.order.flags.MigrationFlags;
+import dev.cartwright.order.migration.Aggregate;
+import dev.cartwright.order.migration.DualWriter;
+import dev.cartwright.order.migration.LegacyImport;
+import dev.cartwright.order.migration.LegacyMirrorRepair;
+import dev.cartwright.order.migration.MigrationDatabases;
 import dev.cartwright.service.db.DbConfig;
+import dev.cartwright.service.db.LegacyDbConfig;
 import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.grpc.GrpcEndpoint;
 import dev.cartwright.service.grpc.Rpc;
@@ -23,6 +34,7 @@ import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxRelay;
 import dev.cartwright.service.outbox.OutboxRelayOptions;
 import dev.cartwright.service.outbox.OutboxTable;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,6 +55,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns one running Return Service inside a Vert.x instance: return_db's migrations, the PostgreSQL pool and the
@@ -55,6 +69,11 @@ public final class ReturnApplication {
     public static final URI EVENT_SOURCE = URI.create("/cartwright/return-service");
     public static final String NOTIFY_CHANNEL = "return_outbox";
     public static final String SERVICE_NAME = "return.v1.ReturnService";
+    private static final Logger LOG = LoggerFactory.getLogger(ReturnApplication.class);
+    /** How often the migration flags file is checked for changes. */
+    private static final Duration FLAG_WATCH = Duration.ofSeconds(2);
+    /** How far return_db's shared ids are kept above order_db's (see {@link LegacyImport#separateSequences}). */
+    private static final long SEQUENCE_HEADROOM = 1_000_000;
     /** How long calls in flight may take to finish when the service stops. */
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -70,6 +89,11 @@ public final class ReturnApplication {
     private String apiDeployment;
     private String consumerDeployment;
     private String workerDeployment;
+    private String repairDeployment;
+    private ReturnMirror mirror;
+    private Pool orderDb;
+    private LegacyMirrorRepair mirrorRepair;
+    private long flagWatch = -1;
     private int grpcPort;
     private RefundsAdmin refundsAdmin;
     /** Set when the service starts stopping: gRPC health then answers NOT_SERVING. */
@@ -103,7 +127,46 @@ public final class ReturnApplication {
                 .withMetrics(registry);
             ReturnStores stores = ReturnStores.create();
             ReturnApplication app = new ReturnApplication(vertx, config, pool, neighbours, relayOptions, connect, stores);
-            return app.deploy(registry, clock, ids).map(app);
+            return app.linkOrderDb(db, registry, clock)
+                .compose(v -> app.deploy(registry, clock, ids))
+                .map(app)
+                .recover(e -> app.stop().transform(stopped -> Future.failedFuture(e)));
+        });
+    }
+
+    /**
+     * With {@code CARTWRIGHT_LEGACY_DB} set: the migration's bookkeeping tables in this schema, the migration flags, a
+     * pool on order_db, return_db's history ids moved clear of order_db's, the {@link ReturnMirror} every write and read
+     * of a return goes through, and the repair of failed mirrors every {@code CARTWRIGHT_LEGACY_MIRROR_REPAIR_EVERY}
+     * (gauge {@code cartwright_legacy_mirror_pending{service="returns"}}). Without it, plain transactions.
+     */
+    private Future<Void> linkOrderDb(DbConfig db, MeterRegistry registry, Clock clock) {
+        if (config.legacy().isEmpty()) {
+            mirror = ReturnMirror.none(pool);
+            return Future.succeededFuture();
+        }
+        LegacyDbConfig legacy = config.legacy().get();
+        return vertx.executeBlocking(() -> {
+            MigrationDatabases.migrateState(db.jdbcUrl(), db.user(), db.password(), config.schema());
+            return FeatureFlagStore.load(FlagCatalog.migration(), legacy.flagSources());
+        }).compose(store -> {
+            flagWatch = store.watch(vertx, FLAG_WATCH);
+            Supplier<FeatureFlags> flags = store::current;
+            orderDb = PgBuilder.pool().with(new PoolOptions().setMaxSize(legacy.poolSize()).setName("pg-legacy-returns"))
+                .connectingTo(legacy.on(db).connectOptions(legacy.schema())).using(vertx).build();
+            DualWriter writer = new DualWriter(pool, orderDb, flags, clock);
+            LegacyImport importer = new LegacyImport(pool, orderDb, SEQUENCE_HEADROOM);
+            mirror = ReturnMirror.over(pool, writer, importer);
+            mirrorRepair = new LegacyMirrorRepair(writer, legacy.repairEvery(), legacy.repairBatch());
+            LegacyMirrorRepair repair = mirrorRepair;
+            Gauge.builder("cartwright.legacy.mirror.pending", repair, LegacyMirrorRepair::pendingMirrors)
+                .description("Returns whose copy in order_db is not yet current (mirror queued, retried by the repair)")
+                .tag("service", "returns").register(registry);
+            return importer.separateSequences(Aggregate.RETURN).map(moved -> {
+                LOG.info("event=legacy_db_linked database={} schema={} dual_write={} sequences_moved={}", legacy.database(),
+                    legacy.schema(), flags.get().setting(MigrationFlags.DUAL_WRITE), moved);
+                return null;
+            });
         });
     }
 
@@ -119,10 +182,10 @@ public final class ReturnApplication {
                 current.wake();
             }
         };
-        Settlements settlements = new Settlements(pool, stores, neighbours, outbox, events, settings, clock, wake, registry);
+        Settlements settlements = new Settlements(pool, mirror, stores, neighbours, outbox, events, settings, clock, wake, registry);
         refundsAdmin = new RefundsAdmin(settlements);
         OrderSource orders = new OrderSource(pool, stores.orders(), neighbours, clock);
-        ReturnWorkflow workflow = new ReturnWorkflow(pool, stores, orders, neighbours, settlements, outbox, events, settings,
+        ReturnWorkflow workflow = new ReturnWorkflow(pool, mirror, stores, orders, neighbours, settlements, outbox, events, settings,
             clock, ids, wake);
         Authenticator authenticator = Authenticator.from(vertx, config.auth(), registry);
         ReturnGrpc grpc = new ReturnGrpc(workflow, new Rpc(registry, "return.v1.ReturnService"));
@@ -141,8 +204,12 @@ public final class ReturnApplication {
                 consumerDeployment = id;
                 return vertx.deployVerticle(new RetryWorker(pool, stores, settlements, settings, clock, Optional.of(registry)));
             })
-            .map(id -> {
+            .compose(id -> {
                 workerDeployment = id;
+                return mirrorRepair == null ? Future.succeededFuture() : vertx.deployVerticle(mirrorRepair);
+            })
+            .map(id -> {
+                repairDeployment = id;
                 return null;
             });
     }
@@ -217,9 +284,16 @@ public final class ReturnApplication {
         Future<Void> api = apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment);
         return api
             .transform(ar -> workerDeployment == null ? Future.succeededFuture() : vertx.undeploy(workerDeployment))
+            .transform(ar -> repairDeployment == null ? Future.succeededFuture() : vertx.undeploy(repairDeployment))
             .transform(ar -> consumerDeployment == null ? Future.succeededFuture() : vertx.undeploy(consumerDeployment))
             .transform(ar -> stopRelay())
             .transform(ar -> neighbours.close())
+            .transform(ar -> {
+                if (flagWatch >= 0) {
+                    vertx.cancelTimer(flagWatch);
+                }
+                return orderDb == null ? Future.succeededFuture() : orderDb.close();
+            })
             .transform(ar -> pool.close());
     }
 }

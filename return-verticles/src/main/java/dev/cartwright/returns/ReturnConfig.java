@@ -8,10 +8,12 @@ import dev.cartwright.service.config.BindHost;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
+import dev.cartwright.service.db.LegacyDbConfig;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +37,10 @@ import java.util.regex.Pattern;
  *       {@code CARTWRIGHT_RETURN_ATTEMPT_LEASE} (30s), {@code CARTWRIGHT_RETURN_RELAY_POLL} (250ms)</li>
  *   <li>{@code CARTWRIGHT_RETURN_OUTBOX_RELAY} (true): whether this process publishes the outbox to Kafka; false for a
  *       process that only writes it while others (any number, they share the rows safely) publish</li>
+ *   <li>{@code CARTWRIGHT_LEGACY_DB} (unset): the Order service's order_db, kept current by dual-write and imported from
+ *       on first touch while the two systems overlap ({@link LegacyDbConfig}: {@code CARTWRIGHT_LEGACY_SCHEMA},
+ *       {@code CARTWRIGHT_LEGACY_MIRROR_REPAIR_EVERY}, the migration flags {@code CARTWRIGHT_FLAGS_FILE} /
+ *       {@code CARTWRIGHT_FLAG_MIGRATION_DUAL_WRITE})</li>
  *   <li>{@code CARTWRIGHT_AUTH_MODE} (development by default; jwt with {@code CARTWRIGHT_JWT_KEY} or
  *       {@code CARTWRIGHT_JWT_JWKS_URL}, {@code CARTWRIGHT_JWT_ISSUER} and {@code CARTWRIGHT_JWT_AUDIENCE})</li>
  * </ul>
@@ -43,7 +49,7 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
                            NeighbourAddresses neighbours, CallPolicy callPolicy, Endpoints endpoints, String returnEventsTopic,
                            String orderEventsTopic, String consumerGroup, String database, String schema, int poolSize,
                            Duration retryBase, Duration retryMax, int maxRefundAttempts, Duration workerInterval, Duration attemptLease,
-                           Duration relayPoll, boolean relayOutbox, AuthConfig auth) {
+                           Duration relayPoll, boolean relayOutbox, AuthConfig auth, Optional<LegacyDbConfig> legacy) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -91,7 +97,8 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
             positive(config, "CARTWRIGHT_RETURN_ATTEMPT_LEASE", Duration.ofSeconds(30)),
             positive(config, "CARTWRIGHT_RETURN_RELAY_POLL", Duration.ofMillis(250)),
             config.bool("CARTWRIGHT_RETURN_OUTBOX_RELAY", true),
-            auth);
+            auth,
+            LegacyDbConfig.read(config));
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {

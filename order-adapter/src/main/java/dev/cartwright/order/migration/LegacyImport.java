@@ -1,5 +1,8 @@
 package dev.cartwright.order.migration;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,11 +19,15 @@ import io.vertx.sqlclient.Tuple;
  * <p>Never over a newer copy, and never over a write still waiting for its mirror: under the aggregate's lock (the one
  * the DualWriter and the backfill take) it copies only when order_db's root stamp ({@link AggregateStamp}) is newer
  * than the new database's, or the new database has none, and leaves an aggregate alone while it has a row in
- * {@code legacy_mirror_queue} (order_db is then behind the new database, not ahead of it).
+ * {@code legacy_mirror_queue} (order_db is then behind the new database, not ahead of it) — unless that mirror was held
+ * back because order_db's copy is newer ({@link NewerCopyException}: the Order service changed it after the write
+ * here, as when the write-behind stores a cart after its customer was routed back): then order_db is ahead, the newer
+ * copy is imported as it would be without the queue row, and the row goes, since both sides now hold the same copy.
  */
 public final class LegacyImport {
 
-    private static final String PENDING = "SELECT 1 FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2";
+    private static final String PENDING = "SELECT last_error FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2";
+    private static final String SETTLED = "DELETE FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2";
     private static final String ACTIVE_CART = "SELECT id FROM carts WHERE customer_id = $1 AND status = 'ACTIVE' "
         + "ORDER BY updated_at DESC LIMIT 1";
 
@@ -44,13 +51,86 @@ public final class LegacyImport {
         return newDatabase.withTransaction(connection -> PgAggregates.lock(connection, aggregate, aggregateId)
             .compose(locked -> connection.preparedQuery(PENDING).execute(Tuple.of(aggregate.key(), aggregateId)))
             .compose(pending -> {
-                if (pending.size() > 0) {
+                boolean queued = pending.size() > 0;
+                if (queued && !keptNewer(pending.iterator().next().getString("last_error"))) {
                     return Future.succeededFuture(false);
                 }
                 return orderDb.withConnection(legacy -> PgAggregates.read(legacy, Side.LEGACY, aggregate, aggregateId))
                     .compose(rows -> PgAggregates.writeTarget(connection, aggregate, aggregateId, rows, sequenceHeadroom))
-                    .map(changed -> changed > 0);
+                    .compose(changed -> !queued || changed == 0 ? Future.succeededFuture(changed > 0)
+                        : connection.preparedQuery(SETTLED).execute(Tuple.of(aggregate.key(), aggregateId)).map(true));
             }));
+    }
+
+    /**
+     * Imports every aggregate whose order_db root has {@code column} = {@code value} (a customer's returns, an order's
+     * returns) and is newer there than here, or only there; the others are left alone without a lock. Returns the ids
+     * imported. {@code column} names a column of the root table on both sides (customer_id, order_id), never input.
+     */
+    public Future<List<String>> importNewerWhere(Aggregate aggregate, String column, String value) {
+        if (!aggregate.root().legacy().columns().contains(column) || !aggregate.root().target().columns().contains(column)) {
+            throw new IllegalArgumentException(aggregate.rootTable() + " has no column " + column + " on both sides");
+        }
+        return orderDb.withConnection(legacy -> PgAggregates.stampsWhere(legacy, Side.LEGACY, aggregate, column, value))
+            .compose(legacyStamps -> {
+                if (legacyStamps.isEmpty()) {
+                    return Future.succeededFuture(List.<String>of());
+                }
+                return newDatabase.withConnection(c -> PgAggregates.stamps(c, Side.TARGET, aggregate, List.copyOf(legacyStamps.keySet())))
+                    .compose(ours -> importEach(aggregate, newerThere(legacyStamps, ours), 0, new ArrayList<>()));
+            });
+    }
+
+    private static List<String> newerThere(Map<String, AggregateStamp> there, Map<String, AggregateStamp> here) {
+        List<String> newer = new ArrayList<>();
+        there.forEach((id, stamp) -> {
+            AggregateStamp ours = here.get(id);
+            if (ours == null || stamp.newerThan(ours)) {
+                newer.add(id);
+            }
+        });
+        return newer;
+    }
+
+    private Future<List<String>> importEach(Aggregate aggregate, List<String> ids, int index, List<String> imported) {
+        if (index == ids.size()) {
+            return Future.succeededFuture(imported);
+        }
+        return importIfNewer(aggregate, ids.get(index)).compose(copied -> {
+            if (copied) {
+                imported.add(ids.get(index));
+            }
+            return importEach(aggregate, ids, index + 1, imported);
+        });
+    }
+
+    /**
+     * Keeps the ids of shared bigserial columns (a return's status history) apart: moves the new database's sequences
+     * to at least the last id order_db's own sequences handed out plus the headroom, so rows mirrored into order_db
+     * never take an id the Order service mints next. Run it once when a service links to order_db; it never moves a
+     * sequence back. Returns what moved.
+     */
+    public Future<List<String>> separateSequences(Aggregate aggregate) {
+        return orderDb.withConnection(legacy -> PgAggregates.legacySequences(legacy, aggregate))
+            .compose(floors -> floors.isEmpty() ? Future.succeededFuture(List.<String>of())
+                : newDatabase.withConnection(c -> PgAggregates.raiseTargetSequences(c, floors, sequenceHeadroom)));
+    }
+
+    /**
+     * Whether order_db holds the aggregate at a version above {@code version}: the Order service changed it after the
+     * copy the caller holds (a hot cart in Redis, say). One indexed look-up in order_db; nothing is copied.
+     */
+    public Future<Boolean> newerThan(Aggregate aggregate, String aggregateId, long version) {
+        SideTable root = aggregate.root().legacy();
+        return orderDb.preparedQuery("SELECT 1 FROM " + root.table() + " WHERE " + root.rootColumn() + " = $1 AND "
+                + AggregateStamp.VERSION + " > CAST($2 AS bigint)")
+            .execute(Tuple.of(aggregateId, version))
+            .map(rows -> rows.size() > 0);
+    }
+
+    /** Whether a queued mirror's last error says order_db held a newer copy (as {@link DualWriter#mirror} records it). */
+    private static boolean keptNewer(String lastError) {
+        return lastError != null && lastError.startsWith(NewerCopyException.class.getSimpleName() + ":");
     }
 
     /** The id of the customer's active cart in order_db, if it has one there. */

@@ -64,8 +64,8 @@ public final class MigrationMain {
         System.exit(run(args, System.getenv(), System.out, System.err, Clock.systemUTC()));
     }
 
-    /** Runs one command; returns the exit code. */
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+    /** Runs one command with {@code env} as its environment (a rehearsal runs it in-process); returns the exit code. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
             out.print(USAGE);
             return args.length == 0 ? 2 : 0;

@@ -211,6 +211,83 @@ final class PgAggregates {
             });
     }
 
+    /**
+     * The stamps ({@link AggregateStamp}) of the aggregates on {@code side} whose root has {@code column} = {@code value}
+     * (a customer's or an order's returns, a customer's carts), by root id. {@code column} must be a column both sides'
+     * root tables have under that name.
+     */
+    static Future<Map<String, AggregateStamp>> stampsWhere(SqlConnection connection, Side side, Aggregate aggregate, String column,
+                                                           String value) {
+        SideTable root = aggregate.root().side(side);
+        return connection.preparedQuery("SELECT " + root.rootColumn() + " AS root_id, " + AggregateStamp.VERSION + ", "
+                + AggregateStamp.UPDATED_AT + " FROM " + root.table() + " WHERE " + column + " = $1")
+            .execute(Tuple.of(value))
+            .map(PgAggregates::stampsById);
+    }
+
+    /** The stamps of some aggregates on {@code side}, by root id; an aggregate the side does not have is absent. */
+    static Future<Map<String, AggregateStamp>> stamps(SqlConnection connection, Side side, Aggregate aggregate, List<String> rootIds) {
+        return connection.preparedQuery(MigrationSql.numbered(MigrationSql.stamps(aggregate.root().side(side))))
+            .execute(Tuple.of((Object) rootIds.toArray(String[]::new)))
+            .map(PgAggregates::stampsById);
+    }
+
+    private static Map<String, AggregateStamp> stampsById(Iterable<Row> rows) {
+        Map<String, AggregateStamp> stamps = new LinkedHashMap<>();
+        for (Row row : rows) {
+            Map<String, Object> values = values(row);
+            stamps.put((String) values.get("root_id"), AggregateStamp.of(values));
+        }
+        return stamps;
+    }
+
+    /**
+     * The last id order_db's sequence of a shared bigserial column handed out (0 before the first), per table of the
+     * aggregate that has one: the ids the Order service mints next are above it.
+     */
+    static Future<Map<TableMapping, Long>> legacySequences(SqlConnection legacy, Aggregate aggregate) {
+        Map<TableMapping, Long> last = new LinkedHashMap<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (TableMapping table : aggregate.tables()) {
+            SideTable side = table.legacy();
+            if (side.sequenceColumn().isEmpty()) {
+                continue;
+            }
+            chain = chain.compose(v -> legacy.query("SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('" + side.table()
+                    + "', '" + side.sequenceColumn().get() + "')::regclass), 0) AS last").execute()
+                .map(rows -> {
+                    last.put(table, rows.iterator().next().getLong("last"));
+                    return null;
+                }));
+        }
+        return chain.map(v -> last);
+    }
+
+    /**
+     * Moves the new database's sequence of each shared bigserial column to at least {@code floors} plus
+     * {@code headroom}, never back: ids minted here then stay clear of the ids order_db mints, so a mirrored row never
+     * meets one of the Order service's own. Returns the tables whose sequence moved.
+     */
+    static Future<List<String>> raiseTargetSequences(SqlConnection target, Map<TableMapping, Long> floors, long headroom) {
+        List<String> moved = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (Map.Entry<TableMapping, Long> floor : floors.entrySet()) {
+            SideTable side = floor.getKey().target();
+            String column = side.sequenceColumn().orElseThrow();
+            long wanted = Math.addExact(floor.getValue(), headroom);
+            chain = chain.compose(v -> target.query("SELECT setval(seq, " + wanted + ") FROM (SELECT pg_get_serial_sequence('"
+                    + side.table() + "', '" + column + "') AS seq) s WHERE " + wanted
+                    + " > COALESCE(pg_sequence_last_value(seq::regclass), 0)").execute()
+                .map(rows -> {
+                    if (rows.size() > 0) {
+                        moved.add(side.table() + "." + column + " -> " + wanted);
+                    }
+                    return null;
+                }));
+        }
+        return chain.map(v -> moved);
+    }
+
     private static Map<String, Object> values(Row row) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < row.size(); i++) {

@@ -14,6 +14,7 @@ import dev.cartwright.returns.domain.ReturnStateMachine;
 import dev.cartwright.returns.domain.ReturnedUnits;
 import dev.cartwright.returns.domain.Transition;
 import dev.cartwright.returns.events.ReturnEvents;
+import dev.cartwright.returns.migration.ReturnMirror;
 import dev.cartwright.returns.neighbours.NeighbourFailure;
 import dev.cartwright.returns.neighbours.Neighbours;
 import dev.cartwright.returns.store.NewReturn;
@@ -54,6 +55,7 @@ import java.util.function.Supplier;
 public final class ReturnWorkflow {
 
     private final Pool pool;
+    private final ReturnMirror mirror;
     private final ReturnRequests requests;
     private final RefundLedger ledger;
     private final OrderProjection projection;
@@ -67,10 +69,15 @@ public final class ReturnWorkflow {
     private final Supplier<UUID> ids;
     private final Runnable afterCommit;
 
-    public ReturnWorkflow(Pool pool, ReturnStores stores, OrderSource orders, Neighbours neighbours,
+    /**
+     * @param mirror how a transaction that changes a return runs (mirrored to order_db while dual-write is on) and what
+     *               is brought in from order_db before a read
+     */
+    public ReturnWorkflow(Pool pool, ReturnMirror mirror, ReturnStores stores, OrderSource orders, Neighbours neighbours,
                           Settlements settlements, Outbox outbox, ReturnEvents events, ReturnSettings settings, Clock clock,
                           Supplier<UUID> ids, Runnable afterCommit) {
         this.pool = pool;
+        this.mirror = mirror;
         this.requests = stores.requests();
         this.ledger = stores.refunds();
         this.projection = stores.orders();
@@ -122,7 +129,8 @@ public final class ReturnWorkflow {
         return orders.resolve(cmd.orderId()).compose(order -> {
             String customerId = owner(caller, cmd, order);
             Optional<IdempotencyKey> key = cmd.idempotencyKey().map(k -> new IdempotencyKey(actor(caller), k, cmd.fingerprint()));
-            return createOrReplay(caller, cmd, customerId, key);
+            // Returns of this order made on the Order service count against what may still be returned.
+            return mirror.refreshOrder(cmd.orderId()).compose(v -> createOrReplay(caller, cmd, customerId, key));
         });
     }
 
@@ -151,20 +159,21 @@ public final class ReturnWorkflow {
     private Future<StoredReturn> createOrReplay(Caller caller, CreateReturn cmd, String customerId, Optional<IdempotencyKey> key) {
         Instant now = now();
         Instant keptSince = now.minus(IdempotencyKey.KEPT_FOR);
-        return pool.withTransaction(c -> projection.find(c, cmd.orderId(), true).compose(locked -> {
+        String returnId = ids.get().toString();
+        return mirror.write(returnId, c -> projection.find(c, cmd.orderId(), true).compose(locked -> {
             // Locked: two requests for one order decide their quantities one after the other, and a retry finds its first try.
             OrderSnapshot order = locked.orElseThrow(() -> ReturnFailure.precondition("order " + cmd.orderId() + " is not delivered"));
             Future<Optional<String>> earlier = key.isEmpty() ? Future.succeededFuture(Optional.empty())
                 : requests.forgetKey(c, customerId, key.get(), keptSince).compose(v -> madeWith(c, customerId, key.get(), keptSince));
             return earlier.compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-                : insertNew(c, caller, cmd, order, customerId, key, now).compose(created -> created.isPresent()
+                : insertNew(c, returnId, caller, cmd, order, customerId, key, now).compose(created -> created.isPresent()
                     ? Future.succeededFuture(created.get())
                     // Another request with this key (for another order) committed first.
                     : madeWith(c, customerId, key.orElseThrow(), keptSince).map(made -> made.orElseThrow(
                         () -> ReturnFailure.aborted("idempotency_key: used by a concurrent request; try again")))));
-        })).compose(returnId -> {
+        })).compose(made -> {
             afterCommit.run();
-            return get(caller, returnId);
+            return load(caller, made);
         });
     }
 
@@ -179,9 +188,8 @@ public final class ReturnWorkflow {
     }
 
     /** Checks eligibility and inserts the return with its estimate and event; empty when its key was taken meanwhile. */
-    private Future<Optional<String>> insertNew(SqlConnection c, Caller caller, CreateReturn cmd, OrderSnapshot order, String customerId,
-                                               Optional<IdempotencyKey> key, Instant now) {
-        String returnId = ids.get().toString();
+    private Future<Optional<String>> insertNew(SqlConnection c, String returnId, Caller caller, CreateReturn cmd, OrderSnapshot order,
+                                               String customerId, Optional<IdempotencyKey> key, Instant now) {
         List<RequestedItem> requested = cmd.items().stream().map(i -> new RequestedItem(i.orderItemId(), i.quantity(), i.reason()))
             .toList();
         return requests.claimedUnits(c, order.orderId()).compose(claimed -> {
@@ -226,7 +234,12 @@ public final class ReturnWorkflow {
         return units;
     }
 
+    /** The return, brought in from order_db first if the Order service holds it newer (or only there). */
     public Future<StoredReturn> get(Caller caller, String returnId) {
+        return mirror.refresh(returnId).compose(v -> load(caller, returnId));
+    }
+
+    private Future<StoredReturn> load(Caller caller, String returnId) {
         return requests.load(pool, returnId, false).map(found -> visible(caller, returnId, found));
     }
 
@@ -246,7 +259,9 @@ public final class ReturnWorkflow {
         if (customer.isEmpty() && orderId.isEmpty()) {
             throw ReturnFailure.invalid("customer_id", "give customer_id or order_id");
         }
-        return requests.list(pool, customer, orderId, after, pageSize + 1).map(rows -> {
+        Future<Void> refreshed = customer.isPresent() ? mirror.refreshCustomer(customer.get()) : mirror.refreshOrder(orderId.get());
+        Optional<String> listed = customer;
+        return refreshed.compose(v -> requests.list(pool, listed, orderId, after, pageSize + 1)).map(rows -> {
             if (rows.size() <= pageSize) {
                 return new ReturnPage(rows, Optional.empty());
             }
@@ -267,7 +282,7 @@ public final class ReturnWorkflow {
                                             String why, Optional<String> rejectionReason,
                                             BiFunction<SqlConnection, StoredReturn, Future<List<OutboxEvent>>> more) {
         Instant now = now();
-        return pool.withTransaction(c -> requests.load(c, returnId, true).compose(found -> {
+        return mirror.refresh(returnId).compose(fresh -> mirror.write(returnId, c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = visible(caller, returnId, found);
             if (expectedVersion.isPresent() && expectedVersion.getAsLong() != r.version()) {
                 throw ReturnFailure.precondition("return " + returnId + " is at version " + r.version() + ", not "
@@ -284,7 +299,7 @@ public final class ReturnWorkflow {
                 }
                 return requests.insertHistory(c, returnId, Optional.of(r.status()), moved.to(), actor(caller), why, now);
             }).compose(v -> more.apply(c, r)).compose(evts -> outbox.append(c, evts));
-        })).compose(v -> {
+        }))).compose(v -> {
             afterCommit.run();
             return requests.load(pool, returnId, false).map(Optional::orElseThrow);
         });
@@ -294,7 +309,7 @@ public final class ReturnWorkflow {
         requireStaff(caller, "ApproveReturn");
         Instant now = now();
         // Check first, so no label is made for a return that cannot be approved; the label call is idempotent on the return.
-        return requests.load(pool, returnId, false).compose(found -> {
+        return mirror.refresh(returnId).compose(fresh -> requests.load(pool, returnId, false)).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             if (ReturnStateMachine.apply(r.status(), ReturnAction.APPROVE) instanceof Transition.Refused refused) {
                 throw ReturnFailure.precondition(refused.message());
@@ -373,7 +388,7 @@ public final class ReturnWorkflow {
         requireStaff(caller, "ProcessRefund");
         Instant now = now();
         Instant lease = now.plus(settings.attemptLease());
-        return pool.withTransaction(c -> requests.load(c, returnId, true).compose(found -> {
+        return mirror.refresh(returnId).compose(fresh -> mirror.write(returnId, c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             if (r.refund().isPresent()) {
                 return ledger.claimIfDue(c, r.refund().get().refundId(), now, lease);
@@ -382,7 +397,7 @@ public final class ReturnWorkflow {
                 throw ReturnFailure.precondition(refused.message());
             }
             return createSettlement(c, r, now, lease).map(Optional::of);
-        })).compose(attempt -> attempt.isEmpty() ? Future.succeededFuture()
+        }))).compose(attempt -> attempt.isEmpty() ? Future.succeededFuture()
             : settlements.settle(attempt.get(), actor(caller)).recover(e -> Future.succeededFuture()))
             .compose(v -> {
                 afterCommit.run();

@@ -13,6 +13,7 @@ import dev.cartwright.returns.domain.ReturnStateMachine;
 import dev.cartwright.returns.domain.ReturnStatus;
 import dev.cartwright.returns.domain.Transition;
 import dev.cartwright.returns.events.ReturnEvents;
+import dev.cartwright.returns.migration.ReturnMirror;
 import dev.cartwright.returns.neighbours.NeighbourFailure;
 import dev.cartwright.returns.neighbours.Neighbours;
 import dev.cartwright.returns.store.OrderProjection;
@@ -56,6 +57,7 @@ public final class Settlements {
     public static final String SYSTEM = "system";
 
     private final Pool pool;
+    private final ReturnMirror mirror;
     private final ReturnRequests requests;
     private final RefundLedger ledger;
     private final RestockQueue restocks;
@@ -70,10 +72,11 @@ public final class Settlements {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public Settlements(Pool pool, ReturnStores stores, Neighbours neighbours, Outbox outbox,
+    public Settlements(Pool pool, ReturnMirror mirror, ReturnStores stores, Neighbours neighbours, Outbox outbox,
                        ReturnEvents events, ReturnSettings settings, Clock clock, Runnable afterCommit,
                        MeterRegistry registry) {
         this.pool = pool;
+        this.mirror = mirror;
         this.requests = stores.requests();
         this.ledger = stores.refunds();
         this.restocks = stores.restocks();
@@ -150,7 +153,7 @@ public final class Settlements {
 
     private Future<Void> complete(StoredRefund refund, Settled settled, String actor) {
         Instant now = now();
-        return pool.withTransaction(c -> requests.load(c, refund.returnId(), true).compose(locked -> {
+        return mirror.write(refund.returnId(), c -> requests.load(c, refund.returnId(), true).compose(locked -> {
             StoredReturn r = locked.orElseThrow();
             return ledger.completeRefund(c, refund.refundId(), settled.paymentRefundId(), settled.exchangeOrderId(), now).compose(done -> {
                 if (!done) {
@@ -224,7 +227,7 @@ public final class Settlements {
         } else {
             LOG.warn("return={} refund={} attempt {} failed, next at {}: {}", refund.returnId(), refund.refundId(), attempts, next, error);
         }
-        return pool.withTransaction(c -> ledger.recordRefundFailure(c, refund.refundId(), error, next, givingUp));
+        return mirror.write(refund.returnId(), c -> ledger.recordRefundFailure(c, refund.refundId(), error, next, givingUp));
     }
 
     /** Refunds given up on, oldest first: what staff have to look at. */
@@ -239,7 +242,7 @@ public final class Settlements {
      */
     public Future<StoredReturn> retryFailed(String returnId, String actor) {
         Instant lease = now().plus(settings.attemptLease());
-        return pool.withTransaction(c -> requests.load(c, returnId, true).compose(found -> {
+        return mirror.write(returnId, c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             StoredRefund failed = r.refund().filter(f -> StoredRefund.FAILED.equals(f.status()))
                 .orElseThrow(() -> ReturnFailure.precondition("return " + returnId + " has no failed refund"

@@ -52,6 +52,17 @@ public final class ConfigReader {
         return new ConfigReader(merged);
     }
 
+    /** The settings whose key starts with {@code prefix}, as given (for a part that reads its own keys, such as flags). */
+    public Map<String, String> startingWith(String prefix) {
+        Map<String, String> found = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                found.put(k, v);
+            }
+        });
+        return Map.copyOf(found);
+    }
+
     public String string(String key, String defaultValue) {
         String v = values.get(key);
         return v == null || v.isEmpty() ? defaultValue : v;

@@ -1,6 +1,7 @@
 package dev.cartwright.service.db;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -18,8 +19,15 @@ import dev.cartwright.service.config.ConfigReader;
  * @param repairEvery {@code CARTWRIGHT_LEGACY_MIRROR_REPAIR_EVERY}: how often failed mirrors are retried (default 10s)
  * @param repairBatch {@code CARTWRIGHT_LEGACY_MIRROR_REPAIR_BATCH}: aggregates retried per run, oldest first (default 200)
  * @param poolSize    {@code CARTWRIGHT_LEGACY_PG_POOL}: connections to order_db (default 4)
+ * @param flagSources the migration flags' sources as given ({@code CARTWRIGHT_FLAGS_FILE}, {@code CARTWRIGHT_FLAG_*}):
+ *                    whether writes are mirrored ({@code migration.dual_write}) is decided by the flags
  */
-public record LegacyDbConfig(String database, String schema, Duration repairEvery, int repairBatch, int poolSize) {
+public record LegacyDbConfig(String database, String schema, Duration repairEvery, int repairBatch, int poolSize,
+                             Map<String, String> flagSources) {
+
+    public LegacyDbConfig {
+        flagSources = Map.copyOf(flagSources);
+    }
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -42,7 +50,7 @@ public record LegacyDbConfig(String database, String schema, Duration repairEver
         }
         return Optional.of(new LegacyDbConfig(database, schema, every,
             config.integer("CARTWRIGHT_LEGACY_MIRROR_REPAIR_BATCH", 200, 1, 100_000),
-            config.integer("CARTWRIGHT_LEGACY_PG_POOL", 4, 1, 256)));
+            config.integer("CARTWRIGHT_LEGACY_PG_POOL", 4, 1, 256), config.startingWith("CARTWRIGHT_FLAG")));
     }
 
     /** The order_db side of {@code service}: same server and credentials, this database, a small pool. */
