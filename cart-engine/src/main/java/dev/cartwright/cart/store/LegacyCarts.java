@@ -29,6 +29,18 @@ public interface LegacyCarts {
     /** The customer's active cart in the legacy database, brought in, when PostgreSQL here knows none. */
     Future<Optional<String>> activeCartOf(String customerId);
 
+    /**
+     * Whether the legacy database holds the cart at a version above {@code version}: changed there (by the legacy
+     * service while customers were routed back to it) after the copy held here. One look-up, nothing copied.
+     */
+    Future<Boolean> newerThan(String cartId, long version);
+
+    /**
+     * Whether every write is copied into the legacy database now (dual-write on): then the store stores a change (and so
+     * copies it) before answering it, so the legacy service finds it at once if the customer is routed back there.
+     */
+    boolean mirrorsEveryWrite();
+
     /** No legacy database: nothing to copy, nothing to find. */
     LegacyCarts NONE = new LegacyCarts() {
         @Override
@@ -49,6 +61,16 @@ public interface LegacyCarts {
         @Override
         public Future<Optional<String>> activeCartOf(String customerId) {
             return Future.succeededFuture(Optional.empty());
+        }
+
+        @Override
+        public Future<Boolean> newerThan(String cartId, long version) {
+            return Future.succeededFuture(false);
+        }
+
+        @Override
+        public boolean mirrorsEveryWrite() {
+            return false;
         }
     };
 }

@@ -138,6 +138,27 @@ public final class PgCartRepository {
         });
     }
 
+    /** Whether every write is to be mirrored into the legacy database now (dual-write on): see {@link LegacyCarts#mirrorsEveryWrite}. */
+    public boolean mirrorsEveryWrite() {
+        return legacy.mirrorsEveryWrite();
+    }
+
+    /** Whether carts here may also be changed in a legacy database (and must be checked against it before use). */
+    public boolean followsLegacy() {
+        return legacy != LegacyCarts.NONE;
+    }
+
+    /**
+     * Whether the legacy database holds the cart newer than {@code version}. Out of reach: false, and the copy held
+     * here answers (logged), as a read through PostgreSQL does.
+     */
+    public Future<Boolean> newerInLegacy(String cartId, long version) {
+        return legacy.newerThan(cartId, version).recover(e -> {
+            LOG.warn("event=legacy_cart_check_failed cart_id={} error=\"{}\"", cartId, e.toString());
+            return Future.succeededFuture(false);
+        });
+    }
+
     /** The id of the customer's ACTIVE cart as stored (the write-behind may lag behind Redis). */
     public Future<Optional<String>> activeCartIdOf(String customerId) {
         return pool.preparedQuery(ACTIVE_OF).execute(Tuple.of(customerId)).compose(rows -> {

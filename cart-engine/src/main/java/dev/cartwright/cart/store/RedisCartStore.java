@@ -40,6 +40,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cart store: carts live in Redis hashes changed only by cart-mutate.lua (one EVALSHA per change, which also
@@ -48,6 +50,7 @@ import io.vertx.redis.client.Response;
  */
 public final class RedisCartStore implements CartStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCartStore.class);
     private static final String OK = "OK";
     /** The expected-owner argument of cart-mutate.lua: "" for any cart, else this mark and the customer id. */
     private static final String ANY_OWNER = "";
@@ -65,6 +68,7 @@ public final class RedisCartStore implements CartStore {
     private final LuaScript restore;
     private final LuaScript indexSwap;
     private final LuaScript read;
+    private final LuaScript catchUp;
     private final String idleTtlSeconds;
     private final String idempotencyTtlSeconds;
 
@@ -77,6 +81,7 @@ public final class RedisCartStore implements CartStore {
         this.restore = scripts.get(1);
         this.indexSwap = scripts.get(2);
         this.read = scripts.get(3);
+        this.catchUp = scripts.get(4);
         this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
         this.idempotencyTtlSeconds = Long.toString(Math.max(1, config.idempotencyTtl().toSeconds()));
     }
@@ -90,7 +95,7 @@ public final class RedisCartStore implements CartStore {
                                                 Clock clock) {
         return vertx.executeBlocking(() -> List.of(
                 LuaScript.load("cart-mutate.lua"), LuaScript.load("cart-restore.lua"), LuaScript.load("customer-index-swap.lua"),
-                LuaScript.load("cart-read.lua")))
+                LuaScript.load("cart-read.lua"), LuaScript.load("cart-catch-up.lua")))
             .compose(scripts -> Future.all(scripts.stream().map(script -> script.preload(redis)).toList())
                 .map(loaded -> new RedisCartStore(redis, repository, config, clock, scripts)));
     }
@@ -107,9 +112,9 @@ public final class RedisCartStore implements CartStore {
             return create(mutation.cartId(), create, mutation.idempotencyKey(), createFingerprint(create, mutation.idempotencyKey(),
                 mutation.requestFingerprint()));
         }
-        return runMutation(mutation).compose(reply -> {
+        return caughtUp(mutation.cartId()).compose(v -> runMutation(mutation)).compose(reply -> {
             if (!"NOTFOUND".equals(reply.get(0).toString())) {
-                return Future.succeededFuture(toResult(reply));
+                return storedBeforeAnswer(mutation.cartId(), toResult(reply));
             }
             if (reply.size() > 1) {
                 // Another customer's cart: it exists, but not for this caller; nothing to load.
@@ -118,8 +123,29 @@ public final class RedisCartStore implements CartStore {
             // Not hot: bring the stored cart back (so its lines and version survive) and apply the change to it.
             return readThrough(mutation.cartId()).compose(found -> found.isEmpty()
                 ? Future.succeededFuture(new NotFound())
-                : runMutation(mutation).map(RedisCartStore::toResult));
+                : runMutation(mutation).compose(again -> storedBeforeAnswer(mutation.cartId(), toResult(again))));
         });
+    }
+
+    /**
+     * While every write is mirrored into a legacy database (dual-write on): a change is stored, and so mirrored, before
+     * it is answered, so a customer the gateway moves back to the legacy service at the very next call finds it there
+     * (the write-behind would store it only at its next batch). The write-behind stores it again later, which changes
+     * nothing. A failure here is logged, never the caller's: the change stands in Redis and the write-behind stores it.
+     */
+    private Future<MutationResult> storedBeforeAnswer(String cartId, MutationResult result) {
+        if (!(result instanceof Applied applied) || applied.replayed() || !repository.mirrorsEveryWrite()) {
+            return Future.succeededFuture(result);
+        }
+        return read.call(redis, List.of(config.cartKey(cartId)), List.of())
+            .compose(reply -> {
+                StoredCart hot = CartHash.decodePacked(reply.toBytes());
+                return hot == null ? Future.succeededFuture(result) : repository.upsert(List.of(hot)).map(result);
+            })
+            .recover(e -> {
+                LOG.warn("event=cart_store_before_answer_failed cart_id={} error=\"{}\"", cartId, e.toString());
+                return Future.succeededFuture(result);
+            });
     }
 
     @Override
@@ -128,6 +154,8 @@ public final class RedisCartStore implements CartStore {
         CreateCart create = new CreateCart(customerId, currency, region);
         CartText.requireCartId(newCartId);
         return create(newCartId, create, idempotencyKey, createFingerprint(create, idempotencyKey, requestFingerprint))
+            .compose(result -> result instanceof Applied applied ? storedBeforeAnswer(applied.cart().cartId(), result)
+                : Future.succeededFuture(result))
             .compose(result -> cartOf(newCartId, result));
     }
 
@@ -345,10 +373,52 @@ public final class RedisCartStore implements CartStore {
         return read.call(redis, List.of(config.cartKey(cartId)), List.of()).compose(reply -> {
             StoredCart hot = CartHash.decodePacked(reply.toBytes());
             if (hot != null) {
-                return Future.succeededFuture(Optional.of(hot.cart()));
+                return catchUp(cartId, hot.cart()).map(Optional::of);
             }
             return readThrough(cartId);
         });
+    }
+
+    /**
+     * While the store follows a legacy database (the Order service serves some customers from order_db): a hot cart
+     * the legacy service has changed since Redis got it — customers routed back there and returned — is replaced by
+     * the newer copy before a change is applied to it, so the change is made on what the customer last saw and the
+     * older hot copy never answers again. Costs one look-up in order_db per change; nothing without a legacy database.
+     */
+    private Future<Void> caughtUp(String cartId) {
+        if (!repository.followsLegacy()) {
+            return Future.succeededFuture();
+        }
+        return read.call(redis, List.of(config.cartKey(cartId)), List.of()).compose(reply -> {
+            StoredCart hot = CartHash.decodePacked(reply.toBytes());
+            // Not hot: the change reads the cart through PostgreSQL, which imports a newer legacy copy first.
+            return hot == null ? Future.succeededFuture() : catchUp(cartId, hot.cart()).mapEmpty();
+        });
+    }
+
+    /** The hot cart, or the newer copy the legacy database holds, imported and put in its place (see {@link #caughtUp}). */
+    private Future<Cart> catchUp(String cartId, Cart hot) {
+        if (!repository.followsLegacy()) {
+            return Future.succeededFuture(hot);
+        }
+        return repository.newerInLegacy(cartId, hot.version()).compose(newer -> !newer ? Future.succeededFuture(hot)
+            : repository.load(cartId).compose(stored -> {
+                if (stored.isEmpty() || stored.get().cart().version() <= hot.version()) {
+                    return Future.succeededFuture(hot);
+                }
+                List<String> args = new ArrayList<>();
+                args.add(idleTtlSeconds);
+                args.add(Long.toString(stored.get().cart().version()));
+                args.addAll(CartHash.encode(stored.get()));
+                return catchUp.call(redis, List.of(config.cartKey(cartId)), args).map(replaced -> {
+                    if ("REPLACED".equals(replaced.get(0).toString())) {
+                        LOG.info("event=hot_cart_replaced_by_legacy_copy cart_id={} hot_version={} legacy_version={}", cartId,
+                            hot.version(), stored.get().cart().version());
+                        return stored.get().cart();
+                    }
+                    return CartHash.decode(RedisReplies.strings(replaced, 1)).cart();
+                });
+            }));
     }
 
     /** Loads the cart from PostgreSQL and puts it back hot unless Redis got a (newer) cart meanwhile. */

@@ -60,6 +60,16 @@ public final class OrderDbCarts implements LegacyCarts {
     }
 
     @Override
+    public boolean mirrorsEveryWrite() {
+        return writer.mirroring();
+    }
+
+    @Override
+    public Future<Boolean> newerThan(String cartId, long version) {
+        return importer.newerThan(Aggregate.CART, cartId, version);
+    }
+
+    @Override
     public Future<Optional<String>> activeCartOf(String customerId) {
         return importer.legacyActiveCartOf(customerId).compose(found -> found.isEmpty()
             ? Future.succeededFuture(found)

@@ -43,10 +43,12 @@ import dev.cartwright.order.flags.FeatureFlags;
 import dev.cartwright.order.flags.FlagCatalog;
 import dev.cartwright.order.flags.FlagSetting;
 import dev.cartwright.order.flags.MigrationFlags;
+import dev.cartwright.order.migration.DualWriteResult;
 import dev.cartwright.order.migration.DualWriter;
 import dev.cartwright.order.migration.LegacyImport;
 import dev.cartwright.order.migration.LegacyMirrorRepair;
 import dev.cartwright.order.migration.MigrationDatabases;
+import dev.cartwright.order.migration.MirrorOutcome;
 import dev.cartwright.pricing.CartLimits;
 import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxTable;
@@ -217,6 +219,37 @@ class DataFollowsCustomerIT {
     }
 
     @Test
+    void aCartStillHotInRedisGivesWayToTheNewerCopyTheOrderServiceWroteWhileItServed() throws SQLException {
+        Service service = service(orderDb);
+        Cart cart = await(service.store.createOrGetActive(newId(), "hot-customer-" + IDS.incrementAndGet(), "USD", "US-CA", ""));
+        Cart mirrored = mutate(service.store, Mutation.of(cart.cartId(), add("sku-1", 1, 100)));
+        eventually(() -> legacyVersion(mirrored.cartId()) == mirrored.version());
+        // Rolled back: the Order service changes the cart in order_db (two versions on) while Redis still holds it hot.
+        long legacyNewer = mirrored.version() + 2;
+        legacyUpdate("UPDATE carts SET version = ?, updated_at = (now() AT TIME ZONE 'UTC') WHERE id = ?", legacyNewer, cart.cartId());
+        legacyUpdate("UPDATE cart_items SET quantity = 9 WHERE cart_id = ?", cart.cartId());
+
+        // Traffic returns: the next change is made on the Order service's copy, not on the older hot one.
+        Cart changed = mutate(service.store, Mutation.of(cart.cartId(), add("sku-2", 1, 250)));
+
+        assertThat(changed.version()).isEqualTo(legacyNewer + 1);
+        assertThat(changed.line("sku-1").orElseThrow().quantity()).isEqualTo(9);
+        assertThat(changed.line("sku-2")).isPresent();
+        eventually(() -> legacyVersion(cart.cartId()) == changed.version());
+        assertThat(legacyRows("SELECT product_id, quantity FROM cart_items WHERE cart_id = ? ORDER BY product_id", cart.cartId()))
+            .extracting(row -> row.get("product_id"), row -> row.get("quantity"))
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("sku-1", 9), org.assertj.core.groups.Tuple.tuple("sku-2", 1));
+
+        // A read of a hot cart the Order service changed again answers with that change as well.
+        legacyUpdate("UPDATE carts SET version = ?, updated_at = (now() AT TIME ZONE 'UTC') WHERE id = ?", changed.version() + 1,
+            cart.cartId());
+        legacyUpdate("DELETE FROM cart_items WHERE cart_id = ? AND product_id = 'sku-2'", cart.cartId());
+        Cart read = await(service.store.find(cart.cartId())).orElseThrow();
+        assertThat(read.version()).isEqualTo(changed.version() + 1);
+        assertThat(read.line("sku-2")).isEmpty();
+    }
+
+    @Test
     void anOlderCopyNeverOverwritesANewerOneOnEitherSide() throws SQLException {
         Service service = service(orderDb);
         // The new side is newer: order_db's older copy is not imported over it.
@@ -231,12 +264,20 @@ class DataFollowsCustomerIT {
         // order_db is newer (written outside the dual-writer): a mirror of the older copy leaves it as it is and stays
         // pending for an operator, instead of reverting the Order service's write.
         legacyUpdate("UPDATE carts SET version = ? WHERE id = ?", newer.version() + 10, cart.cartId());
-        Cart stale = mutate(service.store, Mutation.of(cart.cartId(), add("sku-2", 1, 100)));
-        eventually(() -> storedVersion(stale.cartId()) == stale.version());
-        eventually(() -> await(service.writer.pendingMirrors()) == 1);
+        DualWriteResult<Object> stale = await(service.writer.write(dev.cartwright.order.migration.Aggregate.CART, cart.cartId(),
+            connection -> Future.succeededFuture()));
+        assertThat(stale.mirror()).isInstanceOf(MirrorOutcome.Deferred.class);
+        assertThat(await(service.writer.pendingMirrors())).isEqualTo(1);
         assertThat(legacyVersion(cart.cartId())).isEqualTo(newer.version() + 10);
         assertThat(legacyRows("SELECT product_id FROM cart_items WHERE cart_id = ?", cart.cartId()))
             .extracting(row -> row.get("product_id")).containsExactly("sku-1");
+
+        // The customer's next touch settles it as every copy does, the newer version winning: order_db's copy comes in
+        // (over the hot one in Redis too), and the held-back mirror has nothing left to copy.
+        Cart settled = await(service.store.find(cart.cartId())).orElseThrow();
+        assertThat(settled.version()).isEqualTo(newer.version() + 10);
+        assertThat(storedVersion(cart.cartId())).isEqualTo(newer.version() + 10);
+        assertThat(await(service.writer.pendingMirrors())).isZero();
     }
 
     @Test

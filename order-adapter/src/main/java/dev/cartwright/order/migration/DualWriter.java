@@ -138,6 +138,11 @@ public final class DualWriter {
         return chain.map(v -> outcomes);
     }
 
+    /** Whether writes are mirrored to order_db now ({@code migration.dual_write} on). */
+    public boolean mirroring() {
+        return flags.get().isOn(MigrationFlags.DUAL_WRITE);
+    }
+
     /** Aggregates of this database whose mirror to order_db is still pending (the queue's length). */
     public Future<Long> pendingMirrors() {
         return newDatabase.query(PENDING).execute().map(rows -> rows.iterator().next().getLong("n"));
