@@ -34,14 +34,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The rollout rehearsal: shoppers fill carts through the gateway while the checkout share moves 0 → 10 → 50 → 100 →
- * 0 → 100% and the kill switch is flipped off and on once. Checked afterwards:
+ * The rollout rehearsal, with data following the customer as {@code ./cartwright start} sets it up (both services
+ * linked to order_db, dual-write on): shoppers fill carts through the gateway while the checkout share moves 0 → 10 →
+ * 50 → 100 → 0 → 100% and the kill switch is flipped off and on once. Then dual-write is switched off at 100%, and the
+ * operator's rollback ({@code ./cartwright rollout checkout off}) is refused, saying what must run first; that is run
+ * ({@code ./cartwright dual-write on}, the copy back {@code backfill --to-legacy} until it copies nothing), and the
+ * rollback and the way back are made with the launcher. Checked afterwards:
  * <ul>
  *   <li>no call failed at the gateway (no UNAVAILABLE, no transport error): every call was answered by one side;</li>
- *   <li>every acknowledged change is on the side that acknowledged it (read back from that side directly);</li>
- *   <li>a shopper whose journey ran between two changes stayed on one side, the side the share gives it;</li>
- *   <li>journeys that straddled a change are counted; a cart left behind on the side a customer moved away from is
- *       what data following (dual-write and lazy import, order-adapter) must carry across, and is reported.</li>
+ *   <li>no call of any journey failed, not even of a customer moved to the other side mid-journey (no NOT_FOUND);</li>
+ *   <li>every acknowledged change is present on the side that serves its customer now, read through the gateway;</li>
+ *   <li>a shopper whose journey ran between two changes (not while one was being made) stayed on one side;</li>
+ *   <li>the migration tool's {@code verify} finds 0 differences between order_db and checkout_db.</li>
  * </ul>
  * It records how long each change took to reach the first call routed by it and the gateway's cost (p95 of GetCart
  * through the gateway and straight to the service, interleaved in the same run), in target/rehearsal.txt. Load and
@@ -82,7 +86,7 @@ class GatewayRehearsalIT {
     }
 
     @Test
-    void sharesMoveUnderLoadWithoutAFailedCallOrALostAcknowledgedChange() throws Exception {
+    void sharesMoveUnderLoadAndBackWithNothingLostAndARollbackWithoutDualWriteWaitsForTheCopyBack() throws Exception {
         ServiceRouting checkout = ServiceRouting.CHECKOUT;
         stack.gateway.admin().useNewService(checkout, true);
         stack.gateway.admin().share(checkout, FlagSetting.OFF);
@@ -92,6 +96,9 @@ class GatewayRehearsalIT {
             new Step("kill switch on", null, true));
 
         AtomicInteger epoch = new AtomicInteger();
+        // The epochs while a change was being made (between the two moves of the epoch around it): a journey inside one
+        // of them may have met the change, so it counts as straddling it.
+        Set<Integer> changeWindows = java.util.concurrent.ConcurrentHashMap.newKeySet();
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Journey> journeys = new ConcurrentLinkedQueue<>();
@@ -123,7 +130,7 @@ class GatewayRehearsalIT {
             boolean newSwitch = step.switchOn() == null ? switchOn : step.switchOn();
             String probe = probeFor(checkout, share, switchOn, newShare, newSwitch);
             // The epoch moves before and after the change, so a journey that overlaps it in any way spans two epochs.
-            epoch.incrementAndGet();
+            changeWindows.add(epoch.incrementAndGet());
             long before = System.nanoTime();
             if (step.shareBasisPoints() != null) {
                 stack.gateway.admin().share(checkout, new FlagSetting(newShare));
@@ -141,33 +148,79 @@ class GatewayRehearsalIT {
             switchOn = newSwitch;
             Thread.sleep(HOLD_MILLIS);
         }
+
+        // Dual-write off at 100%: the new services stop mirroring, order_db falls behind, and the operator's rollback is
+        // refused with what must run first.
+        List<String> rollbackLog = new ArrayList<>();
+        writeFlags("migration.dual_write=off");
+        Thread.sleep(HOLD_MILLIS);
+        SplitStack.Launched refused = stack.launcher("rollout", "checkout", "off");
+        rollbackLog.add("$ ./cartwright rollout checkout off   (dual-write off)\n" + refused.output().strip());
+        assertThat(refused.exitCode()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).contains("dual-write is off").contains("./cartwright dual-write on")
+            .contains("backfill --to-legacy");
+        assertThat(stack.gateway.admin().rollout()).containsEntry(checkout.switchKey(), "1");
+
+        // What it says, in that order: every write mirrored again, the copy back until it copies nothing, the rollback.
+        SplitStack.Launched on = stack.launcher("dual-write", "on");
+        assertThat(on.exitCode()).as(on.output()).isZero();
+        awaitFlagsRead();
+        int passes = 0;
+        SplitStack.Launched copied;
+        do {
+            copied = stack.migration("backfill", "--to-legacy", "--aggregate", "cart");
+            assertThat(copied.exitCode()).as(copied.output()).isZero();
+            passes++;
+        } while (!copied.output().contains("rows changed 0") && passes < 10);
+        assertThat(copied.output()).contains("rows changed 0");
+        rollbackLog.add("$ ./cartwright dual-write on; backfill --to-legacy --aggregate cart (" + passes + " passes, the last: "
+            + copied.output().strip() + ")");
+        for (boolean newSwitch : new boolean[] {false, true}) {
+            String name = newSwitch ? "kill switch on with the launcher" : "rollback with the launcher after the copy back";
+            String probe = probeFor(checkout, 10_000, !newSwitch, 10_000, newSwitch);
+            changeWindows.add(epoch.incrementAndGet());
+            long before = System.nanoTime();
+            SplitStack.Launched launched = stack.launcher("rollout", "checkout", newSwitch ? "on" : "off");
+            epoch.incrementAndGet();
+            assertThat(launched.exitCode()).as(launched.output()).isZero();
+            String expected = newSwitch ? "checkout_service" : "order_service_checkout";
+            while (!expected.equals(sideOf(probe))) {
+                Thread.onSpinWait();
+            }
+            takeEffectMillis.put(name, (System.nanoTime() - before) / 1e6);
+            rollbackLog.add("$ ./cartwright rollout checkout " + (newSwitch ? "on" : "off") + ": exit " + launched.exitCode());
+            Thread.sleep(HOLD_MILLIS);
+        }
         running.set(false);
         done.await();
 
         // Nothing failed at the gateway: every call was answered by one of the sides.
         assertThat(gatewayFailures).as("calls the gateway failed").isEmpty();
 
-        // Every acknowledged change is on the side that acknowledged it.
+        // Every acknowledged change is present on the side that serves its customer now (the new side: switch on, 100%),
+        // wherever it was acknowledged.
         int checked = 0;
+        int acknowledgedByTheOrderService = 0;
         for (Ack ack : acks) {
-            SocketAddress side = ack.side().equals("checkout_service")
-                ? SocketAddress.inetSocketAddress(stack.checkout.grpcPort(), "127.0.0.1")
-                : SocketAddress.inetSocketAddress(stack.legacy.port(), "127.0.0.1");
-            SplitStack.Reply<Cart> cart = SplitStack.await(stack.call(side, ack.customer(), CartServiceGrpcClient.GetCart,
-                GetCartRequest.newBuilder().setCartId(ack.cartId()).build()));
-            assertThat(cart.status()).as("cart %s on %s", ack.cartId(), ack.side()).isEqualTo(GrpcStatus.OK);
-            assertThat(cart.body().getItemsList()).as("cart %s on %s", ack.cartId(), ack.side())
+            SplitStack.Reply<Cart> cart = stack.callNow(ack.customer(), CartServiceGrpcClient.GetCart,
+                GetCartRequest.newBuilder().setCartId(ack.cartId()).build());
+            assertThat(cart.status()).as("cart %s (acknowledged by %s) now on %s", ack.cartId(), ack.side(), cart.side())
+                .isEqualTo(GrpcStatus.OK);
+            assertThat(cart.side()).isEqualTo("checkout_service");
+            assertThat(cart.body().getItemsList()).as("cart %s (acknowledged by %s) now on %s", ack.cartId(), ack.side(), cart.side())
                 .anySatisfy(line -> assertThat(line.getProductId()).isEqualTo(ack.productId()));
+            acknowledgedByTheOrderService += ack.side().equals("checkout_service") ? 0 : 1;
             checked++;
         }
         assertThat(checked).isPositive();
+        assertThat(acknowledgedByTheOrderService).isPositive();
 
         // A journey inside one epoch stayed on one side.
         int straddling = 0;
         int moved = 0;
         int leftBehind = 0;
         for (Journey journey : journeys) {
-            if (journey.firstEpoch() == journey.lastEpoch()) {
+            if (journey.firstEpoch() == journey.lastEpoch() && !changeWindows.contains(journey.firstEpoch())) {
                 assertThat(Set.copyOf(journey.sides())).as(journey.customer()).hasSize(1);
                 assertThat(journey.statuses()).as(journey.customer()).containsOnly(GrpcStatus.OK);
                 continue;
@@ -176,11 +229,25 @@ class GatewayRehearsalIT {
             if (Set.copyOf(journey.sides()).size() > 1) {
                 moved++;
                 leftBehind += journey.statuses().contains(GrpcStatus.NOT_FOUND) ? 1 : 0;
-            } else {
-                // A change that did not move this customer cannot have hidden its cart.
-                assertThat(journey.statuses()).as(journey.customer()).doesNotContain(GrpcStatus.NOT_FOUND);
             }
         }
+        // Data follows the customer: no journey lost its cart or failed otherwise, moved mid-journey or not.
+        assertThat(journeys).as("journeys with a failed call").allSatisfy(journey ->
+            assertThat(journey.statuses()).as(journey.customer() + " on " + journey.sides()).containsOnly(GrpcStatus.OK));
+        assertThat(moved).as("customers moved to the other side mid-journey").isPositive();
+
+        // Both databases hold the same carts: the backfill tops up the carts only the Order service has (customers it
+        // served who did not come back), then verify compares every cart; a write in flight may need one more look.
+        writeFlags("migration.dual_write=on\nmigration.backfill=on\nmigration.verify=on");
+        SplitStack.Launched toppedUp = stack.migration("backfill", "--aggregate", "cart");
+        assertThat(toppedUp.exitCode()).as(toppedUp.output()).isZero();
+        SplitStack.Launched verified = stack.migration("verify", "--aggregate", "cart");
+        for (int attempt = 0; attempt < 10 && verified.exitCode() != 0; attempt++) {
+            Thread.sleep(1000);
+            verified = stack.migration("verify", "--aggregate", "cart");
+        }
+        assertThat(verified.exitCode()).as(verified.output()).isZero();
+        assertThat(verified.output()).contains("CLEAN");
 
         Latencies latencies = gatewayCost();
         StringBuilder report = new StringBuilder("Rollout rehearsal (GatewayRehearsalIT): ")
@@ -189,8 +256,12 @@ class GatewayRehearsalIT {
         takeEffectMillis.forEach((name, ms) -> report.append(String.format("  %-45s in force after %.1f ms%n", name, ms)));
         report.append("  calls failed at the gateway: ").append(gatewayFailures.size()).append('\n');
         report.append("  journeys straddling a change: ").append(straddling).append("; moved to the other side mid-journey: ").append(moved)
-            .append(", of which ").append(leftBehind)
-            .append(" did not find their cart there (NOT_FOUND: what data following, dual-write + lazy import, must carry)\n");
+            .append(", of which ").append(leftBehind).append(" did not find their cart there (NOT_FOUND)\n");
+        report.append("  acknowledged changes present on the side serving their customer now: ").append(checked).append(" of ")
+            .append(acks.size()).append(" (").append(acknowledgedByTheOrderService).append(" acknowledged by the Order service)\n");
+        report.append("  verify (order_db against checkout_db, carts): ").append(verified.output().strip()).append('\n');
+        report.append("  rollback after dual-write was off:\n");
+        rollbackLog.forEach(line -> report.append("    ").append(line.replace("\n", "\n    ")).append('\n'));
         report.append(String.format("  GetCart p50/p95/p99 through the gateway: %.2f / %.2f / %.2f ms; direct: %.2f / %.2f / %.2f ms "
             + "(%d calls each, interleaved)%n", latencies.gateway(50), latencies.gateway(95), latencies.gateway(99),
             latencies.direct(50), latencies.direct(95), latencies.direct(99), latencies.count()));
@@ -240,6 +311,17 @@ class GatewayRehearsalIT {
             gatewayFailures.add(customer + ": " + reply.status() + " " + reply.message() + " side " + reply.side());
         }
         return reply;
+    }
+
+    /** Writes the migration flags file both services watch. */
+    private static void writeFlags(String properties) throws IOException, InterruptedException {
+        Files.writeString(stack.flags, properties + "\n");
+        awaitFlagsRead();
+    }
+
+    /** The services re-read the flags file every 2 s (FeatureFlagStore.watch): two periods and a margin. */
+    private static void awaitFlagsRead() throws InterruptedException {
+        Thread.sleep(4500);
     }
 
     /** A customer whose side changes with this step, so the first call that sees the new side shows the change in force. */
