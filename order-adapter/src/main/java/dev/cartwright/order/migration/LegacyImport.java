@@ -18,16 +18,18 @@ import io.vertx.sqlclient.Tuple;
  *
  * <p>Never over a newer copy, and never over a write still waiting for its mirror: under the aggregate's lock (the one
  * the DualWriter and the backfill take) it copies only when order_db's root stamp ({@link AggregateStamp}) is newer
- * than the new database's, or the new database has none, and leaves an aggregate alone while it has a row in
- * {@code legacy_mirror_queue} (order_db is then behind the new database, not ahead of it) — unless that mirror was held
- * back because order_db's copy is newer ({@link NewerCopyException}: the Order service changed it after the write
- * here, as when the write-behind stores a cart after its customer was routed back): then order_db is ahead, the newer
- * copy is imported as it would be without the queue row, and the row goes, since both sides now hold the same copy.
+ * than the new database's, or the new database has none. A write here whose mirror is still queued
+ * ({@code legacy_mirror_queue}) is protected by that same comparison, since the mirror copies what the new database
+ * holds when it runs: if order_db's copy is newer than that, the mirror would be held back as kept newer anyway. The
+ * one case the comparison cannot see is an aggregate deleted here whose deletion is still queued: it is left alone,
+ * unless that mirror was already held back because order_db changed it after the deletion ({@link NewerCopyException}).
+ * When an import settles a mirror held back as kept newer, the queue row goes: both sides hold the same copy.
  */
 public final class LegacyImport {
 
     private static final String PENDING = "SELECT last_error FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2";
-    private static final String SETTLED = "DELETE FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2";
+    private static final String SETTLED_IF_KEPT_NEWER = "DELETE FROM legacy_mirror_queue WHERE aggregate = $1 AND aggregate_id = $2 "
+        + "AND last_error LIKE '" + NewerCopyException.class.getSimpleName() + ":%'";
     private static final String ACTIVE_CART = "SELECT id FROM carts WHERE customer_id = $1 AND status = 'ACTIVE' "
         + "ORDER BY updated_at DESC LIMIT 1";
 
@@ -52,14 +54,22 @@ public final class LegacyImport {
             .compose(locked -> connection.preparedQuery(PENDING).execute(Tuple.of(aggregate.key(), aggregateId)))
             .compose(pending -> {
                 boolean queued = pending.size() > 0;
-                if (queued && !keptNewer(pending.iterator().next().getString("last_error"))) {
-                    return Future.succeededFuture(false);
+                if (!queued || keptNewer(pending.iterator().next().getString("last_error"))) {
+                    return copyIn(connection, aggregate, aggregateId, queued);
                 }
-                return orderDb.withConnection(legacy -> PgAggregates.read(legacy, Side.LEGACY, aggregate, aggregateId))
-                    .compose(rows -> PgAggregates.writeTarget(connection, aggregate, aggregateId, rows, sequenceHeadroom))
-                    .compose(changed -> !queued || changed == 0 ? Future.succeededFuture(changed > 0)
-                        : connection.preparedQuery(SETTLED).execute(Tuple.of(aggregate.key(), aggregateId)).map(true));
+                // A queued mirror of a write that order_db may not have seen: only a deletion here needs protecting.
+                return PgAggregates.stamps(connection, Side.TARGET, aggregate, List.of(aggregateId))
+                    .compose(here -> here.isEmpty() ? Future.succeededFuture(false) : copyIn(connection, aggregate, aggregateId, false));
             }));
+    }
+
+    /** Copies order_db's rows over the new database's where they are newer (the caller holds the lock); true when copied. */
+    private Future<Boolean> copyIn(io.vertx.sqlclient.SqlConnection connection, Aggregate aggregate, String aggregateId,
+                                   boolean settleKeptNewer) {
+        return orderDb.withConnection(legacy -> PgAggregates.read(legacy, Side.LEGACY, aggregate, aggregateId))
+            .compose(rows -> PgAggregates.writeTarget(connection, aggregate, aggregateId, rows, sequenceHeadroom))
+            .compose(changed -> !settleKeptNewer || changed == 0 ? Future.succeededFuture(changed > 0)
+                : connection.preparedQuery(SETTLED_IF_KEPT_NEWER).execute(Tuple.of(aggregate.key(), aggregateId)).map(true));
     }
 
     /**
