@@ -51,7 +51,7 @@ public final class CartApiVerticle extends VerticleBase {
         health.register(CartServiceGrpcService.SERVICE_NAME, serving::get);
         health.register(CheckoutServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
         return GrpcEndpoint.start(vertx, host, port, authenticator, health,
-                List.of(CartServiceGrpcService.of(carts), CheckoutServiceGrpcService.of(checkouts)))
+                List.of(CartServiceGrpcService.of(carts), CheckoutServiceGrpcService.of(checkouts)), CartRequestJson.codecs())
             .onSuccess(s -> {
                 server = s;
                 boundPort.compareAndSet(-1, s.actualPort());

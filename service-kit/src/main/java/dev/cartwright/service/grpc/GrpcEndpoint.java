@@ -40,11 +40,17 @@ public final class GrpcEndpoint {
      */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
                                            HealthService health, List<Service> services) {
+        return start(vertx, host, port, authenticator, health, services, JsonCodecs.NONE);
+    }
+
+    /** As {@link #start(Vertx, String, int, Authenticator, HealthService, List)}, HTTP/JSON messages read and written by {@code codecs} where they can. */
+    public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
+                                           HealthService health, List<Service> services, JsonCodecs codecs) {
         if (authenticator.isDevelopment() && !BindHost.isLoopback(host)) {
             return Future.failedFuture(new IllegalStateException(BindHost.refusal(host, BindHost.SETTING)));
         }
         GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
-        services.forEach(service -> grpc.addService(HttpJsonErrors.explaining(service)));
+        services.forEach(service -> grpc.addService(HttpJsonErrors.explaining(service, codecs)));
         grpc.addService(health);
         grpc.addService(ReflectionService.v1());
         HttpServerOptions options = new HttpServerOptions()

@@ -47,12 +47,15 @@ public final class HttpJsonErrors implements VertxServiceProvider {
         return contentType == null || !contentType.startsWith("application/grpc");
     }
 
-    /** {@code service} bound so that its HTTP/JSON calls can explain a request that could not be decoded. */
-    static Service explaining(Service service) {
-        return new ExplainingService(service);
+    /**
+     * {@code service} bound so that its HTTP/JSON calls can explain a request that could not be decoded, with
+     * {@code codecs} reading and writing the JSON of the messages they know.
+     */
+    static Service explaining(Service service, JsonCodecs codecs) {
+        return new ExplainingService(service, codecs);
     }
 
-    private record ExplainingService(Service service) implements Service {
+    private record ExplainingService(Service service, JsonCodecs codecs) implements Service {
 
         @Override
         public ServiceName name() {
@@ -66,12 +69,12 @@ public final class HttpJsonErrors implements VertxServiceProvider {
 
         @Override
         public void bind(GrpcServer server) {
-            service.bind(new Registrar(server, service.descriptor()));
+            service.bind(new Registrar(server, service.descriptor(), codecs));
         }
     }
 
     /** The server as the service sees it while binding: each method handler and decoder is registered with a note-taker around it. */
-    private record Registrar(GrpcServer server, Descriptors.ServiceDescriptor descriptor) implements GrpcServer {
+    private record Registrar(GrpcServer server, Descriptors.ServiceDescriptor descriptor, JsonCodecs codecs) implements GrpcServer {
 
         @Override
         public void handle(HttpServerRequest request) {
@@ -92,9 +95,10 @@ public final class HttpJsonErrors implements VertxServiceProvider {
             }
             Descriptors.MethodDescriptor described = descriptor == null ? null : descriptor.findMethodByName(method.methodName());
             Descriptors.Descriptor requestType = described == null ? null : described.getInputType();
-            GrpcMessageDecoder<Req> decoder = new NotingDecoder<>(method.decoder(),
+            GrpcMessageDecoder<Req> decoder = new NotingDecoder<>(codecs.decoder(method.decoder(), requestType),
                 requestType == null ? "request of " + method.methodName() : requestType.getFullName());
-            GrpcMessageEncoder<Resp> encoder = new CompactJsonEncoder<>(method.encoder());
+            GrpcMessageEncoder<Resp> encoder = codecs.encoder(new CompactJsonEncoder<>(method.encoder()),
+                described == null ? null : described.getOutputType());
             ServiceName service = method.serviceName();
             ServiceMethod<Req, Resp> noting = method instanceof TranscodingServiceMethod<Req, Resp> transcoded
                 ? TranscodingServiceMethod.server(service, method.methodName(), encoder, decoder, transcoded.options())

@@ -185,6 +185,48 @@ class GrpcEndpointTest {
     }
 
     @Test
+    void httpJsonMessagesGoThroughTheCodecsGivenAndGrpcOnesDoNot() throws Exception {
+        // Codecs that answer differently from JsonFormat, so that the reply shows which one did the work.
+        JsonCodec<GetCartRequest> request = new JsonCodec<>() {
+            @Override
+            public String typeName() {
+                return GetCartRequest.getDescriptor().getFullName();
+            }
+
+            @Override
+            public GetCartRequest parse(Buffer json) {
+                return GetCartRequest.newBuilder().setCartId(new JsonObject(json).getString("cart_id") + "-read").build();
+            }
+        };
+        JsonCodec<Cart> reply = new JsonCodec<>() {
+            @Override
+            public String typeName() {
+                return Cart.getDescriptor().getFullName();
+            }
+
+            @Override
+            public byte[] print(Cart cart) {
+                return cart.getCartId().startsWith("left") ? null : ("{\"written\":\"" + cart.getCartId() + "\"}").getBytes();
+            }
+        };
+        HealthService health = HealthService.create(vertx);
+        server = await(GrpcEndpoint.start(vertx, "127.0.0.1", 0, Authenticator.development(), health,
+            List.of(CartServiceGrpcService.of(new EchoCaller())), JsonCodecs.of(request, reply)));
+        int port = server.actualPort();
+        HttpClient http = vertx.createHttpClient();
+
+        Buffer written = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                .setURI("/v1/carts/abc")).compose(r -> r.send().compose(HttpClientResponse::body)));
+        Buffer leftToJsonFormat = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                .setURI("/v1/carts/left")).compose(r -> r.send().compose(HttpClientResponse::body)));
+        Cart overGrpc = await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId("abc").build()));
+
+        assertThat(written.toString()).isEqualTo("{\"written\":\"abc-read\"}");
+        assertThat(new JsonObject(leftToJsonFormat).getString("cartId")).isEqualTo("left-read");
+        assertThat(overGrpc.getCartId()).isEqualTo("abc");
+    }
+
+    @Test
     void httpJsonWithACharsetIsTranscoded() throws Exception {
         int port = start(Authenticator.development());
         HttpClient http = vertx.createHttpClient();
