@@ -116,7 +116,8 @@ class ReturnsFollowCustomerIT {
 
         returnsOnTheNewService(true);
         ListReturnRequestsResponse listed = list(customer, NEW_SIDE);
-        assertThat(listed.getReturnRequestsList()).extracting(ReturnRequest::getReturnId, ReturnRequest::getStatus, ReturnRequest::getVersion)
+        assertThat(listed.getReturnRequestsList())
+            .extracting(ReturnRequest::getReturnId, ReturnRequest::getStatus, ReturnRequest::getVersion)
             .containsExactly(org.assertj.core.groups.Tuple.tuple(madeThere.getReturnId(), ReturnStatus.RETURN_STATUS_REQUESTED, 1L));
         ReturnRequest approved = ok(stack.callNow(customer, ReturnServiceGrpcClient.ApproveReturn,
             ApproveReturnRequest.newBuilder().setReturnId(madeThere.getReturnId()).build()), NEW_SIDE);
