@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cartwright.checkout.CheckoutFlows.Event;
 import dev.cartwright.checkout.CheckoutHarness.Reply;
 import dev.cartwright.checkout.domain.SagaStep;
+import dev.cartwright.checkout.saga.SagaDrills;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
 import dev.cartwright.proto.checkout.v1.CartStatus;
@@ -243,7 +244,8 @@ class CheckoutApplicationIT {
         int authorizationsBefore = harness.sim.payment().authorizationCount();
         int ordersBefore = harness.sim.order().orderCount();
 
-        CheckoutHarness.await(harness.service.checkouts().confirmUntil(Caller.developer(), id, "pm-visa", SagaStep.AUTHORIZE_PAYMENT));
+        CheckoutHarness.await(SagaDrills.confirmUntil(harness.service.checkouts(), Caller.developer(), id, "pm-visa",
+            SagaStep.AUTHORIZE_PAYMENT));
         Checkout interrupted = flows.get(id);
         assertThat(interrupted.getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_CONFIRMING);
         assertThat(harness.sim.payment().authorizationCount()).isEqualTo(authorizationsBefore + 1);

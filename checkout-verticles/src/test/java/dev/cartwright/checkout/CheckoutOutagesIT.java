@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cartwright.checkout.CheckoutFlows.Event;
 import dev.cartwright.checkout.CheckoutHarness.Reply;
 import dev.cartwright.checkout.domain.SagaStep;
+import dev.cartwright.checkout.saga.SagaDrills;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.Checkout;
 import dev.cartwright.proto.checkout.v1.CheckoutStatus;
@@ -100,7 +101,8 @@ class CheckoutOutagesIT {
         int ordersBefore = harness.sim.order().orderCount();
 
         // The process "dies" right after authorizing; by the time recovery takes over, order and warehouse are down.
-        CheckoutHarness.await(harness.service.checkouts().confirmUntil(Caller.developer(), id, "pm-visa", SagaStep.AUTHORIZE_PAYMENT));
+        CheckoutHarness.await(SagaDrills.confirmUntil(harness.service.checkouts(), Caller.developer(), id, "pm-visa",
+            SagaStep.AUTHORIZE_PAYMENT));
         harness.sim.knobs(SimService.ORDER).down(true);
         harness.sim.knobs(SimService.WAREHOUSE).down(true);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

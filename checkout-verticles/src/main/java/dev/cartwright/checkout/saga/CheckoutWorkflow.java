@@ -268,6 +268,11 @@ public final class CheckoutWorkflow {
 
     // ---- ConfirmCheckout -------------------------------------------------------------------------------------------------
 
+    /** The saga this workflow runs (for the tests' fault drills, in this package). */
+    ConfirmSaga saga() {
+        return saga;
+    }
+
     /**
      * Confirms the checkout: claims it (OPEN to CONFIRMING, guarded by its version, so exactly one request runs the
      * saga) and runs the saga; a request that finds the saga running waits for its outcome (bounded); a request after
@@ -339,7 +344,7 @@ public final class CheckoutWorkflow {
      * OPEN to CONFIRMING with the defaults filled in; empty when another request changed or claimed it first. Refused
      * (FAILED_PRECONDITION) when it is not its cart's live checkout or another checkout of the cart is confirming.
      */
-    private Future<Optional<StoredCheckout>> claim(StoredCheckout c, String paymentMethodId) {
+    Future<Optional<StoredCheckout>> claim(StoredCheckout c, String paymentMethodId) {
         return resolve(c).compose(resolved -> {
             if (resolved.problem().isPresent()) {
                 return Future.failedFuture(resolved.problem().get());
@@ -390,21 +395,6 @@ public final class CheckoutWorkflow {
                 return takeOver(found.get()).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.<Order>empty())
                     : saga.run(claimed.get()).map(Optional::of));
             });
-        });
-    }
-
-    /**
-     * Fault drill: claims an open checkout and runs its saga only through {@code lastStep}, leaving it CONFIRMING as a
-     * crash right after that step would. Used to prove that {@link SagaRecovery} finishes such a saga exactly once.
-     */
-    public Future<Void> confirmUntil(Caller caller, String checkoutId, String paymentMethodId, SagaStep lastStep) {
-        return find(caller, checkoutId).compose(c -> {
-            if (c.status() != CheckoutState.OPEN) {
-                return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId + " is " + c.status()));
-            }
-            return claim(c, paymentMethodId).compose(claimed -> claimed.isEmpty()
-                ? Future.failedFuture(CheckoutProblem.aborted("checkout " + checkoutId + " changed concurrently"))
-                : saga.runUntil(claimed.get(), lastStep));
         });
     }
 
@@ -516,7 +506,7 @@ public final class CheckoutWorkflow {
         });
     }
 
-    private Future<StoredCheckout> find(Caller caller, String checkoutId) {
+    Future<StoredCheckout> find(Caller caller, String checkoutId) {
         if (!CartText.isCartId(checkoutId)) {
             return Future.failedFuture(CheckoutProblem.notFound(checkoutId));
         }

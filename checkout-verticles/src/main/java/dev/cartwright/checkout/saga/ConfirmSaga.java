@@ -139,10 +139,10 @@ public final class ConfirmSaga {
 
     /**
      * Runs the saga of a claimed checkout only up to and including {@code lastStep}, then stops writing as a process
-     * that died right after that step would, leaving it CONFIRMING with its lease held until it lapses. For fault
-     * drills and tests of {@link SagaRecovery}; completes when the run stopped there.
+     * that died right after that step would, leaving it CONFIRMING with its lease held until it lapses. Not part of
+     * the service: only the tests' fault drills (SagaDrills, in this package) reach it.
      */
-    public Future<Void> runUntil(StoredCheckout claimed, SagaStep lastStep) {
+    Future<Void> runUntil(StoredCheckout claimed, SagaStep lastStep) {
         return resume(claimed, Optional.of(lastStep)).transform(ar -> {
             if (ar.failed() && ar.cause() instanceof Halted) {
                 return Future.succeededFuture();
