@@ -73,12 +73,15 @@ import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +91,10 @@ import org.slf4j.LoggerFactory;
  * event loop), the write-behind to PostgreSQL, the Kafka bridge, the change stream trimmer, the abandonment sweeper,
  * the pricing event consumer, the checkout outbox relay and saga recovery, and the admin port. {@link CheckoutMain} runs it
  * as a process; integration tests run it in-process on ephemeral ports.
+ *
+ * <p>Each stage hands the next an immutable record of what it built ({@link Clients}, {@link Carts}, {@link Checkouts});
+ * the started process is one {@link Wiring}. What start-up opened is remembered in order, so that {@link #stop} closes
+ * it (newest first) whether start-up finished or not.
  */
 public final class CheckoutApplication {
 
@@ -98,32 +105,39 @@ public final class CheckoutApplication {
     /** How far past the ids it copies an import moves a shared sequence (as the order-migration tool does). */
     private static final long SEQUENCE_HEADROOM = 1_000_000;
 
+    /** The clients start-up opens first: checkout_db, Redis (pooled, and pipelined for the carts), and order_db's link. */
+    private record Clients(Pool pool, Redis redis, PipelinedRedis cartRedis, Legacy legacy) {
+    }
+
+    /** With {@code CARTWRIGHT_LEGACY_DB}: the cart store's port to order_db, the checkout mirror and its repair; else none. */
+    private record Legacy(LegacyCarts carts, CheckoutMirror checkouts, Optional<LegacyMirrorRepair> repair) {
+        static final Legacy NONE = new Legacy(LegacyCarts.NONE, CheckoutMirror.NONE, Optional.empty());
+    }
+
+    /** The carts: the Redis store, its PostgreSQL repository and the carts PostgreSQL refused. */
+    private record Carts(RedisCartStore store, PgCartRepository repository, ParkedCarts parked) {
+    }
+
+    /** Checkouts: their store, the saga's meters, the workflow the endpoint serves and the relay of their outbox. */
+    private record Checkouts(CheckoutStore store, SagaMetrics metrics, CheckoutWorkflow workflow, OutboxRelay relay) {
+    }
+
+    /** A started process: what the process (and the tests running it in-process) reach once start-up succeeded. */
+    private record Wiring(int grpcPort, AdminServer adminServer, HttpServer admin, KafkaBridge bridge, CheckoutWorkflow checkouts) {
+    }
+
     private final ServiceRuntime runtime;
     private final CheckoutConfig config;
     private final Authenticator authenticator;
     private final Clock clock;
+    /** The verticles deployed, in order (the endpoint first). */
     private final List<String> deployments = new ArrayList<>();
+    /** How to close what start-up opened, in the order it was opened. */
+    private final Deque<Supplier<Future<?>>> opened = new ArrayDeque<>();
     private final AtomicBoolean pricingLoaded = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile Wiring wiring;
     private Future<Void> stopped;
-    private AdminServer adminServer;
-    private Pool pool;
-    private PgCartRepository repository;
-    private ParkedCarts parkedCarts;
-    private Redis redis;
-    private PipelinedRedis cartRedis;
-    private Neighbours neighbours;
-    private HttpServer admin;
-    private int grpcPort = -1;
-    private KafkaBridge bridge;
-    private CheckoutStore checkoutStore;
-    private CheckoutWorkflow checkoutWorkflow;
-    private SagaMetrics sagaMetrics;
-    private volatile OutboxRelay checkoutRelay;
-    private Pool orderDb;
-    private LegacyMirrorRepair mirrorRepair;
-    private long flagWatch = -1;
-    private CheckoutMirror checkoutMirror = CheckoutMirror.NONE;
 
     private CheckoutApplication(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
         this.runtime = runtime;
@@ -135,16 +149,20 @@ public final class CheckoutApplication {
     /** Starts everything; the future fails (and what had started is stopped) if any part cannot start. */
     public static Future<CheckoutApplication> start(ServiceRuntime runtime, CheckoutConfig config, Clock clock) {
         CheckoutApplication service = new CheckoutApplication(runtime, config, clock);
-        return service.startAll().map(v -> service)
-            .recover(e -> service.stop().transform(x -> Future.failedFuture(e)));
+        return service.startAll().map(started -> {
+            service.wiring = started;
+            return service;
+        }).recover(e -> service.stop().transform(x -> Future.failedFuture(e)));
     }
 
     public int grpcPort() {
-        return grpcPort;
+        Wiring w = wiring;
+        return w == null ? -1 : w.grpcPort();
     }
 
     public int adminPort() {
-        return admin == null ? -1 : admin.actualPort();
+        Wiring w = wiring;
+        return w == null ? -1 : w.admin().actualPort();
     }
 
     public boolean isDevelopmentMode() {
@@ -153,15 +171,23 @@ public final class CheckoutApplication {
 
     /** The Kafka bridge of this process (only one process relays at a time; see {@link KafkaBridge}). */
     public KafkaBridge bridge() {
-        return bridge;
+        return wiring.bridge();
     }
 
     /** The checkout workflow of this process (fault drills in tests run the saga part-way through it). */
     public CheckoutWorkflow checkouts() {
-        return checkoutWorkflow;
+        return wiring.checkouts();
     }
 
-    private Future<Void> startAll() {
+    /** Remembers how to close {@code thing}, which start-up just opened. */
+    private <T> T opened(T thing, java.util.function.Function<T, Future<?>> close) {
+        synchronized (opened) {
+            opened.push(() -> close.apply(thing));
+        }
+        return thing;
+    }
+
+    private Future<Wiring> startAll() {
         Vertx vertx = runtime.vertx();
         DbConfig db = DbConfig.of(config.endpoints(), config.database(), "checkout_db", config.pgPoolSize());
         String consumerName = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
@@ -172,39 +198,45 @@ public final class CheckoutApplication {
             .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500);
         RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
             .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
-        redis = Redis.createClient(vertx, redisOptions);
+        Redis redis = opened(Redis.createClient(vertx, redisOptions), Redis::close);
         // Before anything else: a Redis that may lose acknowledged cart changes is refused in production.
         return RedisDurabilityCheck.run(redis, config.redisCheck(), !config.auth().development(),
                 RedisDurabilityCheck.displayAddress(config.endpoints().redisUrl()))
             .compose(checked -> SchemaMigrations.apply(vertx, db, config.schema()))
             .compose(migrated -> {
-                pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx).build();
+                Pool pool = opened(PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx)
+                    .build(), Pool::close);
                 // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
-                cartRedis = PipelinedRedis.create(vertx, new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts"));
-                return legacyCarts(db);
+                PipelinedRedis cartRedis = opened(PipelinedRedis.create(vertx,
+                    new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts")), PipelinedRedis::close);
+                return legacy(db, pool).map(legacy -> new Clients(pool, redis, cartRedis, legacy));
             })
-            .compose(legacyCarts -> {
-                repository = new PgCartRepository(pool, legacyCarts);
-                parkedCarts = new ParkedCarts(pool);
-                // A limit the schema's CHECK refuses would park every cart that uses it: refuse it here instead.
-                return CartSchemaLimits.lineQuantity(pool).compose(bounds -> CartSchemaLimits.misfit(config.limits(), bounds)
-                    .<Future<Void>>map(problem -> Future.failedFuture(new ConfigException("CARTWRIGHT_CART_MAX_QUANTITY", problem)))
-                    .orElseGet(Future::succeededFuture));
-            })
-            .compose(limitsFit -> RedisCartStore.create(vertx, cartRedis, repository, storeConfig, clock))
-            .compose(store -> {
-                neighbours = new Neighbours(vertx, config.neighbours(), config.neighbourPolicy());
+            .compose(clients -> carts(clients, storeConfig).compose(carts -> {
+                Neighbours neighbours = opened(new Neighbours(vertx, config.neighbours(), config.neighbourPolicy()), Neighbours::close);
                 neighbours.bindTo(runtime.registry());
                 PricingCore pricing = new PricingCore(PriceBook.empty(config.defaultCurrency()),
                     PromotionSet.empty(PromotionSet.DEFAULT_MAX_PER_CART), config.taxTable(), config.limits());
                 Catalogue catalogue = new Catalogue(pricing);
                 PricingFeed feed = new PricingFeed(neighbours, catalogue, config.defaultCurrency(), config.taxTable());
+                Checkouts checkouts = checkouts(db, clients, carts, neighbours, pricing);
                 return loadPricing(feed, System.nanoTime() + LOAD_PATIENCE.toNanos(), 0)
-                    .compose(loaded -> deployApi(store, catalogue))
-                    .compose(api -> deployEvents(store, feed, storeConfig));
-            })
-            .compose(v -> startAdmin(storeConfig))
-            .mapEmpty();
+                    .compose(loaded -> deployApi(carts.store(), catalogue, neighbours, checkouts.workflow()))
+                    .compose(grpcPort -> deployEvents(clients, carts, feed, checkouts, storeConfig)
+                        .compose(bridge -> startAdmin(clients, carts, checkouts, storeConfig)
+                            .map(admin -> new Wiring(grpcPort, admin.adminServer(), admin.admin(), bridge, checkouts.workflow()))));
+            }));
+    }
+
+    /** The cart store over Redis, with its PostgreSQL repository; refused when the schema cannot hold the configured limits. */
+    private Future<Carts> carts(Clients clients, CartStoreConfig storeConfig) {
+        PgCartRepository repository = new PgCartRepository(clients.pool(), clients.legacy().carts());
+        ParkedCarts parked = new ParkedCarts(clients.pool());
+        // A limit the schema's CHECK refuses would park every cart that uses it: refuse it here instead.
+        return CartSchemaLimits.lineQuantity(clients.pool()).compose(bounds -> CartSchemaLimits.misfit(config.limits(), bounds)
+                .<Future<Void>>map(problem -> Future.failedFuture(new ConfigException("CARTWRIGHT_CART_MAX_QUANTITY", problem)))
+                .orElseGet(Future::succeededFuture))
+            .compose(limitsFit -> RedisCartStore.create(runtime.vertx(), clients.cartRedis(), repository, storeConfig, clock))
+            .map(store -> new Carts(store, repository, parked));
     }
 
     /**
@@ -213,9 +245,9 @@ public final class CheckoutApplication {
      * store's port that mirrors carts into it while {@code migration.dual_write} is on and imports carts from it on
      * first touch; failed mirrors are repaired every {@code CARTWRIGHT_LEGACY_MIRROR_REPAIR_EVERY}. Without it, none.
      */
-    private Future<LegacyCarts> legacyCarts(DbConfig db) {
+    private Future<Legacy> legacy(DbConfig db, Pool pool) {
         if (config.legacy().isEmpty()) {
-            return Future.succeededFuture(LegacyCarts.NONE);
+            return Future.succeededFuture(Legacy.NONE);
         }
         LegacyDbConfig legacy = config.legacy().get();
         Vertx vertx = runtime.vertx();
@@ -223,21 +255,22 @@ public final class CheckoutApplication {
             MigrationDatabases.migrateState(db.jdbcUrl(), db.user(), db.password(), config.schema());
             return FeatureFlagStore.load(FlagCatalog.migration(), legacy.flagSources());
         }).map(flags -> {
-            flagWatch = flags.watch(vertx, FLAG_WATCH);
+            opened(flags.watch(vertx, FLAG_WATCH), timer -> {
+                vertx.cancelTimer(timer);
+                return Future.succeededFuture();
+            });
             DbConfig orderDbConfig = legacy.on(db);
-            orderDb = PgBuilder.pool().with(new PoolOptions().setMaxSize(legacy.poolSize()).setName("pg-legacy-checkout"))
-                .connectingTo(orderDbConfig.connectOptions(legacy.schema())).using(vertx).build();
+            Pool orderDb = opened(PgBuilder.pool().with(new PoolOptions().setMaxSize(legacy.poolSize()).setName("pg-legacy-checkout"))
+                .connectingTo(orderDbConfig.connectOptions(legacy.schema())).using(vertx).build(), Pool::close);
             DualWriter writer = new DualWriter(pool, orderDb, flags::current, clock);
-            mirrorRepair = new LegacyMirrorRepair(writer, legacy.repairEvery(), legacy.repairBatch());
-            LegacyMirrorRepair repair = mirrorRepair;
+            LegacyMirrorRepair repair = new LegacyMirrorRepair(writer, legacy.repairEvery(), legacy.repairBatch());
             Gauge.builder("cartwright.legacy.mirror.pending", repair, LegacyMirrorRepair::pendingMirrors)
                 .description("Carts and checkouts whose copy in order_db is not yet current (mirror queued, retried by the repair)")
                 .tag("service", "checkout").register(runtime.registry());
             LOG.info("event=legacy_db_linked database={} schema={} dual_write={}", legacy.database(), legacy.schema(),
                 flags.current().setting(MigrationFlags.DUAL_WRITE));
             LegacyImport importer = new LegacyImport(pool, orderDb, SEQUENCE_HEADROOM);
-            checkoutMirror = CheckoutMirror.over(writer, importer);
-            return (LegacyCarts) new OrderDbCarts(writer, importer);
+            return new Legacy(new OrderDbCarts(writer, importer), CheckoutMirror.over(writer, importer), Optional.of(repair));
         });
     }
 
@@ -257,70 +290,64 @@ public final class CheckoutApplication {
         });
     }
 
-    private Future<Void> deployApi(RedisCartStore store, Catalogue catalogue) {
+    /** The endpoint, one verticle per event loop; the port it bound. */
+    private Future<Integer> deployApi(RedisCartStore store, Catalogue catalogue, Neighbours neighbours, CheckoutWorkflow workflow) {
         Rpc cartRpc = new Rpc(runtime.registry(), "checkout.v1.CartService");
         Rpc checkoutRpc = new Rpc(runtime.registry(), "checkout.v1.CheckoutApplication");
         CartGrpc carts = new CartGrpc(new CartCommands(store, catalogue, neighbours::customerUsage, CartIds.secure(), clock,
             config.defaultRegion()), cartRpc);
-        CheckoutGrpc checkouts = new CheckoutGrpc(checkoutWorkflow(store, catalogue.pricing()), checkoutRpc);
+        CheckoutGrpc checkouts = new CheckoutGrpc(workflow, checkoutRpc);
         AtomicInteger bound = new AtomicInteger(-1);
         return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, carts,
                 checkouts, () -> Future.succeededFuture(pricingLoaded.get() && !stopping.get()), bound),
                 new DeploymentOptions().setInstances(config.apiInstances()))
             .map(id -> {
                 deployments.add(id);
-                grpcPort = bound.get();
-                return null;
+                return bound.get();
             });
     }
 
-    /** Checkouts: their store and outbox in checkout_db, the confirm saga and the workflow the endpoint serves. */
-    private CheckoutWorkflow checkoutWorkflow(RedisCartStore store, PricingCore pricing) {
-        checkoutStore = new CheckoutStore(pool, new Outbox(new OutboxTable("outbox"), Optional.of(CHECKOUT_OUTBOX_CHANNEL)),
-            checkoutMirror);
-        sagaMetrics = new SagaMetrics(runtime.registry());
+    /** Checkouts: their store and outbox in checkout_db, the confirm saga, the workflow the endpoint serves, the relay. */
+    private Checkouts checkouts(DbConfig db, Clients clients, Carts carts, Neighbours neighbours, PricingCore pricing) {
+        CheckoutStore store = new CheckoutStore(clients.pool(), new Outbox(new OutboxTable("outbox"),
+            Optional.of(CHECKOUT_OUTBOX_CHANNEL)), clients.legacy().checkouts());
+        OutboxRelay relay = new OutboxRelay(clients.pool(), Optional.of(db.connectOptions(config.schema())),
+            OutboxRelayOptions.of(new OutboxTable("outbox"), config.checkouts().eventsTopic(), CheckoutEvents.SOURCE,
+                config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry()));
+        SagaMetrics metrics = new SagaMetrics(runtime.registry());
         CheckoutPricing checkoutPricing = new CheckoutPricing(pricing, config.defaultRegion(), clock);
         CheckoutEvents events = new CheckoutEvents(UUID::randomUUID);
-        Runnable wake = () -> {
-            OutboxRelay relay = checkoutRelay;
-            if (relay != null) {
-                relay.wake();
-            }
-        };
-        ConfirmSaga saga = new ConfirmSaga(checkoutStore, store, neighbours, checkoutPricing, events, config.checkouts(), sagaMetrics,
-            clock, wake);
+        ConfirmSaga saga = new ConfirmSaga(store, carts.store(), neighbours, checkoutPricing, events, config.checkouts(), metrics, clock,
+            relay::wake);
         CartIds checkoutIds = CartIds.secure();
-        checkoutWorkflow = new CheckoutWorkflow(runtime.vertx(), checkoutStore, store, neighbours, checkoutPricing, events, saga,
-            config.checkouts(), checkoutIds::next, clock, wake);
-        return checkoutWorkflow;
+        CheckoutWorkflow workflow = new CheckoutWorkflow(runtime.vertx(), store, carts.store(), neighbours, checkoutPricing, events,
+            saga, config.checkouts(), checkoutIds::next, clock, relay::wake);
+        return new Checkouts(store, metrics, workflow, relay);
     }
 
-    private Future<Void> deployEvents(RedisCartStore store, PricingFeed feed, CartStoreConfig storeConfig) {
+    /** The background verticles, off the event loops; the Kafka bridge among them. */
+    private Future<KafkaBridge> deployEvents(Clients clients, Carts carts, PricingFeed feed, Checkouts checkouts,
+                                             CartStoreConfig storeConfig) {
         Vertx vertx = runtime.vertx();
+        Redis redis = clients.redis();
         // Batches of up to 1000 changes: the bridge waits for the broker once per batch, so the batch bounds its rate
         // (with 200 it fell further behind in every capacity benchmark run; see BENCHMARKS.md).
-        bridge = new KafkaBridge(redis, new KafkaBridge.Settings(storeConfig.streamKey(), storeConfig.bridgeGroup(),
+        KafkaBridge bridge = new KafkaBridge(redis, new KafkaBridge.Settings(storeConfig.streamKey(), storeConfig.bridgeGroup(),
             storeConfig.consumerName(), config.cartEventsTopic(), 1000, Duration.ofSeconds(1)),
-            KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), clock, store::find, runtime.registry());
+            KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), clock, carts.store()::find, runtime.registry());
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());
-        DbConfig db = DbConfig.of(config.endpoints(), config.database(), "checkout_db", config.pgPoolSize());
-        checkoutRelay = new OutboxRelay(pool, Optional.of(db.connectOptions(config.schema())),
-            OutboxRelayOptions.of(new OutboxTable("outbox"), config.checkouts().eventsTopic(), CheckoutEvents.SOURCE,
-                config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry()));
         List<Deployable> parts = new ArrayList<>(List.of(
-            new WriteBehind(redis, repository, parkedCarts, storeConfig, clock, runtime.registry()),
+            new WriteBehind(redis, carts.repository(), carts.parked(), storeConfig, clock, runtime.registry()),
             bridge,
             new ChangeStreamTrimmer(redis, storeConfig),
             new IdempotencyKeyCount(redis, storeConfig, clock, runtime.registry()),
-            new AbandonmentSweeper(store, repository, storeConfig, clock),
+            new AbandonmentSweeper(carts.store(), carts.repository(), storeConfig, clock),
             pricingEvents,
-            checkoutRelay,
-            new SagaRecovery(checkoutStore, checkoutWorkflow, config.checkouts(), sagaMetrics, clock)));
-        if (mirrorRepair != null) {
-            parts.add(mirrorRepair);
-        }
+            checkouts.relay(),
+            new SagaRecovery(checkouts.store(), checkouts.workflow(), config.checkouts(), checkouts.metrics(), clock)));
+        clients.legacy().repair().ifPresent(parts::add);
         Future<Void> chain = Future.succeededFuture();
         for (Deployable part : parts) {
             // Off the event loops: a batch of thousands of changes is decoded and encoded here, and on an event loop it
@@ -331,38 +358,41 @@ public final class CheckoutApplication {
                 return null;
             });
         }
-        return chain;
+        return chain.map(bridge);
     }
 
-    private Future<Void> startAdmin(CartStoreConfig storeConfig) {
-        return ParkedCartReplay.create(runtime.vertx(), redis, repository, parkedCarts, storeConfig, clock).compose(replay -> {
+    /** The admin port's server and what it serves. */
+    private record Admin(AdminServer adminServer, HttpServer admin) {
+    }
+
+    private Future<Admin> startAdmin(Clients clients, Carts carts, Checkouts checkouts, CartStoreConfig storeConfig) {
+        Redis redis = clients.redis();
+        return ParkedCartReplay.create(runtime.vertx(), redis, carts.repository(), carts.parked(), storeConfig, clock).compose(replay -> {
             AdminServer server = new AdminServer(runtime.vertx(), runtime.registry())
                 .check("redis", () -> redis.send(Request.cmd(Command.PING)))
-                .check("postgres", () -> pool.query("SELECT 1").execute())
+                .check("postgres", () -> clients.pool().query("SELECT 1").execute())
                 .check("pricing", () -> pricingLoaded.get() ? Future.succeededFuture()
                     : Future.failedFuture("prices not loaded yet"))
                 .route(ParkedCartsAdmin.PATH, new ParkedCartsAdmin(replay))
-                .route(SagasAdmin.PATH, new SagasAdmin(checkoutStore, clock));
-            adminServer = server;
-            return server.listen(config.host(), config.adminPort());
-        }).map(s -> {
-            admin = s;
-            return null;
+                .route(SagasAdmin.PATH, new SagasAdmin(checkouts.store(), clock));
+            return server.listen(config.host(), config.adminPort())
+                .map(listening -> new Admin(server, opened(listening, HttpServer::close)));
         });
     }
 
     /**
      * Stops gracefully, once (a second call gets the same future): readiness answers 503 and gRPC health NOT_SERVING at
      * once; then the endpoint stops accepting and lets the calls in flight finish ({@link CartApiVerticle#DRAIN});
-     * only then the background work stops (newest first), and the admin port and the clients close.
+     * only then the background work stops (newest first), and the admin port and the clients close (newest first).
      */
     public synchronized Future<Void> stop() {
         if (stopped != null) {
             return stopped;
         }
         stopping.set(true);
-        if (adminServer != null) {
-            adminServer.drain();
+        Wiring started = wiring;
+        if (started != null) {
+            started.adminServer().drain();
         }
         Vertx vertx = runtime.vertx();
         Future<Void> chain = Future.succeededFuture();
@@ -377,19 +407,15 @@ public final class CheckoutApplication {
             chain = chain.eventually(() -> vertx.undeploy(id));
         }
         deployments.clear();
-        stopped = chain
-            .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
-            .eventually(() -> neighbours == null ? Future.succeededFuture() : neighbours.close())
-            .eventually(() -> {
-                if (flagWatch >= 0) {
-                    vertx.cancelTimer(flagWatch);
-                }
-                return orderDb == null ? Future.succeededFuture() : orderDb.close();
-            })
-            .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
-            .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
-            .eventually(() -> cartRedis == null ? Future.succeededFuture() : cartRedis.close())
-            .mapEmpty();
+        List<Supplier<Future<?>>> closers;
+        synchronized (opened) {
+            closers = new ArrayList<>(opened);
+            opened.clear();
+        }
+        for (Supplier<Future<?>> close : closers) {
+            chain = chain.eventually(() -> close.get().<Void>mapEmpty());
+        }
+        stopped = chain;
         return stopped;
     }
 }
