@@ -1,5 +1,7 @@
 package dev.cartwright.checkout.api;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartLine;
 import dev.cartwright.cart.CartStatus;
@@ -17,6 +19,10 @@ import dev.cartwright.pricing.RegionTax;
 import dev.cartwright.pricing.TaxTable;
 import dev.cartwright.pricing.Target;
 import dev.cartwright.pricing.Totals;
+import dev.cartwright.proto.checkout.v1.AddItemRequest;
+import dev.cartwright.service.grpc.JsonCodec;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -44,6 +50,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       time as in the service, so its size is computed too), what gRPC writes to the stream;</li>
  *   <li>{@code priceAndReply}: everything the endpoint does once the store has answered: the cart's lines as
  *       pricing lines, totals through the pricing core, the mapping and the bytes.</li>
+ *   <li>{@code toJsonFormat} and {@code toJsonDirect}: the Cart message as an HTTP/JSON reply, printed by JsonFormat
+ *       (compact) and by {@link CartJson}, the same bytes;</li>
+ *   <li>{@code addItemJsonFormat} and {@code addItemDirect}: an AddItem request as the transcoder hands it on, parsed
+ *       as the generated decoder does (a new JsonFormat parser into a new builder) and by {@link CartRequestJson}.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -65,6 +75,11 @@ public class CartReplyBenchmark {
     private PricingSnapshot snapshot;
     private Cart cart;
     private Totals totals;
+    private dev.cartwright.proto.checkout.v1.Cart message;
+    private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
+    private final Buffer addItem = Buffer.buffer("{\"cart_id\":\"k2v7c3mqa4t6x1zr8pbn0sdf5e\",\"product_id\":\"sku-7\","
+        + "\"quantity\":2,\"idempotency_key\":\"k-8f3a2c\"}");
+    private JsonCodec<?> addItemReader;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -88,9 +103,17 @@ public class CartReplyBenchmark {
         cart = new Cart("k2v7c3mqa4t6x1zr8pbn0sdf5e", "customer-0042", CartStatus.ACTIVE, "USD", "US-CA", cartLines, CODES, 17,
             NOW.minusSeconds(600), NOW, "");
         totals = pricing.totals(snapshot, request());
-        dev.cartwright.proto.checkout.v1.Cart message = toProto();
+        message = toProto();
         if (message.getItemsCount() != lines || totals.applied().size() != 2) {
             throw new IllegalStateException("the benchmark cart must have " + lines + " lines and both promotions: " + totals);
+        }
+        for (JsonCodec<?> codec : CartRequestJson.all()) {
+            if (codec.typeName().equals(AddItemRequest.getDescriptor().getFullName())) {
+                addItemReader = codec;
+            }
+        }
+        if (CartJson.print(message) == null || addItemReader.parse(addItem) == null) {
+            throw new IllegalStateException("the direct JSON path must answer for the benchmark's messages");
         }
     }
 
@@ -113,5 +136,27 @@ public class CartReplyBenchmark {
         PricingSnapshot current = pricing.current();
         Totals priced = pricing.totals(current, request());
         return CartReplies.toProto(cart, priced, current).toByteArray();
+    }
+
+    @Benchmark
+    public byte[] toJsonFormat() throws InvalidProtocolBufferException {
+        return printer.print(message).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Benchmark
+    public byte[] toJsonDirect() {
+        return CartJson.print(message);
+    }
+
+    @Benchmark
+    public AddItemRequest addItemJsonFormat() throws InvalidProtocolBufferException {
+        AddItemRequest.Builder builder = AddItemRequest.newBuilder();
+        JsonFormat.parser().merge(addItem.toString(StandardCharsets.UTF_8), builder);
+        return builder.build();
+    }
+
+    @Benchmark
+    public Object addItemDirect() {
+        return addItemReader.parse(addItem);
     }
 }
