@@ -298,7 +298,7 @@ public final class CheckoutApplication {
             config.defaultRegion()), cartRpc);
         CheckoutGrpc checkouts = new CheckoutGrpc(workflow, checkoutRpc);
         AtomicInteger bound = new AtomicInteger(-1);
-        return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, carts,
+        return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, config.cors(), carts,
                 checkouts, () -> Future.succeededFuture(pricingLoaded.get() && !stopping.get()), bound),
                 new DeploymentOptions().setInstances(config.apiInstances()))
             .map(id -> {

@@ -13,6 +13,7 @@ import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
 import dev.cartwright.service.db.LegacyDbConfig;
+import dev.cartwright.service.grpc.CorsPolicy;
 import java.time.Duration;
 import java.util.Currency;
 import java.util.Optional;
@@ -56,6 +57,8 @@ import java.util.regex.Pattern;
  *                             ({@code CARTWRIGHT_REDIS_CHECK}: auto, warn, skip; see {@link RedisDurabilityCheck})
  * @param legacy               order_db, kept current by dual-write and imported from on first touch; empty unless
  *                             {@code CARTWRIGHT_LEGACY_DB} is set ({@link LegacyDbConfig})
+ * @param cors                 the web origins whose pages may call from a browser ({@code CARTWRIGHT_CORS_ORIGINS},
+ *                             {@link CorsPolicy})
  */
 public record CheckoutConfig(
     String host,
@@ -89,7 +92,8 @@ public record CheckoutConfig(
     String promotionEventsTopic,
     SagaSettings checkouts,
     RedisDurabilityCheck.Mode redisCheck,
-    Optional<LegacyDbConfig> legacy) {
+    Optional<LegacyDbConfig> legacy,
+    CorsPolicy cors) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -155,7 +159,8 @@ public record CheckoutConfig(
             topic(config, "CARTWRIGHT_PROMOTION_EVENTS_TOPIC", "promotion.events"),
             SagaSettings.read(config),
             redisCheck(config.string("CARTWRIGHT_REDIS_CHECK", "auto")),
-            LegacyDbConfig.read(config));
+            LegacyDbConfig.read(config),
+            CorsPolicy.read(config, auth.development()));
     }
 
     private static RedisDurabilityCheck.Mode redisCheck(String value) {

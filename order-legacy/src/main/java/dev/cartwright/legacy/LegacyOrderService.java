@@ -55,7 +55,7 @@ public final class LegacyOrderService {
             HealthService health = HealthService.create(vertx);
             health.register(CartServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
             health.register(ReturnServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
-            return GrpcEndpoint.start(vertx, config.host(), config.port(), Authenticator.development(), health, List.of(
+            return GrpcEndpoint.start(vertx, config.host(), config.port(), Authenticator.development(), config.cors(), health, List.of(
                     CartServiceGrpcService.of(new LegacyCarts(pool, pricing)),
                     CheckoutServiceGrpcService.of(new LegacyCheckouts(pool, orders)),
                     ReturnServiceGrpcService.of(new LegacyReturns(pool, orders))))

@@ -85,6 +85,11 @@ final class SplitStack implements AutoCloseable {
     }
 
     static SplitStack start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka) {
+        return start(postgres, redis, kafka, Map.of());
+    }
+
+    /** As above, with {@code extra} settings given to all three services (e.g. CARTWRIGHT_CORS_ORIGINS). */
+    static SplitStack start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka, Map<String, String> extra) {
         Vertx vertx = Vertx.vertx();
         SimTopics topics = new SimTopics(kafka.createTopic("order_events"), kafka.createTopic("pricing_events"),
             kafka.createTopic("warehouse_events"));
@@ -97,6 +102,7 @@ final class SplitStack implements AutoCloseable {
         pg.put("CARTWRIGHT_PG_USER", postgres.user());
         pg.put("CARTWRIGHT_PG_PASSWORD", postgres.password());
         pg.put("CARTWRIGHT_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        pg.putAll(extra);
 
         // The Order service first: it creates order_db's legacy tables, which the new services mirror into.
         String legacySchema = postgres.freshSchema("order_legacy");

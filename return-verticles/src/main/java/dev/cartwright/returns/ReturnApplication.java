@@ -231,7 +231,7 @@ public final class ReturnApplication {
             HealthService health = HealthService.create(vertx);
             health.register(SERVICE_NAME, () -> stopping ? Future.succeededFuture(false)
                 : pool.query("SELECT 1").execute().map(rows -> true).otherwise(false));
-            return GrpcEndpoint.start(vertx, config.host(), config.port(), authenticator, health, List.of(
+            return GrpcEndpoint.start(vertx, config.host(), config.port(), authenticator, config.cors(), health, List.of(
                     ReturnServiceGrpcService.of(grpc)))
                 .onSuccess(s -> {
                     server = s;

@@ -9,6 +9,7 @@ import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
 import dev.cartwright.service.db.LegacyDbConfig;
+import dev.cartwright.service.grpc.CorsPolicy;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,13 +44,15 @@ import java.util.regex.Pattern;
  *       {@code CARTWRIGHT_FLAG_MIGRATION_DUAL_WRITE})</li>
  *   <li>{@code CARTWRIGHT_AUTH_MODE} (development by default; jwt with {@code CARTWRIGHT_JWT_KEY} or
  *       {@code CARTWRIGHT_JWT_JWKS_URL}, {@code CARTWRIGHT_JWT_ISSUER} and {@code CARTWRIGHT_JWT_AUDIENCE})</li>
+ *   <li>{@code CARTWRIGHT_CORS_ORIGINS}: the web origins whose pages may call from a browser ({@link CorsPolicy})</li>
  * </ul>
  */
 public record ReturnConfig(String host, int port, int adminPort, ReturnWindow window, int restockingFeeBasisPoints,
                            NeighbourAddresses neighbours, CallPolicy callPolicy, Endpoints endpoints, String returnEventsTopic,
                            String orderEventsTopic, String consumerGroup, String database, String schema, int poolSize,
                            Duration retryBase, Duration retryMax, int maxRefundAttempts, Duration workerInterval, Duration attemptLease,
-                           Duration relayPoll, boolean relayOutbox, AuthConfig auth, Optional<LegacyDbConfig> legacy) {
+                           Duration relayPoll, boolean relayOutbox, AuthConfig auth, Optional<LegacyDbConfig> legacy,
+                           CorsPolicy cors) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -98,7 +101,8 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
             positive(config, "CARTWRIGHT_RETURN_RELAY_POLL", Duration.ofMillis(250)),
             config.bool("CARTWRIGHT_RETURN_OUTBOX_RELAY", true),
             auth,
-            LegacyDbConfig.read(config));
+            LegacyDbConfig.read(config),
+            CorsPolicy.read(config, auth.development()));
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {

@@ -3,6 +3,7 @@ package dev.cartwright.checkout.api;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.CheckoutServiceGrpcService;
 import dev.cartwright.service.auth.Authenticator;
+import dev.cartwright.service.grpc.CorsPolicy;
 import dev.cartwright.service.grpc.GrpcEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,17 +29,19 @@ public final class CartApiVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Authenticator authenticator;
+    private final CorsPolicy cors;
     private final CartGrpc carts;
     private final CheckoutGrpc checkouts;
     private final Supplier<Future<Boolean>> serving;
     private final AtomicInteger boundPort;
     private HttpServer server;
 
-    public CartApiVerticle(String host, int port, Authenticator authenticator, CartGrpc carts, CheckoutGrpc checkouts,
+    public CartApiVerticle(String host, int port, Authenticator authenticator, CorsPolicy cors, CartGrpc carts, CheckoutGrpc checkouts,
                            Supplier<Future<Boolean>> serving, AtomicInteger boundPort) {
         this.host = host;
         this.port = port;
         this.authenticator = authenticator;
+        this.cors = cors;
         this.carts = carts;
         this.checkouts = checkouts;
         this.serving = serving;
@@ -50,7 +53,7 @@ public final class CartApiVerticle extends VerticleBase {
         HealthService health = HealthService.create(vertx);
         health.register(CartServiceGrpcService.SERVICE_NAME, serving::get);
         health.register(CheckoutServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
-        return GrpcEndpoint.start(vertx, host, port, authenticator, health,
+        return GrpcEndpoint.start(vertx, host, port, authenticator, cors, health,
                 List.of(CartServiceGrpcService.of(carts), CheckoutServiceGrpcService.of(checkouts)), CartRequestJson.codecs())
             .onSuccess(s -> {
                 server = s;

@@ -35,7 +35,8 @@ public final class GrpcEndpoint {
     }
 
     /**
-     * Binds {@code services} plus health and reflection on {@code host:port}, once the authenticator's keys are loaded.
+     * Binds {@code services} plus health and reflection on {@code host:port}, once the authenticator's keys are loaded,
+     * with the default browser access ({@link CorsPolicy#defaults}: loopback pages in development mode, else none).
      * Without authentication (development mode) only a loopback {@code host} is accepted.
      */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
@@ -45,6 +46,18 @@ public final class GrpcEndpoint {
 
     /** As {@link #start(Vertx, String, int, Authenticator, HealthService, List)}, HTTP/JSON messages read and written by {@code codecs} where they can. */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
+                                           HealthService health, List<Service> services, JsonCodecs codecs) {
+        return start(vertx, host, port, authenticator, CorsPolicy.defaults(authenticator.isDevelopment()), health, services, codecs);
+    }
+
+    /** As above, with the web origins {@code cors} allows calling from a browser. */
+    public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator, CorsPolicy cors,
+                                           HealthService health, List<Service> services) {
+        return start(vertx, host, port, authenticator, cors, health, services, JsonCodecs.NONE);
+    }
+
+    /** As above, with the web origins {@code cors} allows and HTTP/JSON {@code codecs}. */
+    public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator, CorsPolicy cors,
                                            HealthService health, List<Service> services, JsonCodecs codecs) {
         if (authenticator.isDevelopment() && !BindHost.isLoopback(host)) {
             return Future.failedFuture(new IllegalStateException(BindHost.refusal(host, BindHost.SETTING)));
@@ -61,7 +74,11 @@ public final class GrpcEndpoint {
             .setTcpNoDelay(true)
             .setReusePort(true);
         return authenticator.ready().compose(ready -> vertx.createHttpServer(options)
-            .requestHandler(request -> dispatch(grpc, authenticator, request))
+            .requestHandler(request -> {
+                if (!cors.answer(request)) {
+                    dispatch(grpc, authenticator, request);
+                }
+            })
             .listen());
     }
 
