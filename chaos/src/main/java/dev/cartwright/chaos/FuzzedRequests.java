@@ -146,20 +146,25 @@ public final class FuzzedRequests {
             Arbitraries.integers());
     }
 
-    /** A value for one field (a list of values when repeated), or null to leave it out. */
-    private Arbitrary<Object> fieldValue(FieldDescriptor field, int depth) {
-        Arbitrary<Object> one = single(field, depth);
+    /**
+     * A value for one field (a list of values when repeated), or null to leave it out. A long list (500 to 2000) holds
+     * small values only ({@code small}: short strings, short lists), or one request could run to gigabytes.
+     */
+    private Arbitrary<Object> fieldValue(FieldDescriptor field, int depth, boolean small) {
+        Arbitrary<Object> one = single(field, depth, small);
         if (field.isRepeated()) {
-            return Arbitraries.oneOf(one.list().ofMaxSize(4).map(l -> (Object) l),
-                one.list().ofMinSize(500).ofMaxSize(2000).map(l -> (Object) l).withoutEdgeCases().injectNull(0.0));
+            Arbitrary<Object> few = one.list().ofMaxSize(4).map(l -> (Object) l);
+            return small ? few : Arbitraries.oneOf(few, single(field, depth, true).list().ofMinSize(500).ofMaxSize(2000)
+                .map(l -> (Object) l).withoutEdgeCases().injectNull(0.0));
         }
         return one.injectNull(0.3);
     }
 
     @SuppressWarnings("unchecked")
-    private Arbitrary<Object> single(FieldDescriptor field, int depth) {
+    private Arbitrary<Object> single(FieldDescriptor field, int depth, boolean small) {
         return (Arbitrary<Object>) switch (field.getJavaType()) {
-            case STRING -> strings();
+            case STRING -> small ? Arbitraries.oneOf(Arbitraries.of(knownIds.isEmpty() ? List.of("x") : knownIds),
+                Arbitraries.strings().ofMaxLength(40)) : strings();
             case INT -> ints();
             case LONG -> longs();
             case BOOLEAN -> Arbitraries.of(true, false);
@@ -170,16 +175,20 @@ public final class FuzzedRequests {
             case ENUM -> Arbitraries.integers().between(-2, 12).map(n -> field.getEnumType().findValueByNumber(n) != null
                 ? field.getEnumType().findValueByNumber(n) : field.getEnumType().findValueByNumberCreatingIfUnknown(n));
             case MESSAGE -> depth > 3 ? Arbitraries.just(DynamicMessage.getDefaultInstance(field.getMessageType()))
-                : message(field.getMessageType(), depth + 1);
+                : message(field.getMessageType(), depth + 1, small);
         };
     }
 
     /** A message of {@code type} with each field set at random or left out. */
     public Arbitrary<DynamicMessage> message(Descriptor type, int depth) {
+        return message(type, depth, false);
+    }
+
+    private Arbitrary<DynamicMessage> message(Descriptor type, int depth, boolean small) {
         List<FieldDescriptor> fields = type.getFields();
         List<Arbitrary<Object>> values = new ArrayList<>();
         for (FieldDescriptor field : fields) {
-            values.add(fieldValue(field, depth));
+            values.add(fieldValue(field, depth, small));
         }
         if (values.isEmpty()) {
             return Arbitraries.just(DynamicMessage.getDefaultInstance(type));
