@@ -44,7 +44,10 @@ public final class GrpcEndpoint {
         return start(vertx, host, port, authenticator, health, services, JsonCodecs.NONE);
     }
 
-    /** As {@link #start(Vertx, String, int, Authenticator, HealthService, List)}, HTTP/JSON messages read and written by {@code codecs} where they can. */
+    /**
+     * As {@link #start(Vertx, String, int, Authenticator, HealthService, List)}, HTTP/JSON messages read and written by
+     * {@code codecs} where they can.
+     */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator,
                                            HealthService health, List<Service> services, JsonCodecs codecs) {
         return start(vertx, host, port, authenticator, CorsPolicy.defaults(authenticator.isDevelopment()), health, services, codecs);
