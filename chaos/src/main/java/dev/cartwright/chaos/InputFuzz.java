@@ -92,6 +92,11 @@ public final class InputFuzz {
 
         /** Each victim's version now. */
         Map<String, Long> versions(List<String> ids);
+
+        /** How many versions one accepted request of {@code rpc} may move its victim. */
+        default int versionsPerChange(String rpc) {
+            return 1;
+        }
     }
 
     private final Target target;
@@ -209,7 +214,8 @@ public final class InputFuzz {
                         String text = new String(request.body(), StandardCharsets.ISO_8859_1) + request.path();
                         for (String victim : victims) {
                             if (text.contains(victim)) {
-                                accepted.computeIfAbsent(victim, k -> new AtomicLong()).incrementAndGet();
+                                accepted.computeIfAbsent(victim, k -> new AtomicLong())
+                                    .addAndGet(target.versionsPerChange(request.rpc().name()));
                             }
                         }
                     }
@@ -235,7 +241,7 @@ public final class InputFuzz {
                 long allowed = accepted.getOrDefault(victim, new AtomicLong()).get();
                 if (moved > allowed) {
                     stateChanges += moved - allowed;
-                    failures.add("cart " + victim + " moved " + moved + " versions; accepted requests naming it: " + allowed);
+                    failures.add(victim + " moved " + moved + " versions; accepted requests naming it allow " + allowed);
                 }
             }
         }

@@ -39,6 +39,12 @@ public final class ReturnFuzzTarget implements InputFuzz.Target {
         return Set.of("GetReturnRequest", "ListReturnRequests");
     }
 
+    /** A refund that completes moves its return twice (items received → refunded → completed). */
+    @Override
+    public int versionsPerChange(String rpc) {
+        return rpc.equals("ProcessRefund") ? 2 : 1;
+    }
+
     @Override
     public List<String> victims(int count, String runId) {
         List<String> ids = new ArrayList<>();
