@@ -10,7 +10,8 @@
 --
 -- ARGV[1] kind, ARGV[2] expected version or '', ARGV[3] the fingerprint of the request when an idempotency key is
 -- given ('' for none), ARGV[4] now (epoch millis), ARGV[5] idle TTL (seconds), ARGV[6] idempotency TTL (seconds),
--- ARGV[7] cart id, ARGV[8] expected owner, ARGV[9..] per kind.
+-- ARGV[7] cart id, ARGV[8] expected owner, ARGV[9..] per kind, and last the change's W3C trace context:
+-- ARGV[#ARGV - 1] traceparent, ARGV[#ARGV] tracestate ('' for none), kept in the change record.
 --
 -- An idempotency key remembers a small record, whatever the size of the cart: {f = fingerprint, v = version after the
 -- change, cu = the cart's customer}. The same key with the same fingerprint answers with the cart as it is now
@@ -35,7 +36,7 @@
 --
 -- The change stream entry of an applied change: fields 'cart_id'; 'e', a MessagePack map of the change record
 -- (cart_id, version, type, customer_id, product_id, quantity, delta, unit_price, currency, at, and for some types
--- other_cart_id, code, order_id, checkout_id); and 'c', the cart hash after the change packed as in the reply. Readers
+-- other_cart_id, code, order_id, checkout_id; traceparent and tracestate when the change was made in a trace); and 'c', the cart hash after the change packed as in the reply. Readers
 -- expand 'e' into those fields (StreamEntries), and still read entries written with the fields spelled out one by
 -- one, or without 'c'.
 --
@@ -53,6 +54,8 @@ local idle_ttl = ARGV[5]
 local idem_ttl = ARGV[6]
 local cart_id = ARGV[7]
 local owner = ARGV[8]
+local traceparent = ARGV[#ARGV - 1]
+local tracestate = ARGV[#ARGV]
 
 -- Whether a cart whose customer is cu may be changed by this caller.
 local function reachable(cu)
@@ -213,6 +216,12 @@ local function finish()
         product_id = event.product or '', quantity = event.quantity or '0', delta = event.delta or '0',
         unit_price = event.price or '0', currency = h['cur'], at = now,
         other_cart_id = event.other, code = event.code, order_id = event.order, checkout_id = event.checkout}
+    if traceparent ~= '' then
+        entry['traceparent'] = traceparent
+        if tracestate ~= '' then
+            entry['tracestate'] = tracestate
+        end
+    end
     redis.call('XADD', stream_key, '*', 'cart_id', cart_id, 'e', cmsgpack.pack(entry), 'c', packed)
     if has_idem then
         redis.call('SET', KEYS[2], cmsgpack.pack({f = fingerprint, v = version, cu = h['cu']}), 'EX', idem_ttl)

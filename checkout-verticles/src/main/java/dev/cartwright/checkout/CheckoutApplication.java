@@ -58,6 +58,7 @@ import dev.cartwright.service.outbox.OutboxRelay;
 import dev.cartwright.service.outbox.OutboxRelayOptions;
 import dev.cartwright.service.outbox.OutboxTable;
 import dev.cartwright.service.runtime.ServiceRuntime;
+import dev.cartwright.service.tracing.EventTraces;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
@@ -235,7 +236,8 @@ public final class CheckoutApplication {
         return CartSchemaLimits.lineQuantity(clients.pool()).compose(bounds -> CartSchemaLimits.misfit(config.limits(), bounds)
                 .<Future<Void>>map(problem -> Future.failedFuture(new ConfigException("CARTWRIGHT_CART_MAX_QUANTITY", problem)))
                 .orElseGet(Future::succeededFuture))
-            .compose(limitsFit -> RedisCartStore.create(runtime.vertx(), clients.cartRedis(), repository, storeConfig, clock))
+            .compose(limitsFit -> RedisCartStore.create(runtime.vertx(), clients.cartRedis(), repository, storeConfig, clock,
+                EventTraces::current))
             .map(store -> new Carts(store, repository, parked));
     }
 

@@ -51,13 +51,19 @@ public final class CheckoutMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("event=stopping");
             try {
-                service.stop().eventually(() -> runtime.vertx().close()).await(15, TimeUnit.SECONDS);
-                LOG.info("event=stopped");
+                service.stop().await(15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("event=stop_incomplete error=\"{}\"", e.toString());
             }
+            try {
+                // Vert.x closes, then the last spans are sent.
+                runtime.close().await(10, TimeUnit.SECONDS);
+                LOG.info("event=stopped");
+            } catch (Exception e) {
+                LOG.warn("event=close_incomplete error=\"{}\"", e.toString());
+            }
         }, "checkout-shutdown"));
-        LOG.info("CHECKOUT READY grpc={}:{} admin={}:{} instances={} auth={}", config.host(), service.grpcPort(), config.host(),
-            service.adminPort(), config.apiInstances(), service.isDevelopmentMode() ? "development" : "jwt");
+        LOG.info("CHECKOUT READY grpc={}:{} admin={}:{} instances={} auth={} tracing={}", config.host(), service.grpcPort(), config.host(),
+            service.adminPort(), config.apiInstances(), service.isDevelopmentMode() ? "development" : "jwt", runtime.tracing());
     }
 }

@@ -45,8 +45,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class CheckoutFlows {
 
-    /** One CloudEvent as read back from Kafka. */
-    record Event(String id, String type, String key, String subject, String source, JsonObject data) {
+    /** One CloudEvent as read back from Kafka; {@code traceparent} null when it carries no trace context. */
+    record Event(String id, String type, String key, String subject, String source, JsonObject data, String traceparent) {
     }
 
     private final CheckoutHarness harness;
@@ -124,7 +124,8 @@ final class CheckoutFlows {
             while (System.nanoTime() < deadline && !enough.test(new ArrayList<>(byId.values()))) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
                     Event event = new Event(header(record, "ce_id"), header(record, "ce_type"), record.key(), header(record, "ce_subject"),
-                        header(record, "ce_source"), new JsonObject(new String(record.value(), StandardCharsets.UTF_8)));
+                        header(record, "ce_source"), new JsonObject(new String(record.value(), StandardCharsets.UTF_8)),
+                        header(record, "ce_traceparent"));
                     byId.putIfAbsent(event.id(), event);
                 }
             }

@@ -2,6 +2,7 @@ package dev.cartwright.checkout;
 
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.runtime.ServiceRuntime;
+import dev.cartwright.service.tracing.Tracing;
 import dev.cartwright.sim.PlatformSim;
 import dev.cartwright.sim.SimConfig;
 import dev.cartwright.sim.SimService;
@@ -59,6 +60,11 @@ final class CheckoutHarness implements AutoCloseable {
     }
 
     static CheckoutHarness start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka, Map<String, String> extra) {
+        return start(postgres, redis, kafka, extra, Tracing.OFF);
+    }
+
+    /** A service whose spans go to {@code tracing}. */
+    static CheckoutHarness start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka, Map<String, String> extra, Tracing tracing) {
         Vertx clientVertx = Vertx.vertx();
         SimTopics simTopics = new SimTopics(kafka.createTopic("order_events"), kafka.createTopic("pricing_events"),
             kafka.createTopic("warehouse_events"));
@@ -99,7 +105,7 @@ final class CheckoutHarness implements AutoCloseable {
         env.put("CARTWRIGHT_CUSTOMER_ADDR", hostPort(sim, SimService.CUSTOMER));
         env.putAll(extra);
         CheckoutConfig config = CheckoutConfig.read(ConfigReader.from(env));
-        ServiceRuntime runtime = ServiceRuntime.create("checkout-it");
+        ServiceRuntime runtime = ServiceRuntime.create("checkout-it", tracing);
         CheckoutApplication service = await(CheckoutApplication.start(runtime, config, Clock.systemUTC()));
         return new CheckoutHarness(clientVertx, sim, runtime, service, cartEvents, streamKey, postgres, schema);
     }
@@ -125,11 +131,14 @@ final class CheckoutHarness implements AutoCloseable {
 
     /** One unary call, with an optional bearer token; never fails on a non-OK status, which it reports instead. */
     <Q, R> Future<Reply<R>> call(ServiceMethod<R, Q> method, Q request, String bearerToken) {
+        return callWith(method, request, bearerToken == null ? Map.of() : Map.of("authorization", "Bearer " + bearerToken));
+    }
+
+    /** One unary call with these request headers (metadata). */
+    <Q, R> Future<Reply<R>> callWith(ServiceMethod<R, Q> method, Q request, Map<String, String> metadata) {
         return grpc.request(address, method).compose(req -> {
             MultiMap headers = req.headers();
-            if (bearerToken != null) {
-                headers.set("authorization", "Bearer " + bearerToken);
-            }
+            metadata.forEach(headers::set);
             return req.send(request);
         }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(
             new Reply<>(resp.status(), resp.statusMessage(), last.succeeded() ? last.result() : null))));

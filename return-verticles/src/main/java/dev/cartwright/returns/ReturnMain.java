@@ -50,7 +50,8 @@ public final class ReturnMain {
                     .route(RefundsAdmin.PATH, app.refundsAdmin());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, admin, runtime), "return-shutdown"));
                 return admin.listen(c.host(), c.adminPort()).map(HttpServer::actualPort)
-                    .map(adminPort -> "RETURN READY grpc=" + c.host() + ":" + app.grpcPort() + " admin=" + c.host() + ":" + adminPort);
+                    .map(adminPort -> "RETURN READY grpc=" + c.host() + ":" + app.grpcPort() + " admin=" + c.host() + ":" + adminPort
+                        + " tracing=" + runtime.tracing());
             });
         // Vert.x's threads keep the process alive once main returns; nothing here waits for the start.
         ready.onSuccess(line -> {
@@ -74,7 +75,7 @@ public final class ReturnMain {
         // Closed from this thread and waited for with a latch: a continuation bound to an event loop would never run
         // once Vert.x has shut its event loops.
         CountDownLatch closed = new CountDownLatch(1);
-        runtime.vertx().close().onComplete(ar -> closed.countDown());
+        runtime.close().onComplete(ar -> closed.countDown());
         try {
             if (closed.await(10, TimeUnit.SECONDS)) {
                 LOG.info("Return Service stopped");

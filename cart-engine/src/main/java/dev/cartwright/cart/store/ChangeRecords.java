@@ -109,6 +109,8 @@ public final class ChangeRecords {
         private String code = "";
         private String orderId = "";
         private String checkoutId = "";
+        private String traceParent = "";
+        private String traceState = "";
         private Optional<CartSnapshot> cart = Optional.empty();
         /** The field being turned into a number, for the message when it is not one. */
         private String reading;
@@ -145,6 +147,8 @@ public final class ChangeRecords {
                 case "code" -> code = value;
                 case "order_id" -> orderId = value;
                 case "checkout_id" -> checkoutId = value;
+                case "traceparent" -> traceParent = value;
+                case "tracestate" -> traceState = value;
                 default -> {
                     // A field a newer script added: not needed to read this change.
                 }
@@ -161,7 +165,7 @@ public final class ChangeRecords {
             }
             try {
                 Stamp stamp = new Stamp(entryId, cartId, longOf("version", version), customerId, currency,
-                    Instant.ofEpochMilli(longOf("at", at)), cart);
+                    Instant.ofEpochMilli(longOf("at", at)), cart, traceParent, traceState);
                 return switch (type) {
                     case CartChange.CREATED -> new Created(stamp);
                     case CartChange.ITEM_ADDED -> new ItemAdded(stamp, productId, intOf("quantity", quantity), intOf("delta", delta),

@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartCommand;
@@ -55,6 +57,9 @@ public final class RedisCartStore implements CartStore {
     /** The expected-owner argument of cart-mutate.lua: "" for any cart, else this mark and the customer id. */
     private static final String ANY_OWNER = "";
     private static final String OWNER_MARK = "=";
+    /** The W3C trace context's names, as a trace context supplier gives them and the change record keeps them. */
+    public static final String TRACEPARENT = "traceparent";
+    public static final String TRACESTATE = "tracestate";
     /** The arguments before the per-kind ones, see {@link #header}. */
     private static final int HEADER_SIZE = 8;
     /** How often a merge starts over because the source changed while it was being read. */
@@ -65,6 +70,7 @@ public final class RedisCartStore implements CartStore {
     private final CartStoreConfig config;
     private final Clock clock;
     private final LuaScript mutate;
+    private final Supplier<Map<String, String>> traceContext;
     private final LuaScript restore;
     private final LuaScript indexSwap;
     private final LuaScript read;
@@ -72,8 +78,10 @@ public final class RedisCartStore implements CartStore {
     private final String idleTtlSeconds;
     private final String idempotencyTtlSeconds;
 
-    private RedisCartStore(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, List<LuaScript> scripts) {
+    private RedisCartStore(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, List<LuaScript> scripts,
+                           Supplier<Map<String, String>> traceContext) {
         this.redis = redis;
+        this.traceContext = traceContext;
         this.repository = repository;
         this.config = config;
         this.clock = clock;
@@ -93,11 +101,21 @@ public final class RedisCartStore implements CartStore {
      */
     public static Future<RedisCartStore> create(Vertx vertx, Redis redis, PgCartRepository repository, CartStoreConfig config,
                                                 Clock clock) {
+        return create(vertx, redis, repository, config, clock, Map::of);
+    }
+
+    /**
+     * Like {@link #create(Vertx, Redis, PgCartRepository, CartStoreConfig, Clock)}, and each change's stream entry keeps
+     * the trace context {@code traceContext} gives where the change is made (W3C {@code traceparent} and
+     * {@code tracestate}; none when it gives none), so the event published for it continues the trace.
+     */
+    public static Future<RedisCartStore> create(Vertx vertx, Redis redis, PgCartRepository repository, CartStoreConfig config,
+                                                Clock clock, Supplier<Map<String, String>> traceContext) {
         return vertx.executeBlocking(() -> List.of(
                 LuaScript.load("cart-mutate.lua"), LuaScript.load("cart-restore.lua"), LuaScript.load("customer-index-swap.lua"),
                 LuaScript.load("cart-read.lua"), LuaScript.load("cart-catch-up.lua")))
             .compose(scripts -> Future.all(scripts.stream().map(script -> script.preload(redis)).toList())
-                .map(loaded -> new RedisCartStore(redis, repository, config, clock, scripts)));
+                .map(loaded -> new RedisCartStore(redis, repository, config, clock, scripts, traceContext)));
     }
 
     public CartStoreConfig config() {
@@ -226,6 +244,7 @@ public final class RedisCartStore implements CartStore {
         args.add(create.customerId());
         args.add(create.currency());
         args.add(create.region());
+        traced(args);
         return mutate.call(redis, keys, args);
     }
 
@@ -241,7 +260,15 @@ public final class RedisCartStore implements CartStore {
             String given = mutation.requestFingerprint();
             args.set(2, given.isEmpty() ? fingerprint(mutation.command().kind(), args.subList(HEADER_SIZE, args.size())) : given);
         }
+        traced(args);
         return mutate.call(redis, keys, args);
+    }
+
+    /** The script's last two arguments, after the fingerprint was taken: the change's traceparent and tracestate, or "". */
+    private void traced(List<String> args) {
+        Map<String, String> trace = traceContext.get();
+        args.add(trace.getOrDefault(TRACEPARENT, ""));
+        args.add(trace.getOrDefault(TRACESTATE, ""));
     }
 
     /** The current hour's counter of stored idempotency keys (see {@link IdempotencyKeyCount}). */

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -94,6 +96,29 @@ class ChangeRecordsIT {
         MutationResult result = await(store.apply(mutation));
         assertThat(result).isInstanceOf(MutationResult.Applied.class);
         return ((MutationResult.Applied) result).cart();
+    }
+
+    @Test
+    void aChangeMadeInsideATraceKeepsItsTraceContextAndOneMadeOutsideKeepsNone() {
+        CartStoreConfig config = freshConfig();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Map<String, String> current = new HashMap<>();
+        RedisCartStore store = await(RedisCartStore.create(harness.vertx, harness.redis, harness.repository, config,
+            TestClock.at(T0), () -> Map.copyOf(current)));
+        Cart cart = await(store.createOrGetActive("records-traced", "customer-8", "EUR", "DE", ""));
+        current.put(RedisCartStore.TRACEPARENT, traceparent);
+        current.put(RedisCartStore.TRACESTATE, "vendor=1");
+        applied(store, Mutation.of(cart.cartId(), new AddItem("p1", "c1", "Mug", 1, 1_250, LIMITS)));
+        // Outside any trace again: the entry keeps nothing.
+        current.clear();
+        applied(store, Mutation.of(cart.cartId(), new AddItem("p2", "c2", "Tea", 1, 400, LIMITS)));
+
+        Redis client = client(ProtocolVersion.RESP3);
+        List<CartChange> changes = range(client, config);
+        client.close();
+        assertThat(changes).hasSize(3).allMatch(c -> c instanceof Applied);
+        assertThat(changes).extracting(c -> ((Applied) c).stamp().traceParent()).containsExactly("", traceparent, "");
+        assertThat(changes).extracting(c -> ((Applied) c).stamp().traceState()).containsExactly("", "vendor=1", "");
     }
 
     @ParameterizedTest

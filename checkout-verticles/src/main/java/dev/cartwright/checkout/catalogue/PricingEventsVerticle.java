@@ -10,7 +10,10 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.cartwright.service.tracing.EventTraces;
 import io.vertx.core.Future;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.kafka.client.common.KafkaClientOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -76,7 +79,9 @@ public final class PricingEventsVerticle extends VerticleBase {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, CloudEventDeserializer.class.getName());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "checkout-pricing");
-        consumer = KafkaConsumer.create(vertx, config);
+        // Traced from the CloudEvent's own trace context (EventTraces), not from the client's plain headers.
+        consumer = KafkaConsumer.create(vertx, new KafkaClientOptions().setConfig(new HashMap<>(config))
+            .setTracingPolicy(TracingPolicy.IGNORE));
         consumer.exceptionHandler(e -> LOG.warn("event=pricing_consumer_error error=\"{}\"", e.toString()));
         consumer.handler(this::handle);
         // Subscribing does not wait for the broker; with Kafka down the consumer keeps trying in the background.
@@ -99,22 +104,29 @@ public final class PricingEventsVerticle extends VerticleBase {
             duplicates.increment();
             return;
         }
+        EventTraces.continueFrom(event, () -> apply(event));
+    }
+
+    private Future<Void> apply(CloudEvent event) {
         try {
+            Future<Void> done = Future.succeededFuture();
             switch (event.getType()) {
                 case PRICE_CHANGED -> feed.applyPriceChanged(parse(event, PriceChanged.newBuilder()));
                 case STOCK_CHANGED -> feed.applyStockChanged(parse(event, StockChanged.newBuilder()));
                 case PRODUCT_CHANGED -> feed.applyProductChanged(parse(event, ProductChanged.newBuilder()));
-                case PROMOTION_CHANGED -> feed.reloadPromotions()
+                case PROMOTION_CHANGED -> done = feed.reloadPromotions()
                     .onFailure(e -> LOG.warn("event=promotions_reload_failed error=\"{}\"", e.getMessage()));
                 default -> {
                     rejected.increment();
-                    return;
+                    return done;
                 }
             }
             applied.increment();
+            return done;
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             rejected.increment();
             LOG.warn("event=pricing_event_rejected type={} id={} error=\"{}\"", event.getType(), event.getId(), e.getMessage());
+            return Future.failedFuture(e);
         }
     }
 

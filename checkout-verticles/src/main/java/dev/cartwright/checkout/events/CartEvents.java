@@ -22,6 +22,7 @@ import dev.cartwright.proto.events.v1.CartItemAdded;
 import dev.cartwright.proto.events.v1.CartItemRemoved;
 import dev.cartwright.proto.events.v1.CartItemUpdated;
 import dev.cartwright.proto.events.v1.EventLine;
+import dev.cartwright.service.tracing.EventTraces;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -75,15 +77,20 @@ public final class CartEvents {
         if (data == null) {
             data = json(payload(change, cart));
         }
-        return CloudEventBuilder.v1()
+        CloudEventBuilder event = CloudEventBuilder.v1()
             .withId(change.entryId())
             .withSource(SOURCE_URI)
             .withType(change.type())
             .withSubject(change.cartId())
             .withTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
             .withDataContentType("application/json")
-            .withData(data)
-            .build();
+            .withData(data);
+        CartChange.Stamp stamp = change.stamp();
+        if (!stamp.traceParent().isEmpty()) {
+            // The change was made inside a trace: the event continues it (distributed-tracing extension).
+            EventTraces.carry(event, Map.of(EventTraces.TRACEPARENT, stamp.traceParent(), EventTraces.TRACESTATE, stamp.traceState()));
+        }
+        return event.build();
     }
 
     static Message payload(Applied change, Optional<Cart> cart) {

@@ -13,7 +13,10 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.cartwright.service.tracing.EventTraces;
 import io.vertx.core.Future;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.kafka.client.common.KafkaClientOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -87,7 +90,9 @@ public final class OrderEventsConsumer extends VerticleBase {
         config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, CloudEventDeserializer.class.getName());
-        consumer = KafkaConsumer.create(vertx, config);
+        // Traced from the CloudEvent's own trace context (EventTraces), not from the client's plain headers.
+        consumer = KafkaConsumer.create(vertx, new KafkaClientOptions().setConfig(new HashMap<>(config))
+            .setTracingPolicy(TracingPolicy.IGNORE));
         registry.ifPresent(r -> {
             applied = Counter.builder("cartwright.returns.order_events").tag("outcome", "applied").register(r);
             duplicates = Counter.builder("cartwright.returns.order_events").tag("outcome", "duplicate").register(r);
@@ -143,7 +148,8 @@ public final class OrderEventsConsumer extends VerticleBase {
             return Future.succeededFuture();
         }
         KafkaConsumerRecord<String, CloudEvent> record = list.get(index);
-        return apply(record).compose(v -> storeFrom(list, index + 1), failure -> rewind(list, index)
+        Future<Void> applied = record.value() == null ? apply(record) : EventTraces.continueFrom(record.value(), () -> apply(record));
+        return applied.compose(v -> storeFrom(list, index + 1), failure -> rewind(list, index)
             .compose(v -> Future.failedFuture(failure)));
     }
 

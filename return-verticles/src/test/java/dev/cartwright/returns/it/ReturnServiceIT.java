@@ -28,6 +28,16 @@ import dev.cartwright.returns.ReturnApplication;
 import dev.cartwright.returns.ReturnConfig;
 import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.runtime.ServiceRuntime;
+import dev.cartwright.service.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import dev.cartwright.sim.OrderSimulator;
 import dev.cartwright.sim.PlatformSim;
 import dev.cartwright.sim.SimConfig;
@@ -74,6 +84,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +124,10 @@ class ReturnServiceIT {
     private SocketAddress address;
     private ReturnServiceGrpcClient client;
     private ReturnEventsTap tap;
+    /** Every span the service (and the simulators sharing its Vert.x) made, kept in memory. */
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private OpenTelemetrySdk openTelemetry;
+    private ReturnEventsTap orderEvents;
     private KafkaProducer<String, CloudEvent> producer;
     private String orderTopic;
     private final TestClock clock = TestClock.followingSystem();
@@ -127,7 +142,11 @@ class ReturnServiceIT {
         Migrations.apply(postgres, schema, "classpath:db/return_db");
         orderTopic = kafka.createTopic("order_events");
         String returnTopic = kafka.createTopic("return_events");
-        vertx = Vertx.vertx();
+        openTelemetry = OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+        vertx = ServiceRuntime.create("returns-it", Tracing.to(openTelemetry)).vertx();
         sim = PlatformSim.start(vertx, SimConfig.defaults().withBasePort(0).withProductCount(300)
             .withKafkaBootstrap(kafka.bootstrapServers())
             .withTopics(new SimTopics(orderTopic, kafka.createTopic("pricing_events"), kafka.createTopic("warehouse_events"))))
@@ -159,6 +178,7 @@ class ReturnServiceIT {
         address = SocketAddress.inetSocketAddress(app.grpcPort(), "127.0.0.1");
         client = ReturnServiceGrpcClient.create(grpc, address);
         tap = new ReturnEventsTap(kafka.bootstrapServers(), returnTopic, kafka.freshGroupId("tap"));
+        orderEvents = new ReturnEventsTap(kafka.bootstrapServers(), orderTopic, kafka.freshGroupId("order_tap"));
         producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -171,6 +191,9 @@ class ReturnServiceIT {
         if (tap != null) {
             tap.close();
         }
+        if (orderEvents != null) {
+            orderEvents.close();
+        }
         if (producer != null) {
             producer.close();
         }
@@ -182,6 +205,9 @@ class ReturnServiceIT {
         }
         if (vertx != null) {
             vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        if (openTelemetry != null) {
+            openTelemetry.close();
         }
     }
 
@@ -1064,5 +1090,65 @@ class ReturnServiceIT {
         assertThat(queryLong("SELECT count(*) FROM return_requests WHERE order_id = ?", order.getOrderId())).isEqualTo(1);
         assertThat(queryLong("SELECT count(*) FROM outbox WHERE event_type = 'return.requested' AND aggregate_id = ?",
             ids.iterator().next())).isEqualTo(1);
+    }
+
+    // ---- tracing ---------------------------------------------------------------------------------------------
+
+    @Test
+    void theConsumerContinuesTheEventsTraceAndACallIsOneTraceToItsEvent() throws Exception {
+        OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(1)), new OrderSimulator.Line(product(9), 2));
+        CloudEvent delivered = orderEvents.await(s -> order.getOrderId().equals(s.key()) && "order.delivered".equals(s.event().getType()),
+            PATIENCE, "order.delivered for " + order.getOrderId()).event();
+
+        // The same event again, as a producer inside a trace would send it.
+        String producerTrace = hex(32);
+        String producerSpan = hex(16);
+        CloudEvent traced = CloudEventBuilder.v1(delivered).withId(UUID.randomUUID().toString())
+            .withExtension("traceparent", "00-" + producerTrace + "-" + producerSpan + "-01").build();
+        producer.send(new ProducerRecord<>(orderTopic, order.getOrderId(), traced)).get(30, TimeUnit.SECONDS);
+        SpanData consumed = awaitSpan(producerTrace, "order.delivered process");
+        assertThat(consumed.getKind()).isEqualTo(SpanKind.CONSUMER);
+        assertThat(consumed.getParentSpanId()).isEqualTo(producerSpan);
+        assertThat(consumed.getAttributes().asMap().toString()).contains(traced.getId());
+        // What the projection did for it (its SQL) is inside the consumer's span.
+        assertThat(spansOf(producerTrace)).anyMatch(s -> s.getParentSpanId().equals(consumed.getSpanId()));
+        assertThat(spans.getFinishedSpanItems()).as("an event without a trace context starts none")
+            .noneMatch(s -> s.getName().equals("order.delivered process") && !s.getTraceId().equals(producerTrace));
+
+        String callTrace = hex(32);
+        String callerSpan = hex(16);
+        ReturnRequest created = grpc.request(address, ReturnServiceGrpcClient.CreateReturnRequest).compose(req -> {
+            req.headers().set("traceparent", "00-" + callTrace + "-" + callerSpan + "-01");
+            return req.send(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+                .addItems(ReturnItemRequest.newBuilder().setOrderItemId("1").setQuantity(1).setReason("defective")).build());
+        }).compose(resp -> resp.last().onFailure(e -> {
+            throw new AssertionError("CreateReturnRequest answered " + resp.status() + ": " + resp.statusMessage());
+        })).await(30, TimeUnit.SECONDS);
+        SpanData call = awaitSpan(callTrace, "return.v1.ReturnService/CreateReturnRequest");
+        assertThat(call.getKind()).isEqualTo(SpanKind.SERVER);
+        assertThat(call.getParentSpanId()).isEqualTo(callerSpan);
+        CloudEvent requested = tap.await(created.getReturnId(), "return.requested").event();
+        assertThat(requested.getExtension("traceparent")).asString().startsWith("00-" + callTrace + "-");
+    }
+
+    private static String hex(int length) {
+        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "").substring(0, length);
+    }
+
+    private List<SpanData> spansOf(String traceId) {
+        return spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+    }
+
+    private SpanData awaitSpan(String traceId, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<SpanData> span = spansOf(traceId).stream().filter(s -> s.getName().equals(name)).findFirst();
+            if (span.isPresent()) {
+                return span.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no span " + name + " in trace " + traceId + "; it holds "
+            + spansOf(traceId).stream().map(SpanData::getName).toList());
     }
 }

@@ -1,9 +1,12 @@
 package dev.cartwright.service.outbox;
 
+import dev.cartwright.service.tracing.EventTraces;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,7 +29,8 @@ public final class Outbox {
         this.notifyChannel = notifyChannel;
         // Bound as text and cast: a String bound straight to a jsonb parameter would be stored as one JSON string.
         this.insert = "INSERT INTO " + table.name()
-            + " (event_id, aggregate_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4::text::jsonb, $5)";
+            + " (event_id, aggregate_id, event_type, payload, created_at, headers)"
+            + " VALUES ($1, $2, $3, $4::text::jsonb, $5, $6::text::jsonb)";
     }
 
     public OutboxTable table() {
@@ -37,14 +41,18 @@ public final class Outbox {
         return notifyChannel;
     }
 
-    /** Appends {@code events} through {@code connection}, which must be inside the transaction of the state change. */
+    /**
+     * Appends {@code events} through {@code connection}, which must be inside the transaction of the state change. Each
+     * row keeps the trace context of the span current here (its {@code headers}), which the relay sets on the event.
+     */
     public Future<Void> append(SqlConnection connection, List<OutboxEvent> events) {
         if (events.isEmpty()) {
             return Future.succeededFuture();
         }
+        String headers = new JsonObject(new LinkedHashMap<String, Object>(EventTraces.current())).encode();
         List<Tuple> rows = new ArrayList<>(events.size());
         for (OutboxEvent e : events) {
-            rows.add(Tuple.of(e.eventId(), e.aggregateId(), e.eventType(), e.payloadJson(), e.createdAt()));
+            rows.add(Tuple.of(e.eventId(), e.aggregateId(), e.eventType(), e.payloadJson(), e.createdAt(), headers));
         }
         Future<?> written = connection.preparedQuery(insert).executeBatch(rows);
         if (notifyChannel.isEmpty()) {

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.cartwright.service.tracing.EventTraces;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Owns moving the rows of one outbox table to Kafka: each unpublished row becomes one CloudEvents 1.0 event (binary
  * mode through the CloudEvents Kafka binding; {@code id} = the row's {@code event_id}, {@code type} = its
  * {@code event_type}, {@code subject} and Kafka key = its {@code aggregate_id}, {@code time} = its
- * {@code created_at}, data = its JSON payload), sent with an idempotent producer ({@code acks=all}), and the row is
+ * {@code created_at}, data = its JSON payload, and the trace context its {@code headers} kept as the distributed-tracing
+ * extension), sent with an idempotent producer ({@code acks=all}), and the row is
  * marked published only after the broker acknowledged it.
  *
  * <p>Each batch is one short transaction: {@code SELECT ... FOR UPDATE SKIP LOCKED} takes up to
@@ -96,7 +99,8 @@ public final class OutboxRelay extends VerticleBase {
         this.listenOn = listenOn;
         this.options = options;
         String t = options.table().name();
-        this.selectBatch = "SELECT id, event_id, aggregate_id, event_type, payload::text AS payload, created_at FROM " + t
+        this.selectBatch = "SELECT id, event_id, aggregate_id, event_type, payload::text AS payload, created_at, headers::text AS headers"
+            + " FROM " + t
             + " WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
         this.selectAggregates = "SELECT aggregate_id, id FROM " + t
             + " WHERE published_at IS NULL AND aggregate_id = ANY($1) AND id <= $2 ORDER BY id";
@@ -292,15 +296,30 @@ public final class OutboxRelay extends VerticleBase {
     private CloudEvent toCloudEvent(Row r) {
         UUID eventId = r.getUUID("event_id");
         OffsetDateTime created = r.getOffsetDateTime("created_at");
-        return CloudEventBuilder.v1()
+        CloudEventBuilder event = CloudEventBuilder.v1()
             .withId(eventId.toString())
             .withType(r.getString("event_type"))
             .withSource(options.source())
             .withSubject(r.getString("aggregate_id"))
             .withTime(created)
             .withDataContentType("application/json")
-            .withData(r.getString("payload").getBytes(StandardCharsets.UTF_8))
-            .build();
+            .withData(r.getString("payload").getBytes(StandardCharsets.UTF_8));
+        return EventTraces.carry(event, traceContext(r.getString("headers"))).build();
+    }
+
+    /** The trace context a row kept ({@code {"traceparent": ..., "tracestate": ...}}); nothing from a row without one. */
+    private static Map<String, String> traceContext(String headers) {
+        if (headers == null || headers.isEmpty() || headers.equals("{}")) {
+            return Map.of();
+        }
+        JsonObject kept = new JsonObject(headers);
+        Map<String, String> carried = new HashMap<>(2);
+        for (String name : List.of(EventTraces.TRACEPARENT, EventTraces.TRACESTATE)) {
+            if (kept.getValue(name) instanceof String value) {
+                carried.put(name, value);
+            }
+        }
+        return carried;
     }
 
     private Future<Integer> markPublished(SqlConnection conn, List<Long> ids) {

@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 /**
  * The name of an outbox table, checked once so that it can be put into SQL text safely. The table has the columns
  * {@code id bigserial primary key, event_id uuid unique not null, aggregate_id text not null, event_type text not null,
- * payload jsonb not null, created_at timestamptz not null, published_at timestamptz} (see {@link OutboxRelay}).
+ * payload jsonb not null, created_at timestamptz not null, published_at timestamptz, headers jsonb not null default '{}'}
+ * (see {@link OutboxRelay}); {@code headers} keeps the trace context of the change ({@code traceparent},
+ * {@code tracestate}).
  */
 public record OutboxTable(String name) {
 

@@ -6,16 +6,32 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import dev.cartwright.service.runtime.ServiceRuntime;
+import dev.cartwright.service.tracing.EventTraces;
+import dev.cartwright.service.tracing.Tracing;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +89,61 @@ class ServiceLoggingTest {
         JsonObject second = new JsonObject(lines.get(1));
         assertThat(second.getString("level")).isEqualTo("WARN");
         assertThat(second.getString("formattedMessage")).isEqualTo("no trace here");
+    }
+
+    @Test
+    void aLineLoggedWhileASpanIsCurrentCarriesItsTraceAndSpanIdInJsonAndInText() throws Exception {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build()) {
+            ServiceRuntime runtime = ServiceRuntime.create("logging-test", Tracing.to(otel));
+            try {
+                Logger json = configure(Map.of("CARTWRIGHT_LOG_FORMAT", "json"));
+                logInsideAConsumerSpan(runtime, json);
+                context.stop();
+                List<String> jsonLines = lines();
+                captured.reset();
+                Logger text = configure(Map.of("CARTWRIGHT_LOG_FORMAT", "text"));
+                logInsideAConsumerSpan(runtime, text);
+                context.stop();
+                List<String> textLines = lines();
+
+                List<SpanData> consumed = spans.getFinishedSpanItems();
+                assertThat(consumed).hasSize(2).allSatisfy(span -> {
+                    assertThat(span.getTraceId()).isEqualTo(TRACE);
+                    assertThat(span.getParentSpanId()).isEqualTo(PRODUCER_SPAN);
+                    assertThat(span.getName()).isEqualTo("order.delivered process");
+                });
+                JsonObject inside = new JsonObject(jsonLines.get(0));
+                assertThat(inside.getJsonObject("mdc").getString("trace_id")).isEqualTo(TRACE);
+                assertThat(inside.getJsonObject("mdc").getString("span_id")).isEqualTo(consumed.get(0).getSpanId());
+                JsonObject outsideMdc = new JsonObject(jsonLines.get(1)).getJsonObject("mdc", new JsonObject());
+                assertThat(outsideMdc.containsKey("trace_id")).as("no span, no ids").isFalse();
+                assertThat(textLines.get(0)).contains(" trace_id=" + TRACE + " ", "handled inside");
+                assertThat(textLines.get(1)).contains("handled outside").doesNotContain("trace_id");
+            } finally {
+                runtime.close().await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String PRODUCER_SPAN = "00f067aa0ba902b7";
+
+    /** On a Vert.x context: one line while a consumer span continues an event's trace, one after it. */
+    private static void logInsideAConsumerSpan(ServiceRuntime runtime, Logger log) throws Exception {
+        CloudEvent event = CloudEventBuilder.v1().withId("e-1").withType("order.delivered").withSource(URI.create("/test"))
+            .withExtension("traceparent", "00-" + TRACE + "-" + PRODUCER_SPAN + "-01").build();
+        Promise<Void> done = Promise.promise();
+        runtime.vertx().runOnContext(v -> EventTraces.continueFrom(event, () -> {
+            log.info("handled inside");
+            return Future.<Void>succeededFuture();
+        }).onComplete(ar -> {
+            log.info("handled outside");
+            done.complete();
+        }));
+        done.future().await(10, TimeUnit.SECONDS);
     }
 
     @Test

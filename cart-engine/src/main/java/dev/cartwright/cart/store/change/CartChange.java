@@ -44,11 +44,21 @@ public sealed interface CartChange {
      * @param customerId "" for a guest cart
      * @param at when the change was applied
      * @param cart the cart after the change, if the entry carries it
+     * @param traceParent the W3C traceparent of the span the change was made in, "" when none
+     * @param traceState its tracestate, "" when none
      */
     record Stamp(String entryId, String cartId, long version, String customerId, String currency, Instant at,
-                 Optional<CartSnapshot> cart) {
+                 Optional<CartSnapshot> cart, String traceParent, String traceState) {
+
+        /** A change made outside any trace. */
+        public Stamp(String entryId, String cartId, long version, String customerId, String currency, Instant at,
+                     Optional<CartSnapshot> cart) {
+            this(entryId, cartId, version, customerId, currency, at, cart, "", "");
+        }
 
         public Stamp {
+            Objects.requireNonNull(traceParent, "traceParent");
+            Objects.requireNonNull(traceState, "traceState");
             Objects.requireNonNull(entryId, "entryId");
             Objects.requireNonNull(cartId, "cartId");
             Objects.requireNonNull(customerId, "customerId");
