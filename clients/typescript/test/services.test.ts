@@ -70,14 +70,14 @@ for (const protocol of ["grpc-web", "http-json"] as Protocol[]) {
       assert.equal(cart.status, CartStatus.ACTIVE);
       assert.equal(cart.customerId, customer);
 
-      const key = newIdempotencyKey();
-      cart = await client.carts.addItem({ cartId: cart.cartId, productId: PLENTIFUL, quantity: 2, expectedVersion: cart.version, idempotencyKey: key });
+      const add = { cartId: cart.cartId, productId: PLENTIFUL, quantity: 2, expectedVersion: cart.version, idempotencyKey: newIdempotencyKey() };
+      cart = await client.carts.addItem(add);
       assert.equal(cart.items.length, 1);
       assert.equal(cart.items[0].quantity, 2);
       const unit = cart.items[0].unitPrice!;
       assert.equal(cart.items[0].subtotal!.amountMinor, unit.amountMinor * 2n);
       // The same change again with the same key applies nothing twice.
-      const again = await client.carts.addItem({ cartId: cart.cartId, productId: PLENTIFUL, quantity: 2, idempotencyKey: key });
+      const again = await client.carts.addItem(add);
       assert.equal(again.items[0].quantity, 2);
       assert.equal(again.version, cart.version);
 
