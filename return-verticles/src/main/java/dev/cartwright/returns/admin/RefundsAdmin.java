@@ -1,9 +1,13 @@
 package dev.cartwright.returns.admin;
 
+import static dev.cartwright.service.admin.AdminAnswer.allowed;
+import static dev.cartwright.service.admin.AdminAnswer.reply;
+
 import dev.cartwright.returns.store.StoredRefund;
 import dev.cartwright.returns.store.StoredReturn;
 import dev.cartwright.returns.workflow.ReturnFailure;
 import dev.cartwright.returns.workflow.Settlements;
+import dev.cartwright.service.admin.AdminAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -53,22 +57,18 @@ public final class RefundsAdmin implements Handler<HttpServerRequest> {
             if (returnId.isBlank() || returnId.length() > 200 || returnId.chars().anyMatch(Character::isISOControl)) {
                 reply(request, 400, new JsonObject().put("error", "not a return id: " + returnId));
             } else if (allowed(request, HttpMethod.POST)) {
-                answer(request, settlements.retryFailed(returnId, ACTOR).map(r -> new Answer(200, json(r))));
+                answer(request, settlements.retryFailed(returnId, ACTOR).map(r -> AdminAnswer.ok(json(r))));
             }
         } else {
             reply(request, 404, new JsonObject().put("error", "no such path; see GET " + PATH));
         }
     }
 
-    /** A reply and its status. */
-    private record Answer(int status, JsonObject body) {
-    }
-
-    private Future<Answer> list() {
+    private Future<AdminAnswer> list() {
         return settlements.failedRefunds(LIST_LIMIT).map(refunds -> {
             JsonArray failed = new JsonArray();
             refunds.forEach(f -> failed.add(json(f)));
-            return new Answer(200, new JsonObject().put("count", refunds.size()).put("failed", failed));
+            return AdminAnswer.ok(new JsonObject().put("count", refunds.size()).put("failed", failed));
         });
     }
 
@@ -84,35 +84,20 @@ public final class RefundsAdmin implements Handler<HttpServerRequest> {
             .put("attempts", f.attempts()).put("last_error", f.lastError()).put("created_at", f.createdAt().toString());
     }
 
-    private static void answer(HttpServerRequest request, Future<Answer> answer) {
-        answer.onComplete(ar -> {
-            if (ar.succeeded()) {
-                reply(request, ar.result().status(), ar.result().body());
-            } else if (ar.cause() instanceof ReturnFailure f) {
-                int status = switch (f.kind()) {
-                    case NOT_FOUND -> 404;
-                    case FAILED_PRECONDITION, ABORTED -> 409;
-                    case INVALID_ARGUMENT -> 400;
-                    case PERMISSION_DENIED -> 403;
-                    case UNAVAILABLE -> 503;
-                };
-                reply(request, status, new JsonObject().put("error", f.getMessage()));
-            } else {
-                reply(request, 503, new JsonObject().put("error", "return_db could not be read or written: " + ar.cause().getMessage()));
-            }
-        });
+    /** A refusal of the workflow is the operator's answer (404, 409, 400...); anything else is a store out of reach. */
+    private static void answer(HttpServerRequest request, Future<AdminAnswer> answer) {
+        AdminAnswer.send(request, answer.recover(failure -> failure instanceof ReturnFailure f
+            ? Future.succeededFuture(new AdminAnswer(status(f), new JsonObject().put("error", f.getMessage())))
+            : Future.failedFuture(failure)), "return_db", "refunds_admin_unavailable");
     }
 
-    private static boolean allowed(HttpServerRequest request, HttpMethod method) {
-        if (request.method().equals(method)) {
-            return true;
-        }
-        request.response().putHeader("allow", method.name());
-        reply(request, 405, new JsonObject().put("error", "use " + method.name()));
-        return false;
-    }
-
-    private static void reply(HttpServerRequest request, int status, JsonObject body) {
-        request.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encodePrettily());
+    private static int status(ReturnFailure failure) {
+        return switch (failure.kind()) {
+            case NOT_FOUND -> 404;
+            case FAILED_PRECONDITION, ABORTED -> 409;
+            case INVALID_ARGUMENT -> 400;
+            case PERMISSION_DENIED -> 403;
+            case UNAVAILABLE -> 503;
+        };
     }
 }
