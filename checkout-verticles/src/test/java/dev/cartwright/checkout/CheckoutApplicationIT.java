@@ -31,6 +31,7 @@ import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.platform.v1.OrderItem;
 import dev.cartwright.proto.platform.v1.ReservationStatus;
 import dev.cartwright.service.auth.Caller;
+import dev.cartwright.service.grpc.RpcError;
 import dev.cartwright.sim.CustomerSimulator;
 import dev.cartwright.sim.SimService;
 import dev.cartwright.testkit.KafkaInfo;
@@ -190,6 +191,10 @@ class CheckoutApplicationIT {
         Reply<Order> declined = flows.confirm(id, "declined");
         assertThat(declined.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(declined.message()).startsWith("payment declined: ");
+        assertThat(declined.details().errorInfo().getReason()).isEqualTo("CHECKOUT_NOT_ALLOWED");
+        assertThat(declined.details().errorInfo().getDomain()).isEqualTo(RpcError.DOMAIN);
+        assertThat(declined.details().preconditionViolations()).singleElement()
+            .satisfies(v -> assertThat(v.getSubject()).isEqualTo("checkouts/" + id));
 
         Checkout failed = flows.get(id);
         assertThat(failed.getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_FAILED);
@@ -373,6 +378,8 @@ class CheckoutApplicationIT {
             .setCheckoutId(id).setAddress(address("USA")).build());
         assertThat(badCountry.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
         assertThat(badCountry.message()).startsWith("address.country_code");
+        assertThat(badCountry.details().errorInfo().getReason()).isEqualTo(RpcError.INVALID_FIELD);
+        assertThat(badCountry.details().fieldViolations()).containsExactly("address.country_code");
         Reply<Checkout> noCity = harness.callNow(CheckoutServiceGrpcClient.UpdateBillingAddress, UpdateAddressRequest.newBuilder()
             .setCheckoutId(id).setAddress(address("US").toBuilder().clearCity()).build());
         assertThat(noCity.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
@@ -409,6 +416,8 @@ class CheckoutApplicationIT {
         Cart empty = flows.cartWith(uniqueCustomer("empty"), lines());
         Reply<Checkout> refused = flows.start(empty.getCartId(), null);
         assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
-        assertThat(flows.start("no-such-cart", null).status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        Reply<Checkout> noCart = flows.start("no-such-cart", null);
+        assertThat(noCart.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(noCart.details().errorInfo().getReason()).isNotBlank();
     }
 }

@@ -1,6 +1,7 @@
 package dev.cartwright.checkout;
 
 import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.grpc.RpcError;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import dev.cartwright.service.tracing.Tracing;
 import dev.cartwright.sim.PlatformSim;
@@ -122,10 +123,17 @@ final class CheckoutHarness implements AutoCloseable {
         }
     }
 
-    /** What one call ended with: the status, its message, and the reply when OK. */
-    record Reply<T>(GrpcStatus status, String message, T body) {
+    /** What one call ended with: the status, its message, the reply when OK, and the error's google.rpc details when not. */
+    record Reply<T>(GrpcStatus status, String message, T body, RpcError.Received details) {
         boolean ok() {
             return status == GrpcStatus.OK;
+        }
+
+        /** The details from the trailers, or from the headers of a trailers-only answer; null when there are none. */
+        static RpcError.Received details(MultiMap headers, MultiMap trailers) {
+            String value = trailers.get(RpcError.DETAILS_HEADER);
+            value = value == null ? headers.get(RpcError.DETAILS_HEADER) : value;
+            return value == null ? null : RpcError.Received.fromHeader(value);
         }
     }
 
@@ -141,7 +149,8 @@ final class CheckoutHarness implements AutoCloseable {
             metadata.forEach(headers::set);
             return req.send(request);
         }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(
-            new Reply<>(resp.status(), resp.statusMessage(), last.succeeded() ? last.result() : null))));
+            new Reply<>(resp.status(), resp.statusMessage(), last.succeeded() ? last.result() : null,
+                Reply.details(resp.headers(), resp.trailers())))));
     }
 
     <Q, R> Reply<R> callNow(ServiceMethod<R, Q> method, Q request) {

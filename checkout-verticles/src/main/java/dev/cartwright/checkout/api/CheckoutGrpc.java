@@ -25,9 +25,8 @@ import dev.cartwright.proto.common.v1.Address;
 import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.auth.CallerContext;
 import dev.cartwright.service.grpc.Rpc;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -59,7 +58,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             Caller caller = CallerContext.current();
             String cartId = RequestChecks.id("cart_id", request.getCartId());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.start(caller, cartId, key)).map(CheckoutGrpc::toProto);
+            return edge(workflow.start(caller, cartId, key), "carts/" + cartId).map(CheckoutGrpc::toProto);
         });
     }
 
@@ -68,7 +67,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
         return rpc.call("GetCheckout", () -> {
             Caller caller = CallerContext.current();
             String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
-            return edge(workflow.get(caller, checkoutId)).map(CheckoutGrpc::toProto);
+            return edge(workflow.get(caller, checkoutId), "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }
 
@@ -80,7 +79,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             PostalAddress address = address(request.hasAddress(), request.getAddress());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.updateShippingAddress(caller, checkoutId, address, expected, key)).map(CheckoutGrpc::toProto);
+            return edge(workflow.updateShippingAddress(caller, checkoutId, address, expected, key),
+                "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }
 
@@ -92,7 +92,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             PostalAddress address = address(request.hasAddress(), request.getAddress());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.updateBillingAddress(caller, checkoutId, address, expected, key)).map(CheckoutGrpc::toProto);
+            return edge(workflow.updateBillingAddress(caller, checkoutId, address, expected, key),
+                "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }
 
@@ -104,7 +105,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             String methodId = RequestChecks.id("shipping_method_id", request.getShippingMethodId());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.selectShippingMethod(caller, checkoutId, methodId, expected, key)).map(CheckoutGrpc::toProto);
+            return edge(workflow.selectShippingMethod(caller, checkoutId, methodId, expected, key),
+                "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }
 
@@ -113,7 +115,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
         return rpc.call("PreviewOrder", () -> {
             Caller caller = CallerContext.current();
             String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
-            return edge(workflow.preview(caller, checkoutId)).map(CheckoutGrpc::toProto);
+            return edge(workflow.preview(caller, checkoutId), "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }
 
@@ -125,7 +127,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             String paymentMethodId = RequestChecks.id("payment_method_id", request.getPaymentMethodId());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.confirm(caller, checkoutId, paymentMethodId, expected));
+            return edge(workflow.confirm(caller, checkoutId, paymentMethodId, expected), "checkouts/" + checkoutId);
         });
     }
 
@@ -170,21 +172,29 @@ public final class CheckoutGrpc extends CheckoutServiceService {
         return present ? OptionalLong.of(RequestChecks.expectedVersion("expected_version", value)) : OptionalLong.empty();
     }
 
-    /** The workflow's answers as gRPC statuses; anything else is a bug, which {@link Rpc} reports as INTERNAL. */
-    private static <T> Future<T> edge(Future<T> answer) {
-        return answer.recover(e -> {
-            if (e instanceof CheckoutProblem problem) {
-                GrpcStatus status = switch (problem.kind()) {
-                    case NOT_FOUND -> GrpcStatus.NOT_FOUND;
-                    case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
-                    case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
-                    case ABORTED -> GrpcStatus.ABORTED;
-                    case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
-                };
-                return Future.failedFuture(new StatusException(status, problem.getMessage()));
-            }
-            return Future.failedFuture(e);
-        });
+    /**
+     * The workflow's answers as gRPC statuses with their details; {@code subject} names what a FAILED_PRECONDITION
+     * is about. Anything else is a bug, which {@link Rpc} reports as INTERNAL.
+     */
+    private static <T> Future<T> edge(Future<T> answer, String subject) {
+        return answer.recover(e -> Future.failedFuture(toError(e, subject)));
+    }
+
+    static Throwable toError(Throwable e, String subject) {
+        if (e instanceof CheckoutProblem problem) {
+            String message = problem.getMessage();
+            return switch (problem.kind()) {
+                case NOT_FOUND -> RpcError.notFound("CHECKOUT_NOT_FOUND", message);
+                // CheckoutProblem.invalid words it "<field> <problem>".
+                case INVALID_ARGUMENT -> message.indexOf(' ') < 0 ? RpcError.malformed(message)
+                    : RpcError.invalidField(message.substring(0, message.indexOf(' ')), message.substring(message.indexOf(' ') + 1));
+                case FAILED_PRECONDITION -> RpcError.failedPrecondition("CHECKOUT_NOT_ALLOWED", subject, message);
+                case ABORTED -> RpcError.aborted("CONCURRENT_CHANGE", message);
+                case UNAVAILABLE -> RpcError.unavailable("DEPENDENCY_UNAVAILABLE", message);
+            };
+        }
+        // A neighbour's failure (CallFailedException) is told by Rpc, the same way in every service.
+        return e;
     }
 
     // ---- replies -----------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package dev.cartwright.checkout.api;
 
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
+import dev.cartwright.service.grpc.RpcError;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -105,7 +104,7 @@ final class RequestChecks {
         return true;
     }
 
-    static StatusException invalid(String field, String problem) {
-        return new StatusException(GrpcStatus.INVALID_ARGUMENT, field + " " + problem);
+    static RpcError invalid(String field, String problem) {
+        return RpcError.invalidField(field, problem);
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cartwright.checkout.domain.PostalAddress;
 import dev.cartwright.proto.common.v1.Address;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import org.junit.jupiter.api.Test;
 
 /** Address checks of the CheckoutService edge: each problem is INVALID_ARGUMENT naming the field. */
@@ -19,9 +19,10 @@ class CheckoutRequestsTest {
 
     private static void assertInvalid(Address.Builder address, String field) {
         assertThatThrownBy(() -> CheckoutGrpc.address(true, address.build()))
-            .isInstanceOfSatisfying(StatusException.class, e -> {
+            .isInstanceOfSatisfying(RpcError.class, e -> {
                 assertThat(e.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
-                assertThat(e.message()).startsWith(field + " ");
+                assertThat(e.getMessage()).startsWith(field + " ");
+                assertThat(new RpcError.Received(e.toStatus()).fieldViolations()).containsExactly(field);
             });
     }
 
@@ -49,6 +50,6 @@ class CheckoutRequestsTest {
     @Test
     void noAddressAtAllIsNamedToo() {
         assertThatThrownBy(() -> CheckoutGrpc.address(false, Address.getDefaultInstance()))
-            .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.message()).startsWith("address "));
+            .isInstanceOfSatisfying(RpcError.class, e -> assertThat(e.getMessage()).startsWith("address "));
     }
 }

@@ -3,8 +3,8 @@ package dev.cartwright.checkout.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import org.junit.jupiter.api.Test;
 
 class RequestChecksTest {
@@ -61,10 +61,11 @@ class RequestChecksTest {
     }
 
     private static void assertInvalid(Runnable check, String messageStart) {
-        assertThatThrownBy(check::run).isInstanceOf(StatusException.class).satisfies(e -> {
-            StatusException status = (StatusException) e;
-            assertThat(status.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
-            assertThat(status.message()).startsWith(messageStart);
+        assertThatThrownBy(check::run).isInstanceOfSatisfying(RpcError.class, error -> {
+            assertThat(error.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+            assertThat(error.getMessage()).startsWith(messageStart);
+            assertThat(error.reason()).isEqualTo(RpcError.INVALID_FIELD);
+            assertThat(new RpcError.Received(error.toStatus()).fieldViolations()).containsExactly(messageStart.split(" ")[0]);
         });
     }
 }

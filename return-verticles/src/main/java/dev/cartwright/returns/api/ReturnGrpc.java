@@ -24,9 +24,8 @@ import dev.cartwright.returns.workflow.ReturnFailure;
 import dev.cartwright.returns.workflow.ReturnWorkflow;
 import dev.cartwright.service.auth.CallerContext;
 import dev.cartwright.service.grpc.Rpc;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +41,7 @@ import java.util.function.Supplier;
 /**
  * Owns the ReturnService edge: each RPC validates its request (bad input is INVALID_ARGUMENT naming the field, and
  * nothing changes), hands a command to {@link ReturnWorkflow} with the caller of the call, and turns the outcome into
- * a return.v1 message or a gRPC status. This is the only place failures become {@link StatusException}s.
+ * a return.v1 message or a gRPC status. This is the only place failures become {@link RpcError}s, with their details.
  */
 public final class ReturnGrpc extends ReturnServiceService {
 
@@ -52,8 +51,6 @@ public final class ReturnGrpc extends ReturnServiceService {
     static final int MAX_TEXT = 1000;
     /** The longest id (of a return, order, customer, line or product) a request may name. */
     static final int MAX_ID = 128;
-    /** The longest status message sent: it travels in the grpc-message header, which clients cap at a few kilobytes. */
-    static final int MAX_STATUS_MESSAGE = 1000;
 
     private final ReturnWorkflow workflow;
     private final Rpc rpc;
@@ -65,18 +62,20 @@ public final class ReturnGrpc extends ReturnServiceService {
 
     @Override
     public Future<ReturnRequest> createReturnRequest(CreateReturnRequest request) {
-        return call("CreateReturnRequest", () -> workflow.create(CallerContext.current(), validate(request)).map(ReturnMessages::toProto));
+        return call("CreateReturnRequest", "orders/" + request.getOrderId(), () -> workflow.create(
+            CallerContext.current(), validate(request)).map(ReturnMessages::toProto));
     }
 
     @Override
     public Future<ReturnRequest> getReturnRequest(GetReturnRequestRequest request) {
-        return call("GetReturnRequest", () -> workflow.get(CallerContext.current(), returnId(request.getReturnId()))
+        return call("GetReturnRequest", "returns/" + request.getReturnId(), () -> workflow.get(
+            CallerContext.current(), returnId(request.getReturnId()))
             .map(ReturnMessages::toProto));
     }
 
     @Override
     public Future<ListReturnRequestsResponse> listReturnRequests(ListReturnRequestsRequest request) {
-        return call("ListReturnRequests", () -> {
+        return call("ListReturnRequests", "returns", () -> {
             if (request.getPageSize() < 0 || request.getPageSize() > MAX_PAGE_SIZE) {
                 throw ReturnFailure.invalid("page_size", "must be between 0 and " + MAX_PAGE_SIZE);
             }
@@ -100,14 +99,15 @@ public final class ReturnGrpc extends ReturnServiceService {
 
     @Override
     public Future<ReturnRequest> approveReturn(ApproveReturnRequest request) {
-        return call("ApproveReturn", () -> workflow.approve(CallerContext.current(), returnId(request.getReturnId()),
+        return call("ApproveReturn", "returns/" + request.getReturnId(), () -> workflow.approve(
+            CallerContext.current(), returnId(request.getReturnId()),
             text("note", request.getNote()), version(request.hasExpectedVersion(), request.getExpectedVersion()))
             .map(ReturnMessages::toProto));
     }
 
     @Override
     public Future<ReturnRequest> rejectReturn(RejectReturnRequest request) {
-        return call("RejectReturn", () -> {
+        return call("RejectReturn", "returns/" + request.getReturnId(), () -> {
             String id = returnId(request.getReturnId());
             if (request.getReason().isBlank()) {
                 throw ReturnFailure.invalid("reason", "is required to reject a return");
@@ -119,7 +119,7 @@ public final class ReturnGrpc extends ReturnServiceService {
 
     @Override
     public Future<ReturnRequest> receiveItems(ReceiveItemsRequest request) {
-        return call("ReceiveItems", () -> {
+        return call("ReceiveItems", "returns/" + request.getReturnId(), () -> {
             String id = returnId(request.getReturnId());
             if (request.getItemsCount() == 0) {
                 throw ReturnFailure.invalid("items", "name at least one received item");
@@ -144,13 +144,15 @@ public final class ReturnGrpc extends ReturnServiceService {
 
     @Override
     public Future<ReturnRequest> processRefund(ProcessRefundRequest request) {
-        return call("ProcessRefund", () -> workflow.processRefund(CallerContext.current(), returnId(request.getReturnId()))
+        return call("ProcessRefund", "returns/" + request.getReturnId(), () -> workflow.processRefund(
+            CallerContext.current(), returnId(request.getReturnId()))
             .map(ReturnMessages::toProto));
     }
 
     @Override
     public Future<ReturnRequest> cancelReturn(CancelReturnRequest request) {
-        return call("CancelReturn", () -> workflow.cancel(CallerContext.current(), returnId(request.getReturnId()),
+        return call("CancelReturn", "returns/" + request.getReturnId(), () -> workflow.cancel(
+            CallerContext.current(), returnId(request.getReturnId()),
             text("reason", request.getReason())).map(ReturnMessages::toProto));
     }
 
@@ -250,7 +252,8 @@ public final class ReturnGrpc extends ReturnServiceService {
 
     // ---- the edge --------------------------------------------------------------------------------------------
 
-    private <T> Future<T> call(String method, Supplier<Future<T>> body) {
+    /** Runs {@code body} as {@code method}; {@code subject} names what a FAILED_PRECONDITION is about. */
+    private <T> Future<T> call(String method, String subject, Supplier<Future<T>> body) {
         return rpc.call(method, () -> {
             Future<T> result;
             try {
@@ -258,23 +261,21 @@ public final class ReturnGrpc extends ReturnServiceService {
             } catch (RuntimeException e) {
                 result = Future.failedFuture(e);
             }
-            return result.recover(e -> Future.failedFuture(toStatus(e)));
+            return result.recover(e -> Future.failedFuture(toStatus(e, subject)));
         });
     }
 
-    static Throwable toStatus(Throwable e) {
+    static Throwable toStatus(Throwable e, String subject) {
         if (ReturnFailure.explain(e) instanceof ReturnFailure f) {
-            GrpcStatus status = switch (f.kind()) {
-                case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
-                case NOT_FOUND -> GrpcStatus.NOT_FOUND;
-                case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
-                case ABORTED -> GrpcStatus.ABORTED;
-                case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
-                case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
+            return switch (f.kind()) {
+                case INVALID_ARGUMENT -> f.field() == null ? RpcError.malformed(f.getMessage())
+                    : RpcError.invalidField(f.field(), f.problem(), f.getMessage());
+                case NOT_FOUND -> RpcError.notFound(f.reason(), f.getMessage());
+                case FAILED_PRECONDITION -> RpcError.failedPrecondition(f.reason(), subject, f.getMessage());
+                case ABORTED -> RpcError.aborted(f.reason(), f.getMessage());
+                case UNAVAILABLE -> RpcError.unavailable(f.reason(), f.getMessage());
+                case PERMISSION_DENIED -> RpcError.permissionDenied(f.reason(), f.getMessage());
             };
-            String message = f.getMessage();
-            return new StatusException(status, message.length() <= MAX_STATUS_MESSAGE ? message
-                : message.substring(0, MAX_STATUS_MESSAGE - 1) + "…");
         }
         return e;
     }

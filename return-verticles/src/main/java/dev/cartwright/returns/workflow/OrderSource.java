@@ -48,12 +48,12 @@ public final class OrderSource {
             return neighbours.getOrder(orderId).compose(found -> {
                 if (found.isEmpty()) {
                     return projected.map(Future::succeededFuture)
-                        .orElseGet(() -> Future.failedFuture(ReturnFailure.notFound("order " + orderId + " not found")));
+                        .orElseGet(() -> Future.failedFuture(ReturnFailure.notFound("ORDER_NOT_FOUND", "order " + orderId + " not found")));
                 }
                 OrderSnapshot snapshot = snapshot(found.get());
                 if (snapshot.defect().isPresent()) {
-                    return Future.failedFuture(ReturnFailure.precondition("order " + orderId + " cannot be returned: the Order service "
-                        + "describes it with " + snapshot.defect().get()));
+                    return Future.failedFuture(ReturnFailure.precondition("ORDER_NOT_RETURNABLE", "order " + orderId
+                        + " cannot be returned: the Order service describes it with " + snapshot.defect().get()));
                 }
                 if (!snapshot.delivered()) {
                     return Future.succeededFuture(snapshot);

@@ -21,31 +21,68 @@ public final class ReturnFailure extends RuntimeException {
     }
 
     private final Kind kind;
+    private final String reason;
+    private final String field;
+    private final String problem;
 
     public ReturnFailure(Kind kind, String message) {
+        this(kind, defaultReason(kind), message, null, null);
+    }
+
+    private ReturnFailure(Kind kind, String reason, String message, String field, String problem) {
         super(message, null, false, false);
         this.kind = kind;
+        this.reason = reason;
+        this.field = field;
+        this.problem = problem;
     }
 
     public Kind kind() {
         return kind;
     }
 
+    /** The stable UPPER_SNAKE reason a client can switch on (the README lists them); the message is for people. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The field bad input names (INVALID_ARGUMENT only), else null. */
+    public String field() {
+        return field;
+    }
+
+    /** What is wrong with {@link #field()}, without the field's name. */
+    public String problem() {
+        return problem;
+    }
+
     /** Bad input: the message starts with the field, e.g. {@code items[0].reason: must be one of ...}. */
     public static ReturnFailure invalid(String field, String problem) {
-        return new ReturnFailure(Kind.INVALID_ARGUMENT, field + ": " + problem);
+        return new ReturnFailure(Kind.INVALID_ARGUMENT, "INVALID_FIELD", field + ": " + problem, field, problem);
     }
 
     public static ReturnFailure notFound(String message) {
         return new ReturnFailure(Kind.NOT_FOUND, message);
     }
 
+    public static ReturnFailure notFound(String reason, String message) {
+        return new ReturnFailure(Kind.NOT_FOUND, reason, message, null, null);
+    }
+
     public static ReturnFailure precondition(String message) {
         return new ReturnFailure(Kind.FAILED_PRECONDITION, message);
     }
 
+    public static ReturnFailure precondition(String reason, String message) {
+        return new ReturnFailure(Kind.FAILED_PRECONDITION, reason, message, null, null);
+    }
+
     public static ReturnFailure denied(String message) {
         return new ReturnFailure(Kind.PERMISSION_DENIED, message);
+    }
+
+    public static ReturnFailure denied(String reason, String message) {
+        return new ReturnFailure(Kind.PERMISSION_DENIED, reason, message, null, null);
     }
 
     public static ReturnFailure unavailable(String message) {
@@ -54,6 +91,17 @@ public final class ReturnFailure extends RuntimeException {
 
     public static ReturnFailure aborted(String message) {
         return new ReturnFailure(Kind.ABORTED, message);
+    }
+
+    private static String defaultReason(Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT -> "INVALID_FIELD";
+            case NOT_FOUND -> "RETURN_NOT_FOUND";
+            case FAILED_PRECONDITION -> "RETURN_NOT_ALLOWED";
+            case ABORTED -> "CONCURRENT_CHANGE";
+            case UNAVAILABLE -> "DEPENDENCY_UNAVAILABLE";
+            case PERMISSION_DENIED -> "NOT_PERMITTED";
+        };
     }
 
     /**

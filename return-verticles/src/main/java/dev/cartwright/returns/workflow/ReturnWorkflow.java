@@ -144,14 +144,14 @@ public final class ReturnWorkflow {
             return orderCustomer;
         }
         if (caller.subject().isEmpty()) {
-            throw ReturnFailure.denied("sign in to request a return");
+            throw ReturnFailure.denied("SIGN_IN_REQUIRED", "sign in to request a return");
         }
         if (cmd.customerId().filter(c -> !c.equals(caller.subject())).isPresent()) {
             throw ReturnFailure.denied("a customer can only return their own orders");
         }
         if (!caller.subject().equals(orderCustomer)) {
             // Answered like an order that does not exist: an order id tells a stranger nothing.
-            throw ReturnFailure.notFound("order " + order.orderId() + " not found");
+            throw ReturnFailure.notFound("ORDER_NOT_FOUND", "order " + order.orderId() + " not found");
         }
         return orderCustomer;
     }
@@ -162,7 +162,8 @@ public final class ReturnWorkflow {
         String returnId = ids.get().toString();
         return mirror.write(returnId, c -> projection.find(c, cmd.orderId(), true).compose(locked -> {
             // Locked: two requests for one order decide their quantities one after the other, and a retry finds its first try.
-            OrderSnapshot order = locked.orElseThrow(() -> ReturnFailure.precondition("order " + cmd.orderId() + " is not delivered"));
+            OrderSnapshot order = locked.orElseThrow(() -> ReturnFailure.precondition("ORDER_NOT_DELIVERED",
+                "order " + cmd.orderId() + " is not delivered"));
             Future<Optional<String>> earlier = key.isEmpty() ? Future.succeededFuture(Optional.empty())
                 : requests.forgetKey(c, customerId, key.get(), keptSince).compose(v -> madeWith(c, customerId, key.get(), keptSince));
             return earlier.compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
@@ -196,7 +197,7 @@ public final class ReturnWorkflow {
             Eligibility eligibility = settings.eligibility().check(order, requested, claimed, now);
             if (eligibility instanceof Eligibility.NotEligible no) {
                 throw no.problem() == Eligibility.Problem.BAD_INPUT ? ReturnFailure.invalid(no.field(), no.message())
-                    : ReturnFailure.precondition(no.field() + ": " + no.message());
+                    : ReturnFailure.precondition("NOT_ELIGIBLE", no.field() + ": " + no.message());
             }
             List<NewReturn.NewItem> items = new ArrayList<>();
             for (CreateReturn.Item i : cmd.items()) {
@@ -249,7 +250,7 @@ public final class ReturnWorkflow {
         Optional<String> customer = customerId;
         if (!caller.development() && !caller.isStaff()) {
             if (caller.subject().isEmpty()) {
-                throw ReturnFailure.denied("sign in to list returns");
+                throw ReturnFailure.denied("SIGN_IN_REQUIRED", "sign in to list returns");
             }
             if (customerId.isPresent() && !customerId.get().equals(caller.subject())) {
                 throw ReturnFailure.denied("a customer can only list their own returns");
@@ -285,12 +286,12 @@ public final class ReturnWorkflow {
         return mirror.refresh(returnId).compose(fresh -> mirror.write(returnId, c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = visible(caller, returnId, found);
             if (expectedVersion.isPresent() && expectedVersion.getAsLong() != r.version()) {
-                throw ReturnFailure.precondition("return " + returnId + " is at version " + r.version() + ", not "
+                throw ReturnFailure.precondition("VERSION_MISMATCH", "return " + returnId + " is at version " + r.version() + ", not "
                     + expectedVersion.getAsLong() + " (it is " + r.status().wireName() + ")");
             }
             Transition t = ReturnStateMachine.apply(r.status(), action);
             if (t instanceof Transition.Refused refused) {
-                throw ReturnFailure.precondition(refused.message());
+                throw ReturnFailure.precondition("TRANSITION_NOT_ALLOWED", refused.message());
             }
             Transition.Moved moved = (Transition.Moved) t;
             return requests.updateStatus(c, returnId, r.version(), moved.to(), rejectionReason, now).compose(updated -> {
@@ -312,10 +313,10 @@ public final class ReturnWorkflow {
         return mirror.refresh(returnId).compose(fresh -> requests.load(pool, returnId, false)).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             if (ReturnStateMachine.apply(r.status(), ReturnAction.APPROVE) instanceof Transition.Refused refused) {
-                throw ReturnFailure.precondition(refused.message());
+                throw ReturnFailure.precondition("TRANSITION_NOT_ALLOWED", refused.message());
             }
             if (expectedVersion.isPresent() && expectedVersion.getAsLong() != r.version()) {
-                throw ReturnFailure.precondition("return " + returnId + " is at version " + r.version() + ", not "
+                throw ReturnFailure.precondition("VERSION_MISMATCH", "return " + returnId + " is at version " + r.version() + ", not "
                         + expectedVersion.getAsLong());
             }
             CreateReturnLabelRequest.Builder request = CreateReturnLabelRequest.newBuilder()
@@ -394,7 +395,7 @@ public final class ReturnWorkflow {
                 return ledger.claimIfDue(c, r.refund().get().refundId(), now, lease);
             }
             if (ReturnStateMachine.apply(r.status(), ReturnAction.REFUND) instanceof Transition.Refused refused) {
-                throw ReturnFailure.precondition(refused.message());
+                throw ReturnFailure.precondition("TRANSITION_NOT_ALLOWED", refused.message());
             }
             return createSettlement(c, r, now, lease).map(Optional::of);
         }))).compose(attempt -> attempt.isEmpty() ? Future.succeededFuture()
@@ -408,10 +409,12 @@ public final class ReturnWorkflow {
     private Future<StoredRefund> createSettlement(SqlConnection c, StoredReturn r, Instant now, Instant lease) {
         // The order's row is locked too: refunds of one order are computed one after the other against its history.
         return projection.find(c, r.orderId(), true).compose(order -> ledger.refundHistory(c, r.orderId()).compose(history -> {
-            OrderSnapshot o = order.orElseThrow(() -> ReturnFailure.precondition("order " + r.orderId() + " is not known"));
+            OrderSnapshot o = order.orElseThrow(() -> ReturnFailure.precondition("ORDER_NOT_KNOWN",
+                "order " + r.orderId() + " is not known"));
             RefundOutcome outcome = settings.calculator().quote(o.paid(), units(r, true), history);
             if (outcome instanceof RefundOutcome.Refused refused) {
-                throw ReturnFailure.precondition("cannot refund item " + refused.orderItemId() + ": " + refused.message());
+                throw ReturnFailure.precondition("NOT_REFUNDABLE",
+                    "cannot refund item " + refused.orderItemId() + ": " + refused.message());
             }
             RefundQuote quote = ((RefundOutcome.Quoted) outcome).quote();
             RefundLedger.NewRefund fresh = new RefundLedger.NewRefund(ids.get().toString(), r.returnId(), r.orderId(), r.resolution(),
@@ -430,7 +433,7 @@ public final class ReturnWorkflow {
 
     private static Throwable unavailable(String what, Throwable e) {
         if (e instanceof NeighbourFailure f && !f.retryable()) {
-            return ReturnFailure.precondition(what + ": " + f.getMessage());
+            return ReturnFailure.precondition("NEIGHBOUR_REFUSED", what + ": " + f.getMessage());
         }
         return ReturnFailure.unavailable(what + " (" + e.getMessage() + "); try again");
     }

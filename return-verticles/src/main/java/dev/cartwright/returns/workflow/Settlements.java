@@ -245,17 +245,19 @@ public final class Settlements {
         return mirror.write(returnId, c -> requests.load(c, returnId, true).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             StoredRefund failed = r.refund().filter(f -> StoredRefund.FAILED.equals(f.status()))
-                .orElseThrow(() -> ReturnFailure.precondition("return " + returnId + " has no failed refund"
+                .orElseThrow(() -> ReturnFailure.precondition("NO_FAILED_REFUND", "return " + returnId + " has no failed refund"
                     + r.refund().map(f -> " (its refund is " + f.status() + ")").orElse(" (it has no refund)")));
             // The order's row is locked: refunds of one order are weighed one after the other.
             return projection.find(c, r.orderId(), true).compose(order -> ledger.refundHistory(c, r.orderId()).compose(history -> {
                 if (failed.shipping() > 0 && history.shippingRefunded()) {
-                    throw ReturnFailure.precondition("refund " + failed.refundId() + " includes the shipping, which another refund "
+                    throw ReturnFailure.precondition("NOT_REFUNDABLE",
+                        "refund " + failed.refundId() + " includes the shipping, which another refund "
                         + "of order " + r.orderId() + " has paid back since");
                 }
                 long paid = order.map(o -> o.grandTotal()).orElse(Long.MAX_VALUE);
                 if (history.amountRefunded() + failed.amount() > paid) {
-                    throw ReturnFailure.precondition("refund " + failed.refundId() + " of " + failed.amount() + " would exceed what "
+                    throw ReturnFailure.precondition("NOT_REFUNDABLE",
+                        "refund " + failed.refundId() + " of " + failed.amount() + " would exceed what "
                         + "order " + r.orderId() + " paid (" + paid + "), " + history.amountRefunded() + " of it refunded already");
                 }
                 return ledger.reopenFailedRefund(c, failed.refundId(), lease);

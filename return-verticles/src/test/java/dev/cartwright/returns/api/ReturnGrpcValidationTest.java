@@ -10,7 +10,7 @@ import dev.cartwright.returns.domain.ReturnReason;
 import dev.cartwright.returns.workflow.CreateReturn;
 import dev.cartwright.returns.workflow.ReturnFailure;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
+import dev.cartwright.service.grpc.RpcError;
 import org.junit.jupiter.api.Test;
 
 class ReturnGrpcValidationTest {
@@ -82,15 +82,26 @@ class ReturnGrpcValidationTest {
     }
 
     @Test
-    void failuresBecomeTheirGrpcStatus() {
-        assertThat(ReturnGrpc.toStatus(ReturnFailure.precondition("cannot approve a return that is rejected")))
-            .isInstanceOfSatisfying(StatusException.class, s -> {
+    void failuresBecomeTheirGrpcStatusWithDetails() {
+        assertThat(ReturnGrpc.toStatus(ReturnFailure.precondition("TRANSITION_NOT_ALLOWED", "cannot approve a return that is rejected"),
+            "returns/r1")).isInstanceOfSatisfying(RpcError.class, s -> {
                 assertThat(s.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
-                assertThat(s.message()).isEqualTo("cannot approve a return that is rejected");
+                assertThat(s.getMessage()).isEqualTo("cannot approve a return that is rejected");
+                RpcError.Received received = new RpcError.Received(s.toStatus());
+                assertThat(received.errorInfo().getReason()).isEqualTo("TRANSITION_NOT_ALLOWED");
+                assertThat(received.preconditionViolations()).singleElement()
+                    .satisfies(v -> assertThat(v.getSubject()).isEqualTo("returns/r1"));
             });
-        assertThat(ReturnGrpc.toStatus(ReturnFailure.denied("no"))).isInstanceOfSatisfying(StatusException.class,
-            s -> assertThat(s.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED));
-        assertThat(ReturnGrpc.toStatus(ReturnFailure.unavailable("down"))).isInstanceOfSatisfying(StatusException.class,
-            s -> assertThat(s.status()).isEqualTo(GrpcStatus.UNAVAILABLE));
+        assertThat(ReturnGrpc.toStatus(ReturnFailure.invalid("items[0].quantity", "must be at least 1"), "orders/o1"))
+            .isInstanceOfSatisfying(RpcError.class, s -> {
+                assertThat(s.getMessage()).isEqualTo("items[0].quantity: must be at least 1");
+                assertThat(new RpcError.Received(s.toStatus()).fieldViolations()).containsExactly("items[0].quantity");
+            });
+        assertThat(ReturnGrpc.toStatus(ReturnFailure.denied("no"), "returns/r1")).isInstanceOfSatisfying(RpcError.class,
+            s -> assertThat(s.reason()).isEqualTo("NOT_PERMITTED"));
+        assertThat(ReturnGrpc.toStatus(ReturnFailure.unavailable("down"), "returns/r1")).isInstanceOfSatisfying(RpcError.class, s -> {
+            assertThat(s.status()).isEqualTo(GrpcStatus.UNAVAILABLE);
+            assertThat(new RpcError.Received(s.toStatus()).retryDelay()).contains(RpcError.DEFAULT_RETRY_DELAY);
+        });
     }
 }

@@ -28,6 +28,7 @@ import dev.cartwright.returns.ReturnApplication;
 import dev.cartwright.returns.ReturnConfig;
 import dev.cartwright.returns.events.ReturnEvents;
 import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.grpc.RpcError;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import dev.cartwright.service.tracing.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
@@ -55,6 +56,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -294,15 +296,23 @@ class ReturnServiceIT {
         return client.processRefund(ProcessRefundRequest.newBuilder().setReturnId(returnId).build()).await();
     }
 
-    /** A call's status and message, as a client sees them. */
-    record Outcome<T>(GrpcStatus status, String message, T value) {
+    /** A call's status and message, as a client sees them, and the details of an error (null on success). */
+    record Outcome<T>(GrpcStatus status, String message, T value, RpcError.Received details) {
+
+        /** The details from the trailers, or from the headers of a trailers-only answer. */
+        static RpcError.Received details(MultiMap headers, MultiMap trailers) {
+            String value = trailers.get(RpcError.DETAILS_HEADER);
+            value = value == null ? headers.get(RpcError.DETAILS_HEADER) : value;
+            return value == null ? null : RpcError.Received.fromHeader(value);
+        }
     }
 
     private <Q, R> Outcome<R> invoke(ServiceMethod<R, Q> method, Q request) {
         return grpc.request(address, method).compose(req -> {
             req.end(request);
             return req.response().compose(resp -> resp.last().transform(ar ->
-                Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null))));
+                Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null,
+                    Outcome.details(resp.headers(), resp.trailers())))));
         }).await();
     }
 
@@ -313,12 +323,17 @@ class ReturnServiceIT {
             }
             req.end(request);
             return req.response().compose(resp -> resp.last().transform(ar ->
-                Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null))));
+                Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null,
+                    Outcome.details(resp.headers(), resp.trailers())))));
         }).await();
     }
 
-    /** An HTTP/JSON reply: its status and its body (with the grpc-message header, where the error is told). */
-    record HttpReply(int status, String body) {
+    /** An HTTP/JSON reply: its status and its body (with the grpc-message header, where the error is told), and the body alone. */
+    record HttpReply(int status, String body, String json) {
+
+        RpcError.Received details() {
+            return RpcError.Received.fromJson(json);
+        }
     }
 
     private HttpReply http(int port, String token, HttpMethod method, String uri, String body) {
@@ -334,7 +349,7 @@ class ReturnServiceIT {
             return http.request(options)
                 .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
                 .compose(resp -> resp.body().map(b -> new HttpReply(resp.statusCode(),
-                    String.valueOf(resp.getHeader("grpc-message")) + " " + b.toString())))
+                    String.valueOf(resp.getHeader("grpc-message")) + " " + b.toString(), b.toString())))
                 .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(method + " " + uri + " failed", e);
@@ -443,6 +458,9 @@ class ReturnServiceIT {
             CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("1", 2, "changed_mind")).build());
         assertThat(tooMany.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(tooMany.message()).contains("items[0].quantity").contains("only 1 of 3");
+        assertThat(tooMany.details().errorInfo().getReason()).isEqualTo("NOT_ELIGIBLE");
+        assertThat(tooMany.details().preconditionViolations()).singleElement()
+            .satisfies(v -> assertThat(v.getSubject()).isEqualTo("orders/" + order.getOrderId()));
 
         ReturnRequest second = create(order.getOrderId(), item("1", 1, "changed_mind"));
         assertThat(second.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
@@ -505,6 +523,10 @@ class ReturnServiceIT {
             ApproveReturnRequest.newBuilder().setReturnId(r.getReturnId()).build());
         assertThat(approveAfter.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(approveAfter.message()).contains("rejected");
+        assertThat(approveAfter.details().errorInfo().getReason()).isEqualTo("TRANSITION_NOT_ALLOWED");
+        assertThat(approveAfter.details().errorInfo().getDomain()).isEqualTo(RpcError.DOMAIN);
+        assertThat(approveAfter.details().preconditionViolations()).singleElement()
+            .satisfies(v -> assertThat(v.getSubject()).isEqualTo("returns/" + r.getReturnId()));
         tap.await(r.getReturnId(), "return.rejected");
         // The rejected units are free again.
         assertThat(create(order.getOrderId(), item("1", 1, "other")).getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REQUESTED);
@@ -535,6 +557,8 @@ class ReturnServiceIT {
             CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("1", 1, "broken")).build());
         assertThat(badReason.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
         assertThat(badReason.message()).startsWith("items[0].reason");
+        assertThat(badReason.details().errorInfo().getReason()).isEqualTo("INVALID_FIELD");
+        assertThat(badReason.details().fieldViolations()).containsExactly("items[0].reason");
         Outcome<ReturnRequest> badItem = invoke(ReturnServiceGrpcClient.CreateReturnRequest,
             CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).addItems(item("7", 1, "other")).build());
         assertThat(badItem.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
@@ -546,6 +570,16 @@ class ReturnServiceIT {
         Outcome<ReturnRequest> unknown = invoke(ReturnServiceGrpcClient.GetReturnRequest,
             GetReturnRequestRequest.newBuilder().setReturnId("no-such-return").build());
         assertThat(unknown.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(unknown.details().errorInfo().getReason()).isEqualTo("RETURN_NOT_FOUND");
+        // The same details over HTTP/JSON, in the body.
+        HttpReply unknownOverHttp = http(app.grpcPort(), null, HttpMethod.GET, "/v1/returns/no-such-return", null);
+        assertThat(unknownOverHttp.status()).isEqualTo(404);
+        assertThat(unknownOverHttp.details().errorInfo().getReason()).isEqualTo("RETURN_NOT_FOUND");
+        HttpReply badOverHttp = http(app.grpcPort(), null, HttpMethod.POST, "/v1/returns",
+            "{\"order_id\":\"" + order.getOrderId() + "\",\"items\":[{\"order_item_id\":\"1\",\"quantity\":0,\"reason\":\"other\"}]}");
+        assertThat(badOverHttp.status()).isEqualTo(400);
+        assertThat(badOverHttp.details().errorInfo().getReason()).isEqualTo("INVALID_FIELD");
+        assertThat(badOverHttp.details().fieldViolations()).containsExactly("items[0].quantity");
         assertThat(queryLong("SELECT count(*) FROM return_requests WHERE order_id = ?", order.getOrderId())).isZero();
     }
 

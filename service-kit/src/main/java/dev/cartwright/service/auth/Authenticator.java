@@ -13,8 +13,6 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
@@ -177,6 +175,6 @@ public final class Authenticator {
     private <T> Future<T> rejected(String reason, String message) {
         metrics.rejected(reason);
         LOG.debug("event=auth_rejected reason={} message=\"{}\"", reason, message);
-        return Future.failedFuture(new StatusException(GrpcStatus.UNAUTHENTICATED, message));
+        return Future.failedFuture(new TokenRejected(reason, message));
     }
 }

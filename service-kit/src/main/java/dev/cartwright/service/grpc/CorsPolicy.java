@@ -140,7 +140,7 @@ public record CorsPolicy(Set<String> origins, boolean loopback) {
             if (preflight) {
                 request.response().setStatusCode(403).putHeader("content-type", "text/plain").end(message);
             } else {
-                HttpJsonCall.send(request.response().setStatusCode(403), 7, message);
+                HttpJsonCall.send(request.response().setStatusCode(403), RpcError.permissionDenied("ORIGIN_NOT_ALLOWED", message));
             }
             return true;
         }

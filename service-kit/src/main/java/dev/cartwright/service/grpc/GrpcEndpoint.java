@@ -2,6 +2,7 @@ package dev.cartwright.service.grpc;
 
 import dev.cartwright.service.auth.Authenticator;
 import dev.cartwright.service.auth.Caller;
+import dev.cartwright.service.auth.TokenRejected;
 import dev.cartwright.service.auth.CallerContext;
 import dev.cartwright.service.config.BindHost;
 import io.vertx.core.Future;
@@ -12,13 +13,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcHeaderNames;
-import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.Service;
-import io.vertx.grpc.server.StatusException;
 import java.util.List;
 
 /**
@@ -135,17 +134,19 @@ public final class GrpcEndpoint {
     }
 
     private static void reject(HttpServerRequest request, Throwable cause) {
-        String message = cause instanceof StatusException s ? s.message() : "unauthenticated";
+        RpcError error = cause instanceof TokenRejected rejected ? RpcError.unauthenticated(rejected.errorReason(), rejected.getMessage())
+            : RpcError.unauthenticated(RpcError.INVALID_TOKEN, "unauthenticated");
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && contentType.startsWith("application/grpc")) {
             request.response()
                 .setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
-                .putHeader(GrpcHeaderNames.GRPC_STATUS, GrpcStatus.UNAUTHENTICATED.toString())
-                .putHeader(GrpcHeaderNames.GRPC_MESSAGE, message)
+                .putHeader(GrpcHeaderNames.GRPC_STATUS, error.status().toString())
+                .putHeader(GrpcHeaderNames.GRPC_MESSAGE, HttpJsonCall.percentEncode(error.getMessage()))
+                .putHeader(RpcError.DETAILS_HEADER, error.detailsHeader())
                 .end();
         } else {
-            HttpJsonCall.send(request.response().setStatusCode(401), GrpcStatus.UNAUTHENTICATED.code, message);
+            HttpJsonCall.send(request.response().setStatusCode(401), error);
         }
     }
 }

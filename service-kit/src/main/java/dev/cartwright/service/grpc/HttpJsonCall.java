@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.Status;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -31,7 +32,8 @@ import java.util.Map;
  * Owns one HTTP/JSON call on its way through the transcoder, and its error reply. The transcoder
  * answers a failed call with a status code, grpc-status/grpc-message headers and an empty body, and a
  * request it cannot decode with a bare 400; this call ends both with a google.rpc.Status body,
- * {@code {"code":3,"message":"...","details":[]}}, as grpc-gateway and Google APIs do. To say what
+ * {@code {"code":3,"message":"...","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo",...}]}},
+ * as grpc-gateway and Google APIs do, its details those of the {@link RpcError} the service failed with. To say what
  * was wrong with a request it keeps the body as it arrived (up to the message size limit), the
  * request message type once a route matched, and the JSON the request decoder rejected.
  */
@@ -121,51 +123,74 @@ final class HttpJsonCall extends HttpServerRequestWrapper implements Handler<Buf
         HttpServerResponse http = response.delegate();
         String grpcStatus = http.headers().get(GrpcHeaderNames.GRPC_STATUS);
         if (grpcStatus != null) {
+            String details = http.headers().get(RpcError.DETAILS_HEADER);
+            if (details != null) {
+                // The service's own error: its details travelled as the trailer the transcoder put among the headers.
+                http.headers().remove(RpcError.DETAILS_HEADER);
+                return sendBody(http, RpcError.Received.fromHeader(details).status());
+            }
             String message = http.headers().get(GrpcHeaderNames.GRPC_MESSAGE);
-            int code = parseCode(grpcStatus);
+            GrpcStatus code = GrpcStatus.valueOf(parseCode(grpcStatus));
             // Decoded as the Vert.x gRPC client decodes it: the transcoder encoded it with the library's encoder.
-            return send(http, code, message == null ? name(code) : QueryStringDecoder.decodeComponent(message, StandardCharsets.UTF_8));
+            return send(http, RpcError.of(code == null ? GrpcStatus.UNKNOWN : code,
+                message == null ? null : QueryStringDecoder.decodeComponent(message, StandardCharsets.UTF_8)));
         }
         int httpStatus = http.getStatusCode();
         if (routed && httpStatus == 400) {
             // The transcoder cancels a call whose request it cannot decode, and says nothing more.
-            return send(http, GrpcStatus.INVALID_ARGUMENT.code, undecodable());
+            return send(http, undecodable());
         }
         if (!routed && httpStatus == 500) {
             // No method is mapped to this verb and path: the transcoder's 500 would blame the server for a client's mistake.
             http.setStatusCode(404);
-            return send(http, GrpcStatus.NOT_FOUND.code, "no HTTP/JSON route for " + method().name() + " " + path());
+            return send(http, RpcError.notFound(RpcError.NO_ROUTE, "no HTTP/JSON route for " + method().name() + " " + path()));
         }
-        return send(http, codeOf(httpStatus), http.getStatusMessage());
+        return send(http, RpcError.of(codeOf(httpStatus), http.getStatusMessage()));
     }
 
     /**
-     * Ends {@code http} with a google.rpc.Status body for {@code code} and {@code message}, adding the
-     * grpc-status and grpc-message headers unless the transcoder already set them.
+     * Ends {@code http} with the google.rpc.Status body of {@code error}, adding the grpc-status and grpc-message
+     * headers unless the transcoder already set them.
      */
-    static Future<Void> send(HttpServerResponse http, int code, String message) {
-        MultiMap headers = http.headers();
-        if (!headers.contains(GrpcHeaderNames.GRPC_STATUS)) {
-            headers.set(GrpcHeaderNames.GRPC_STATUS, Integer.toString(code));
-            headers.set(GrpcHeaderNames.GRPC_MESSAGE, percentEncode(message));
-        }
-        headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
-        return http.end(new JsonObject().put("code", code).put("message", message).put("details", new JsonArray()).encode());
+    static Future<Void> send(HttpServerResponse http, RpcError error) {
+        return sendBody(http, error.toStatus());
     }
 
-    private String undecodable() {
+    private static Future<Void> sendBody(HttpServerResponse http, Status status) {
+        MultiMap headers = http.headers();
+        if (!headers.contains(GrpcHeaderNames.GRPC_STATUS)) {
+            headers.set(GrpcHeaderNames.GRPC_STATUS, Integer.toString(status.getCode()));
+            headers.set(GrpcHeaderNames.GRPC_MESSAGE, percentEncode(status.getMessage()));
+        }
+        headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        return http.end(RpcError.toJson(status));
+    }
+
+    private RpcError undecodable() {
         String type = requestType == null ? "this method" : requestType.getFullName();
         Buffer json = rejectedRequest;
         if (json == null) {
             // The decoder never saw the request: the transcoder could not read the body as a JSON object.
             String syntax = body == null ? null : syntaxError(body);
             if (syntax != null || body == null) {
-                return "request body is not valid JSON for " + type + (syntax == null ? "" : ": " + syntax);
+                return RpcError.malformed("request body is not valid JSON for " + type + (syntax == null ? "" : ": " + syntax));
             }
             json = body;
         }
-        String mismatch = requestType == null ? null : mismatch(requestType, json.toString(StandardCharsets.UTF_8));
-        return "request is not a valid " + type + (mismatch == null ? "" : ": " + mismatch);
+        String message = "request is not a valid " + type;
+        Mismatch mismatch = requestType == null ? null : mismatch(requestType, json.toString(StandardCharsets.UTF_8));
+        if (mismatch == null) {
+            return RpcError.malformed(message);
+        }
+        if (mismatch.field() == null) {
+            return RpcError.malformed(message + ": " + mismatch.reason());
+        }
+        return RpcError.invalidField(mismatch.field(), mismatch.reason(),
+            message + ": field " + mismatch.field() + ": " + mismatch.reason());
+    }
+
+    /** What the protobuf JSON parser refused, and the field it refused when one alone is to blame. */
+    private record Mismatch(String field, String reason) {
     }
 
     /** What the transcoder's JSON parser says about {@code body}, or null if it reads as a JSON object. */
@@ -201,21 +226,21 @@ final class HttpJsonCall extends HttpServerRequestWrapper implements Handler<Buf
     }
 
     /** What the protobuf JSON parser says about {@code json} as a {@code type}, naming the field when it does not. */
-    private static String mismatch(Descriptors.Descriptor type, String json) {
+    private static Mismatch mismatch(Descriptors.Descriptor type, String json) {
         String reason = parseError(type, json);
         if (reason == null || reason.startsWith("Cannot find field")) {
-            return reason;
+            return reason == null ? null : new Mismatch(null, reason);
         }
         try {
             for (Map.Entry<String, Object> field : new JsonObject(json)) {
                 if (parseError(type, new JsonObject().put(field.getKey(), field.getValue()).encode()) != null) {
-                    return "field " + field.getKey() + ": " + reason;
+                    return new Mismatch(field.getKey(), reason);
                 }
             }
         } catch (RuntimeException e) {
             // Not a JSON object after all; the parser's own words will do.
         }
-        return reason;
+        return new Mismatch(null, reason);
     }
 
     private static String parseError(Descriptors.Descriptor type, String json) {
@@ -235,13 +260,8 @@ final class HttpJsonCall extends HttpServerRequestWrapper implements Handler<Buf
         }
     }
 
-    private static String name(int code) {
-        GrpcStatus status = GrpcStatus.valueOf(code);
-        return status == null ? "UNKNOWN" : status.name();
-    }
-
-    /** The gRPC code for an HTTP error the transcoder sent without one: the code the transcoder maps to that status, else UNKNOWN. */
-    private static int codeOf(int httpStatus) {
+    /** The gRPC status for an HTTP error the transcoder sent without one: the one the transcoder maps to that status, else UNKNOWN. */
+    private static GrpcStatus codeOf(int httpStatus) {
         GrpcStatus status = switch (httpStatus) {
             case 400 -> GrpcStatus.INVALID_ARGUMENT;
             case 401 -> GrpcStatus.UNAUTHENTICATED;
@@ -254,7 +274,7 @@ final class HttpJsonCall extends HttpServerRequestWrapper implements Handler<Buf
             case 504 -> GrpcStatus.DEADLINE_EXCEEDED;
             default -> GrpcStatus.UNKNOWN;
         };
-        return status.code;
+        return status;
     }
 
     /** grpc-message encoding: UTF-8, with '%' and every byte outside printable ASCII as %XX. */

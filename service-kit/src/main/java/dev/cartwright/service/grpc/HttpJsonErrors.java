@@ -108,7 +108,7 @@ public final class HttpJsonErrors implements VertxServiceProvider {
                 if (call != null) {
                     call.routedTo(requestType);
                 }
-                handler.handle(RequestIds.checked(request));
+                handler.handle(RequestIds.checked(StatusDetails.of(request)));
             });
             return this;
         }

@@ -4,11 +4,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.vertx.core.Handler;
-import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
-import io.vertx.grpc.server.StatusException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,49 +35,40 @@ final class RequestIds {
     static <Q, R> GrpcServerRequest<Q, R> checked(GrpcServerRequest<Q, R> request) {
         return (GrpcServerRequest<Q, R>) Proxy.newProxyInstance(RequestIds.class.getClassLoader(),
             new Class<?>[] {GrpcServerRequest.class}, (proxy, method, args) -> {
-                if (isMessageHandler(method) && args[0] != null) {
+                if (StatusDetails.isMessageHandler(method) && args[0] != null) {
                     Handler<Object> handler = (Handler<Object>) args[0];
-                    return invoke(method, request, new Object[] {(Handler<Object>) message -> {
-                        String problem = message instanceof Undecodable undecodable ? undecodable.reason() : problem(message);
-                        if (problem != null) {
-                            throw new StatusException(GrpcStatus.INVALID_ARGUMENT, problem);
+                    return StatusDetails.invoke(method, request, new Object[] {(Handler<Object>) message -> {
+                        if (message instanceof Undecodable undecodable) {
+                            throw RpcError.malformed(undecodable.reason());
+                        }
+                        RpcError odd = problem(message);
+                        if (odd != null) {
+                            throw odd;
                         }
                         handler.handle(message);
                     }});
                 }
-                return invoke(method, request, args);
+                return StatusDetails.invoke(method, request, args);
             });
     }
 
-    private static boolean isMessageHandler(Method method) {
-        return method.getName().equals("handler") && method.getParameterCount() == 1 && method.getParameterTypes()[0] == Handler.class;
-    }
-
-    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    /** Null when every id of {@code request} is clean, else what is wrong, naming the field. */
-    static String problem(Object request) {
+    /** Null when every id of {@code request} is clean, else INVALID_ARGUMENT naming the field. */
+    static RpcError problem(Object request) {
         return request instanceof Message message ? problem(message, "") : null;
     }
 
-    private static String problem(Message message, String path) {
+    private static RpcError problem(Message message, String path) {
         for (FieldDescriptor field : FIELDS.computeIfAbsent(message.getDescriptorForType(), RequestIds::fieldsToCheck)) {
             if (field.isRepeated()) {
                 int count = message.getRepeatedFieldCount(field);
                 for (int i = 0; i < count; i++) {
-                    String problem = problem(field, message.getRepeatedField(field, i), path);
+                    RpcError problem = problem(message.getRepeatedField(field, i), path + field.getName() + "[" + i + "]");
                     if (problem != null) {
                         return problem;
                     }
                 }
             } else if (field.getJavaType() == FieldDescriptor.JavaType.STRING || message.hasField(field)) {
-                String problem = problem(field, message.getField(field), path);
+                RpcError problem = problem(message.getField(field), path + field.getName());
                 if (problem != null) {
                     return problem;
                 }
@@ -90,12 +77,13 @@ final class RequestIds {
         return null;
     }
 
-    private static String problem(FieldDescriptor field, Object value, String path) {
+    /** {@code value} of the field at {@code name}: a message's fields are looked at under {@code name.}. */
+    private static RpcError problem(Object value, String name) {
         if (value instanceof Message nested) {
-            return problem(nested, path + field.getName() + ".");
+            return problem(nested, name + ".");
         }
         if (value instanceof String text && hasControlCharacter(text)) {
-            return path + field.getName() + " must not contain control characters";
+            return RpcError.invalidField(name, "must not contain control characters");
         }
         return null;
     }

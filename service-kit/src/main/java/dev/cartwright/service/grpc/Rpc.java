@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the edge of every RPC: it times the call, counts it by outcome status, and makes sure a
- * client only ever sees a gRPC status. A {@link StatusException} passes through, a neighbour's failure
- * ({@link CallFailedException}) becomes FAILED_PRECONDITION or UNAVAILABLE; anything else
- * is a bug on our side, logged with a reference the client also receives, and sent as INTERNAL.
+ * client only ever sees a gRPC status with its details. An {@link RpcError} passes through (a plain
+ * {@code StatusException} becomes one with the ErrorInfo its status names), a neighbour's failure
+ * ({@link CallFailedException}) becomes FAILED_PRECONDITION or UNAVAILABLE naming the neighbour; anything
+ * else is a bug on our side, logged with a reference the client also receives, and sent as INTERNAL.
  */
 public final class Rpc {
 
@@ -49,26 +49,30 @@ public final class Rpc {
                 record(method, GrpcStatus.OK, start);
                 return Future.succeededFuture(ar.result());
             }
-            StatusException status = toStatus(method, ar.cause());
-            record(method, status.status(), start);
-            return Future.failedFuture(status);
+            RpcError error = toError(method, ar.cause());
+            record(method, error.status(), start);
+            return Future.failedFuture(error);
         });
     }
 
-    private StatusException toStatus(String method, Throwable failure) {
-        if (failure instanceof StatusException status) {
-            return status;
+    private RpcError toError(String method, Throwable failure) {
+        RpcError error = RpcError.from(failure);
+        if (error != null) {
+            return error;
         }
         if (failure instanceof CallFailedException neighbour) {
             // A neighbour's "no" to a call of ours is a precondition our caller cannot change by asking again; no answer at
             // all is UNAVAILABLE (every call we make is idempotent, so the client may retry).
-            GrpcStatus status = neighbour.failure() instanceof CallFailure.Refused ? GrpcStatus.FAILED_PRECONDITION
-                : GrpcStatus.UNAVAILABLE;
-            return new StatusException(status, neighbour.getMessage());
+            CallFailure call = neighbour.failure();
+            RpcError told = call instanceof CallFailure.Refused
+                ? RpcError.failedPrecondition("NEIGHBOUR_REFUSED", call.neighbour() + "/" + call.operation(), neighbour.getMessage())
+                : RpcError.unavailable(call instanceof CallFailure.Unknown ? "OUTCOME_UNKNOWN" : "DEPENDENCY_UNAVAILABLE",
+                    neighbour.getMessage());
+            return told.with("neighbour", call.neighbour()).with("operation", call.operation());
         }
         String reference = UUID.randomUUID().toString();
         LOG.error("rpc={}.{} failed unexpectedly ref={}", service, method, reference, failure);
-        return new StatusException(GrpcStatus.INTERNAL, "internal error, ref " + reference);
+        return RpcError.internal(reference);
     }
 
     private void record(String method, GrpcStatus status, long startNanos) {

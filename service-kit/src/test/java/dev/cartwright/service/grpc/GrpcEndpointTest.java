@@ -66,6 +66,10 @@ class GrpcEndpointTest {
     private static final String INVALID_MESSAGE = "cart_id «invalid» is 100% wrong";
     /** Fails GetCart for this cart id as not found. */
     private static final String MISSING_CART = "missing";
+    /** Fails GetCart for these cart ids with an {@link RpcError} of each kind. */
+    private static final String LOCKED_CART = "locked";
+    private static final String BUSY_CART = "busy";
+    private static final String BAD_FIELD_CART = "bad-field";
 
     /**
      * A CartService whose GetCart answers with the caller it saw (subject as customer id, staff as status), or
@@ -79,6 +83,18 @@ class GrpcEndpointTest {
             }
             if (request.getCartId().equals(MISSING_CART)) {
                 return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "cart missing not found"));
+            }
+            if (request.getCartId().equals(LOCKED_CART)) {
+                return Future.failedFuture(RpcError.failedPrecondition("CART_NOT_ACTIVE", "carts/locked", "cart locked is CHECKED_OUT")
+                    .with("cart_id", "locked"));
+            }
+            if (request.getCartId().equals(BUSY_CART)) {
+                return Future.failedFuture(RpcError.unavailable("CART_STORE_UNAVAILABLE", "the cart store is unreachable",
+                    java.time.Duration.ofMillis(1500)));
+            }
+            if (request.getCartId().equals(BAD_FIELD_CART)) {
+                // Thrown, not returned: a service that throws gets the same answer.
+                throw RpcError.invalidField("currency", "must be a three-letter ISO 4217 code");
             }
             Caller caller = CallerContext.current();
             return Future.succeededFuture(Cart.newBuilder()
@@ -276,7 +292,9 @@ class GrpcEndpointTest {
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.headers().get("content-type")).isEqualTo("application/json");
         assertThat(reply.json()).isEqualTo(new JsonObject()
-            .put("code", 3).put("message", INVALID_MESSAGE).put("details", new JsonArray()));
+            .put("code", 3).put("message", INVALID_MESSAGE).put("details", new JsonArray().add(new JsonObject()
+                .put("@type", "type.googleapis.com/google.rpc.ErrorInfo").put("reason", "INVALID_ARGUMENT")
+                .put("domain", "cartwright.dev"))));
         assertThat(reply.headers().get("grpc-status")).isEqualTo("3");
         assertThat(reply.headers().get("grpc-message")).isEqualTo("cart_id%20%C2%ABinvalid%C2%BB%20is%20100%25%20wrong");
         assertThat(reply.headers().get("content-length")).isEqualTo(Integer.toString(reply.body().length()));
@@ -362,11 +380,24 @@ class GrpcEndpointTest {
                 .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.json().getInteger("code")).isEqualTo(16);
-        assertThat(reply.json().getJsonArray("details")).isEmpty();
+        RpcError.Received error = RpcError.Received.fromJson(reply.body().toString());
+        assertThat(error.errorInfo().getReason()).isEqualTo("INVALID_TOKEN");
+        assertThat(error.errorInfo().getDomain()).isEqualTo(RpcError.DOMAIN);
+
+        // Over gRPC the same reason travels in grpc-status-details-bin.
+        Reply grpc = await(vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)).request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                .setPort(port).setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc")
+                .putHeader("authorization", "Bearer not.a.token"))
+            .compose(request -> request.send(Buffer.buffer(new byte[] {0, 0, 0, 0, 0}))
+                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
+        assertThat(grpc.headers().get("grpc-status")).isEqualTo("16");
+        assertThat(RpcError.Received.fromHeader(grpc.headers().get(RpcError.DETAILS_HEADER)).errorInfo().getReason())
+            .isEqualTo("INVALID_TOKEN");
     }
 
     @Test
-    void aNativeGrpcCallThatFailsStillGetsOnlyTheStatusAndMessage() throws Exception {
+    void aNativeGrpcCallThatFailsGetsTheStatusMessageAndDetailsInTrailers() throws Exception {
         int port = start(Authenticator.development());
         // Through the gRPC client: the status and the message, as ever.
         assertThatThrownBy(() -> await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(INVALID_CART).build())))
@@ -386,6 +417,10 @@ class GrpcEndpointTest {
         assertThat(reply.body().length()).isZero();
         assertThat(reply.headers().get("grpc-status")).isEqualTo("3");
         assertThat(reply.headers().get("grpc-message")).isEqualTo("cart_id%20%C2%ABinvalid%C2%BB%20is%20100%25%20wrong");
+        RpcError.Received details = RpcError.Received.fromHeader(reply.headers().get(RpcError.DETAILS_HEADER));
+        assertThat(details.status().getCode()).isEqualTo(3);
+        assertThat(details.status().getMessage()).isEqualTo(INVALID_MESSAGE);
+        assertThat(details.errorInfo().getReason()).isEqualTo("INVALID_ARGUMENT");
 
         // gRPC-Web over HTTP/1.1 likewise: the status and message in the headers, no JSON anywhere.
         Reply web = await(vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
@@ -398,6 +433,77 @@ class GrpcEndpointTest {
         assertThat(web.body().length()).isZero();
         assertThat(web.headers().get("grpc-status")).isEqualTo("3");
         assertThat(web.headers().get("grpc-message")).isEqualTo(reply.headers().get("grpc-message"));
+        assertThat(web.headers().get(RpcError.DETAILS_HEADER)).isEqualTo(reply.headers().get(RpcError.DETAILS_HEADER));
+    }
+
+    /** GetCart over native gRPC, as the bytes arrive: status and details from the trailers-only headers. */
+    private Reply grpcGetCart(int port, String cartId) throws Exception {
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false));
+        byte[] message = GetCartRequest.newBuilder().setCartId(cartId).build().toByteArray();
+        Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
+        return await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                .setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
+            .compose(request -> request.send(frame)
+                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
+    }
+
+    @Test
+    void eachKindOfErrorCarriesItsDetailOverGrpcAndHttpJsonAlike() throws Exception {
+        int port = start(Authenticator.development());
+
+        RpcError.Received locked = RpcError.Received.fromHeader(grpcGetCart(port, LOCKED_CART).headers().get(RpcError.DETAILS_HEADER));
+        RpcError.Received lockedJson = RpcError.Received.fromJson(httpJson(port, HttpMethod.GET, "/v1/carts/" + LOCKED_CART, null)
+            .body().toString());
+        for (RpcError.Received error : List.of(locked, lockedJson)) {
+            assertThat(error.status().getCode()).isEqualTo(GrpcStatus.FAILED_PRECONDITION.code);
+            assertThat(error.errorInfo().getReason()).isEqualTo("CART_NOT_ACTIVE");
+            assertThat(error.errorInfo().getDomain()).isEqualTo("cartwright.dev");
+            assertThat(error.errorInfo().getMetadataMap()).containsEntry("cart_id", "locked");
+            assertThat(error.preconditionViolations()).singleElement().satisfies(v -> {
+                assertThat(v.getType()).isEqualTo("CART_NOT_ACTIVE");
+                assertThat(v.getSubject()).isEqualTo("carts/locked");
+                assertThat(v.getDescription()).isEqualTo("cart locked is CHECKED_OUT");
+            });
+        }
+
+        Reply busyJson = httpJson(port, HttpMethod.GET, "/v1/carts/" + BUSY_CART, null);
+        assertThat(busyJson.status()).isEqualTo(503);
+        assertThat(busyJson.headers().get(RpcError.DETAILS_HEADER)).as("the body carries the details on HTTP/JSON").isNull();
+        assertThat(busyJson.json().getJsonArray("details").getJsonObject(1).getString("retryDelay")).isEqualTo("1.500s");
+        for (RpcError.Received error : List.of(RpcError.Received.fromJson(busyJson.body().toString()),
+            RpcError.Received.fromHeader(grpcGetCart(port, BUSY_CART).headers().get(RpcError.DETAILS_HEADER)))) {
+            assertThat(error.errorInfo().getReason()).isEqualTo("CART_STORE_UNAVAILABLE");
+            assertThat(error.retryDelay()).contains(java.time.Duration.ofMillis(1500));
+        }
+
+        for (RpcError.Received error : List.of(
+            RpcError.Received.fromJson(httpJson(port, HttpMethod.GET, "/v1/carts/" + BAD_FIELD_CART, null).body().toString()),
+            RpcError.Received.fromHeader(grpcGetCart(port, BAD_FIELD_CART).headers().get(RpcError.DETAILS_HEADER)))) {
+            assertThat(error.status().getCode()).isEqualTo(GrpcStatus.INVALID_ARGUMENT.code);
+            assertThat(error.status().getMessage()).isEqualTo("currency must be a three-letter ISO 4217 code");
+            assertThat(error.errorInfo().getReason()).isEqualTo(RpcError.INVALID_FIELD);
+            assertThat(error.fieldViolations()).containsExactly("currency");
+        }
+    }
+
+    @Test
+    void theEndpointsOwnRefusalsCarryDetailsToo() throws Exception {
+        int port = start(Authenticator.development());
+        // An id with a control character, refused before the service sees it, over gRPC and HTTP/JSON.
+        RpcError.Received odd = RpcError.Received.fromHeader(grpcGetCart(port, "c\u0001").headers().get(RpcError.DETAILS_HEADER));
+        assertThat(odd.errorInfo().getReason()).isEqualTo(RpcError.INVALID_FIELD);
+        assertThat(odd.fieldViolations()).containsExactly("cart_id");
+        // A value of the wrong type names its field; a body that is not JSON is malformed; an unmapped path has no route.
+        RpcError.Received wrongType = RpcError.Received.fromJson(httpJson(port, HttpMethod.POST, "/v1/carts/c1/items",
+            "{\"product_id\":\"p1\",\"quantity\":\"many\"}").body().toString());
+        assertThat(wrongType.errorInfo().getReason()).isEqualTo(RpcError.INVALID_FIELD);
+        assertThat(wrongType.fieldViolations()).containsExactly("quantity");
+        RpcError.Received notJson = RpcError.Received.fromJson(httpJson(port, HttpMethod.POST, "/v1/carts/c1/items", "{not json")
+            .body().toString());
+        assertThat(notJson.errorInfo().getReason()).isEqualTo(RpcError.MALFORMED_REQUEST);
+        RpcError.Received noRoute = RpcError.Received.fromJson(httpJson(port, HttpMethod.GET, "/v1/nothing-here", null).body().toString());
+        assertThat(noRoute.errorInfo().getReason()).isEqualTo(RpcError.NO_ROUTE);
     }
 
     @Test

@@ -5,20 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
 import dev.cartwright.proto.returns.v1.CreateReturnRequest;
 import dev.cartwright.proto.returns.v1.ReturnItemRequest;
+import io.vertx.grpc.common.GrpcStatus;
 import org.junit.jupiter.api.Test;
 
 class RequestIdsTest {
 
     @Test
     void aControlCharacterInAnIdIsNamedWithItsField() {
-        assertThat(RequestIds.problem(AddItemRequest.newBuilder().setCartId("c\u0000").build()))
+        assertThat(RequestIds.problem(AddItemRequest.newBuilder().setCartId("c\u0000").build()).getMessage())
             .isEqualTo("cart_id must not contain control characters");
-        assertThat(RequestIds.problem(AddItemRequest.newBuilder().setCartId("c1").setIdempotencyKey("k\u001f").build()))
+        assertThat(RequestIds.problem(AddItemRequest.newBuilder().setCartId("c1").setIdempotencyKey("k\u001f").build()).getMessage())
             .isEqualTo("idempotency_key must not contain control characters");
-        assertThat(RequestIds.problem(CreateReturnRequest.newBuilder().setOrderId("o-1")
+        RpcError nested = RequestIds.problem(CreateReturnRequest.newBuilder().setOrderId("o-1")
             .addItems(ReturnItemRequest.newBuilder().setOrderItemId("1"))
-            .addItems(ReturnItemRequest.newBuilder().setOrderItemId("2\u0085")).build()))
-            .isEqualTo("items.order_item_id must not contain control characters");
+            .addItems(ReturnItemRequest.newBuilder().setOrderItemId("2\u0085")).build());
+        assertThat(nested.getMessage()).isEqualTo("items[1].order_item_id must not contain control characters");
+        assertThat(nested.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        assertThat(nested.reason()).isEqualTo(RpcError.INVALID_FIELD);
+        assertThat(new RpcError.Received(nested.toStatus()).fieldViolations()).containsExactly("items[1].order_item_id");
     }
 
     @Test
