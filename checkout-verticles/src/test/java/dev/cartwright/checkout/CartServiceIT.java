@@ -129,6 +129,10 @@ class CartServiceIT {
             ApplyPromotionRequest.newBuilder().setCartId(cartId).setCode("EXPIRED2020").build());
         assertThat(expired.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(expired.message()).contains("EXPIRED");
+        assertThat(expired.details().errorInfo().getReason()).isEqualTo("PROMOTION_REJECTED");
+        assertThat(expired.details().errorInfo().getMetadataMap()).containsKey("rejection");
+        assertThat(expired.details().preconditionViolations()).singleElement()
+            .satisfies(v -> assertThat(v.getSubject()).isEqualTo("promotions/EXPIRED2020"));
 
         Cart unpromoted = ok(harness.callNow(CartServiceGrpcClient.RemovePromotion,
             RemovePromotionRequest.newBuilder().setCartId(cartId).setCode("SAVE10").build()));
@@ -161,14 +165,20 @@ class CartServiceIT {
         Cart cart = newCart(uniqueCustomer());
         Reply<Cart> unknown = add(cart.getCartId(), "99999999", 1);
         assertThat(unknown.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(unknown.details().errorInfo().getReason()).isEqualTo("PRODUCT_NOT_FOUND");
         Reply<Cart> unsellable = add(cart.getCartId(), "997", 1);
         assertThat(unsellable.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(unsellable.message()).contains("not sellable");
+        assertThat(unsellable.details().errorInfo().getReason()).isEqualTo("PRODUCT_NOT_SELLABLE");
         Reply<Cart> noStock = add(cart.getCartId(), "499", 1);
         assertThat(noStock.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(noStock.message()).contains("out of stock");
+        assertThat(noStock.details().errorInfo().getReason()).isEqualTo("OUT_OF_STOCK");
+        assertThat(noStock.details().preconditionViolations()).singleElement()
+            .satisfies(v -> assertThat(v.getSubject()).isEqualTo("products/499"));
         Reply<Cart> noCart = add("no-such-cart", "456", 1);
         assertThat(noCart.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(noCart.details().errorInfo().getReason()).isEqualTo("CART_NOT_FOUND");
         assertThat(get(cart.getCartId()).getVersion()).isEqualTo(cart.getVersion());
     }
 
@@ -277,6 +287,7 @@ class CartServiceIT {
             Reply<Cart> reply = harness.callNow(CartServiceGrpcClient.AddItem, c.request());
             assertThat(reply.status()).as("%s", c.request()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
             assertThat(reply.message()).as("message names the field").startsWith(c.field());
+            assertThat(reply.details().fieldViolations()).as("BadRequest names the field").containsExactly(c.field());
         }
         Reply<Cart> badCode = harness.callNow(CartServiceGrpcClient.ApplyPromotion,
             ApplyPromotionRequest.newBuilder().setCartId(cart.getCartId()).setCode("TOO-LONG-" + "X".repeat(40)).build());

@@ -20,9 +20,8 @@ import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.auth.CallerContext;
 import dev.cartwright.service.grpc.RequestKeys;
 import dev.cartwright.service.grpc.Rpc;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.util.OptionalLong;
 
 /**
@@ -50,7 +49,7 @@ public final class CartGrpc extends CartServiceService {
             String region = RequestChecks.region("region", request.getRegion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
             return carts.create(carts.snapshot(), caller, customerId, currency, region, key(caller, key, "CreateCart", request))
-                .map(CartGrpc::reply);
+                .map(outcome -> reply(outcome, "carts"));
         });
     }
 
@@ -59,7 +58,7 @@ public final class CartGrpc extends CartServiceService {
         return rpc.call("GetCart", () -> {
             Caller caller = CallerContext.current();
             String cartId = RequestChecks.id("cart_id", request.getCartId());
-            return carts.get(carts.snapshot(), caller, cartId).map(CartGrpc::reply);
+            return carts.get(carts.snapshot(), caller, cartId).map(outcome -> reply(outcome, "carts/" + cartId));
         });
     }
 
@@ -74,7 +73,7 @@ public final class CartGrpc extends CartServiceService {
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
             return carts.addItem(at, caller, cartId, productId, quantity, expected, key(caller, key, "AddItem", request))
-                .map(CartGrpc::reply);
+                .map(outcome -> reply(outcome, "carts/" + cartId));
         });
     }
 
@@ -89,7 +88,7 @@ public final class CartGrpc extends CartServiceService {
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
             return carts.setQuantity(at, caller, cartId, productId, quantity, expected, key(caller, key, "UpdateItem", request))
-                .map(CartGrpc::reply);
+                .map(outcome -> reply(outcome, "carts/" + cartId));
         });
     }
 
@@ -102,7 +101,7 @@ public final class CartGrpc extends CartServiceService {
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
             return carts.removeItem(carts.snapshot(), caller, cartId, productId, expected, key(caller, key, "RemoveItem", request))
-                .map(CartGrpc::reply);
+                .map(outcome -> reply(outcome, "carts/" + cartId));
         });
     }
 
@@ -114,7 +113,7 @@ public final class CartGrpc extends CartServiceService {
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
             return carts.clear(carts.snapshot(), caller, cartId, expected, key(caller, key, "ClearCart", request))
-                .map(CartGrpc::reply);
+                .map(outcome -> reply(outcome, "carts/" + cartId));
         });
     }
 
@@ -125,7 +124,7 @@ public final class CartGrpc extends CartServiceService {
             String sourceId = RequestChecks.id("source_cart_id", request.getSourceCartId());
             String customerId = RequestChecks.id("customer_id", request.getCustomerId());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return carts.merge(carts.snapshot(), caller, sourceId, customerId, key).map(CartGrpc::reply);
+            return carts.merge(carts.snapshot(), caller, sourceId, customerId, key).map(outcome -> reply(outcome, "carts/" + sourceId));
         });
     }
 
@@ -138,7 +137,7 @@ public final class CartGrpc extends CartServiceService {
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
             return carts.applyPromotion(carts.snapshot(), caller, cartId, code, expected, key(caller, key, "ApplyPromotion", request))
-                .map(CartGrpc::reply);
+                .map(outcome -> reply(outcome, "carts/" + cartId));
         });
     }
 
@@ -151,30 +150,62 @@ public final class CartGrpc extends CartServiceService {
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
             return carts.removePromotion(carts.snapshot(), caller, cartId, code, expected,
-                key(caller, key, "RemovePromotion", request)).map(CartGrpc::reply);
+                key(caller, key, "RemovePromotion", request)).map(outcome -> reply(outcome, "carts/" + cartId));
         });
     }
 
     // ---- the edge -------------------------------------------------------------------------------------------
 
-    /** The reply for a priced cart; every other outcome becomes the status of its kind, with its message. */
-    static dev.cartwright.proto.checkout.v1.Cart reply(CartOutcome outcome) {
+    /**
+     * The reply for a priced cart; every other outcome becomes the status of its kind, with its message and a reason of
+     * its own. {@code subject} names the cart a FAILED_PRECONDITION is about.
+     */
+    static dev.cartwright.proto.checkout.v1.Cart reply(CartOutcome outcome, String subject) {
         if (outcome instanceof CartOutcome.Priced priced) {
             return CartReplies.toProto(priced.cart(), priced.totals(), priced.pricing());
         }
-        throw status((CartOutcome.Failure) outcome);
+        throw error((CartOutcome.Failure) outcome, subject);
     }
 
-    static StatusException status(CartOutcome.Failure failure) {
-        GrpcStatus status = switch (failure.kind()) {
-            case INVALID -> GrpcStatus.INVALID_ARGUMENT;
-            case NOT_PERMITTED -> GrpcStatus.PERMISSION_DENIED;
-            case NOT_FOUND -> GrpcStatus.NOT_FOUND;
-            case WRONG_STATE -> GrpcStatus.FAILED_PRECONDITION;
-            case STALE -> GrpcStatus.ABORTED;
-            case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
-        };
-        return new StatusException(status, failure.message());
+    static RpcError error(CartOutcome.Failure failure, String subject) {
+        String message = failure.message();
+        if (failure instanceof CartOutcome.Invalid invalid) {
+            return RpcError.invalidField(invalid.field(), invalid.problem());
+        }
+        if (failure instanceof CartOutcome.NotTheCustomer) {
+            return RpcError.permissionDenied("NOT_THE_CUSTOMER", message).with("field", "customer_id");
+        }
+        if (failure instanceof CartOutcome.CartNotFound) {
+            return RpcError.notFound("CART_NOT_FOUND", message);
+        }
+        if (failure instanceof CartOutcome.ProductNotFound no) {
+            return RpcError.notFound("PRODUCT_NOT_FOUND", message).with("product_id", no.productId());
+        }
+        if (failure instanceof CartOutcome.NotSellable no) {
+            return RpcError.failedPrecondition("PRODUCT_NOT_SELLABLE", "products/" + no.productId(), message);
+        }
+        if (failure instanceof CartOutcome.OutOfStock no) {
+            return RpcError.failedPrecondition("OUT_OF_STOCK", "products/" + no.productId(), message)
+                .with("available", Integer.toString(no.available()));
+        }
+        if (failure instanceof CartOutcome.PromotionRejected no) {
+            return RpcError.failedPrecondition("PROMOTION_REJECTED", "promotions/" + no.code(), message)
+                .with("rejection", no.reason().name());
+        }
+        if (failure instanceof CartOutcome.StaleVersion stale) {
+            return RpcError.aborted("STALE_VERSION", message).with("current_version", Long.toString(stale.current()));
+        }
+        if (failure instanceof CartOutcome.Refused refused) {
+            return switch (refused.reason()) {
+                case KEY_REUSED -> RpcError.invalidField("idempotency_key", "reused with different parameters", message);
+                case QUANTITY_LIMIT -> RpcError.invalidField("quantity", message.substring("quantity ".length()), message);
+                case NOT_ACTIVE -> RpcError.failedPrecondition("CART_NOT_ACTIVE", subject, message);
+                case LINE_LIMIT, NO_SUCH_LINE, PROMOTION_ALREADY_APPLIED, PROMOTION_NOT_APPLIED, CURRENCY_MISMATCH ->
+                    RpcError.failedPrecondition(refused.reason().name(), subject, message);
+            };
+        }
+        // StoreUnavailable, the one kind left.
+        return RpcError.unavailable("CART_STORE_UNAVAILABLE", message);
     }
 
     /** How a store answer other than an applied change reaches the client (the applied cart is returned as is). */
@@ -182,7 +213,7 @@ public final class CartGrpc extends CartServiceService {
         if (result instanceof MutationResult.Applied applied) {
             return applied.cart();
         }
-        throw status(CartCommands.failureOf(cartId, expected, result));
+        throw error(CartCommands.failureOf(cartId, expected, result), "carts/" + cartId);
     }
 
     /**

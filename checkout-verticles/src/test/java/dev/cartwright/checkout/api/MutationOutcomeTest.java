@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.cart.Refusal;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +35,39 @@ class MutationOutcomeTest {
         }
     }
 
+    @Test
+    void eachRefusalHasItsReasonAndDetail() {
+        assertThat(reasonOf(new MutationResult.NotFound())).isEqualTo("CART_NOT_FOUND");
+        RpcError.Received quantity = received(new MutationResult.Refused(Refusal.QUANTITY_LIMIT, "999"));
+        assertThat(quantity.errorInfo().getReason()).isEqualTo(RpcError.INVALID_FIELD);
+        assertThat(quantity.fieldViolations()).containsExactly("quantity");
+        assertThat(received(new MutationResult.Refused(Refusal.KEY_REUSED, "")).fieldViolations()).containsExactly("idempotency_key");
+        RpcError.Received inactive = received(new MutationResult.Refused(Refusal.NOT_ACTIVE, ""));
+        assertThat(inactive.errorInfo().getReason()).isEqualTo("CART_NOT_ACTIVE");
+        assertThat(inactive.preconditionViolations()).singleElement().satisfies(v -> assertThat(v.getSubject()).isEqualTo("carts/c1"));
+        for (Refusal reason : new Refusal[] {Refusal.LINE_LIMIT, Refusal.NO_SUCH_LINE, Refusal.PROMOTION_ALREADY_APPLIED,
+            Refusal.PROMOTION_NOT_APPLIED, Refusal.CURRENCY_MISMATCH}) {
+            assertThat(reasonOf(new MutationResult.Refused(reason, ""))).isEqualTo(reason.name());
+        }
+    }
+
+    private static RpcError.Received received(MutationResult result) {
+        try {
+            CartGrpc.applied("c1", OptionalLong.empty(), result);
+        } catch (RpcError e) {
+            return new RpcError.Received(e.toStatus());
+        }
+        throw new AssertionError(result + " was applied");
+    }
+
+    private static String reasonOf(MutationResult result) {
+        return received(result).errorInfo().getReason();
+    }
+
     private static void assertStatus(MutationResult result, OptionalLong expected, GrpcStatus status, String message) {
-        assertThatThrownBy(() -> CartGrpc.applied("c1", expected, result)).isInstanceOf(StatusException.class).satisfies(e -> {
-            assertThat(((StatusException) e).status()).isEqualTo(status);
-            assertThat(((StatusException) e).message()).isEqualTo(message);
+        assertThatThrownBy(() -> CartGrpc.applied("c1", expected, result)).isInstanceOfSatisfying(RpcError.class, e -> {
+            assertThat(e.status()).isEqualTo(status);
+            assertThat(e.getMessage()).isEqualTo(message);
         });
     }
 }

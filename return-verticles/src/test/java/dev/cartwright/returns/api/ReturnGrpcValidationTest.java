@@ -9,8 +9,8 @@ import dev.cartwright.returns.domain.Resolution;
 import dev.cartwright.returns.domain.ReturnReason;
 import dev.cartwright.returns.workflow.CreateReturn;
 import dev.cartwright.returns.workflow.ReturnFailure;
-import io.vertx.grpc.common.GrpcStatus;
 import dev.cartwright.service.grpc.RpcError;
+import io.vertx.grpc.common.GrpcStatus;
 import org.junit.jupiter.api.Test;
 
 class ReturnGrpcValidationTest {
@@ -61,11 +61,15 @@ class ReturnGrpcValidationTest {
     @Test
     void whatAFailureEchoesIsBoundedSoItsStatusFitsInAHeader() {
         // A status message travels in the grpc-message header; one of many kilobytes makes clients reset the stream.
-        Throwable status = ReturnGrpc.toStatus(ReturnFailure.notFound("return " + "y".repeat(400_000) + " not found"));
-        assertThat(status).isInstanceOfSatisfying(StatusException.class, s -> {
+        String huge = "y".repeat(400_000);
+        Throwable status = ReturnGrpc.toStatus(ReturnFailure.notFound("return " + huge + " not found"), "returns/" + huge);
+        assertThat(status).isInstanceOfSatisfying(RpcError.class, s -> {
             assertThat(s.status()).isEqualTo(GrpcStatus.NOT_FOUND);
-            assertThat(s.message()).startsWith("return yyy").hasSizeLessThanOrEqualTo(1024);
+            assertThat(s.getMessage()).startsWith("return yyy").hasSizeLessThanOrEqualTo(1024);
         });
+        // The details repeat the message and name the subject: they are bounded too.
+        Throwable refused = ReturnGrpc.toStatus(ReturnFailure.precondition("return " + huge + " is rejected"), "returns/" + huge);
+        assertThat(refused).isInstanceOfSatisfying(RpcError.class, s -> assertThat(s.detailsHeader()).hasSizeLessThan(4096));
     }
 
     @Test

@@ -54,8 +54,9 @@ public final class RpcError extends RuntimeException {
         .build();
     private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(TYPES).omittingInsignificantWhitespace();
 
-    /** The longest message sent. */
+    /** The longest message sent, and the longest subject: with them the details stay far below 8 KiB of headers. */
     public static final int MAX_MESSAGE = 1000;
+    static final int MAX_SUBJECT = 200;
 
     private static final Pattern REASON = Pattern.compile("[A-Z][A-Z0-9_]*[A-Z0-9]");
 
@@ -109,7 +110,8 @@ public final class RpcError extends RuntimeException {
     public static RpcError failedPrecondition(String reason, String subject, String message) {
         RpcError error = new RpcError(GrpcStatus.FAILED_PRECONDITION, reason, message);
         return error.detail(PreconditionFailure.newBuilder()
-            .addViolations(PreconditionFailure.Violation.newBuilder().setType(reason).setSubject(capped(subject))
+            .addViolations(PreconditionFailure.Violation.newBuilder().setType(reason)
+                .setSubject(subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT - 1) + "…")
                 .setDescription(error.getMessage()))
             .build());
     }
