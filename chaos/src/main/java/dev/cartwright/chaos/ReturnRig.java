@@ -60,10 +60,10 @@ public final class ReturnRig implements AutoCloseable {
             env.put("CARTWRIGHT_RETURN_EVENTS_TOPIC", topics.returnEvents());
             env.put("CARTWRIGHT_ORDER_EVENTS_TOPIC", topics.orderEvents());
             env.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", topics.consumerGroup());
-            env.put("CARTWRIGHT_ORDER_ADDRESS", Loopback.HOST + ":" + sim.port(SimService.ORDER));
-            env.put("CARTWRIGHT_PAYMENT_ADDRESS", Loopback.HOST + ":" + payment.port());
-            env.put("CARTWRIGHT_SHIPPING_ADDRESS", Loopback.HOST + ":" + sim.port(SimService.SHIPPING));
-            env.put("CARTWRIGHT_WAREHOUSE_ADDRESS", Loopback.HOST + ":" + sim.port(SimService.WAREHOUSE));
+            env.put("CARTWRIGHT_ORDER_ADDR", Loopback.HOST + ":" + sim.port(SimService.ORDER));
+            env.put("CARTWRIGHT_PAYMENT_ADDR", Loopback.HOST + ":" + payment.port());
+            env.put("CARTWRIGHT_SHIPPING_ADDR", Loopback.HOST + ":" + sim.port(SimService.SHIPPING));
+            env.put("CARTWRIGHT_WAREHOUSE_ADDR", Loopback.HOST + ":" + sim.port(SimService.WAREHOUSE));
             env.putAll(extra);
             ServiceProcess service = ServiceProcess.returns(env, logDir.resolve("returns.log"));
             return new ReturnRig(vertx, sim, service, pg, new Calls(vertx, service.grpcPort(), Duration.ofSeconds(30)), payment);

@@ -159,10 +159,10 @@ final class SplitStack implements AutoCloseable {
         r.put("CARTWRIGHT_RETURN_EVENTS_TOPIC", kafka.createTopic("return_events"));
         r.put("CARTWRIGHT_ORDER_EVENTS_TOPIC", topics.orderEvents());
         r.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", kafka.freshGroupId("returns"));
-        r.put("CARTWRIGHT_ORDER_ADDRESS", hostPort(sim, SimService.ORDER));
-        r.put("CARTWRIGHT_PAYMENT_ADDRESS", hostPort(sim, SimService.PAYMENT));
-        r.put("CARTWRIGHT_SHIPPING_ADDRESS", hostPort(sim, SimService.SHIPPING));
-        r.put("CARTWRIGHT_WAREHOUSE_ADDRESS", hostPort(sim, SimService.WAREHOUSE));
+        r.put("CARTWRIGHT_ORDER_ADDR", hostPort(sim, SimService.ORDER));
+        r.put("CARTWRIGHT_PAYMENT_ADDR", hostPort(sim, SimService.PAYMENT));
+        r.put("CARTWRIGHT_SHIPPING_ADDR", hostPort(sim, SimService.SHIPPING));
+        r.put("CARTWRIGHT_WAREHOUSE_ADDR", hostPort(sim, SimService.WAREHOUSE));
         r.put("CARTWRIGHT_RETURN_WORKER_INTERVAL", "100ms");
         r.put("CARTWRIGHT_RETURN_RELAY_POLL", "50ms");
         ReturnApplication returns = await(ReturnApplication.start(vertx, ReturnConfig.read(ConfigReader.from(r)), new SimpleMeterRegistry(),

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  *       {@code CARTWRIGHT_RETURN_ADMIN_PORT} (9014)</li>
  *   <li>{@code CARTWRIGHT_RETURN_WINDOW} (30d), {@code CARTWRIGHT_RETURN_WINDOW_BY_CATEGORY} (e.g. {@code c3:14d,c5:60d}),
  *       {@code CARTWRIGHT_RESTOCKING_FEE_BP} (1000 = 10%, for changed_mind)</li>
- *   <li>neighbours as host:port: {@code CARTWRIGHT_ORDER_ADDRESS} (127.0.0.1:9107), {@code CARTWRIGHT_PAYMENT_ADDRESS}
- *       (:9105), {@code CARTWRIGHT_SHIPPING_ADDRESS} (:9106), {@code CARTWRIGHT_WAREHOUSE_ADDRESS} (:9104);
+ *   <li>neighbours as host:port: {@code CARTWRIGHT_ORDER_ADDR} (127.0.0.1:9107), {@code CARTWRIGHT_PAYMENT_ADDR}
+ *       (:9105), {@code CARTWRIGHT_SHIPPING_ADDR} (:9106), {@code CARTWRIGHT_WAREHOUSE_ADDR} (:9104), the names the
+ *       Checkout Service uses; the former {@code *_ADDRESS} names are still read, with a warning;
  *       {@code CARTWRIGHT_NEIGHBOUR_TIMEOUT} (3s), {@code CARTWRIGHT_NEIGHBOUR_RETRIES} (2)</li>
  *   <li>Kafka: {@code CARTWRIGHT_KAFKA_BOOTSTRAP}, {@code CARTWRIGHT_RETURN_EVENTS_TOPIC} (return.events),
  *       {@code CARTWRIGHT_ORDER_EVENTS_TOPIC} (order.events), {@code CARTWRIGHT_RETURN_CONSUMER_GROUP} (return-service)</li>
@@ -81,10 +82,10 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
             new ReturnWindow(window, byCategory(config.string("CARTWRIGHT_RETURN_WINDOW_BY_CATEGORY", ""))),
             config.integer("CARTWRIGHT_RESTOCKING_FEE_BP", 1000, 0, 10_000),
             new NeighbourAddresses(
-                address(config, "CARTWRIGHT_ORDER_ADDRESS", "127.0.0.1:9107"),
-                address(config, "CARTWRIGHT_PAYMENT_ADDRESS", "127.0.0.1:9105"),
-                address(config, "CARTWRIGHT_SHIPPING_ADDRESS", "127.0.0.1:9106"),
-                address(config, "CARTWRIGHT_WAREHOUSE_ADDRESS", "127.0.0.1:9104")),
+                address(config, "CARTWRIGHT_ORDER_ADDR", "CARTWRIGHT_ORDER_ADDRESS", "127.0.0.1:9107"),
+                address(config, "CARTWRIGHT_PAYMENT_ADDR", "CARTWRIGHT_PAYMENT_ADDRESS", "127.0.0.1:9105"),
+                address(config, "CARTWRIGHT_SHIPPING_ADDR", "CARTWRIGHT_SHIPPING_ADDRESS", "127.0.0.1:9106"),
+                address(config, "CARTWRIGHT_WAREHOUSE_ADDR", "CARTWRIGHT_WAREHOUSE_ADDRESS", "127.0.0.1:9104")),
             new CallPolicy(neighbourTimeout, retries, Duration.ofMillis(50), Duration.ofMillis(500), 5, Duration.ofSeconds(10)),
             Endpoints.read(config),
             topic(config, "CARTWRIGHT_RETURN_EVENTS_TOPIC", "return.events"),
@@ -121,8 +122,11 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
         return t;
     }
 
-    static SocketAddress address(ConfigReader config, String key, String defaultValue) {
-        String raw = config.string(key, defaultValue);
+    /** {@code key} as host:port; {@code formerKey} is its name before the services agreed on {@code *_ADDR}. */
+    static SocketAddress address(ConfigReader config, String key, String formerKey, String defaultValue) {
+        String raw = config.string(key, formerKey, defaultValue);
+        // A bad value is reported under the name it was given as.
+        key = config.string(key, "").isEmpty() && !config.string(formerKey, "").isEmpty() ? formerKey : key;
         int colon = raw.lastIndexOf(':');
         if (colon <= 0 || colon == raw.length() - 1) {
             throw new ConfigException(key, "must be host:port, was " + raw);

@@ -63,6 +63,8 @@ class ReturnConfigTest {
             .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_RETURN_WINDOW_BY_CATEGORY"));
         assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_RESTOCKING_FEE_BP", "20000")))
             .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_RESTOCKING_FEE_BP"));
+        assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_PAYMENT_ADDR", "localhost")))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_PAYMENT_ADDR"));
         assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_PAYMENT_ADDRESS", "localhost")))
             .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_PAYMENT_ADDRESS"));
         assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_RETURN_PORT", "http")))
@@ -71,5 +73,17 @@ class ReturnConfigTest {
             .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_RETURN_DB_SCHEMA"));
         assertThatThrownBy(() -> read(Map.of("CARTWRIGHT_RETURN_WINDOW", "0d")))
             .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("CARTWRIGHT_RETURN_WINDOW"));
+    }
+
+    @Test
+    void neighboursAreNamedAsTheCheckoutServiceNamesThemAndTheFormerNamesStillWork() {
+        ReturnConfig current = read(Map.of("CARTWRIGHT_ORDER_ADDR", "orders.internal:7107"));
+        assertThat(current.neighbours().order().host()).isEqualTo("orders.internal");
+        assertThat(current.neighbours().order().port()).isEqualTo(7107);
+        ReturnConfig former = read(Map.of("CARTWRIGHT_PAYMENT_ADDRESS", "pay.internal:7105"));
+        assertThat(former.neighbours().payment().host()).isEqualTo("pay.internal");
+        // Both set: the current name wins.
+        ReturnConfig both = read(Map.of("CARTWRIGHT_SHIPPING_ADDR", "new:1", "CARTWRIGHT_SHIPPING_ADDRESS", "old:2"));
+        assertThat(both.neighbours().shipping().host()).isEqualTo("new");
     }
 }

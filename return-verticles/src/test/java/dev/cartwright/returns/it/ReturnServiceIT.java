@@ -164,10 +164,10 @@ class ReturnServiceIT {
         env.put("CARTWRIGHT_RETURN_EVENTS_TOPIC", returnTopic);
         env.put("CARTWRIGHT_ORDER_EVENTS_TOPIC", orderTopic);
         env.put("CARTWRIGHT_RETURN_CONSUMER_GROUP", kafka.freshGroupId("returns"));
-        env.put("CARTWRIGHT_ORDER_ADDRESS", "127.0.0.1:" + sim.port(SimService.ORDER));
-        env.put("CARTWRIGHT_PAYMENT_ADDRESS", "127.0.0.1:" + sim.port(SimService.PAYMENT));
-        env.put("CARTWRIGHT_SHIPPING_ADDRESS", "127.0.0.1:" + sim.port(SimService.SHIPPING));
-        env.put("CARTWRIGHT_WAREHOUSE_ADDRESS", "127.0.0.1:" + sim.port(SimService.WAREHOUSE));
+        env.put("CARTWRIGHT_ORDER_ADDR", "127.0.0.1:" + sim.port(SimService.ORDER));
+        env.put("CARTWRIGHT_PAYMENT_ADDR", "127.0.0.1:" + sim.port(SimService.PAYMENT));
+        env.put("CARTWRIGHT_SHIPPING_ADDR", "127.0.0.1:" + sim.port(SimService.SHIPPING));
+        env.put("CARTWRIGHT_WAREHOUSE_ADDR", "127.0.0.1:" + sim.port(SimService.WAREHOUSE));
         env.put("CARTWRIGHT_NEIGHBOUR_RETRIES", "1");
         env.put("CARTWRIGHT_RETURN_RETRY_BASE", "200ms");
         env.put("CARTWRIGHT_RETURN_RETRY_MAX", "1s");

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the layering of configuration: defaults, then an optional properties file, then the
@@ -16,6 +18,8 @@ import java.util.function.Function;
  * is malformed, so a bad deployment fails at start-up with a message an operator can act on.
  */
 public final class ConfigReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigReader.class);
 
     private final Map<String, String> values;
 
@@ -66,6 +70,24 @@ public final class ConfigReader {
     public String string(String key, String defaultValue) {
         String v = values.get(key);
         return v == null || v.isEmpty() ? defaultValue : v;
+    }
+
+    /**
+     * {@code key}'s value; when only {@code formerKey} (the setting's old name) is set, its value, with a warning naming
+     * both, so deployments written for the old name keep working while they are moved to the new one.
+     */
+    public String string(String key, String formerKey, String defaultValue) {
+        String v = values.get(key);
+        if (v != null && !v.isEmpty()) {
+            return v;
+        }
+        String former = values.get(formerKey);
+        if (former == null || former.isEmpty()) {
+            return defaultValue;
+        }
+        LOG.warn("event=config_renamed setting={} used_instead_of={} message=\"{} is the old name of {}; set {} instead\"",
+            formerKey, key, formerKey, key, key);
+        return former;
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
