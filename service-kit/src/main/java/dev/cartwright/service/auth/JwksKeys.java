@@ -1,6 +1,7 @@
 package dev.cartwright.service.auth;
 
 import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -65,6 +66,7 @@ final class JwksKeys implements KeySet {
 
     private final Vertx vertx;
     private final HttpClient http;
+    private final Context context;
     private final URI url;
     private final Duration refresh;
     private final Duration unknownKeyInterval;
@@ -84,6 +86,7 @@ final class JwksKeys implements KeySet {
         this.verification = verification;
         this.clock = clock;
         this.metrics = metrics;
+        this.context = vertx.getOrCreateContext();
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) FETCH_TIMEOUT.toMillis()));
         Gauge.builder("cartwright.jwks.keys", snapshot, s -> s.get() == null ? 0 : s.get().keyIds().size())
             .description("Signing keys in the JWKS key set in force").register(metrics.registry());
@@ -130,6 +133,13 @@ final class JwksKeys implements KeySet {
             return running != null ? running : Future.succeededFuture(false);
         }
         lastAttempt = clock.instant();
+        // The exchange runs on one event-loop context: called from another thread (start-up, a test), the response's
+        // callbacks would be dispatched later, and a small document could end before its body handler is in place.
+        context.runOnContext(v -> exchange(promise));
+        return promise.future();
+    }
+
+    private void exchange(Promise<Boolean> promise) {
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
             .setIdleTimeout(FETCH_TIMEOUT.toMillis()).putHeader("accept", "application/json");
         http.request(request)
@@ -151,7 +161,6 @@ final class JwksKeys implements KeySet {
                     promise.fail(result.cause());
                 }
             });
-        return promise.future();
     }
 
     private static Future<Buffer> body(HttpClientResponse response) {
