@@ -2,7 +2,8 @@ package dev.cartwright.checkout.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.grpc.server.StatusException;
+import dev.cartwright.service.grpc.RpcError;
+import io.vertx.grpc.common.GrpcStatus;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -32,7 +33,8 @@ class RequestChecksProperties {
         try {
             check.run();
             return true;
-        } catch (StatusException e) {
+        } catch (RpcError e) {
+            assertThat(e.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
             return false;
         }
     }
