@@ -122,6 +122,8 @@ class GatewayRehearsalIT {
         }
 
         Map<String, Double> takeEffectMillis = new LinkedHashMap<>();
+        // The launcher's own run (bash and its runtime-API calls, until it exits), part of the time in force above.
+        Map<String, Double> launcherMillis = new LinkedHashMap<>();
         Thread.sleep(HOLD_MILLIS);
         int share = 0;
         boolean switchOn = true;
@@ -183,6 +185,7 @@ class GatewayRehearsalIT {
             changeWindows.add(epoch.incrementAndGet());
             long before = System.nanoTime();
             SplitStack.Launched launched = stack.launcher("rollout", "checkout", newSwitch ? "on" : "off");
+            double commandMillis = (System.nanoTime() - before) / 1e6;
             epoch.incrementAndGet();
             assertThat(launched.exitCode()).as(launched.output()).isZero();
             String expected = newSwitch ? "checkout_service" : "order_service_checkout";
@@ -190,6 +193,7 @@ class GatewayRehearsalIT {
                 Thread.onSpinWait();
             }
             takeEffectMillis.put(name, (System.nanoTime() - before) / 1e6);
+            launcherMillis.put(name, commandMillis);
             rollbackLog.add("$ ./cartwright rollout checkout " + (newSwitch ? "on" : "off") + ": exit " + launched.exitCode());
             Thread.sleep(HOLD_MILLIS);
         }
@@ -256,6 +260,7 @@ class GatewayRehearsalIT {
             .append(SHOPPERS).append(" shoppers, ").append(calls.get()).append(" calls, ").append(acks.size())
             .append(" acknowledged changes checked on their side, ").append(journeys.size()).append(" journeys\n");
         takeEffectMillis.forEach((name, ms) -> report.append(String.format("  %-45s in force after %.1f ms%n", name, ms)));
+        launcherMillis.forEach((name, ms) -> report.append(String.format("  %-45s the command itself %.1f ms%n", name, ms)));
         report.append("  calls failed at the gateway: ").append(gatewayFailures.size()).append('\n');
         report.append("  journeys straddling a change: ").append(straddling).append("; moved to the other side mid-journey: ").append(moved)
             .append(", of which ").append(leftBehind).append(" did not find their cart there (NOT_FOUND)\n");
