@@ -79,12 +79,21 @@ class StorefrontIT {
             "CARTWRIGHT_RETURNS_URL", "http://127.0.0.1:" + stack.returns.grpcPort());
     }
 
+    /**
+     * The client's tests: every RPC over both protocols (test/services.test.ts) and the errors the services send with
+     * their google.rpc details as the client decodes them (test/errors.test.ts; its RetryInfo case takes the shipping
+     * simulator down through the simulators' admin endpoint). None may be skipped here.
+     */
     @Test
-    void theClientCallsEveryRpcOverGrpcWebAndHttpJson() throws Exception {
-        int exit = run(List.of("npm", "test"), CLIENT, services(), "client-tests");
+    void theClientCallsEveryRpcAndDecodesTheServicesErrorsOverGrpcWebAndHttpJson() throws Exception {
+        Map<String, String> env = new HashMap<>(services());
+        env.put("CARTWRIGHT_SIM_ADMIN_URL", "http://127.0.0.1:" + stack.sim.adminPort());
+        int exit = run(List.of("npm", "test"), CLIENT, env, "client-tests");
         String log = Files.readString(TARGET.resolve("client-tests.log"));
         assertThat(exit).as(log).isZero();
-        assertThat(log).contains("# fail 0").doesNotContain("# pass 0").contains("over grpc-web").contains("over http-json");
+        assertThat(log).contains("# fail 0").contains("# skipped 0").doesNotContain("# pass 0")
+            .contains("over grpc-web").contains("over http-json")
+            .contains("errors over grpc-web").contains("errors over http-json").contains("the same error over both protocols");
     }
 
     @Test
