@@ -303,6 +303,11 @@ public final class ChangeStreamConsumer {
         LOG.warn("event=change_stream_batch_failed group={} consumer={} attempt={} retry_in_ms={} error=\"{}\"", settings.group(),
             settings.consumerName(), failures, delay, String.valueOf(cause));
         ownPendingFrom = "0";
+        if (claimCursor != null) {
+            // A takeover cut short starts over: what it had not claimed yet is older than anything a read of new
+            // entries would bring, and must be handled first.
+            claimDue = true;
+        }
         claimCursor = null;
         String message = cause.getMessage();
         if (message != null && message.contains("NOGROUP")) {

@@ -36,8 +36,8 @@ import io.vertx.redis.client.Response;
 /**
  * The one consumer both readers of the change stream use, on a real Redis, with handlers that do what the test
  * says: every entry handed over once in stream order and acknowledged, entries left pending taken over again,
- * an interrupted or failed batch read again before anything newer, a takeover of what another consumer left, and
- * stopping and resuming.
+ * an interrupted or failed batch read again before anything newer, a takeover of what another consumer left (resumed
+ * when cut short), and stopping and resuming.
  */
 @ExtendWith(RealServices.class)
 class ChangeStreamConsumerIT {
@@ -267,6 +267,39 @@ class ChangeStreamConsumerIT {
         Reader reader = deploy(new Reader(relay, batch -> Future.succeededFuture(BatchOutcome.all(batch))));
         try {
             eventually(() -> reader.handled.size() == 6);
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+            eventually(() -> pending(stream) == 0);
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void aTakeoverInterruptedPartWayResumesBeforeAnythingNewer() {
+        String stream = freshStream();
+        List<String> ids = new ArrayList<>(append(stream, 10));
+        await(new ChangeStream(harness.redis, stream).ensureGroup("readers"));
+        await(harness.redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg("readers").arg("dead").arg("COUNT").arg(10)
+            .arg("STREAMS").arg(stream).arg(">")));
+        // Batches of 4: the takeover needs three reads, and the first batch is cut short by a send that failed.
+        ChangeStreamConsumer.Settings relay = new ChangeStreamConsumer.Settings(stream, "readers", "relay", 4, Duration.ofMillis(100),
+            Duration.ZERO, Duration.ZERO, false, Duration.ofMillis(20), Duration.ofMillis(200));
+        AtomicInteger batches = new AtomicInteger();
+        List<String> added = new CopyOnWriteArrayList<>();
+        Reader reader = deploy(new Reader(relay, batch -> {
+            if (batches.getAndIncrement() == 0) {
+                List<String> done = batch.subList(0, 2).stream().map(CartChange::entryId).toList();
+                return appendLater(stream, 3).map(more -> {
+                    added.addAll(more);
+                    return new BatchOutcome.Interrupted(done, new IllegalStateException("broker away"));
+                });
+            }
+            return Future.succeededFuture(BatchOutcome.all(batch));
+        }));
+        try {
+            eventually(() -> added.size() == 3 && reader.handled.containsAll(added));
+            ids.addAll(added);
+            // Everything the dead consumer held comes before the entries written after it died.
             assertThat(reader.handled).containsExactlyElementsOf(ids);
             eventually(() -> pending(stream) == 0);
         } finally {
