@@ -13,8 +13,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.redis.client.Command;
@@ -41,11 +41,14 @@ import org.slf4j.LoggerFactory;
  * to the cart events topic keyed by cart id, and has the stream entry acknowledged only once the broker has the
  * event. Changes that are not published are acknowledged at once.
  *
- * <p>Order: one cart's changes must reach Kafka in version order. The stream holds them in that order, the
- * consumer hands over one batch at a time in stream order, each send is handed to the producer after the one before
- * it, and the producer keeps the order of one key's records. Only one bridge in the whole deployment relays at a
- * time, the holder of a lease in Redis; the others wait to take over, so two processes never interleave one cart's
- * events.
+ * <p>Order: one cart's changes must reach Kafka in version order. The stream holds them in that order and the
+ * consumer hands over one batch at a time in stream order. Within a batch, different carts' events are sent side by
+ * side, but a cart's next event is handed to the producer only once the broker has acknowledged the one before it:
+ * a send can fail while a later one of the same key succeeds (the first send of a fresh producer waiting for the
+ * topic's metadata, a batch expiring in the producer), so handing them over together is not enough. Once one of a
+ * cart's sends failed, its later changes in the batch are not sent; they stay pending with it and are retried after
+ * it, oldest first, before anything newer is read. Only one bridge in the whole deployment relays at a time, the
+ * holder of a lease in Redis; the others wait to take over, so two processes never interleave one cart's events.
  *
  * <p>Kafka down: sends fail, nothing is acknowledged, the entries stay pending in the stream, and the consumer
  * retries them with growing pauses, oldest first, before it reads anything new. A bridge that takes over (after
@@ -69,7 +72,7 @@ public final class KafkaBridge extends VerticleBase {
 
     private final Redis redis;
     private final Settings settings;
-    private final Map<String, String> producerConfig;
+    private final Function<Vertx, KafkaProducer<String, CloudEvent>> producers;
     private final Function<String, Future<Optional<Cart>>> carts;
     private final ChangeStreamConsumer consumer;
     private final Counter published;
@@ -89,9 +92,18 @@ public final class KafkaBridge extends VerticleBase {
      */
     public KafkaBridge(Redis redis, Settings settings, Map<String, String> producerConfig, Clock clock,
                        Function<String, Future<Optional<Cart>>> carts, MeterRegistry registry) {
+        this(redis, settings, owner -> KafkaProducer.create(owner, Map.copyOf(producerConfig)), clock, carts, registry);
+    }
+
+    /**
+     * A bridge whose producer is made by {@code producers} when it starts (on the bridge's own Vert.x), e.g. over a
+     * kafka-clients {@code Producer} of the caller's choosing.
+     */
+    public KafkaBridge(Redis redis, Settings settings, Function<Vertx, KafkaProducer<String, CloudEvent>> producers, Clock clock,
+                       Function<String, Future<Optional<Cart>>> carts, MeterRegistry registry) {
         this.redis = redis;
         this.settings = settings;
-        this.producerConfig = Map.copyOf(producerConfig);
+        this.producers = producers;
         this.carts = carts;
         this.consumer = new ChangeStreamConsumer(redis,
             new ChangeStreamConsumer.Settings(settings.streamKey(), settings.group(), settings.consumerName(), settings.batchSize(),
@@ -133,7 +145,7 @@ public final class KafkaBridge extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        producer = KafkaProducer.create(vertx, producerConfig);
+        producer = producers.apply(vertx);
         producer.exceptionHandler(e -> LOG.warn("event=bridge_producer_error error=\"{}\"", e.toString()));
         consumer.open(vertx);
         running = true;
@@ -188,18 +200,27 @@ public final class KafkaBridge extends VerticleBase {
                     leader = true;
                     LOG.info("event=bridge_leader consumer={} stream={} topic={}", settings.consumerName(), settings.streamKey(),
                         settings.topic());
-                    consumer.startReading().onFailure(e -> LOG.warn("event=bridge_start_failed error=\"{}\"", e.getMessage()));
+                    // The topic's metadata first, so the first sends do not each wait for it (and fail after max.block.ms).
+                    producer.partitionsFor(settings.topic())
+                        .onFailure(e -> LOG.warn("event=bridge_topic_metadata_unavailable topic={} error=\"{}\"", settings.topic(),
+                            e.getMessage()))
+                        .otherwiseEmpty()
+                        .compose(v -> leader ? consumer.startReading() : Future.succeededFuture())
+                        .onFailure(e -> LOG.warn("event=bridge_start_failed error=\"{}\"", e.getMessage()));
                 }
             })
             .onFailure(e -> LOG.warn("event=bridge_lease_failed error=\"{}\"", e.getMessage()));
     }
 
-    /** Sends the batch in stream order; every entry whose event the broker acked (or that has none) is handled. */
+    /**
+     * Sends the batch's events, different carts side by side and each cart's one after the other: a cart's event goes
+     * to the producer only once the broker acknowledged its previous one, and not at all once one of them failed.
+     * Every entry whose event the broker acked (or that has none) is handled; the others stay pending.
+     */
     private Future<BatchOutcome> relay(List<CartChange> batch) {
         List<Future<String>> sends = new ArrayList<>(batch.size());
-        // Each send is handed to the producer only after the previous one was (the producer keeps that order);
-        // only an abandoned cart's lookup can make the hand-over wait, never the broker's acknowledgement.
-        Future<Void> handedOver = Future.succeededFuture();
+        // The last send of each cart in this batch: the next one of that cart waits for its acknowledgement.
+        Map<String, Future<Void>> lastOfCart = new HashMap<>();
         int events = 0;
         for (CartChange change : batch) {
             if (!(change instanceof Applied applied) || !CartEvents.isPublished(change)) {
@@ -213,24 +234,13 @@ public final class KafkaBridge extends VerticleBase {
                 continue;
             }
             events++;
-            Promise<String> acked = Promise.promise();
-            handedOver = handedOver.compose(v -> cartFor(applied)).map(cart -> {
-                CloudEvent event;
-                try {
-                    event = CartEvents.toCloudEvent(applied, cart);
-                } catch (IllegalArgumentException | ArithmeticException e) {
-                    LOG.error("event=bridge_entry_unreadable id={} cart_id={} error=\"{}\"", applied.entryId(), applied.cartId(),
-                        e.getMessage());
-                    acked.complete(applied.entryId());
-                    return (Void) null;
-                }
-                producer.send(KafkaProducerRecord.create(settings.topic(), applied.cartId(), event))
-                    .map(meta -> applied.entryId()).onComplete(acked);
-                return (Void) null;
-            });
-            handedOver.onFailure(acked::tryFail);
-            handedOver = handedOver.otherwiseEmpty();
-            sends.add(acked.future());
+            Future<Void> previous = lastOfCart.getOrDefault(applied.cartId(), Future.succeededFuture());
+            Future<String> acked = previous
+                .recover(failed -> Future.failedFuture(new EarlierChangeUnpublished(applied, failed)))
+                .compose(v -> cartFor(applied))
+                .compose(cart -> send(applied, cart));
+            lastOfCart.put(applied.cartId(), acked.mapEmpty());
+            sends.add(acked);
         }
         int eventsInBatch = events;
         return Future.join(new ArrayList<>(sends)).transform(ar -> {
@@ -251,6 +261,28 @@ public final class KafkaBridge extends VerticleBase {
             published.increment(eventsInBatch);
             return Future.succeededFuture(new BatchOutcome.Done(done));
         });
+    }
+
+    /** One change's event, sent; the entry id once the broker acknowledged it (at once for a change with no event). */
+    private Future<String> send(Applied applied, Optional<Cart> cart) {
+        CloudEvent event;
+        try {
+            event = CartEvents.toCloudEvent(applied, cart);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            LOG.error("event=bridge_entry_unreadable id={} cart_id={} error=\"{}\"", applied.entryId(), applied.cartId(),
+                e.getMessage());
+            return Future.succeededFuture(applied.entryId());
+        }
+        return producer.send(KafkaProducerRecord.create(settings.topic(), applied.cartId(), event)).map(meta -> applied.entryId());
+    }
+
+    /** A change not sent because an earlier change of its cart in the same batch was not published. */
+    private static final class EarlierChangeUnpublished extends RuntimeException {
+
+        EarlierChangeUnpublished(Applied change, Throwable earlier) {
+            super("cart " + change.cartId() + " version " + change.stamp().version() + " waits for an earlier change: "
+                + earlier.getMessage(), null, false, false);
+        }
     }
 
     /** The cart an abandoned cart's event lists: as the change left it, else (an older entry) as stored now. */

@@ -11,8 +11,11 @@ import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.Migrations;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -32,6 +35,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +51,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The outbox relay of service-kit against real PostgreSQL and Kafka, on return_db's outbox table: rows wait while
  * Kafka cannot be reached and flow once it can; several relays on one table send every row once and keep each
- * aggregate's events in order.
+ * aggregate's events in order; a send that fails while later ones would succeed holds back its aggregate's later rows
+ * and no other aggregate's.
  */
 @ExtendWith(RealServices.class)
 class OutboxRelayIT {
@@ -167,5 +179,57 @@ class OutboxRelayIT {
             }
             assertThat(relays.stream().mapToLong(OutboxRelay::publishedCount).sum()).isEqualTo(written.size());
         }
+    }
+
+    /** A producer that acknowledges at once, except for the first send of one aggregate, refused as a fresh producer may. */
+    private static final class Broker extends MockProducer<String, CloudEvent> {
+
+        private final String failing;
+        private final AtomicInteger failures = new AtomicInteger(1);
+
+        Broker(String failing) {
+            super(true, null, new StringSerializer(), serializer());
+            this.failing = failing;
+        }
+
+        private static CloudEventSerializer serializer() {
+            CloudEventSerializer serializer = new CloudEventSerializer();
+            serializer.configure(Map.of(CloudEventSerializer.ENCODING_CONFIG, "BINARY"), false);
+            return serializer;
+        }
+
+        @Override
+        public synchronized java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<String, CloudEvent> record, Callback callback) {
+            if (record.key().equals(failing) && failures.getAndDecrement() > 0) {
+                TimeoutException timeout = new TimeoutException("Topic returns not present in metadata after 1000 ms.");
+                callback.onCompletion(null, timeout);
+                return CompletableFuture.failedFuture(timeout);
+            }
+            return super.send(record, callback);
+        }
+
+        /** The ids of one aggregate's events as the broker took them, repeats included. */
+        List<String> published(String aggregate) {
+            return history().stream().filter(r -> r.key().equals(aggregate)).map(r -> r.value().getId()).toList();
+        }
+    }
+
+    @Test
+    void anAggregatesLaterRowsWaitForAFailedEarlierOneWhileOthersFlow() throws Exception {
+        List<OutboxEvent> written = append(List.of("slow", "other"), 3);
+        Broker broker = new Broker("slow");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        deploy(new OutboxRelay(pool, Optional.empty(), options("returns", "127.0.0.1:1").withMetrics(registry),
+            (owner, settings) -> KafkaProducer.create(owner, broker)));
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while ((unpublished() > 0 || broker.published("slow").size() < 3) && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+        assertThat(unpublished()).isZero();
+        for (String aggregate : List.of("slow", "other")) {
+            List<String> sent = written.stream().filter(e -> e.aggregateId().equals(aggregate)).map(e -> e.eventId().toString()).toList();
+            assertThat(broker.published(aggregate)).as("events of %s as the broker took them", aggregate).containsExactlyElementsOf(sent);
+        }
+        assertThat(registry.counter("cartwright.outbox.failures", "table", "outbox").count()).isEqualTo(1);
     }
 }

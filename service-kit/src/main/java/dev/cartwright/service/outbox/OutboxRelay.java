@@ -11,6 +11,7 @@ import dev.cartwright.service.tracing.EventTraces;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.pgclient.PgConnectOptions;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,7 +54,13 @@ import org.slf4j.LoggerFactory;
  * aggregate's events in order when several relays run, a relay sends an aggregate's rows only up to the first
  * unpublished row of that aggregate it does not hold itself; the rest wait for a later round.
  *
- * <p>Kafka or PostgreSQL unreachable: the transaction rolls back, nothing is marked, the relay backs off
+ * <p>Within a round, different aggregates' rows are sent side by side, but an aggregate's next row goes to the
+ * producer only once the broker acknowledged the one before it, and not at all once one failed: a send can fail while
+ * a later one of the same key succeeds (a fresh producer waiting for the topic's metadata, a batch expiring), and
+ * sending the failed row again after that would put it behind its successor. The rows acknowledged are marked and
+ * committed; the round then counts as failed, so the relay backs off and the rest go first in the next round.
+ *
+ * <p>Kafka or PostgreSQL unreachable: nothing is acknowledged, nothing is marked, the relay backs off
  * (doubling up to {@code maxBackoff}) and the rows flow when both are back. Wake-ups come from
  * {@code LISTEN} on the notify channel (when configured), from {@link #wake()}, or from the poll timer.
  */
@@ -63,6 +71,7 @@ public final class OutboxRelay extends VerticleBase {
     private final Pool pool;
     private final Optional<PgConnectOptions> listenOn;
     private final OutboxRelayOptions options;
+    private final BiFunction<Vertx, Map<String, String>, KafkaProducer<String, CloudEvent>> producers;
     private final String selectBatch;
     private final String selectAggregates;
     private final String markPublished;
@@ -95,9 +104,19 @@ public final class OutboxRelay extends VerticleBase {
      * {@code listenOn}.
      */
     public OutboxRelay(Pool pool, Optional<PgConnectOptions> listenOn, OutboxRelayOptions options) {
+        this(pool, listenOn, options, KafkaProducer::create);
+    }
+
+    /**
+     * A relay whose producer is made by {@code producers} when it starts, from the relay's Vert.x and the producer
+     * settings it derived from {@code options} (e.g. over a kafka-clients {@code Producer} of the caller's choosing).
+     */
+    public OutboxRelay(Pool pool, Optional<PgConnectOptions> listenOn, OutboxRelayOptions options,
+                       BiFunction<Vertx, Map<String, String>, KafkaProducer<String, CloudEvent>> producers) {
         this.pool = pool;
         this.listenOn = listenOn;
         this.options = options;
+        this.producers = producers;
         String t = options.table().name();
         this.selectBatch = "SELECT id, event_id, aggregate_id, event_type, payload::text AS payload, created_at, headers::text AS headers"
             + " FROM " + t
@@ -124,7 +143,7 @@ public final class OutboxRelay extends VerticleBase {
         kafka.put(ProducerConfig.ACKS_CONFIG, "all");
         kafka.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         kafka.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        producer = KafkaProducer.create(vertx, kafka);
+        producer = producers.apply(vertx, kafka);
         options.metrics().ifPresent(this::registerMeters);
         Future<Void> listening = listen();
         scheduleLagRefresh();
@@ -232,18 +251,32 @@ public final class OutboxRelay extends VerticleBase {
         timerId = vertx.setTimer(Math.max(1, delay.toMillis()), id -> tick());
     }
 
-    /** One round: the rows sent and marked, in one transaction. */
+    /**
+     * One round: the rows sent and the acknowledged ones marked, in one transaction; how many were marked. Fails
+     * (after the commit) when a send failed.
+     */
     private Future<Integer> publishBatch() {
         return pool.withTransaction(conn -> conn.preparedQuery(selectBatch).execute(Tuple.of(options.batchSize()))
             .compose(rows -> {
                 List<Row> taken = new ArrayList<>();
                 rows.forEach(taken::add);
                 if (taken.isEmpty()) {
-                    return Future.succeededFuture(0);
+                    return Future.succeededFuture(new Round(0, Optional.empty()));
                 }
                 return inOrder(conn, taken).compose(sendable -> send(sendable)
-                    .compose(ids -> markPublished(conn, ids)));
-            }));
+                    .compose(sent -> markPublished(conn, sent.acknowledged()).map(marked -> new Round(marked, sent.failure()))));
+            }))
+            .compose(round -> round.failure().isPresent()
+                ? Future.<Integer>failedFuture(round.failure().get())
+                : Future.succeededFuture(round.marked()));
+    }
+
+    /** What a round did: rows marked published, and the first send that failed, if one did. */
+    private record Round(int marked, Optional<Throwable> failure) {
+    }
+
+    /** The rows the broker acknowledged, and the first failure, if any. */
+    private record Sent(List<Long> acknowledged, Optional<Throwable> failure) {
     }
 
     /** The taken rows an aggregate may send now: those before the first of its unpublished rows held elsewhere. */
@@ -281,16 +314,34 @@ public final class OutboxRelay extends VerticleBase {
         });
     }
 
-    /** Sends in id order (the producer keeps per-partition order) and completes once every record is acknowledged. */
-    private Future<List<Long>> send(List<Row> rows) {
-        List<Future<?>> acks = new ArrayList<>(rows.size());
-        List<Long> ids = new ArrayList<>(rows.size());
+    /**
+     * Sends in id order, different aggregates side by side and each aggregate's rows one after the other (the next
+     * once the broker acknowledged the previous; none after one failed). Completes once every send has ended.
+     */
+    private Future<Sent> send(List<Row> rows) {
+        List<Future<Long>> acks = new ArrayList<>(rows.size());
+        Map<String, Future<Long>> lastOfAggregate = new HashMap<>();
         for (Row r : rows) {
+            long id = r.getLong("id");
             CloudEvent event = toCloudEvent(r);
-            acks.add(producer.send(KafkaProducerRecord.create(options.topic(), event.getSubject(), event)));
-            ids.add(r.getLong("id"));
+            Future<Long> previous = lastOfAggregate.getOrDefault(event.getSubject(), Future.succeededFuture(0L));
+            Future<Long> acked = previous.compose(v -> producer.send(KafkaProducerRecord.create(options.topic(), event.getSubject(), event))
+                .map(meta -> id));
+            lastOfAggregate.put(event.getSubject(), acked);
+            acks.add(acked);
         }
-        return Future.all(acks).map(v -> ids);
+        return Future.join(new ArrayList<>(acks)).transform(ar -> {
+            List<Long> ids = new ArrayList<>(acks.size());
+            Optional<Throwable> failure = Optional.empty();
+            for (Future<Long> ack : acks) {
+                if (ack.succeeded()) {
+                    ids.add(ack.result());
+                } else if (failure.isEmpty()) {
+                    failure = Optional.of(ack.cause());
+                }
+            }
+            return Future.succeededFuture(new Sent(ids, failure));
+        });
     }
 
     private CloudEvent toCloudEvent(Row r) {
