@@ -14,8 +14,10 @@ import dev.cartwright.service.grpc.JsonCodec;
 import dev.cartwright.service.grpc.JsonCodecs;
 import dev.cartwright.service.grpc.ScalarFieldsJson;
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Reads the JSON of every CartService request (the transcoder's merge of path, query and body) into its message without
@@ -28,9 +30,9 @@ final class CartRequestJson {
     private CartRequestJson() {
     }
 
-    /** The cart reply's printer and a reader for each request. */
+    /** Every codec of the service port: the cart's (its reply's printer and a reader for each request) and the checkout's. */
     static JsonCodecs codecs() {
-        return JsonCodecs.of(all());
+        return JsonCodecs.of(Stream.concat(Arrays.stream(all()), Arrays.stream(CheckoutJson.all())).toArray(JsonCodec<?>[]::new));
     }
 
     static JsonCodec<?>[] all() {
@@ -108,7 +110,7 @@ final class CartRequestJson {
 
     /** Sets a value the reader found; a field absent from the JSON is left unset. */
     @SuppressWarnings("unchecked")
-    private static <V> void set(Object[] values, int position, Consumer<V> setter) {
+    static <V> void set(Object[] values, int position, Consumer<V> setter) {
         if (values[position] != null) {
             setter.accept((V) values[position]);
         }

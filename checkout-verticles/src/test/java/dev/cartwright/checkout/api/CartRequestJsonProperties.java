@@ -9,11 +9,16 @@ import com.google.protobuf.util.JsonFormat;
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
 import dev.cartwright.proto.checkout.v1.ApplyPromotionRequest;
 import dev.cartwright.proto.checkout.v1.ClearCartRequest;
+import dev.cartwright.proto.checkout.v1.ConfirmCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.CreateCartRequest;
 import dev.cartwright.proto.checkout.v1.GetCartRequest;
+import dev.cartwright.proto.checkout.v1.GetCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.MergeCartsRequest;
+import dev.cartwright.proto.checkout.v1.PreviewOrderRequest;
 import dev.cartwright.proto.checkout.v1.RemoveItemRequest;
 import dev.cartwright.proto.checkout.v1.RemovePromotionRequest;
+import dev.cartwright.proto.checkout.v1.SelectShippingMethodRequest;
+import dev.cartwright.proto.checkout.v1.StartCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.UpdateItemRequest;
 import dev.cartwright.service.grpc.JsonCodec;
 import io.vertx.core.buffer.Buffer;
@@ -31,8 +36,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Every CartService request read without JsonFormat is the message JsonFormat's parser builds from the same JSON: for
- * either name of a field, strings with escapes and non-ASCII, integers as numbers and as strings (leading zeros, signs,
+ * Every CartService request, and every CheckoutService request of strings and integers, read without JsonFormat is the
+ * message JsonFormat's parser builds from the same JSON: for either name of a field, strings with escapes and non-ASCII, integers as numbers and as strings (leading zeros, signs,
  * the edges of int32 and int64), optional fields present or not, and the cases it must leave to JsonFormat, which then
  * gives its own answer or error: unknown fields, null, fractions, exponents, booleans, objects, a field given twice,
  * out-of-range numbers, text after the object, JSON that does not parse.
@@ -42,11 +47,15 @@ class CartRequestJsonProperties {
     private static final List<Descriptors.Descriptor> TYPES = List.of(CreateCartRequest.getDescriptor(), GetCartRequest.getDescriptor(),
         AddItemRequest.getDescriptor(), UpdateItemRequest.getDescriptor(), RemoveItemRequest.getDescriptor(),
         ClearCartRequest.getDescriptor(), MergeCartsRequest.getDescriptor(), ApplyPromotionRequest.getDescriptor(),
-        RemovePromotionRequest.getDescriptor());
+        RemovePromotionRequest.getDescriptor(), StartCheckoutRequest.getDescriptor(), GetCheckoutRequest.getDescriptor(),
+        SelectShippingMethodRequest.getDescriptor(), PreviewOrderRequest.getDescriptor(), ConfirmCheckoutRequest.getDescriptor());
     private static final Map<String, JsonCodec<?>> CODECS = new HashMap<>();
 
     static {
         for (JsonCodec<?> codec : CartRequestJson.all()) {
+            CODECS.put(codec.typeName(), codec);
+        }
+        for (JsonCodec<?> codec : CheckoutJson.all()) {
             CODECS.put(codec.typeName(), codec);
         }
     }
@@ -136,6 +145,15 @@ class CartRequestJsonProperties {
             .setCustomerId("456").setCurrencyCode("USD").build());
         assertThat(CODECS.get("checkout.v1.GetCartRequest").parse(Buffer.buffer("{\"cart_id\":\"c1\",\"unknown\":1}")))
             .as("an unknown field is JsonFormat's to refuse").isNull();
+
+        String confirm = new JsonObject().put("checkout_id", "ck-1").put("paymentMethodId", "pm-visa").put("expected_version", 4)
+            .put("idempotencyKey", "k-2").encode();
+        assertThat(CODECS.get("checkout.v1.ConfirmCheckoutRequest").parse(Buffer.buffer(confirm))).isEqualTo(ConfirmCheckoutRequest
+            .newBuilder().setCheckoutId("ck-1").setPaymentMethodId("pm-visa").setExpectedVersion(4).setIdempotencyKey("k-2").build());
+        assertThat(CODECS.get("checkout.v1.StartCheckoutRequest").parse(Buffer.buffer("{\"cartId\":\"c1\"}")))
+            .isEqualTo(StartCheckoutRequest.newBuilder().setCartId("c1").build());
+        assertThat(CODECS.get("checkout.v1.PreviewOrderRequest").parse(Buffer.buffer("{\"checkout_id\":\"ck-1\"}")))
+            .isEqualTo(PreviewOrderRequest.newBuilder().setCheckoutId("ck-1").build());
     }
 
     /** What the generated decoder builds: JsonFormat's default parser into the type's own builder; null if it refuses. */
