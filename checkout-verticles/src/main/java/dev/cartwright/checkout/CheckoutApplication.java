@@ -37,7 +37,7 @@ import dev.cartwright.checkout.catalogue.PricingEventsVerticle;
 import dev.cartwright.checkout.catalogue.PricingFeed;
 import dev.cartwright.checkout.carts.CartCommands;
 import dev.cartwright.checkout.catalogue.Catalogue;
-import dev.cartwright.checkout.saga.CheckoutEvents;
+import dev.cartwright.checkout.events.CheckoutEvents;
 import dev.cartwright.checkout.saga.CheckoutPricing;
 import dev.cartwright.checkout.store.CheckoutStore;
 import dev.cartwright.checkout.saga.CheckoutWorkflow;

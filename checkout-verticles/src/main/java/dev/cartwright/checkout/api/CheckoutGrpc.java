@@ -1,10 +1,10 @@
 package dev.cartwright.checkout.api;
 
+import dev.cartwright.checkout.contract.CheckoutContract;
 import dev.cartwright.checkout.domain.CheckoutProblem;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.saga.CheckoutWorkflow;
 import dev.cartwright.checkout.domain.FrozenLine;
-import dev.cartwright.checkout.saga.OrderDrafts;
 import dev.cartwright.checkout.domain.PostalAddress;
 import dev.cartwright.checkout.domain.ShippingOption;
 import dev.cartwright.checkout.domain.StoredCheckout;
@@ -127,7 +127,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             String paymentMethodId = RequestChecks.id("payment_method_id", request.getPaymentMethodId());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.confirm(caller, checkoutId, paymentMethodId, expected), "checkouts/" + checkoutId);
+            return edge(workflow.confirm(caller, checkoutId, paymentMethodId, expected), "checkouts/" + checkoutId)
+                .map(CheckoutContract::order);
         });
     }
 
@@ -207,18 +208,18 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             .setStatus(status(c.status()))
             .setCartVersion(c.cartVersion())
             .addAllItems(lines(c.lines(), c.currency()))
-            .setTotals(OrderDrafts.totals(c.totals(), c.currency()))
+            .setTotals(CheckoutContract.totals(c.totals(), c.currency()))
             .setReservationId(c.reservationId())
             .setOrderId(c.orderId())
             .setFailureReason(c.failureReason())
             .setVersion(c.version())
-            .setCreatedAt(OrderDrafts.timestamp(c.createdAt()))
-            .setUpdatedAt(OrderDrafts.timestamp(c.updatedAt()));
-        c.shippingAddress().ifPresent(a -> reply.setShippingAddress(OrderDrafts.address(a)));
-        c.billingAddress().ifPresent(a -> reply.setBillingAddress(OrderDrafts.address(a)));
+            .setCreatedAt(CheckoutContract.timestamp(c.createdAt()))
+            .setUpdatedAt(CheckoutContract.timestamp(c.updatedAt()));
+        c.shippingAddress().ifPresent(a -> reply.setShippingAddress(CheckoutContract.address(a)));
+        c.billingAddress().ifPresent(a -> reply.setBillingAddress(CheckoutContract.address(a)));
         c.shippingMethod().ifPresent(m -> reply.setShippingMethod(method(m)));
         c.shippingMethods().forEach(m -> reply.addAvailableShippingMethods(method(m)));
-        c.reservationExpiresAt().ifPresent(at -> reply.setReservationExpiresAt(OrderDrafts.timestamp(at)));
+        c.reservationExpiresAt().ifPresent(at -> reply.setReservationExpiresAt(CheckoutContract.timestamp(at)));
         return reply.build();
     }
 
@@ -227,11 +228,11 @@ public final class CheckoutGrpc extends CheckoutServiceService {
         OrderPreview.Builder reply = OrderPreview.newBuilder()
             .setCheckoutId(p.checkout().checkoutId())
             .addAllItems(lines(p.lines(), currency))
-            .setTotals(OrderDrafts.totals(p.totals(), currency))
+            .setTotals(CheckoutContract.totals(p.totals(), currency))
             .setReady(p.ready())
             .addAllIssues(p.issues());
-        p.shippingAddress().ifPresent(a -> reply.setShippingAddress(OrderDrafts.address(a)));
-        p.billingAddress().ifPresent(a -> reply.setBillingAddress(OrderDrafts.address(a)));
+        p.shippingAddress().ifPresent(a -> reply.setShippingAddress(CheckoutContract.address(a)));
+        p.billingAddress().ifPresent(a -> reply.setBillingAddress(CheckoutContract.address(a)));
         p.shippingMethod().ifPresent(m -> reply.setShippingMethod(method(m)));
         return reply.build();
     }
@@ -242,17 +243,17 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             .setName(l.name())
             .setCategoryId(l.categoryId())
             .setQuantity(l.quantity())
-            .setUnitPrice(OrderDrafts.money(l.unitPrice(), currency))
-            .setSubtotal(OrderDrafts.money(l.subtotal(), currency))
-            .setDiscount(OrderDrafts.money(l.discount(), currency))
-            .setTax(OrderDrafts.money(l.tax(), currency))
-            .setTotal(OrderDrafts.money(l.total(), currency))
+            .setUnitPrice(CheckoutContract.money(l.unitPrice(), currency))
+            .setSubtotal(CheckoutContract.money(l.subtotal(), currency))
+            .setDiscount(CheckoutContract.money(l.discount(), currency))
+            .setTax(CheckoutContract.money(l.tax(), currency))
+            .setTotal(CheckoutContract.money(l.total(), currency))
             .build()).toList();
     }
 
     private static ShippingMethod method(ShippingOption m) {
         return ShippingMethod.newBuilder().setShippingMethodId(m.methodId()).setName(m.name())
-            .setPrice(OrderDrafts.money(m.priceMinor(), m.currency())).setEstimatedDays(m.estimatedDays()).build();
+            .setPrice(CheckoutContract.money(m.priceMinor(), m.currency())).setEstimatedDays(m.estimatedDays()).build();
     }
 
     static CheckoutStatus status(CheckoutState state) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param sagaRun             which run of the saga the step rows of the current (or last) confirmation belong to
  * @param version             bumped by every change a client makes and by every start or takeover of the saga, which
  *                            therefore fences a runner that lost the checkout
- * @param confirmedOrderJson  the ConfirmCheckout reply (checkout.v1.Order, protobuf JSON) once COMPLETED, else ""
+ * @param confirmedOrder      the ConfirmCheckout reply once COMPLETED
  * @param failedStep          the saga step that failed, or ""
  * @param failureStatus       the gRPC status name a failed confirmation answered with, or ""
  */
@@ -46,7 +46,7 @@ public record StoredCheckout(
     String failedStep,
     String failureStatus,
     List<String> compensatedSteps,
-    String confirmedOrderJson,
+    Optional<ConfirmedOrder> confirmedOrder,
     String sagaStep,
     int sagaRun,
     Optional<Instant> leaseUntil,
@@ -69,6 +69,7 @@ public record StoredCheckout(
         compensatedSteps = List.copyOf(compensatedSteps);
         Objects.requireNonNull(reservationExpiresAt, "reservationExpiresAt");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
+        Objects.requireNonNull(confirmedOrder, "confirmedOrder");
     }
 
     /** The shipping method chosen, if it is among those offered. */
@@ -115,7 +116,7 @@ public record StoredCheckout(
         private String failedStep;
         private String failureStatus;
         private List<String> compensatedSteps;
-        private String confirmedOrderJson;
+        private Optional<ConfirmedOrder> confirmedOrder;
         private String sagaStep;
         private int sagaRun;
         private Optional<Instant> leaseUntil;
@@ -148,7 +149,7 @@ public record StoredCheckout(
             this.failedStep = c.failedStep;
             this.failureStatus = c.failureStatus;
             this.compensatedSteps = c.compensatedSteps;
-            this.confirmedOrderJson = c.confirmedOrderJson;
+            this.confirmedOrder = c.confirmedOrder;
             this.sagaStep = c.sagaStep;
             this.sagaRun = c.sagaRun;
             this.leaseUntil = c.leaseUntil;
@@ -273,8 +274,8 @@ public record StoredCheckout(
             return this;
         }
 
-        public Builder confirmedOrderJson(String value) {
-            this.confirmedOrderJson = value;
+        public Builder confirmedOrder(Optional<ConfirmedOrder> value) {
+            this.confirmedOrder = value;
             return this;
         }
 
@@ -317,7 +318,7 @@ public record StoredCheckout(
             return new StoredCheckout(checkoutId, cartId, customerId, status, cartVersion, currency, region, lines, promotionCodes,
                 totals, shippingAddress, billingAddress, shippingMethodId, shippingMethods, reservationId,
                 reservationExpiresAt, paymentMethodId, authorizationId, orderId, failureReason, failedStep,
-                failureStatus, compensatedSteps, confirmedOrderJson, sagaStep, sagaRun, leaseUntil, version,
+                failureStatus, compensatedSteps, confirmedOrder, sagaStep, sagaRun, leaseUntil, version,
                 lastRequestKey, createdAt, updatedAt);
         }
     }

@@ -1,17 +1,23 @@
 package dev.cartwright.checkout.neighbours;
 
+import dev.cartwright.checkout.contract.CheckoutContract;
+import dev.cartwright.checkout.domain.Authorization;
+import dev.cartwright.checkout.domain.CustomerProfile;
+import dev.cartwright.checkout.domain.FrozenLine;
+import dev.cartwright.checkout.domain.OrderDraft;
+import dev.cartwright.checkout.domain.PlacedOrder;
+import dev.cartwright.checkout.domain.PostalAddress;
+import dev.cartwright.checkout.domain.ShippingQuote;
+import dev.cartwright.checkout.domain.StockHold;
 import dev.cartwright.proto.platform.v1.AuthorizePaymentRequest;
 import dev.cartwright.proto.platform.v1.CapturePaymentRequest;
 import dev.cartwright.proto.platform.v1.CatalogServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.CommitReservationRequest;
-import dev.cartwright.proto.platform.v1.CreateOrderRequest;
-import dev.cartwright.proto.platform.v1.Customer;
 import dev.cartwright.proto.platform.v1.CustomerServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.ExtendReservationRequest;
 import dev.cartwright.proto.platform.v1.GetCustomerRequest;
 import dev.cartwright.proto.platform.v1.GetCustomerUsageRequest;
 import dev.cartwright.proto.platform.v1.GetRatesRequest;
-import dev.cartwright.proto.platform.v1.GetRatesResponse;
 import dev.cartwright.proto.platform.v1.ListAvailabilityRequest;
 import dev.cartwright.proto.platform.v1.ListAvailabilityResponse;
 import dev.cartwright.proto.platform.v1.ListPricesRequest;
@@ -20,6 +26,7 @@ import dev.cartwright.proto.platform.v1.ListProductsRequest;
 import dev.cartwright.proto.platform.v1.ListProductsResponse;
 import dev.cartwright.proto.platform.v1.ListPromotionsRequest;
 import dev.cartwright.proto.platform.v1.ListPromotionsResponse;
+import dev.cartwright.proto.platform.v1.ParcelLine;
 import dev.cartwright.proto.platform.v1.PaymentAuthorization;
 import dev.cartwright.proto.platform.v1.PaymentServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.PricingServiceGrpcClient;
@@ -27,11 +34,14 @@ import dev.cartwright.proto.platform.v1.PromotionServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.ReleaseReservationRequest;
 import dev.cartwright.proto.platform.v1.Reservation;
 import dev.cartwright.proto.platform.v1.ReserveStockRequest;
+import dev.cartwright.proto.platform.v1.ShippingRate;
 import dev.cartwright.proto.platform.v1.ShippingServiceGrpcClient;
+import dev.cartwright.proto.platform.v1.StockLine;
 import dev.cartwright.proto.platform.v1.VoidAuthorizationRequest;
 import dev.cartwright.proto.platform.v1.WarehouseServiceGrpcClient;
 import dev.cartwright.order.client.LegacyOrderClient;
 import dev.cartwright.order.client.OrderResult;
+import dev.cartwright.service.call.CallFailure;
 import dev.cartwright.service.call.CallOutcome;
 import dev.cartwright.service.call.CallPolicy;
 import dev.cartwright.service.call.GuardedCall;
@@ -46,9 +56,12 @@ import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.StatusException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,9 +71,10 @@ import java.util.concurrent.TimeUnit;
  * order-adapter's {@link LegacyOrderClient}, the one client of the Order service.
  *
  * <p>The catalogue reads fail with {@link dev.cartwright.service.call.CallFailedException}, which the gRPC edge turns
- * into a status; the checkout's calls answer with a {@link CallOutcome} value (the answer, or a refusal, unavailable, or
- * an unknown outcome). Every call below is idempotent (by reservation id, idempotency key or nature), so it is retried
- * when it got no answer.
+ * into a status; the checkout's calls take and answer the checkout's own values (a {@link StockHold}, an
+ * {@link Authorization}, {@link ShippingQuote}s, a {@link PlacedOrder}...) inside a {@link CallOutcome} (the answer, or a
+ * refusal, unavailable, or an unknown outcome): the contracts' messages stay in this package. Every call below is
+ * idempotent (by reservation id, idempotency key or nature), so it is retried when it got no answer.
  */
 public final class Neighbours {
 
@@ -139,54 +153,141 @@ public final class Neighbours {
             });
     }
 
-    // ---- checkout: answers as values -----------------------------------------------------------------------------------
+    // ---- checkout: answers as values in the checkout's own words ------------------------------------------------------
 
-    /** Holds stock; idempotent on the reservation id. */
-    public Future<CallOutcome<Reservation>> reserveStock(ReserveStockRequest request) {
-        return warehouseCall.call("ReserveStock", () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ReserveStock, request));
+    /** Holds the stock of {@code lines} for {@code ttl}; idempotent on the reservation id. */
+    public Future<CallOutcome<StockHold>> reserveStock(String reservationId, List<FrozenLine> lines, Duration ttl) {
+        ReserveStockRequest.Builder request = ReserveStockRequest.newBuilder().setReservationId(reservationId)
+            .setTtlSeconds((int) ttl.toSeconds());
+        for (FrozenLine line : lines) {
+            request.addLines(StockLine.newBuilder().setProductId(line.productId()).setQuantity(line.quantity()));
+        }
+        return warehouseCall.call("ReserveStock",
+                () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ReserveStock, request.build()))
+            .map(outcome -> outcome.map(Neighbours::hold));
     }
 
-    public Future<CallOutcome<Reservation>> extendReservation(ExtendReservationRequest request) {
+    public Future<CallOutcome<StockHold>> extendReservation(String reservationId, Duration ttl) {
+        ExtendReservationRequest request = ExtendReservationRequest.newBuilder().setReservationId(reservationId)
+            .setTtlSeconds((int) ttl.toSeconds()).build();
         return warehouseCall.call("ExtendReservation",
-            () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ExtendReservation, request));
+                () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ExtendReservation, request))
+            .map(outcome -> outcome.map(Neighbours::hold));
     }
 
-    public Future<CallOutcome<Reservation>> releaseReservation(ReleaseReservationRequest request) {
+    public Future<CallOutcome<StockHold>> releaseReservation(String reservationId) {
+        ReleaseReservationRequest request = ReleaseReservationRequest.newBuilder().setReservationId(reservationId).build();
         return warehouseCall.call("ReleaseReservation",
-            () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ReleaseReservation, request));
+                () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.ReleaseReservation, request))
+            .map(outcome -> outcome.map(Neighbours::hold));
     }
 
-    public Future<CallOutcome<Reservation>> commitReservation(CommitReservationRequest request) {
+    public Future<CallOutcome<StockHold>> commitReservation(String reservationId, String orderId) {
+        CommitReservationRequest request = CommitReservationRequest.newBuilder().setReservationId(reservationId).setOrderId(orderId)
+            .build();
         return warehouseCall.call("CommitReservation",
-            () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.CommitReservation, request));
+                () -> unary(addresses.warehouse(), WarehouseServiceGrpcClient.CommitReservation, request))
+            .map(outcome -> outcome.map(Neighbours::hold));
     }
 
     /** A decline is an answer with status DECLINED, not a failure. */
-    public Future<CallOutcome<PaymentAuthorization>> authorizePayment(AuthorizePaymentRequest request) {
-        return paymentCall.call("AuthorizePayment", () -> unary(addresses.payment(), PaymentServiceGrpcClient.AuthorizePayment, request));
+    public Future<CallOutcome<Authorization>> authorizePayment(String idempotencyKey, String customerId, String paymentMethodId,
+                                                               long amountMinor, String currency, String reference) {
+        AuthorizePaymentRequest request = AuthorizePaymentRequest.newBuilder()
+            .setIdempotencyKey(idempotencyKey)
+            .setCustomerId(customerId)
+            .setPaymentMethodId(paymentMethodId)
+            .setAmount(CheckoutContract.money(amountMinor, currency))
+            .setReference(reference)
+            .build();
+        return paymentCall.call("AuthorizePayment", () -> unary(addresses.payment(), PaymentServiceGrpcClient.AuthorizePayment, request))
+            .map(outcome -> outcome.map(Neighbours::authorization));
     }
 
-    public Future<CallOutcome<PaymentAuthorization>> capturePayment(CapturePaymentRequest request) {
-        return paymentCall.call("CapturePayment", () -> unary(addresses.payment(), PaymentServiceGrpcClient.CapturePayment, request));
+    public Future<CallOutcome<Authorization>> capturePayment(String authorizationId, String idempotencyKey) {
+        CapturePaymentRequest request = CapturePaymentRequest.newBuilder().setAuthorizationId(authorizationId)
+            .setIdempotencyKey(idempotencyKey).build();
+        return paymentCall.call("CapturePayment", () -> unary(addresses.payment(), PaymentServiceGrpcClient.CapturePayment, request))
+            .map(outcome -> outcome.map(Neighbours::authorization));
     }
 
-    public Future<CallOutcome<PaymentAuthorization>> voidAuthorization(VoidAuthorizationRequest request) {
+    public Future<CallOutcome<Authorization>> voidAuthorization(String authorizationId, String idempotencyKey) {
+        VoidAuthorizationRequest request = VoidAuthorizationRequest.newBuilder().setAuthorizationId(authorizationId)
+            .setIdempotencyKey(idempotencyKey).build();
         return paymentCall.call("VoidAuthorization",
-            () -> unary(addresses.payment(), PaymentServiceGrpcClient.VoidAuthorization, request));
+                () -> unary(addresses.payment(), PaymentServiceGrpcClient.VoidAuthorization, request))
+            .map(outcome -> outcome.map(Neighbours::authorization));
     }
 
-    public Future<CallOutcome<GetRatesResponse>> shippingRates(GetRatesRequest request) {
-        return shippingCall.call("GetRates", () -> unary(addresses.shipping(), ShippingServiceGrpcClient.GetRates, request));
+    /**
+     * The rates for sending {@code lines} (worth {@code orderValueMinor}) to {@code destination}, as quoted; a rate
+     * quoted without a currency is in {@code currency}.
+     */
+    public Future<CallOutcome<List<ShippingQuote>>> shippingRates(Optional<PostalAddress> destination, long orderValueMinor,
+                                                                 String currency, List<FrozenLine> lines) {
+        GetRatesRequest.Builder request = GetRatesRequest.newBuilder()
+            .setOrderValue(CheckoutContract.money(orderValueMinor, currency));
+        destination.ifPresent(a -> request.setDestination(CheckoutContract.address(a)));
+        for (FrozenLine l : lines) {
+            request.addLines(ParcelLine.newBuilder().setProductId(l.productId()).setQuantity(l.quantity()));
+        }
+        return shippingCall.call("GetRates", () -> unary(addresses.shipping(), ShippingServiceGrpcClient.GetRates, request.build()))
+            .map(outcome -> outcome.map(response -> {
+                List<ShippingQuote> quotes = new ArrayList<>(response.getRatesCount());
+                for (ShippingRate rate : response.getRatesList()) {
+                    String rateCurrency = rate.getPrice().getCurrencyCode().isEmpty() ? currency : rate.getPrice().getCurrencyCode();
+                    quotes.add(new ShippingQuote(rate.getShippingMethodId(), rate.getName(), rate.getPrice().getAmountMinor(),
+                        rateCurrency, rate.getEstimatedDays()));
+                }
+                return quotes;
+            }));
     }
 
-    /** Through the one Order service client; idempotent on the request's key (the checkout id): a retry returns the same order. */
-    public Future<OrderResult> createOrder(CreateOrderRequest request) {
-        return orders.createOrder(request);
+    /**
+     * Places the order through the one Order service client; idempotent on the draft's key (the checkout id): a retry
+     * returns the same order. NOT_FOUND is a refusal like any other definite "no".
+     */
+    public Future<CallOutcome<PlacedOrder>> createOrder(OrderDraft draft) {
+        return orders.createOrder(OrderReceipts.request(draft)).map(Neighbours::placed);
     }
 
-    public Future<CallOutcome<Customer>> customer(String customerId) {
+    public Future<CallOutcome<CustomerProfile>> customer(String customerId) {
         return customerCall.call("GetCustomer", () -> unary(addresses.customer(), CustomerServiceGrpcClient.GetCustomer,
-            GetCustomerRequest.newBuilder().setCustomerId(customerId).build()));
+                GetCustomerRequest.newBuilder().setCustomerId(customerId).build()))
+            .map(outcome -> outcome.map(customer -> new CustomerProfile(customer.getName(), customer.hasDefaultAddress()
+                ? Optional.of(CheckoutContract.postalAddress(customer.getDefaultAddress())) : Optional.empty())));
+    }
+
+    private static StockHold hold(Reservation r) {
+        return new StockHold(r.getReservationId(), CheckoutContract.instant(r.getExpiresAt()));
+    }
+
+    private static Authorization authorization(PaymentAuthorization a) {
+        Authorization.Status status = switch (a.getStatus()) {
+            case AUTHORIZATION_STATUS_UNSPECIFIED -> Authorization.Status.UNSPECIFIED;
+            case AUTHORIZATION_STATUS_AUTHORIZED -> Authorization.Status.AUTHORIZED;
+            case AUTHORIZATION_STATUS_DECLINED -> Authorization.Status.DECLINED;
+            case AUTHORIZATION_STATUS_CAPTURED -> Authorization.Status.CAPTURED;
+            case AUTHORIZATION_STATUS_VOIDED -> Authorization.Status.VOIDED;
+            case UNRECOGNIZED -> Authorization.Status.UNRECOGNIZED;
+        };
+        return new Authorization(a.getAuthorizationId(), status, a.getDeclineReason());
+    }
+
+    private static CallOutcome<PlacedOrder> placed(OrderResult result) {
+        if (result instanceof OrderResult.Order created) {
+            return new CallOutcome.Answered<>(OrderReceipts.placed(created.details()));
+        }
+        if (result instanceof OrderResult.Refused refused) {
+            return new CallOutcome.Failed<>(new CallFailure.Refused("order", "CreateOrder", refused.status(), refused.message()));
+        }
+        if (result instanceof OrderResult.NotFound notFound) {
+            return new CallOutcome.Failed<>(new CallFailure.Refused("order", "CreateOrder", GrpcStatus.NOT_FOUND, notFound.orderId()));
+        }
+        if (result instanceof OrderResult.Unknown unknown) {
+            return new CallOutcome.Failed<>(new CallFailure.Unknown("order", "CreateOrder", unknown.reason()));
+        }
+        return new CallOutcome.Failed<>(new CallFailure.Unavailable("order", "CreateOrder", ((OrderResult.Unavailable) result).reason()));
     }
 
     /**

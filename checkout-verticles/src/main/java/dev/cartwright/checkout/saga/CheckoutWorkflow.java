@@ -3,27 +3,22 @@ package dev.cartwright.checkout.saga;
 import dev.cartwright.checkout.domain.CheckoutProblem;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.domain.CheckoutTotals;
+import dev.cartwright.checkout.domain.ConfirmedOrder;
+import dev.cartwright.checkout.domain.CustomerProfile;
 import dev.cartwright.checkout.domain.FrozenLine;
 import dev.cartwright.checkout.domain.PostalAddress;
 import dev.cartwright.checkout.domain.SagaStep;
 import dev.cartwright.checkout.domain.ShippingOption;
+import dev.cartwright.checkout.domain.ShippingQuote;
+import dev.cartwright.checkout.domain.StockHold;
 import dev.cartwright.checkout.domain.StoredCheckout;
 import dev.cartwright.checkout.store.CheckoutStore;
 import dev.cartwright.cart.Cart;
-import dev.cartwright.cart.CartLine;
 import dev.cartwright.cart.CartStatus;
 import dev.cartwright.cart.CartText;
 import dev.cartwright.cart.store.CartStore;
+import dev.cartwright.checkout.events.CheckoutEvents;
 import dev.cartwright.checkout.neighbours.Neighbours;
-import dev.cartwright.proto.checkout.v1.Order;
-import dev.cartwright.proto.platform.v1.Customer;
-import dev.cartwright.proto.platform.v1.GetRatesRequest;
-import dev.cartwright.proto.platform.v1.ParcelLine;
-import dev.cartwright.proto.platform.v1.ReleaseReservationRequest;
-import dev.cartwright.proto.platform.v1.Reservation;
-import dev.cartwright.proto.platform.v1.ReserveStockRequest;
-import dev.cartwright.proto.platform.v1.ShippingRate;
-import dev.cartwright.proto.platform.v1.StockLine;
 import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.call.CallFailure;
 import dev.cartwright.service.call.CallOutcome;
@@ -138,21 +133,16 @@ public final class CheckoutWorkflow {
         CheckoutPricing.Priced priced = pricing.freeze(cart.lines(), cart.promotionCodes(), region);
         String checkoutId = ids.get();
         String reservationId = SagaStep.reservationId(checkoutId);
-        ReserveStockRequest.Builder reserve = ReserveStockRequest.newBuilder().setReservationId(reservationId)
-            .setTtlSeconds((int) settings.reservationTtl().toSeconds());
-        for (CartLine line : cart.lines()) {
-            reserve.addLines(StockLine.newBuilder().setProductId(line.productId()).setQuantity(line.quantity()));
-        }
-        return NeighbourAnswers.orProblem(neighbours.reserveStock(reserve.build()),
+        return NeighbourAnswers.orProblem(neighbours.reserveStock(reservationId, priced.lines(), settings.reservationTtl()),
                 refusal -> CheckoutProblem.precondition("cannot reserve stock: " + refusal.message()))
             .compose(reservation -> rates(Optional.empty(), priced.totals(), priced.lines(), cart.currency())
                 .compose(methods -> {
                     Instant now = clock.instant();
-                    Instant expires = Instant.ofEpochSecond(reservation.getExpiresAt().getSeconds(), reservation.getExpiresAt().getNanos());
+                    Instant expires = reservation.expiresAt();
                     StoredCheckout c = new StoredCheckout(checkoutId, cart.cartId(), cart.customerId(), CheckoutState.OPEN, cart.version(),
                         cart.currency(), region, priced.lines(), cart.promotionCodes(), priced.totals(), Optional.empty(), Optional.empty(),
-                        "", methods, reservationId, Optional.of(expires), "", "", "", "", "", "", List.of(), "", "", 0, Optional.empty(),
-                        1, "", now, now);
+                        "", methods, reservationId, Optional.of(expires), "", "", "", "", "", "", List.of(), Optional.empty(), "", 0,
+                        Optional.empty(), 1, "", now, now);
                     return store.insert(c, idempotencyKey, now, List.of(events.started(c, now))).compose(inserted -> {
                         if (inserted instanceof CheckoutStore.Inserted.Stored stored) {
                             wakeRelay.run();
@@ -183,9 +173,9 @@ public final class CheckoutWorkflow {
         if (reservationId.isEmpty()) {
             return;
         }
-        neighbours.releaseReservation(ReleaseReservationRequest.newBuilder().setReservationId(reservationId).build())
+        neighbours.releaseReservation(reservationId)
             .onSuccess(outcome -> {
-                if (outcome instanceof CallOutcome.Failed<Reservation> failed) {
+                if (outcome instanceof CallOutcome.Failed<StockHold> failed) {
                     LOG.warn("event=release_failed reservation={} error=\"{}\" (the warehouse lets it expire)", reservationId,
                         failed.failure().describe());
                 }
@@ -278,12 +268,13 @@ public final class CheckoutWorkflow {
      * saga) and runs the saga; a request that finds the saga running waits for its outcome (bounded); a request after
      * the end answers as the end did (the order, or the failure).
      */
-    public Future<Order> confirm(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected) {
+    public Future<ConfirmedOrder> confirm(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected) {
         long deadline = System.nanoTime() + settings.confirmWait().toNanos();
         return confirmRound(caller, checkoutId, paymentMethodId, expected, deadline);
     }
 
-    private Future<Order> confirmRound(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected, long deadline) {
+    private Future<ConfirmedOrder> confirmRound(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected,
+                                                long deadline) {
         return find(caller, checkoutId).compose(c -> {
             switch (c.status()) {
                 case COMPLETED:
@@ -324,17 +315,18 @@ public final class CheckoutWorkflow {
             + " staff are resolving it");
     }
 
-    private Future<Order> runOrWait(StoredCheckout claimed, Caller caller, String paymentMethodId, OptionalLong expected, long deadline) {
+    private Future<ConfirmedOrder> runOrWait(StoredCheckout claimed, Caller caller, String paymentMethodId, OptionalLong expected,
+                                             long deadline) {
         return saga.run(claimed).recover(e -> e instanceof ConfirmSaga.Superseded
             ? waitFor(caller, claimed.checkoutId(), paymentMethodId, expected, deadline) : Future.failedFuture(e));
     }
 
-    private Future<Order> waitFor(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected, long deadline) {
+    private Future<ConfirmedOrder> waitFor(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected, long deadline) {
         if (System.nanoTime() > deadline) {
             return Future.failedFuture(CheckoutProblem.unavailable("checkout " + checkoutId + " is still being confirmed by another"
                 + " request; retry ConfirmCheckout to get its outcome"));
         }
-        Promise<Order> later = Promise.promise();
+        Promise<ConfirmedOrder> later = Promise.promise();
         vertx.setTimer(settings.confirmPoll().toMillis(),
             id -> confirmRound(caller, checkoutId, paymentMethodId, OptionalLong.empty(), deadline).onComplete(later));
         return later.future();
@@ -383,16 +375,16 @@ public final class CheckoutWorkflow {
      * Resumes a saga whose runner's lease lapsed (for {@link SagaRecovery}): takes it over and runs it to its end. An
      * empty result when there was nothing to resume (finished meanwhile, or taken by someone else).
      */
-    public Future<Optional<Order>> resumeLapsed(String checkoutId) {
+    public Future<Optional<ConfirmedOrder>> resumeLapsed(String checkoutId) {
         return store.find(checkoutId).compose(found -> {
             if (found.isEmpty() || found.get().status() != CheckoutState.CONFIRMING || !found.get().leaseLapsed(clock.instant())) {
                 return Future.succeededFuture(Optional.empty());
             }
             return store.attention(checkoutId).compose(attention -> {
                 if (attention.isPresent()) {
-                    return Future.succeededFuture(Optional.<Order>empty());
+                    return Future.succeededFuture(Optional.<ConfirmedOrder>empty());
                 }
-                return takeOver(found.get()).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.<Order>empty())
+                return takeOver(found.get()).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.<ConfirmedOrder>empty())
                     : saga.run(claimed.get()).map(Optional::of));
             });
         });
@@ -408,7 +400,7 @@ public final class CheckoutWorkflow {
                 Optional.of(CheckoutProblem.precondition("shipping address missing: set one with UpdateShippingAddress"))));
         }
         return neighbours.customer(c.customerId()).compose(outcome -> {
-            if (outcome instanceof CallOutcome.Failed<Customer> failed) {
+            if (outcome instanceof CallOutcome.Failed<CustomerProfile> failed) {
                 CheckoutProblem problem = failed.failure() instanceof CallFailure.Refused
                     ? CheckoutProblem.precondition("shipping address missing (customer " + c.customerId() + " is unknown to the customer"
                         + " service)")
@@ -417,7 +409,7 @@ public final class CheckoutWorkflow {
                 return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
                     Optional.of(problem)));
             }
-            Optional<PostalAddress> home = defaultAddress(((CallOutcome.Answered<Customer>) outcome).value());
+            Optional<PostalAddress> home = defaultAddress(((CallOutcome.Answered<CustomerProfile>) outcome).value());
             if (home.isEmpty()) {
                 return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
                     Optional.of(CheckoutProblem.precondition("shipping address missing: customer " + c.customerId()
@@ -438,15 +430,15 @@ public final class CheckoutWorkflow {
         return new Resolved(address, defaulted, methods, method, problem);
     }
 
-    private static Optional<PostalAddress> defaultAddress(Customer customer) {
-        if (!customer.hasDefaultAddress()) {
+    private static Optional<PostalAddress> defaultAddress(CustomerProfile customer) {
+        if (customer.defaultAddress().isEmpty()) {
             return Optional.empty();
         }
-        PostalAddress a = OrderDrafts.postalAddress(customer.getDefaultAddress());
+        PostalAddress a = customer.defaultAddress().get();
         if (a.line1().isEmpty() || a.city().isEmpty() || a.countryCode().length() != 2) {
             return Optional.empty();
         }
-        return Optional.of(a.name().isEmpty() ? new PostalAddress(customer.getName(), a.line1(), a.line2(), a.city(), a.region(),
+        return Optional.of(a.name().isEmpty() ? new PostalAddress(customer.name(), a.line1(), a.line2(), a.city(), a.region(),
             a.postalCode(), a.countryCode(), a.phone()) : a);
     }
 
@@ -454,23 +446,16 @@ public final class CheckoutWorkflow {
 
     private Future<List<ShippingOption>> rates(Optional<PostalAddress> destination, CheckoutTotals totals, List<FrozenLine> lines,
                                                String currency) {
-        GetRatesRequest.Builder request = GetRatesRequest.newBuilder()
-            .setOrderValue(OrderDrafts.money(Math.max(0, totals.subtotal() - totals.discount()), currency));
-        destination.ifPresent(a -> request.setDestination(OrderDrafts.address(a)));
-        for (FrozenLine l : lines) {
-            request.addLines(ParcelLine.newBuilder().setProductId(l.productId()).setQuantity(l.quantity()));
-        }
-        return NeighbourAnswers.orProblem(neighbours.shippingRates(request.build()),
+        return NeighbourAnswers.orProblem(neighbours.shippingRates(destination, Math.max(0, totals.subtotal() - totals.discount()),
+                    currency, lines),
                 refusal -> CheckoutProblem.precondition("no shipping rates for this destination: " + refusal.message()))
-            .map(response -> {
+            .map(quotes -> {
                 List<ShippingOption> methods = new ArrayList<>();
-                for (ShippingRate rate : response.getRatesList()) {
-                    String rateCurrency = rate.getPrice().getCurrencyCode().isEmpty() ? currency : rate.getPrice().getCurrencyCode();
-                    if (!rateCurrency.equals(currency) || rate.getPrice().getAmountMinor() < 0) {
+                for (ShippingQuote quote : quotes) {
+                    if (!quote.currency().equals(currency) || quote.priceMinor() < 0) {
                         continue;
                     }
-                    methods.add(new ShippingOption(rate.getShippingMethodId(), rate.getName(), rate.getPrice().getAmountMinor(), currency,
-                        rate.getEstimatedDays()));
+                    methods.add(new ShippingOption(quote.methodId(), quote.name(), quote.priceMinor(), currency, quote.estimatedDays()));
                 }
                 return methods;
             });

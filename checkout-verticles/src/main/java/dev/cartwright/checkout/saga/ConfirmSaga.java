@@ -8,27 +8,21 @@ import dev.cartwright.checkout.domain.ShippingOption;
 import dev.cartwright.checkout.domain.StepFailure;
 import dev.cartwright.checkout.domain.StoredCheckout;
 import dev.cartwright.checkout.store.CheckoutStore;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartCommand;
 import dev.cartwright.cart.CartStatus;
 import dev.cartwright.cart.Mutation;
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.cart.store.CartStore;
+import dev.cartwright.checkout.domain.Authorization;
+import dev.cartwright.checkout.domain.ConfirmedOrder;
+import dev.cartwright.checkout.domain.OrderDraft;
+import dev.cartwright.checkout.domain.PlacedOrder;
+import dev.cartwright.checkout.events.CheckoutEvents;
 import dev.cartwright.checkout.neighbours.Neighbours;
+import dev.cartwright.checkout.neighbours.OrderReceipts;
 import dev.cartwright.checkout.store.CheckoutStore.StepRecord;
 import dev.cartwright.checkout.store.CheckoutStore.StepRow;
-import dev.cartwright.proto.checkout.v1.Order;
-import dev.cartwright.proto.platform.v1.AuthorizationStatus;
-import dev.cartwright.proto.platform.v1.AuthorizePaymentRequest;
-import dev.cartwright.proto.platform.v1.CapturePaymentRequest;
-import dev.cartwright.proto.platform.v1.CommitReservationRequest;
-import dev.cartwright.proto.platform.v1.ExtendReservationRequest;
-import dev.cartwright.proto.platform.v1.OrderDetails;
-import dev.cartwright.proto.platform.v1.ReleaseReservationRequest;
-import dev.cartwright.proto.platform.v1.VoidAuthorizationRequest;
-import dev.cartwright.order.client.OrderResult;
 import dev.cartwright.service.call.CallFailure;
 import dev.cartwright.service.call.CallOutcome;
 import dev.cartwright.service.outbox.OutboxEvent;
@@ -58,8 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class ConfirmSaga {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmSaga.class);
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     /** How a step row whose call got no definite answer starts its detail; a resumed run treats that step as in doubt. */
     static final String UNKNOWN_OUTCOME = "outcome unknown: ";
 
@@ -93,7 +85,8 @@ public final class ConfirmSaga {
         /** Steps an attempt of this run left with an unknown outcome, not yet resolved by a definite answer. */
         final EnumSet<SagaStep> inDoubt = EnumSet.noneOf(SagaStep.class);
         final Optional<SagaStep> haltAfter;
-        OrderDetails order;
+        /** The order create_order placed, once known. */
+        Optional<PlacedOrder> order = Optional.empty();
 
         Run(StoredCheckout c, Optional<SagaStep> haltAfter) {
             this.c = c;
@@ -133,7 +126,7 @@ public final class ConfirmSaga {
      * the order; fails with {@link CheckoutProblem} saying how it ended otherwise (FAILED_PRECONDITION or UNAVAILABLE
      * for a failed checkout, UNAVAILABLE for a reopened or parked one), or with {@link Superseded}.
      */
-    public Future<Order> run(StoredCheckout claimed) {
+    public Future<ConfirmedOrder> run(StoredCheckout claimed) {
         return resume(claimed, Optional.empty());
     }
 
@@ -152,7 +145,7 @@ public final class ConfirmSaga {
         });
     }
 
-    private Future<Order> resume(StoredCheckout claimed, Optional<SagaStep> haltAfter) {
+    private Future<ConfirmedOrder> resume(StoredCheckout claimed, Optional<SagaStep> haltAfter) {
         return store.steps(claimed.checkoutId(), claimed.sagaRun()).compose(rows -> {
             Run run = new Run(claimed, haltAfter);
             for (StepRow row : rows) {
@@ -165,7 +158,10 @@ public final class ConfirmSaga {
                 Optional<SagaStep> step = SagaStep.byWireName(row.step());
                 step.ifPresent(run.succeeded::add);
                 if (step.orElse(null) == SagaStep.CREATE_ORDER && !row.detail().isEmpty()) {
-                    run.order = parseOrder(row.detail());
+                    run.order = OrderReceipts.read(row.detail());
+                    if (run.order.isEmpty()) {
+                        LOG.warn("event=unreadable_order_detail checkout={}", claimed.checkoutId());
+                    }
                 }
             }
             run.inDoubt.removeAll(run.succeeded);
@@ -179,7 +175,7 @@ public final class ConfirmSaga {
 
     // ---- forward ---------------------------------------------------------------------------------------------------
 
-    private Future<Order> advance(Run run) {
+    private Future<ConfirmedOrder> advance(Run run) {
         SagaStep step = SagaPlan.next(run.succeeded).orElse(SagaStep.COMPLETE);
         if (run.haltAfter.isPresent() && run.succeeded.contains(run.haltAfter.get())) {
             return Future.failedFuture(new Halted(run.c.checkoutId(), run.haltAfter.get()));
@@ -199,7 +195,7 @@ public final class ConfirmSaga {
         });
     }
 
-    private Future<Order> afterStep(Run run, SagaStep step, int attempt, StepOutcome outcome) {
+    private Future<ConfirmedOrder> afterStep(Run run, SagaStep step, int attempt, StepOutcome outcome) {
         Instant now = clock.instant();
         long fence = run.c.version();
         int sagaRun = run.c.sagaRun();
@@ -254,19 +250,22 @@ public final class ConfirmSaga {
         return write(run, failing, fence, row, List.of()).compose(v -> compensate(run, undo, 0));
     }
 
-    private Future<Order> complete(Run run) {
-        Future<OrderDetails> order = run.order != null ? Future.succeededFuture(run.order)
+    private Future<ConfirmedOrder> complete(Run run) {
+        Future<PlacedOrder> order = run.order.isPresent() ? Future.succeededFuture(run.order.get())
             // Only when the create_order row lost its detail: the Order service answers a repeated create with the order.
-            : neighbours.createOrder(OrderDrafts.createOrder(run.c)).compose(result -> result instanceof OrderResult.Order created
-                ? Future.succeededFuture(created.details())
-                : Future.failedFuture(CheckoutProblem.unavailable(NeighbourAnswers.stepFailure(result).reason())));
-        return order.compose(details -> {
+            : neighbours.createOrder(draft(run.c)).compose(result -> result instanceof CallOutcome.Answered<PlacedOrder> created
+                ? Future.succeededFuture(created.value())
+                : Future.failedFuture(CheckoutProblem.unavailable(
+                    NeighbourAnswers.orderStepFailure(((CallOutcome.Failed<PlacedOrder>) result).failure()).reason())));
+        return order.compose(placed -> {
             Instant now = clock.instant();
-            Order reply = OrderDrafts.reply(run.c, details, now);
-            long fence = run.c.version();
-            StoredCheckout done = run.c.toBuilder().status(CheckoutState.COMPLETED).version(fence + 1).confirmedOrderJson(print(reply))
+            StoredCheckout c = run.c;
+            ConfirmedOrder reply = ConfirmedOrder.of(c.checkoutId(), optional(c.customerId()), c.lines(), c.totals(), c.currency(),
+                optional(c.authorizationId()), placed, now);
+            long fence = c.version();
+            StoredCheckout done = c.toBuilder().status(CheckoutState.COMPLETED).version(fence + 1).confirmedOrder(Optional.of(reply))
                 .sagaStep(SagaStep.COMPLETE.wireName()).leaseUntil(Optional.empty()).updatedAt(now).build();
-            StepRecord row = StepRecord.finishedNow(SagaStep.COMPLETE.wireName(), "succeeded", details.getOrderId(), run.c.sagaRun(), now);
+            StepRecord row = StepRecord.finishedNow(SagaStep.COMPLETE.wireName(), "succeeded", placed.orderId(), c.sagaRun(), now);
             return write(run, done, fence, row, List.of(events.completed(done, now))).map(v -> {
                 wakeRelay.run();
                 metrics.completed();
@@ -279,7 +278,7 @@ public final class ConfirmSaga {
 
     // ---- backward --------------------------------------------------------------------------------------------------
 
-    private Future<Order> compensate(Run run, List<SagaStep> undo, int index) {
+    private Future<ConfirmedOrder> compensate(Run run, List<SagaStep> undo, int index) {
         if (index >= undo.size()) {
             return fail(run);
         }
@@ -318,7 +317,7 @@ public final class ConfirmSaga {
         });
     }
 
-    private Future<Order> fail(Run run) {
+    private Future<ConfirmedOrder> fail(Run run) {
         Instant now = clock.instant();
         long fence = run.c.version();
         StoredCheckout failed = run.c.toBuilder().status(CheckoutState.FAILED).version(fence + 1).sagaStep(run.c.failedStep())
@@ -367,25 +366,21 @@ public final class ConfirmSaga {
         StoredCheckout c = run.c;
         Future<StepOutcome> outcome = switch (step) {
             case REPRICE -> reprice(c);
-            case EXTEND_RESERVATION -> step(neighbours.extendReservation(ExtendReservationRequest.newBuilder()
-                    .setReservationId(c.reservationId()).setTtlSeconds((int) settings.reservationTtl().toSeconds()).build()),
-                r -> done(c.toBuilder().reservationExpiresAt(Optional.of(instant(r.getExpiresAt()))).build(),
-                    "held until " + instant(r.getExpiresAt())));
+            case EXTEND_RESERVATION -> step(neighbours.extendReservation(c.reservationId(), settings.reservationTtl()),
+                hold -> done(c.toBuilder().reservationExpiresAt(Optional.of(hold.expiresAt())).build(), "held until " + hold.expiresAt()));
             case AUTHORIZE_PAYMENT -> authorize(c);
-            case CREATE_ORDER -> neighbours.createOrder(OrderDrafts.createOrder(c)).map(result -> {
-                if (!(result instanceof OrderResult.Order created)) {
-                    return new StepOutcome.Failed(NeighbourAnswers.stepFailure(result));
+            case CREATE_ORDER -> neighbours.createOrder(draft(c)).map(result -> {
+                if (!(result instanceof CallOutcome.Answered<PlacedOrder> created)) {
+                    return new StepOutcome.Failed(NeighbourAnswers.orderStepFailure(((CallOutcome.Failed<PlacedOrder>) result).failure()));
                 }
-                run.order = created.details();
-                return done(c.toBuilder().orderId(created.details().getOrderId()).build(), print(created.details()));
+                run.order = Optional.of(created.value());
+                return done(c.toBuilder().orderId(created.value().orderId()).build(), created.value().receipt());
             });
-            case COMMIT_RESERVATION -> step(neighbours.commitReservation(CommitReservationRequest.newBuilder()
-                    .setReservationId(c.reservationId()).setOrderId(c.orderId()).build()),
+            case COMMIT_RESERVATION -> step(neighbours.commitReservation(c.reservationId(), c.orderId()),
                 r -> done(c, "committed to order " + c.orderId()));
             case CAPTURE_PAYMENT -> c.authorizationId().isEmpty() ? Future.succeededFuture(done(c, "nothing to capture"))
-                : step(neighbours.capturePayment(CapturePaymentRequest.newBuilder().setAuthorizationId(c.authorizationId())
-                    .setIdempotencyKey(SagaStep.CAPTURE_PAYMENT.idempotencyKey(c.checkoutId())).build()),
-                    a -> done(c, a.getStatus().name()));
+                : step(neighbours.capturePayment(c.authorizationId(), SagaStep.CAPTURE_PAYMENT.idempotencyKey(c.checkoutId())),
+                    a -> done(c, a.status().wireName()));
             case CONVERT_CART -> convertCart(c);
             case RESERVE_STOCK, COMPLETE -> Future.failedFuture(new IllegalStateException(step + " is not run by execute"));
         };
@@ -423,23 +418,18 @@ public final class ConfirmSaga {
         if (c.totals().grandTotal() == 0) {
             return Future.succeededFuture(done(c, "nothing to pay"));
         }
-        return step(neighbours.authorizePayment(AuthorizePaymentRequest.newBuilder()
-                .setIdempotencyKey(SagaStep.AUTHORIZE_PAYMENT.idempotencyKey(c.checkoutId()))
-                .setCustomerId(OrderDrafts.orderCustomer(c))
-                .setPaymentMethodId(c.paymentMethodId())
-                .setAmount(OrderDrafts.money(c.totals().grandTotal(), c.currency()))
-                .setReference(c.checkoutId())
-                .build()),
+        return step(neighbours.authorizePayment(SagaStep.AUTHORIZE_PAYMENT.idempotencyKey(c.checkoutId()),
+                OrderDraft.orderCustomer(c.checkoutId(), optional(c.customerId())), c.paymentMethodId(), c.totals().grandTotal(),
+                c.currency(), c.checkoutId()),
             a -> {
-                if (a.getStatus() == AuthorizationStatus.AUTHORIZATION_STATUS_DECLINED) {
-                    return new StepOutcome.Failed(new StepFailure.Refused("payment declined: " + a.getDeclineReason()));
+                if (a.status() == Authorization.Status.DECLINED) {
+                    return new StepOutcome.Failed(new StepFailure.Refused("payment declined: " + a.declineReason()));
                 }
-                if (a.getStatus() != AuthorizationStatus.AUTHORIZATION_STATUS_AUTHORIZED
-                    && a.getStatus() != AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED) {
-                    return new StepOutcome.Failed(new StepFailure.Refused("payment authorization " + a.getAuthorizationId() + " is "
-                        + a.getStatus().name()));
+                if (!a.holdsMoney()) {
+                    return new StepOutcome.Failed(new StepFailure.Refused("payment authorization " + a.authorizationId() + " is "
+                        + a.status().wireName()));
                 }
-                return done(c.toBuilder().authorizationId(a.getAuthorizationId()).build(), a.getAuthorizationId());
+                return done(c.toBuilder().authorizationId(a.authorizationId()).build(), a.authorizationId());
             });
     }
 
@@ -466,11 +456,10 @@ public final class ConfirmSaga {
         StoredCheckout c = run.c;
         Future<? extends CallOutcome<?>> call;
         if (step == SagaStep.RESERVE_STOCK) {
-            call = neighbours.releaseReservation(ReleaseReservationRequest.newBuilder().setReservationId(c.reservationId()).build());
+            call = neighbours.releaseReservation(c.reservationId());
         } else if (step == SagaStep.AUTHORIZE_PAYMENT) {
             call = c.authorizationId().isEmpty() ? Future.succeededFuture(new CallOutcome.Answered<>(null))
-                : neighbours.voidAuthorization(VoidAuthorizationRequest.newBuilder().setAuthorizationId(c.authorizationId())
-                    .setIdempotencyKey(SagaStep.voidKey(c.checkoutId())).build());
+                : neighbours.voidAuthorization(c.authorizationId(), SagaStep.voidKey(c.checkoutId()));
         } else {
             return Future.failedFuture(new IllegalStateException(step + " has no compensation"));
         }
@@ -506,37 +495,20 @@ public final class ConfirmSaga {
         return new StepOutcome.Done(after, detail);
     }
 
-    private static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    /** The order a checkout whose totals were just repriced asks the Order service to place. */
+    private static OrderDraft draft(StoredCheckout c) {
+        return new OrderDraft(c.checkoutId(), OrderDraft.orderCustomer(c.checkoutId(), optional(c.customerId())), c.currency(), c.totals(),
+            c.lines(), optional(c.shippingMethodId()), optional(c.authorizationId()), c.shippingAddress(),
+            c.billingAddress().or(c::shippingAddress));
     }
 
-    static String print(com.google.protobuf.Message message) {
-        try {
-            return JSON.print(message);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static OrderDetails parseOrder(String json) {
-        try {
-            OrderDetails.Builder b = OrderDetails.newBuilder();
-            PARSER.merge(json, b);
-            return b.build();
-        } catch (InvalidProtocolBufferException e) {
-            LOG.warn("event=unreadable_order_detail error=\"{}\"", e.getMessage());
-            return null;
-        }
+    private static Optional<String> optional(String value) {
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     /** The stored reply of a COMPLETED checkout. */
-    public static Order storedOrder(StoredCheckout completed) {
-        try {
-            Order.Builder b = Order.newBuilder();
-            PARSER.merge(completed.confirmedOrderJson(), b);
-            return b.build();
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("stored order of checkout " + completed.checkoutId() + " is unreadable", e);
-        }
+    public static ConfirmedOrder storedOrder(StoredCheckout completed) {
+        return completed.confirmedOrder().orElseThrow(() -> new IllegalStateException("stored order of checkout "
+            + completed.checkoutId() + " is unreadable"));
     }
 }

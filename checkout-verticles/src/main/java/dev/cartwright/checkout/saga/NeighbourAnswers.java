@@ -2,14 +2,13 @@ package dev.cartwright.checkout.saga;
 
 import dev.cartwright.checkout.domain.CheckoutProblem;
 import dev.cartwright.checkout.domain.StepFailure;
-import dev.cartwright.order.client.OrderResult;
 import dev.cartwright.service.call.CallFailure;
 import dev.cartwright.service.call.CallOutcome;
 import io.vertx.core.Future;
 import java.util.function.Function;
 
 /**
- * Turns what a neighbour answered ({@link CallOutcome}, or {@link OrderResult} from the Order service client) into the
+ * Turns what a neighbour answered (a {@link CallOutcome}) into the
  * checkout's own words: a {@link StepFailure} for a saga step, or a {@link CheckoutProblem} for a request. A refusal is
  * the caller's to word; no answer is UNAVAILABLE, and an unknown outcome says that a retry with the same key resolves it.
  */
@@ -43,20 +42,17 @@ final class NeighbourAnswers {
         return new StepFailure.Unavailable(failure.describe());
     }
 
-    /** A CreateOrder that did not return the order, as a step failure. */
-    static StepFailure stepFailure(OrderResult notCreated) {
-        if (notCreated instanceof OrderResult.Refused refused) {
-            return new StepFailure.Refused("order refused CreateOrder (" + refused.status().name() + "): " + refused.message());
+    /**
+     * A CreateOrder that did not return the order, as a step failure: a refusal as the call describes it, no answer in
+     * the Order service client's own words.
+     */
+    static StepFailure orderStepFailure(CallFailure failure) {
+        if (failure instanceof CallFailure.Refused) {
+            return new StepFailure.Refused(failure.describe());
         }
-        if (notCreated instanceof OrderResult.NotFound notFound) {
-            return new StepFailure.Refused("order refused CreateOrder (NOT_FOUND): " + notFound.orderId());
-        }
-        if (notCreated instanceof OrderResult.Unknown unknown) {
+        if (failure instanceof CallFailure.Unknown unknown) {
             return new StepFailure.Unknown(unknown.reason());
         }
-        if (notCreated instanceof OrderResult.Unavailable unavailable) {
-            return new StepFailure.Unavailable(unavailable.reason());
-        }
-        throw new IllegalArgumentException("an order was created: " + notCreated);
+        return new StepFailure.Unavailable(((CallFailure.Unavailable) failure).reason());
     }
 }

@@ -90,7 +90,7 @@ public final class SagaRecovery extends VerticleBase {
             if (ar.succeeded()) {
                 ar.result().ifPresent(order -> {
                     done.add(checkoutId);
-                    LOG.info("event=saga_recovered checkout={} order={}", checkoutId, order.getOrderId());
+                    LOG.info("event=saga_recovered checkout={} order={}", checkoutId, order.orderId());
                 });
             } else {
                 // The saga recorded how it ended (failed, or parked for a later pass); nothing more to do here.

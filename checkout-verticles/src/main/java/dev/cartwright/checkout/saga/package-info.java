@@ -5,12 +5,13 @@
  * {@code checkout.store}; gRPC statuses are made only at {@code checkout.api}.
  *
  * <h2>Neighbours answer with values</h2>
- * Every call to a neighbour goes through service-kit's guarded-call policy and answers a
- * {@link dev.cartwright.service.call.CallOutcome}: the answer, a refusal, unavailable (it cannot have acted) or an
- * unknown outcome (it may have acted); CreateOrder goes through order-adapter's
- * {@link dev.cartwright.order.client.LegacyOrderClient} and answers an {@link dev.cartwright.order.client.OrderResult}.
- * The saga turns them into a {@link dev.cartwright.checkout.domain.StepFailure} (Refused, Unavailable, Unknown) and a
- * request's answer into a {@link dev.cartwright.checkout.domain.CheckoutProblem}.
+ * Every call to a neighbour goes through service-kit's guarded-call policy ({@link dev.cartwright.checkout.neighbours.Neighbours};
+ * CreateOrder through order-adapter's Order service client) and answers a {@link dev.cartwright.service.call.CallOutcome}
+ * of the checkout's own values (a stock hold, an authorization, shipping quotes, the placed order): the answer, a
+ * refusal, unavailable (it cannot have acted) or an unknown outcome (it may have acted). No contract message and no gRPC
+ * type reaches this package ({@code CheckoutLayersTest}). The saga turns a failure into a
+ * {@link dev.cartwright.checkout.domain.StepFailure} (Refused, Unavailable, Unknown) and a request's answer into a
+ * {@link dev.cartwright.checkout.domain.CheckoutProblem}.
  *
  * <h2>A checkout's life</h2>
  * StartCheckout ({@link dev.cartwright.checkout.saga.CheckoutWorkflow#start}) freezes the cart (version, lines at the

@@ -1,8 +1,10 @@
 package dev.cartwright.checkout.store;
 
+import dev.cartwright.checkout.contract.CheckoutContract;
 import dev.cartwright.checkout.domain.CheckoutProblem;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.domain.CheckoutTotals;
+import dev.cartwright.checkout.domain.ConfirmedOrder;
 import dev.cartwright.checkout.domain.FrozenLine;
 import dev.cartwright.checkout.domain.PostalAddress;
 import dev.cartwright.checkout.domain.SagaStep;
@@ -28,6 +30,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the checkout tables of {@code checkout_db}: {@code checkouts}, {@code checkout_addresses},
@@ -39,6 +43,8 @@ import java.util.function.BiFunction;
  * never half-done); any other database error is a bug and fails as it is.
  */
 public final class CheckoutStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckoutStore.class);
 
     private static final String SELECT = "SELECT c.checkout_id, c.cart_id, COALESCE(c.customer_id, '') AS customer_id, c.status,"
         + " c.cart_version, c.currency, c.region, c.lines, c.promotion_codes, c.subtotal_minor, c.discount_minor,"
@@ -446,7 +452,8 @@ public final class CheckoutStore {
             .addValue(methodsJson(c.shippingMethods())).addValue(c.reservationExpiresAt().map(CheckoutStore::utc).orElse(null))
             .addString(blankToNull(c.paymentMethodId())).addString(blankToNull(c.authorizationId())).addString(blankToNull(c.orderId()))
             .addString(blankToNull(c.failureReason())).addString(blankToNull(c.failedStep())).addString(blankToNull(c.failureStatus()))
-            .addValue(new JsonArray(new ArrayList<Object>(c.compensatedSteps()))).addString(blankToNull(c.confirmedOrderJson()))
+            .addValue(new JsonArray(new ArrayList<Object>(c.compensatedSteps())))
+            .addString(c.confirmedOrder().map(CheckoutContract::orderJson).orElse(null))
             .addString(blankToNull(c.sagaStep())).addInteger(c.sagaRun()).addValue(c.leaseUntil().map(CheckoutStore::utc).orElse(null))
             .addLong(c.version()).addString(blankToNull(c.lastRequestKey())).addValue(utc(c.updatedAt()))
             .addString(expectedStatus.dbName());
@@ -544,9 +551,21 @@ public final class CheckoutStore {
             lines, codes, totals, address(r, "s_"), address(r, "b_"), r.getString("shipping_method_id"),
             methods(jsonArray(r.getValue("shipping_methods"))), r.getString("reservation_id"), instant(r, "reservation_expires_at"),
             r.getString("payment_method_id"), r.getString("authorization_id"), r.getString("order_id"), r.getString("failure_reason"),
-            r.getString("failed_step"), r.getString("failure_status"), compensated, confirmed == null ? "" : confirmed,
+            r.getString("failed_step"), r.getString("failure_status"), compensated, confirmedOrder(r.getString("checkout_id"), confirmed),
             r.getString("saga_step"), r.getInteger("saga_run"), instant(r, "lease_until"), r.getLong("version"),
             r.getString("last_request_key"), instant(r, "created_at").orElseThrow(), instant(r, "updated_at").orElseThrow());
+    }
+
+    /** The stored reply; one that cannot be read is left out (and logged) so that the checkout itself can still be read. */
+    private static Optional<ConfirmedOrder> confirmedOrder(String checkoutId, String json) {
+        if (json == null) {
+            return Optional.empty();
+        }
+        Optional<ConfirmedOrder> order = CheckoutContract.parseOrderJson(json);
+        if (order.isEmpty()) {
+            LOG.warn("event=unreadable_confirmed_order checkout={}", checkoutId);
+        }
+        return order;
     }
 
     private static Optional<PostalAddress> address(Row r, String prefix) {

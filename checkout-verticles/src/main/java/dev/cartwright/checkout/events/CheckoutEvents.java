@@ -1,4 +1,4 @@
-package dev.cartwright.checkout.saga;
+package dev.cartwright.checkout.events;
 
 import dev.cartwright.checkout.domain.FrozenLine;
 import dev.cartwright.checkout.domain.StoredCheckout;
