@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,9 @@ class GatewayRehearsalIT {
     private static final long HOLD_MILLIS = Long.getLong("rehearsal.holdMillis", 1500);
     private static final Set<GrpcStatus> GATEWAY_FAILURES = Set.of(GrpcStatus.UNAVAILABLE, GrpcStatus.UNKNOWN, GrpcStatus.INTERNAL,
         GrpcStatus.DEADLINE_EXCEEDED);
+
+    /** What a pass of the copy back prints when it changed nothing in order_db. */
+    private static final Pattern NOTHING_CHANGED = Pattern.compile("rows changed 0\\b");
 
     private static SplitStack stack;
 
@@ -173,10 +177,10 @@ class GatewayRehearsalIT {
             copied = stack.migration("backfill", "--to-legacy", "--aggregate", "cart");
             assertThat(copied.exitCode()).as(copied.output()).isZero();
             passes++;
-        } while (!copied.output().contains("rows changed 0") && passes < 5);
-        // Shoppers keep writing at 100% meanwhile, so a pass may still find rows to rewrite (reported, not required to
-        // reach 0 here); what the copy back must achieve is checked below: every acknowledged change on the side that
-        // serves its customer after the rollback and back, and verify clean.
+        } while (!NOTHING_CHANGED.matcher(copied.output()).find() && passes < 5);
+        // Shoppers keep writing at 100% meanwhile: rows of carts whose dual-write mirror is in flight are counted apart, so
+        // the copy back still comes to a pass that changes nothing in order_db, as the operator is told to wait for.
+        assertThat(copied.output()).as("the copy back after %d passes", passes).containsPattern(NOTHING_CHANGED);
         rollbackLog.add("$ ./cartwright dual-write on; backfill --to-legacy --aggregate cart (" + passes + " passes, the last: "
             + copied.output().strip() + ")");
         for (boolean newSwitch : new boolean[] {false, true}) {

@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * refused while order_db is primary. See {@link #refusal}. The flags are read again before every chunk, so switching
  * {@code migration.backfill} (or dual-write) off stops a running copy at the next chunk boundary.
  *
+ * <p>How a copy back converges while the services keep writing: an aggregate whose dual-write mirror is in flight when
+ * its chunk is read (written and committed in the new database, queued, its mirror not run yet) is the dual-writer's to
+ * bring to order_db. The copy writes it as well, which is harmless (the mirror then finds order_db equal), but counts
+ * its rows apart ({@link Report#rowsInFlight()}), not in {@link Report#rowsChanged()}. So {@code rowsChanged} counts
+ * only what order_db would have missed without this copy: what was written while dual-write was off, and mirrors that
+ * failed. Once a pass has copied that, the next one changes 0 rows, however steady the writes beside it.
+ *
  * <p>Blocking JDBC: this runs in the command-line tool, never on an event loop.
  */
 public final class Backfill {
@@ -107,12 +114,15 @@ public final class Backfill {
     /**
      * What a run did.
      *
-     * @param keptNewer aggregates left as the destination has them because a writer changed them there after the copy
-     *                  read its source (their root's version or updated_at is newer than the copy's)
+     * @param rowsChanged  rows the copy changed, beside those of {@code rowsInFlight}
+     * @param rowsInFlight rows of aggregates whose dual-write mirror to order_db was in flight when the copy read them
+     *                     (copy back only): the mirror would have written them too, so they are no difference the copy found
+     * @param keptNewer    aggregates left as the destination has them because a writer changed them there after the copy
+     *                     read its source (their root's version or updated_at is newer than the copy's)
      */
     public record Report(Aggregate aggregate, Direction direction, Outcome outcome, Optional<String> refusal, long chunks,
-                         long aggregatesCopied, long rowsChanged, Map<String, String> rejected, List<String> skippedPendingMirror,
-                         List<String> keptNewer, Optional<String> lastKey, boolean dryRun) {
+                         long aggregatesCopied, long rowsChanged, long rowsInFlight, Map<String, String> rejected,
+                         List<String> skippedPendingMirror, List<String> keptNewer, Optional<String> lastKey, boolean dryRun) {
 
         public String describe() {
             StringBuilder text = new StringBuilder();
@@ -121,6 +131,9 @@ public final class Backfill {
             refusal.ifPresent(r -> text.append(" - ").append(r));
             text.append("; chunks ").append(chunks).append(", aggregates ").append(aggregatesCopied).append(", rows ")
                 .append(dryRun ? "that would change " : "changed ").append(rowsChanged);
+            if (rowsInFlight > 0) {
+                text.append(" (and ").append(rowsInFlight).append(" of aggregates whose dual-write mirror was in flight)");
+            }
             lastKey.ifPresent(k -> text.append(", last key ").append(k));
             if (!rejected.isEmpty()) {
                 text.append("; rejected ").append(rejected.size()).append(':');
@@ -249,24 +262,28 @@ public final class Backfill {
         long chunks = 0;
         long copied = 0;
         long changed = 0;
+        long inFlight = 0;
         Map<String, String> rejected = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         List<String> keptNewer = new ArrayList<>();
         while (true) {
             if (options.maxChunks() > 0 && chunks >= options.maxChunks()) {
-                return report(aggregate, options, Outcome.CHUNK_LIMIT, Optional.empty(), chunks, copied, changed, rejected, skipped,
-                    keptNewer, after);
+                return report(aggregate, options, Outcome.CHUNK_LIMIT, Optional.empty(), chunks, copied, changed, inFlight, rejected,
+                    skipped, keptNewer, after);
             }
             Optional<String> refused = refusal(direction, flags.get());
             if (refused.isPresent()) {
                 LOG.warn("{} {}: stopping before the next chunk: {}", direction.step(), aggregate.rootTable(), refused.get());
-                return report(aggregate, options, Outcome.STOPPED, refused, chunks, copied, changed, rejected, skipped, keptNewer, after);
+                return report(aggregate, options, Outcome.STOPPED, refused, chunks, copied, changed, inFlight, rejected, skipped, keptNewer,
+                    after);
             }
             List<String> roots = JdbcAggregates.nextRoots(source, direction.source(), aggregate, after, options.chunkSize());
             boolean last = roots.size() < options.chunkSize();
             JdbcAggregates.lock(target, aggregate, roots);
             String[] rootArray = roots.toArray(String[]::new);
             List<String> pending = direction == Direction.TO_NEW ? state.pendingMirrors(target, aggregate, rootArray) : List.of();
+            // Read under the chunk's locks, which a mirror also takes: a queued aggregate's mirror has not run yet.
+            List<String> mirroring = direction == Direction.TO_LEGACY ? state.mirrorsInFlight(target, aggregate, rootArray) : List.of();
             ChunkRows rows = JdbcAggregates.readRoots(source, direction.source(), aggregate, roots).without(pending);
             if (source != target) {
                 // Ends order_db's read snapshot; the locks live in the new database's transaction, still open.
@@ -275,7 +292,9 @@ public final class Backfill {
             betweenReadAndWrite.pause(aggregate, direction, roots);
             Map<String, String> chunkRejects = new LinkedHashMap<>(rows.rejected());
             List<String> chunkKept = new ArrayList<>();
-            long chunkChanged = write(destination, direction.destination(), rows, chunkRejects, chunkKept);
+            long chunkChanged = write(destination, direction.destination(), rows.without(mirroring), chunkRejects, chunkKept);
+            long chunkInFlight = mirroring.isEmpty() ? 0
+                : write(destination, direction.destination(), rows.only(mirroring), chunkRejects, chunkKept);
             List<String> written = new ArrayList<>(rows.roots());
             written.removeAll(chunkRejects.keySet());
             written.removeAll(chunkKept);
@@ -285,7 +304,7 @@ public final class Backfill {
                     state.reject(target, direction.step(), aggregate, reject.getKey(), reject.getValue());
                 }
                 state.clearRejects(target, direction.step(), aggregate, written.toArray(String[]::new));
-                state.advance(target, direction.step(), aggregate, upTo, chunkChanged, last);
+                state.advance(target, direction.step(), aggregate, upTo, chunkChanged + chunkInFlight, last);
             }
             if (options.dryRun()) {
                 destination.rollback();
@@ -299,12 +318,14 @@ public final class Backfill {
             chunks++;
             copied += written.size();
             changed += chunkChanged;
+            inFlight += chunkInFlight;
             rejected.putAll(chunkRejects);
             skipped.addAll(pending);
             keptNewer.addAll(chunkKept);
             after = upTo;
-            LOG.info("{} {}: chunk {} up to {}: {} aggregates, {} rows changed{}{}", direction.step(), aggregate.rootTable(), chunks,
-                upTo, written.size(), chunkChanged, chunkRejects.isEmpty() ? "" : ", " + chunkRejects.size() + " rejected",
+            LOG.info("{} {}: chunk {} up to {}: {} aggregates, {} rows changed{}{}{}", direction.step(), aggregate.rootTable(), chunks,
+                upTo, written.size(), chunkChanged, chunkInFlight == 0 ? "" : " (and " + chunkInFlight + " of mirrors in flight)",
+                chunkRejects.isEmpty() ? "" : ", " + chunkRejects.size() + " rejected",
                 chunkKept.isEmpty() ? "" : ", " + chunkKept.size() + " kept as the destination has them (newer there)");
             if (!chunkKept.isEmpty()) {
                 LOG.info("event=backfill_kept_newer step={} table={} destination={} aggregates={}", direction.step(), aggregate.rootTable(),
@@ -315,8 +336,8 @@ public final class Backfill {
                     JdbcAggregates.bumpSequences(destination, direction.destination(), aggregate, databases.config().sequenceHeadroom());
                     destination.commit();
                 }
-                return report(aggregate, options, Outcome.FINISHED, Optional.empty(), chunks, copied, changed, rejected, skipped,
-                    keptNewer, after);
+                return report(aggregate, options, Outcome.FINISHED, Optional.empty(), chunks, copied, changed, inFlight, rejected,
+                    skipped, keptNewer, after);
             }
         }
     }
@@ -362,13 +383,14 @@ public final class Backfill {
     }
 
     private static Report refusedReport(Aggregate aggregate, Options options, String reason) {
-        return new Report(aggregate, options.direction(), Outcome.REFUSED, Optional.of(reason), 0, 0, 0, Map.of(), List.of(), List.of(),
+        return new Report(aggregate, options.direction(), Outcome.REFUSED, Optional.of(reason), 0, 0, 0, 0, Map.of(), List.of(), List.of(),
             Optional.empty(), options.dryRun());
     }
 
     private static Report report(Aggregate aggregate, Options options, Outcome outcome, Optional<String> refusal, long chunks, long copied,
-                                 long changed, Map<String, String> rejected, List<String> skipped, List<String> keptNewer, String after) {
-        return new Report(aggregate, options.direction(), outcome, refusal, chunks, copied, changed, Map.copyOf(rejected),
+                                 long changed, long inFlight, Map<String, String> rejected, List<String> skipped, List<String> keptNewer,
+                                 String after) {
+        return new Report(aggregate, options.direction(), outcome, refusal, chunks, copied, changed, inFlight, Map.copyOf(rejected),
             List.copyOf(skipped), List.copyOf(keptNewer), Optional.ofNullable(after), options.dryRun());
     }
 }

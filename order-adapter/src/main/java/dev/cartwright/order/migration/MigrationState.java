@@ -112,6 +112,22 @@ final class MigrationState {
         return pending;
     }
 
+    /**
+     * Aggregates among {@code roots} whose mirror to order_db is queued and not yet tried since their last write: a
+     * dual-written change on its way, which the mirror will bring to order_db. A mirror that failed after the last write
+     * is not in flight (it waits for a repair).
+     */
+    List<String> mirrorsInFlight(Connection connection, Aggregate aggregate, String[] roots) throws SQLException {
+        List<String> inFlight = new ArrayList<>();
+        for (Map<String, Object> row : JdbcRows.query(connection,
+            "SELECT aggregate_id FROM legacy_mirror_queue WHERE aggregate = ? AND aggregate_id = ANY(?) "
+                + "AND (last_attempt_at IS NULL OR enqueued_at > last_attempt_at)",
+            List.of(aggregate.key(), roots))) {
+            inFlight.add((String) row.get("aggregate_id"));
+        }
+        return inFlight;
+    }
+
     long pendingMirrorCount(Connection connection, Aggregate aggregate) throws SQLException {
         return (Long) JdbcRows.query(connection, "SELECT count(*) AS n FROM legacy_mirror_queue WHERE aggregate = ?",
             List.of(aggregate.key())).get(0).get("n");
