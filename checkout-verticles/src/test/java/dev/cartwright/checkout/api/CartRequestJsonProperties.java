@@ -37,10 +37,11 @@ import net.jqwik.api.Provide;
 
 /**
  * Every CartService request, and every CheckoutService request of strings and integers, read without JsonFormat is the
- * message JsonFormat's parser builds from the same JSON: for either name of a field, strings with escapes and non-ASCII, integers as numbers and as strings (leading zeros, signs,
- * the edges of int32 and int64), optional fields present or not, and the cases it must leave to JsonFormat, which then
- * gives its own answer or error: unknown fields, null, fractions, exponents, booleans, objects, a field given twice,
- * out-of-range numbers, text after the object, JSON that does not parse.
+ * message JsonFormat's parser builds from the same JSON: for either name of a field, strings with escapes and
+ * non-ASCII, integers as numbers and as strings (leading zeros, signs, the edges of int32 and int64), optional fields
+ * present or not, and the cases it must leave to JsonFormat, which then gives its own answer or error: unknown fields,
+ * null, fractions, exponents, booleans, objects, a field given twice, out-of-range numbers, text after the object, JSON
+ * that does not parse.
  */
 class CartRequestJsonProperties {
 
