@@ -384,7 +384,8 @@ public final class CheckoutApplication {
 
     /**
      * Stops gracefully, once (a second call gets the same future): readiness answers 503 and gRPC health NOT_SERVING at
-     * once; then the endpoint stops accepting and lets the calls in flight finish ({@link CartApiVerticle#DRAIN});
+     * once; the endpoint keeps serving for {@link CheckoutConfig#drainDelay()}, while the gateway's health checks take
+     * the process out of rotation, then stops accepting and lets the calls in flight finish ({@link CartApiVerticle#DRAIN});
      * only then the background work stops (newest first), and the admin port and the clients close (newest first).
      */
     public synchronized Future<Void> stop() {
@@ -393,11 +394,16 @@ public final class CheckoutApplication {
         }
         stopping.set(true);
         Wiring started = wiring;
-        if (started != null) {
-            started.adminServer().drain();
-        }
         Vertx vertx = runtime.vertx();
         Future<Void> chain = Future.succeededFuture();
+        if (started != null) {
+            started.adminServer().drain();
+            long delay = config.drainDelay().toMillis();
+            LOG.info("event=draining delay_ms={}", delay);
+            if (delay > 0) {
+                chain = vertx.timer(delay).mapEmpty();
+            }
+        }
         List<String> ids = new ArrayList<>(deployments);
         // The endpoint was deployed first; it goes first, the background verticles after it, newest first.
         String api = ids.isEmpty() ? null : ids.remove(0);

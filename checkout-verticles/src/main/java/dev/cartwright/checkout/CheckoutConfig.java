@@ -59,6 +59,9 @@ import java.util.regex.Pattern;
  *                             {@code CARTWRIGHT_LEGACY_DB} is set ({@link LegacyDbConfig})
  * @param cors                 the web origins whose pages may call from a browser ({@code CARTWRIGHT_CORS_ORIGINS},
  *                             {@link CorsPolicy})
+ * @param drainDelay           how long a stopping process keeps serving while its readiness already says NOT_SERVING, so that
+ *                             the gateway's or Kubernetes' health checks take it out of rotation before it stops accepting
+ *                             ({@code CARTWRIGHT_CHECKOUT_DRAIN_DELAY}; 0 when nothing balances over it)
  */
 public record CheckoutConfig(
     String host,
@@ -93,10 +96,13 @@ public record CheckoutConfig(
     SagaSettings checkouts,
     RedisDurabilityCheck.Mode redisCheck,
     Optional<LegacyDbConfig> legacy,
-    CorsPolicy cors) {
+    CorsPolicy cors,
+    Duration drainDelay) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    /** Within Kubernetes' 30 s grace period, with the drain of calls in flight after it. */
+    private static final Duration MAX_DRAIN_DELAY = Duration.ofSeconds(15);
 
     /** Reads and validates everything; throws {@link ConfigException} naming the first bad key. */
     /** The guarded-call policy of every neighbour call (deadline, retries with jitter, breaker). */
@@ -148,6 +154,11 @@ public record CheckoutConfig(
         if (keyPrefix.contains(" ") || keyPrefix.contains("{") || keyPrefix.contains("}")) {
             throw new ConfigException("CARTWRIGHT_REDIS_KEY_PREFIX", "must not contain spaces or braces, was '" + keyPrefix + "'");
         }
+        Duration drainDelay = config.duration("CARTWRIGHT_CHECKOUT_DRAIN_DELAY", Duration.ZERO);
+        if (drainDelay.isNegative() || drainDelay.compareTo(MAX_DRAIN_DELAY) > 0) {
+            throw new ConfigException("CARTWRIGHT_CHECKOUT_DRAIN_DELAY", "must lie between 0s and " + MAX_DRAIN_DELAY.toSeconds()
+                + "s, was " + drainDelay);
+        }
         return new CheckoutConfig(host, port, adminPort, instances, endpoints, database, schema, pgPool, redisPool, keyPrefix, auth,
             neighbours, timeout, maxFailures, reset, retries, new CartLimits(1, maxQuantity, maxLines), idleTtl, abandonAfter,
             sweepEvery, currency, region, taxTable,
@@ -160,7 +171,8 @@ public record CheckoutConfig(
             SagaSettings.read(config),
             redisCheck(config.string("CARTWRIGHT_REDIS_CHECK", "auto")),
             LegacyDbConfig.read(config),
-            CorsPolicy.read(config, auth.development()));
+            CorsPolicy.read(config, auth.development()),
+            drainDelay);
     }
 
     private static RedisDurabilityCheck.Mode redisCheck(String value) {

@@ -51,7 +51,7 @@ public final class CheckoutMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("event=stopping");
             try {
-                service.stop().await(15, TimeUnit.SECONDS);
+                service.stop().await(config.drainDelay().toSeconds() + 15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("event=stop_incomplete error=\"{}\"", e.toString());
             }

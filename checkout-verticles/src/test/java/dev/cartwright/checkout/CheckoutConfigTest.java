@@ -32,6 +32,14 @@ class CheckoutConfigTest {
         assertThat(config.neighbours().customer().port()).isEqualTo(9108);
         assertThat(config.apiInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(config.auth().development()).isTrue();
+        assertThat(config.drainDelay()).as("no delay when nothing balances over the process").isZero();
+    }
+
+    @Test
+    void theDrainDelayIsReadAndBounded() {
+        assertThat(read(Map.of("CARTWRIGHT_CHECKOUT_DRAIN_DELAY", "5s")).drainDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertBadKey(Map.of("CARTWRIGHT_CHECKOUT_DRAIN_DELAY", "16s"), "CARTWRIGHT_CHECKOUT_DRAIN_DELAY");
+        assertBadKey(Map.of("CARTWRIGHT_CHECKOUT_DRAIN_DELAY", "soon"), "CARTWRIGHT_CHECKOUT_DRAIN_DELAY");
     }
 
     @Test

@@ -39,6 +39,11 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(String checkout, String returns, String order) {
+        return start(checkout, returns, order, Map.of());
+    }
+
+    /** As above, with further settings of deploy/gateway/haproxy.cfg (a second Checkout Service instance, readiness ports). */
+    static GatewayProcess start(String checkout, String returns, String order, Map<String, String> extra) {
         ensureInstalled();
         try {
             Path config = repositoryRoot().resolve("deploy/gateway");
@@ -58,6 +63,7 @@ final class GatewayProcess implements AutoCloseable {
             env.put("CARTWRIGHT_GATEWAY_CHECKOUT", checkout);
             env.put("CARTWRIGHT_GATEWAY_RETURNS", returns);
             env.put("CARTWRIGHT_GATEWAY_ORDER", order);
+            env.putAll(extra);
             Process process = builder.start();
             GatewayProcess gateway = new GatewayProcess(process, dir, port, adminPort);
             Path pids = Files.createDirectories(dir.getParent().resolve("pids"));
