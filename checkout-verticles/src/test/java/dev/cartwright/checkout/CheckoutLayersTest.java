@@ -47,6 +47,7 @@ class CheckoutLayersTest {
     void theRulesSeeTheRealClasses() {
         assertThat(classes.contain("dev.cartwright.checkout.saga.ConfirmSaga")).isTrue();
         assertThat(classes.contain("dev.cartwright.checkout.domain.SagaPlan")).isTrue();
+        assertThat(classes.contain("dev.cartwright.checkout.domain.Checkout$Confirming")).isTrue();
         assertThat(classes.contain("dev.cartwright.checkout.api.CheckoutGrpc")).isTrue();
         assertThat(classes.contain(CheckoutLayersTest.class.getName())).isFalse();
     }

@@ -7,9 +7,8 @@ import dev.cartwright.checkout.saga.CheckoutWorkflow;
 import dev.cartwright.checkout.domain.FrozenLine;
 import dev.cartwright.checkout.domain.PostalAddress;
 import dev.cartwright.checkout.domain.ShippingOption;
-import dev.cartwright.checkout.domain.StoredCheckout;
+import dev.cartwright.checkout.domain.Checkout;
 import dev.cartwright.proto.checkout.v1.CartLine;
-import dev.cartwright.proto.checkout.v1.Checkout;
 import dev.cartwright.proto.checkout.v1.CheckoutServiceService;
 import dev.cartwright.proto.checkout.v1.CheckoutStatus;
 import dev.cartwright.proto.checkout.v1.ConfirmCheckoutRequest;
@@ -53,7 +52,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
     }
 
     @Override
-    public Future<Checkout> startCheckout(StartCheckoutRequest request) {
+    public Future<dev.cartwright.proto.checkout.v1.Checkout> startCheckout(StartCheckoutRequest request) {
         return rpc.call("StartCheckout", () -> {
             Caller caller = CallerContext.current();
             String cartId = RequestChecks.id("cart_id", request.getCartId());
@@ -63,7 +62,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
     }
 
     @Override
-    public Future<Checkout> getCheckout(GetCheckoutRequest request) {
+    public Future<dev.cartwright.proto.checkout.v1.Checkout> getCheckout(GetCheckoutRequest request) {
         return rpc.call("GetCheckout", () -> {
             Caller caller = CallerContext.current();
             String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
@@ -72,7 +71,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
     }
 
     @Override
-    public Future<Checkout> updateShippingAddress(UpdateAddressRequest request) {
+    public Future<dev.cartwright.proto.checkout.v1.Checkout> updateShippingAddress(UpdateAddressRequest request) {
         return rpc.call("UpdateShippingAddress", () -> {
             Caller caller = CallerContext.current();
             String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
@@ -85,7 +84,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
     }
 
     @Override
-    public Future<Checkout> updateBillingAddress(UpdateAddressRequest request) {
+    public Future<dev.cartwright.proto.checkout.v1.Checkout> updateBillingAddress(UpdateAddressRequest request) {
         return rpc.call("UpdateBillingAddress", () -> {
             Caller caller = CallerContext.current();
             String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
@@ -98,7 +97,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
     }
 
     @Override
-    public Future<Checkout> selectShippingMethod(SelectShippingMethodRequest request) {
+    public Future<dev.cartwright.proto.checkout.v1.Checkout> selectShippingMethod(SelectShippingMethodRequest request) {
         return rpc.call("SelectShippingMethod", () -> {
             Caller caller = CallerContext.current();
             String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
@@ -200,18 +199,18 @@ public final class CheckoutGrpc extends CheckoutServiceService {
 
     // ---- replies -----------------------------------------------------------------------------------------------------
 
-    static Checkout toProto(StoredCheckout c) {
-        Checkout.Builder reply = Checkout.newBuilder()
+    static dev.cartwright.proto.checkout.v1.Checkout toProto(Checkout c) {
+        dev.cartwright.proto.checkout.v1.Checkout.Builder reply = dev.cartwright.proto.checkout.v1.Checkout.newBuilder()
             .setCheckoutId(c.checkoutId())
             .setCartId(c.cartId())
-            .setCustomerId(c.customerId())
+            .setCustomerId(c.customerId().orElse(""))
             .setStatus(status(c.status()))
             .setCartVersion(c.cartVersion())
             .addAllItems(lines(c.lines(), c.currency()))
             .setTotals(CheckoutContract.totals(c.totals(), c.currency()))
             .setReservationId(c.reservationId())
-            .setOrderId(c.orderId())
-            .setFailureReason(c.failureReason())
+            .setOrderId(orderId(c))
+            .setFailureReason(failureReason(c))
             .setVersion(c.version())
             .setCreatedAt(CheckoutContract.timestamp(c.createdAt()))
             .setUpdatedAt(CheckoutContract.timestamp(c.updatedAt()));
@@ -221,6 +220,20 @@ public final class CheckoutGrpc extends CheckoutServiceService {
         c.shippingMethods().forEach(m -> reply.addAvailableShippingMethods(method(m)));
         c.reservationExpiresAt().ifPresent(at -> reply.setReservationExpiresAt(CheckoutContract.timestamp(at)));
         return reply.build();
+    }
+
+    private static String orderId(Checkout c) {
+        if (c instanceof Checkout.Completed completed) {
+            return completed.orderId();
+        }
+        return c instanceof Checkout.Confirming confirming ? confirming.orderId().orElse("") : "";
+    }
+
+    private static String failureReason(Checkout c) {
+        if (c instanceof Checkout.Failed failed) {
+            return failed.failure().reason();
+        }
+        return c instanceof Checkout.Compensating compensating ? compensating.failure().reason() : "";
     }
 
     static OrderPreview toProto(CheckoutWorkflow.Preview p) {

@@ -1,7 +1,7 @@
 package dev.cartwright.checkout.events;
 
 import dev.cartwright.checkout.domain.FrozenLine;
-import dev.cartwright.checkout.domain.StoredCheckout;
+import dev.cartwright.checkout.domain.Checkout;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
@@ -39,9 +39,9 @@ public final class CheckoutEvents {
         this.eventIds = eventIds;
     }
 
-    public OutboxEvent started(StoredCheckout c, Instant at) {
+    public OutboxEvent started(Checkout.Open c, Instant at) {
         CheckoutStarted.Builder payload = CheckoutStarted.newBuilder()
-            .setCheckoutId(c.checkoutId()).setCartId(c.cartId()).setCustomerId(c.customerId()).setCartVersion(c.cartVersion())
+            .setCheckoutId(c.checkoutId()).setCartId(c.cartId()).setCustomerId(c.customerId().orElse("")).setCartVersion(c.cartVersion())
             .setGrandTotal(money(c.totals().grandTotal(), c.currency())).setReservationId(c.reservationId())
             .setOccurredAt(timestamp(at));
         for (FrozenLine l : c.lines()) {
@@ -51,17 +51,18 @@ public final class CheckoutEvents {
         return event(c.checkoutId(), STARTED, payload.build(), at);
     }
 
-    public OutboxEvent completed(StoredCheckout c, Instant at) {
+    public OutboxEvent completed(Checkout.Completed c, Instant at) {
         return event(c.checkoutId(), COMPLETED, CheckoutCompleted.newBuilder()
-            .setCheckoutId(c.checkoutId()).setCartId(c.cartId()).setCustomerId(c.customerId()).setOrderId(c.orderId())
-            .setPaymentAuthorizationId(c.authorizationId()).setGrandTotal(money(c.totals().grandTotal(), c.currency()))
+            .setCheckoutId(c.checkoutId()).setCartId(c.cartId()).setCustomerId(c.customerId().orElse("")).setOrderId(c.orderId())
+            .setPaymentAuthorizationId(c.authorizationId().orElse("")).setGrandTotal(money(c.totals().grandTotal(), c.currency()))
             .setOccurredAt(timestamp(at)).build(), at);
     }
 
-    public OutboxEvent failed(StoredCheckout c, Instant at) {
+    public OutboxEvent failed(Checkout.Failed c, Instant at) {
         return event(c.checkoutId(), FAILED, CheckoutFailed.newBuilder()
-            .setCheckoutId(c.checkoutId()).setCartId(c.cartId()).setCustomerId(c.customerId()).setFailedStep(c.failedStep())
-            .setReason(c.failureReason()).addAllCompensatedSteps(c.compensatedSteps()).setOccurredAt(timestamp(at)).build(), at);
+            .setCheckoutId(c.checkoutId()).setCartId(c.cartId()).setCustomerId(c.customerId().orElse(""))
+            .setFailedStep(c.failure().step().orElse("")).setReason(c.failure().reason())
+            .addAllCompensatedSteps(c.failure().compensated()).setOccurredAt(timestamp(at)).build(), at);
     }
 
     private OutboxEvent event(String checkoutId, String type, Message payload, Instant at) {

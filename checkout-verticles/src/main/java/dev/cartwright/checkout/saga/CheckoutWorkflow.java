@@ -1,5 +1,7 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.domain.Checkout;
+import dev.cartwright.checkout.domain.CheckoutContents;
 import dev.cartwright.checkout.domain.CheckoutProblem;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.domain.CheckoutTotals;
@@ -11,7 +13,7 @@ import dev.cartwright.checkout.domain.SagaStep;
 import dev.cartwright.checkout.domain.ShippingOption;
 import dev.cartwright.checkout.domain.ShippingQuote;
 import dev.cartwright.checkout.domain.StockHold;
-import dev.cartwright.checkout.domain.StoredCheckout;
+import dev.cartwright.checkout.domain.Transition;
 import dev.cartwright.checkout.store.CheckoutStore;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartStatus;
@@ -56,7 +58,7 @@ public final class CheckoutWorkflow {
     private static final int MAX_QUIET_RETRIES = 3;
 
     /** PreviewOrder's answer: the checkout as ConfirmCheckout would confirm it now, and what stands in the way. */
-    public record Preview(StoredCheckout checkout, List<FrozenLine> lines, CheckoutTotals totals, Optional<PostalAddress> shippingAddress,
+    public record Preview(Checkout checkout, List<FrozenLine> lines, CheckoutTotals totals, Optional<PostalAddress> shippingAddress,
                           Optional<PostalAddress> billingAddress, Optional<ShippingOption> shippingMethod, List<String> issues) {
         public Preview {
             lines = List.copyOf(lines);
@@ -107,8 +109,8 @@ public final class CheckoutWorkflow {
      * Freezes the caller's cart into a new checkout and reserves its stock; the same start again (same idempotency key,
      * or an unchanged cart with an open checkout) answers with the checkout that exists.
      */
-    public Future<StoredCheckout> start(Caller caller, String cartId, String idempotencyKey) {
-        Future<Optional<StoredCheckout>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
+    public Future<Checkout> start(Caller caller, String cartId, String idempotencyKey) {
+        Future<Optional<Checkout>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
             : store.findByStartKey(cartId, idempotencyKey);
         return earlier.compose(found -> {
             if (found.isPresent()) {
@@ -128,7 +130,7 @@ public final class CheckoutWorkflow {
         });
     }
 
-    private Future<StoredCheckout> create(Cart cart, String idempotencyKey) {
+    private Future<Checkout> create(Cart cart, String idempotencyKey) {
         String region = pricing.regionFor(Optional.empty(), cart.region());
         CheckoutPricing.Priced priced = pricing.freeze(cart.lines(), cart.promotionCodes(), region);
         String checkoutId = ids.get();
@@ -139,17 +141,17 @@ public final class CheckoutWorkflow {
                 .compose(methods -> {
                     Instant now = clock.instant();
                     Instant expires = reservation.expiresAt();
-                    StoredCheckout c = new StoredCheckout(checkoutId, cart.cartId(), cart.customerId(), CheckoutState.OPEN, cart.version(),
+                    Optional<String> customer = cart.customerId().isEmpty() ? Optional.empty() : Optional.of(cart.customerId());
+                    Checkout.Open c = Checkout.Open.started(new CheckoutContents(checkoutId, cart.cartId(), customer, cart.version(),
                         cart.currency(), region, priced.lines(), cart.promotionCodes(), priced.totals(), Optional.empty(), Optional.empty(),
-                        "", methods, reservationId, Optional.of(expires), "", "", "", "", "", "", List.of(), Optional.empty(), "", 0,
-                        Optional.empty(), 1, "", now, now);
+                        methods, Optional.empty(), reservationId, Optional.of(expires), now), now);
                     return store.insert(c, idempotencyKey, now, List.of(events.started(c, now))).compose(inserted -> {
                         if (inserted instanceof CheckoutStore.Inserted.Stored stored) {
                             wakeRelay.run();
                             stored.superseded().forEach(this::releaseQuietly);
                             LOG.info("event=checkout_started checkout={} cart={} cart_version={} grand_total={}", checkoutId,
                                 cart.cartId(), cart.version(), priced.totals().grandTotal());
-                            return Future.succeededFuture(c);
+                            return Future.succeededFuture((Checkout) c);
                         }
                         releaseQuietly(reservationId);
                         if (inserted instanceof CheckoutStore.Inserted.CartBusy) {
@@ -184,34 +186,32 @@ public final class CheckoutWorkflow {
 
     // ---- reads and changes ---------------------------------------------------------------------------------------------
 
-    public Future<StoredCheckout> get(Caller caller, String checkoutId) {
+    public Future<Checkout> get(Caller caller, String checkoutId) {
         return find(caller, checkoutId);
     }
 
     /** Sets the shipping address; the shipping methods (and the tax region) follow the new destination. */
-    public Future<StoredCheckout> updateShippingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
+    public Future<Checkout> updateShippingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
                                                         String requestKey) {
         return mutate(caller, checkoutId, expected, requestKey, c -> rates(Optional.of(address), c.totals(), c.lines(), c.currency())
             .map(methods -> {
-                Optional<ShippingOption> kept = c.shippingMethodId().isEmpty() ? Optional.empty()
-                    : ShippingOption.find(methods, c.shippingMethodId());
+                Optional<ShippingOption> kept = c.contents().shippingMethodId().flatMap(id -> ShippingOption.find(methods, id));
                 String region = pricing.regionFor(Optional.of(address), c.region());
                 CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), region,
                     kept.map(ShippingOption::priceMinor).orElse(0L));
-                return c.toBuilder().shippingAddress(Optional.of(address)).shippingMethods(methods)
-                    .shippingMethodId(kept.map(ShippingOption::methodId).orElse("")).region(region).lines(priced.lines())
-                    .totals(priced.totals());
+                return c.contents().withShipping(Optional.of(address), methods, kept.map(ShippingOption::methodId))
+                    .withPricing(region, priced.lines(), priced.totals());
             }), 0);
     }
 
-    public Future<StoredCheckout> updateBillingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
+    public Future<Checkout> updateBillingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
                                                        String requestKey) {
         return mutate(caller, checkoutId, expected, requestKey,
-            c -> Future.succeededFuture(c.toBuilder().billingAddress(Optional.of(address))), 0);
+            c -> Future.succeededFuture(c.contents().withBillingAddress(address)), 0);
     }
 
     /** Chooses one of the offered shipping methods; the totals take its price. */
-    public Future<StoredCheckout> selectShippingMethod(Caller caller, String checkoutId, String methodId, OptionalLong expected,
+    public Future<Checkout> selectShippingMethod(Caller caller, String checkoutId, String methodId, OptionalLong expected,
                                                        String requestKey) {
         return mutate(caller, checkoutId, expected, requestKey, c -> {
             Optional<ShippingOption> method = ShippingOption.find(c.shippingMethods(), methodId);
@@ -220,7 +220,8 @@ public final class CheckoutWorkflow {
                     + " offered: " + c.shippingMethods().stream().map(ShippingOption::methodId).collect(Collectors.joining(", "))));
             }
             CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), c.region(), method.get().priceMinor());
-            return Future.succeededFuture(c.toBuilder().shippingMethodId(methodId).lines(priced.lines()).totals(priced.totals()));
+            return Future.succeededFuture(c.contents().withShipping(c.shippingAddress(), c.shippingMethods(), Optional.of(methodId))
+                .withPricing(c.region(), priced.lines(), priced.totals()));
         }, 0);
     }
 
@@ -244,7 +245,7 @@ public final class CheckoutWorkflow {
         })));
     }
 
-    private Future<Optional<String>> cartIssue(StoredCheckout c) {
+    private Future<Optional<String>> cartIssue(Checkout c) {
         return carts.find(c.cartId()).transform(ar -> {
             if (ar.failed()) {
                 return Future.succeededFuture(Optional.of("cart could not be checked (cart store unavailable)"));
@@ -276,35 +277,35 @@ public final class CheckoutWorkflow {
     private Future<ConfirmedOrder> confirmRound(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected,
                                                 long deadline) {
         return find(caller, checkoutId).compose(c -> {
-            switch (c.status()) {
-                case COMPLETED:
-                    return Future.succeededFuture(ConfirmSaga.storedOrder(c));
-                case FAILED:
-                    return Future.failedFuture(ConfirmSaga.failure(c));
-                case EXPIRED:
-                    return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId
-                        + " expired: a newer checkout of its cart replaced it"));
-                case CONFIRMING:
-                    return store.attention(checkoutId).compose(attention -> {
-                        if (attention.isPresent()) {
-                            return Future.failedFuture(needsAttention(attention.get()));
-                        }
-                        if (c.leaseLapsed(clock.instant())) {
-                            return takeOver(c).compose(claimed -> claimed.isPresent()
-                                ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
-                                : waitFor(caller, checkoutId, paymentMethodId, expected, deadline));
-                        }
-                        return waitFor(caller, checkoutId, paymentMethodId, expected, deadline);
-                    });
-                case OPEN:
-                default:
-                    if (expected.isPresent() && expected.getAsLong() != c.version()) {
-                        return Future.failedFuture(stale(expected.getAsLong(), c.version()));
-                    }
-                    return claim(c, paymentMethodId).compose(claimed -> claimed.isPresent()
-                        ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
-                        : confirmRound(caller, checkoutId, paymentMethodId, OptionalLong.empty(), deadline));
+            if (c instanceof Checkout.Completed completed) {
+                return Future.succeededFuture(ConfirmSaga.storedOrder(completed));
             }
+            if (c instanceof Checkout.Failed failed) {
+                return Future.failedFuture(failed.failure().problem());
+            }
+            if (c instanceof Checkout.Expired) {
+                return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId
+                    + " expired: a newer checkout of its cart replaced it"));
+            }
+            if (c instanceof Checkout.Underway underway) {
+                return store.attention(checkoutId).compose(attention -> {
+                    if (attention.isPresent()) {
+                        return Future.failedFuture(needsAttention(attention.get()));
+                    }
+                    if (underway.leaseLapsed(clock.instant())) {
+                        return takeOver(underway).compose(claimed -> claimed.isPresent()
+                            ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
+                            : waitFor(caller, checkoutId, paymentMethodId, expected, deadline));
+                    }
+                    return waitFor(caller, checkoutId, paymentMethodId, expected, deadline);
+                });
+            }
+            if (expected.isPresent() && expected.getAsLong() != c.version()) {
+                return Future.failedFuture(stale(expected.getAsLong(), c.version()));
+            }
+            return claim(c, paymentMethodId).compose(claimed -> claimed.isPresent()
+                ? runOrWait(claimed.get(), caller, paymentMethodId, expected, deadline)
+                : confirmRound(caller, checkoutId, paymentMethodId, OptionalLong.empty(), deadline));
         });
     }
 
@@ -315,7 +316,7 @@ public final class CheckoutWorkflow {
             + " staff are resolving it");
     }
 
-    private Future<ConfirmedOrder> runOrWait(StoredCheckout claimed, Caller caller, String paymentMethodId, OptionalLong expected,
+    private Future<ConfirmedOrder> runOrWait(Checkout.Underway claimed, Caller caller, String paymentMethodId, OptionalLong expected,
                                              long deadline) {
         return saga.run(claimed).recover(e -> e instanceof ConfirmSaga.Superseded
             ? waitFor(caller, claimed.checkoutId(), paymentMethodId, expected, deadline) : Future.failedFuture(e));
@@ -336,38 +337,40 @@ public final class CheckoutWorkflow {
      * OPEN to CONFIRMING with the defaults filled in; empty when another request changed or claimed it first. Refused
      * (FAILED_PRECONDITION) when it is not its cart's live checkout or another checkout of the cart is confirming.
      */
-    Future<Optional<StoredCheckout>> claim(StoredCheckout c, String paymentMethodId) {
+    Future<Optional<Checkout.Underway>> claim(Checkout c, String paymentMethodId) {
         return resolve(c).compose(resolved -> {
             if (resolved.problem().isPresent()) {
                 return Future.failedFuture(resolved.problem().get());
             }
             Instant now = clock.instant();
             String region = resolved.addressDefaulted() ? pricing.regionFor(resolved.address(), c.region()) : c.region();
-            StoredCheckout claimed = c.toBuilder().status(CheckoutState.CONFIRMING).version(c.version() + 1).sagaRun(c.sagaRun() + 1)
-                .paymentMethodId(paymentMethodId).shippingAddress(resolved.address()).shippingMethods(resolved.methods())
-                .shippingMethodId(resolved.method().map(ShippingOption::methodId).orElse("")).region(region).failedStep("")
-                .failureReason("").failureStatus("").compensatedSteps(List.of()).sagaStep("")
-                .leaseUntil(Optional.of(now.plus(settings.lease()))).updatedAt(now).build();
+            CheckoutContents contents = c.contents()
+                .withShipping(resolved.address(), resolved.methods(), resolved.method().map(ShippingOption::methodId))
+                .withPricing(region, c.lines(), c.totals());
+            Transition<Checkout.Confirming> move = c.claim(paymentMethodId, contents, now.plus(settings.lease()), now);
+            if (move instanceof Transition.Refused<Checkout.Confirming> refused) {
+                return Future.failedFuture(CheckoutProblem.precondition(refused.message()));
+            }
+            Checkout.Confirming claimed = ((Transition.Moved<Checkout.Confirming>) move).to();
             return store.claim(claimed, c.version()).compose(claim -> {
-                if (claim instanceof CheckoutStore.Claim.Refused refused) {
-                    return Future.failedFuture(CheckoutProblem.precondition(refused.reason()));
+                if (claim instanceof CheckoutStore.Claim.Refused refusal) {
+                    return Future.failedFuture(CheckoutProblem.precondition(refusal.reason()));
                 }
-                return Future.succeededFuture(claim instanceof CheckoutStore.Claim.Claimed ? Optional.of(claimed)
-                    : Optional.<StoredCheckout>empty());
+                return Future.succeededFuture(claim instanceof CheckoutStore.Claim.Claimed ? Optional.<Checkout.Underway>of(claimed)
+                    : Optional.<Checkout.Underway>empty());
             });
         });
     }
 
     /** Takes over a CONFIRMING checkout whose runner's lease lapsed; empty when someone else took it first. */
-    private Future<Optional<StoredCheckout>> takeOver(StoredCheckout c) {
+    private Future<Optional<Checkout.Underway>> takeOver(Checkout.Underway c) {
         Instant now = clock.instant();
-        StoredCheckout claimed = c.toBuilder().version(c.version() + 1).leaseUntil(Optional.of(now.plus(settings.lease()))).updatedAt(now)
-            .build();
+        Checkout.Underway claimed = c.takenOver(now.plus(settings.lease()), now);
         return store.save(claimed, c.version(), CheckoutState.CONFIRMING, List.of(), List.of()).map(saved -> {
             if (saved) {
-                LOG.info("event=saga_taken_over checkout={} step={} run={}", c.checkoutId(), c.sagaStep(), c.sagaRun());
+                LOG.info("event=saga_taken_over checkout={} step={} run={}", c.checkoutId(), c.run().step().orElse(""), c.run().number());
             }
-            return saved ? Optional.of(claimed) : Optional.<StoredCheckout>empty();
+            return saved ? Optional.of(claimed) : Optional.<Checkout.Underway>empty();
         });
     }
 
@@ -377,32 +380,33 @@ public final class CheckoutWorkflow {
      */
     public Future<Optional<ConfirmedOrder>> resumeLapsed(String checkoutId) {
         return store.find(checkoutId).compose(found -> {
-            if (found.isEmpty() || found.get().status() != CheckoutState.CONFIRMING || !found.get().leaseLapsed(clock.instant())) {
+            if (found.isEmpty() || !(found.get() instanceof Checkout.Underway underway) || !underway.leaseLapsed(clock.instant())) {
                 return Future.succeededFuture(Optional.empty());
             }
             return store.attention(checkoutId).compose(attention -> {
                 if (attention.isPresent()) {
                     return Future.succeededFuture(Optional.<ConfirmedOrder>empty());
                 }
-                return takeOver(found.get()).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.<ConfirmedOrder>empty())
+                return takeOver(underway).compose(claimed -> claimed.isEmpty() ? Future.succeededFuture(Optional.<ConfirmedOrder>empty())
                     : saga.run(claimed.get()).map(Optional::of));
             });
         });
     }
 
     /** The address and method ConfirmCheckout would use now, or why it cannot. */
-    private Future<Resolved> resolve(StoredCheckout c) {
+    private Future<Resolved> resolve(Checkout c) {
         if (c.shippingAddress().isPresent()) {
-            return Future.succeededFuture(withMethod(c.shippingAddress(), false, c.shippingMethods(), c.shippingMethodId()));
+            return Future.succeededFuture(withMethod(c.shippingAddress(), false, c.shippingMethods(), c.contents().shippingMethodId()));
         }
         if (c.customerId().isEmpty()) {
             return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
                 Optional.of(CheckoutProblem.precondition("shipping address missing: set one with UpdateShippingAddress"))));
         }
-        return neighbours.customer(c.customerId()).compose(outcome -> {
+        String customerId = c.customerId().get();
+        return neighbours.customer(customerId).compose(outcome -> {
             if (outcome instanceof CallOutcome.Failed<CustomerProfile> failed) {
                 CheckoutProblem problem = failed.failure() instanceof CallFailure.Refused
-                    ? CheckoutProblem.precondition("shipping address missing (customer " + c.customerId() + " is unknown to the customer"
+                    ? CheckoutProblem.precondition("shipping address missing (customer " + customerId + " is unknown to the customer"
                         + " service)")
                     : CheckoutProblem.unavailable("shipping address missing and the customer's default address cannot be read now ("
                         + failed.failure().describe() + ")");
@@ -412,16 +416,17 @@ public final class CheckoutWorkflow {
             Optional<PostalAddress> home = defaultAddress(((CallOutcome.Answered<CustomerProfile>) outcome).value());
             if (home.isEmpty()) {
                 return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
-                    Optional.of(CheckoutProblem.precondition("shipping address missing: customer " + c.customerId()
+                    Optional.of(CheckoutProblem.precondition("shipping address missing: customer " + customerId
                         + " has no default address"))));
             }
             return rates(home, c.totals(), c.lines(), c.currency())
-                .map(methods -> withMethod(home, true, methods, c.shippingMethodId()));
+                .map(methods -> withMethod(home, true, methods, c.contents().shippingMethodId()));
         });
     }
 
-    private static Resolved withMethod(Optional<PostalAddress> address, boolean defaulted, List<ShippingOption> methods, String chosen) {
-        Optional<ShippingOption> method = chosen.isEmpty() ? Optional.empty() : ShippingOption.find(methods, chosen);
+    private static Resolved withMethod(Optional<PostalAddress> address, boolean defaulted, List<ShippingOption> methods,
+                                       Optional<String> chosen) {
+        Optional<ShippingOption> method = chosen.flatMap(id -> ShippingOption.find(methods, id));
         if (method.isEmpty()) {
             method = ShippingOption.cheapest(methods);
         }
@@ -462,24 +467,26 @@ public final class CheckoutWorkflow {
     }
 
     /** The change {@code change} makes to an open checkout, written if nobody changed it meanwhile. */
-    private Future<StoredCheckout> mutate(Caller caller, String checkoutId, OptionalLong expected, String requestKey,
-                                         Function<StoredCheckout, Future<StoredCheckout.Builder>> change, int attempt) {
+    private Future<Checkout> mutate(Caller caller, String checkoutId, OptionalLong expected, String requestKey,
+                                   Function<Checkout.Open, Future<CheckoutContents>> change, int attempt) {
         return find(caller, checkoutId).compose(c -> {
-            if (!requestKey.isEmpty() && requestKey.equals(c.lastRequestKey())) {
+            if (!requestKey.isEmpty() && c.revision().lastRequestKey().equals(Optional.of(requestKey))) {
                 return Future.succeededFuture(c);
             }
-            if (c.status() != CheckoutState.OPEN) {
-                return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId + " is " + c.status()
-                    + "; only an open checkout can change"));
+            Transition<Checkout.Open> changeable = c.changeable();
+            if (changeable instanceof Transition.Refused<Checkout.Open> refused) {
+                return Future.failedFuture(CheckoutProblem.precondition(refused.message()));
             }
             if (expected.isPresent() && expected.getAsLong() != c.version()) {
                 return Future.failedFuture(stale(expected.getAsLong(), c.version()));
             }
-            return change.apply(c).compose(builder -> {
-                StoredCheckout after = builder.version(c.version() + 1).lastRequestKey(requestKey).updatedAt(clock.instant()).build();
+            Checkout.Open open = ((Transition.Moved<Checkout.Open>) changeable).to();
+            return change.apply(open).compose(contents -> {
+                Checkout.Open after = open.edited(contents, requestKey.isEmpty() ? Optional.empty() : Optional.of(requestKey),
+                    clock.instant());
                 return store.save(after, c.version(), CheckoutState.OPEN, List.of(), List.of()).compose(saved -> {
                     if (saved) {
-                        return Future.succeededFuture(after);
+                        return Future.succeededFuture((Checkout) after);
                     }
                     if (expected.isPresent() || attempt >= MAX_QUIET_RETRIES) {
                         return Future.failedFuture(CheckoutProblem.aborted("checkout " + checkoutId + " changed concurrently; read it"
@@ -491,7 +498,7 @@ public final class CheckoutWorkflow {
         });
     }
 
-    Future<StoredCheckout> find(Caller caller, String checkoutId) {
+    Future<Checkout> find(Caller caller, String checkoutId) {
         if (!CartText.isCartId(checkoutId)) {
             return Future.failedFuture(CheckoutProblem.notFound(checkoutId));
         }
@@ -499,8 +506,8 @@ public final class CheckoutWorkflow {
             : reachable(caller, found.get()));
     }
 
-    private static Future<StoredCheckout> reachable(Caller caller, StoredCheckout c) {
-        if (!c.customerId().isEmpty() && !caller.mayActFor(c.customerId())) {
+    private static Future<Checkout> reachable(Caller caller, Checkout c) {
+        if (c.customerId().isPresent() && !caller.mayActFor(c.customerId().get())) {
             return Future.failedFuture(CheckoutProblem.notFound(c.checkoutId()));
         }
         return Future.succeededFuture(c);

@@ -6,7 +6,6 @@ import dev.cartwright.checkout.domain.SagaPlan;
 import dev.cartwright.checkout.domain.SagaStep;
 import dev.cartwright.checkout.domain.ShippingOption;
 import dev.cartwright.checkout.domain.StepFailure;
-import dev.cartwright.checkout.domain.StoredCheckout;
 import dev.cartwright.checkout.store.CheckoutStore;
 import dev.cartwright.cart.Cart;
 import dev.cartwright.cart.CartCommand;
@@ -15,6 +14,8 @@ import dev.cartwright.cart.Mutation;
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.cart.store.CartStore;
 import dev.cartwright.checkout.domain.Authorization;
+import dev.cartwright.checkout.domain.Checkout;
+import dev.cartwright.checkout.domain.CheckoutFailure;
 import dev.cartwright.checkout.domain.ConfirmedOrder;
 import dev.cartwright.checkout.domain.OrderDraft;
 import dev.cartwright.checkout.domain.PlacedOrder;
@@ -29,7 +30,6 @@ import dev.cartwright.service.outbox.OutboxEvent;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +71,7 @@ public final class ConfirmSaga {
 
     /** What one step did. */
     private sealed interface StepOutcome {
-        record Done(StoredCheckout after, String detail) implements StepOutcome {
+        record Done(Checkout.Confirming after, String detail) implements StepOutcome {
         }
 
         record Failed(StepFailure failure) implements StepOutcome {
@@ -80,7 +80,7 @@ public final class ConfirmSaga {
 
     /** The state of one run: the checkout as this runner last wrote it (its version is the fence) and what succeeded. */
     private static final class Run {
-        StoredCheckout c;
+        Checkout.Underway c;
         final EnumSet<SagaStep> succeeded = EnumSet.of(SagaStep.RESERVE_STOCK);
         /** Steps an attempt of this run left with an unknown outcome, not yet resolved by a definite answer. */
         final EnumSet<SagaStep> inDoubt = EnumSet.noneOf(SagaStep.class);
@@ -88,9 +88,19 @@ public final class ConfirmSaga {
         /** The order create_order placed, once known. */
         Optional<PlacedOrder> order = Optional.empty();
 
-        Run(StoredCheckout c, Optional<SagaStep> haltAfter) {
+        Run(Checkout.Underway c, Optional<SagaStep> haltAfter) {
             this.c = c;
             this.haltAfter = haltAfter;
+        }
+
+        /** The checkout while the saga runs forward. */
+        Checkout.Confirming confirming() {
+            return (Checkout.Confirming) c;
+        }
+
+        /** The checkout while the saga undoes. */
+        Checkout.Compensating compensating() {
+            return (Checkout.Compensating) c;
         }
     }
 
@@ -126,7 +136,7 @@ public final class ConfirmSaga {
      * the order; fails with {@link CheckoutProblem} saying how it ended otherwise (FAILED_PRECONDITION or UNAVAILABLE
      * for a failed checkout, UNAVAILABLE for a reopened or parked one), or with {@link Superseded}.
      */
-    public Future<ConfirmedOrder> run(StoredCheckout claimed) {
+    public Future<ConfirmedOrder> run(Checkout.Underway claimed) {
         return resume(claimed, Optional.empty());
     }
 
@@ -135,7 +145,7 @@ public final class ConfirmSaga {
      * that died right after that step would, leaving it CONFIRMING with its lease held until it lapses. Not part of
      * the service: only the tests' fault drills (SagaDrills, in this package) reach it.
      */
-    Future<Void> runUntil(StoredCheckout claimed, SagaStep lastStep) {
+    Future<Void> runUntil(Checkout.Underway claimed, SagaStep lastStep) {
         return resume(claimed, Optional.of(lastStep)).transform(ar -> {
             if (ar.failed() && ar.cause() instanceof Halted) {
                 return Future.succeededFuture();
@@ -145,8 +155,8 @@ public final class ConfirmSaga {
         });
     }
 
-    private Future<ConfirmedOrder> resume(StoredCheckout claimed, Optional<SagaStep> haltAfter) {
-        return store.steps(claimed.checkoutId(), claimed.sagaRun()).compose(rows -> {
+    private Future<ConfirmedOrder> resume(Checkout.Underway claimed, Optional<SagaStep> haltAfter) {
+        return store.steps(claimed.checkoutId(), claimed.run().number()).compose(rows -> {
             Run run = new Run(claimed, haltAfter);
             for (StepRow row : rows) {
                 if ("failed".equals(row.status()) && row.detail().startsWith(UNKNOWN_OUTCOME)) {
@@ -165,8 +175,8 @@ public final class ConfirmSaga {
                 }
             }
             run.inDoubt.removeAll(run.succeeded);
-            if (claimed.compensating()) {
-                SagaStep failed = SagaStep.byWireName(claimed.failedStep()).orElseThrow();
+            if (claimed instanceof Checkout.Compensating compensating) {
+                SagaStep failed = compensating.failure().step().flatMap(SagaStep::byWireName).orElseThrow();
                 return compensate(run, SagaPlan.compensations(failed, run.succeeded), 0);
             }
             return advance(run);
@@ -184,8 +194,7 @@ public final class ConfirmSaga {
             return complete(run);
         }
         Instant now = clock.instant();
-        StoredCheckout starting = run.c.toBuilder().sagaStep(step.wireName()).leaseUntil(Optional.of(now.plus(settings.lease())))
-            .updatedAt(now).build();
+        Checkout.Underway starting = run.c.starting(step.wireName(), now.plus(settings.lease()), now);
         return store.beginStep(starting, run.c.version(), step.wireName(), now).compose(attempt -> {
             if (attempt.isEmpty()) {
                 return Future.failedFuture(new Superseded(run.c.checkoutId()));
@@ -198,9 +207,9 @@ public final class ConfirmSaga {
     private Future<ConfirmedOrder> afterStep(Run run, SagaStep step, int attempt, StepOutcome outcome) {
         Instant now = clock.instant();
         long fence = run.c.version();
-        int sagaRun = run.c.sagaRun();
+        int sagaRun = run.c.run().number();
         if (outcome instanceof StepOutcome.Done done) {
-            StoredCheckout after = done.after().toBuilder().updatedAt(now).build();
+            Checkout.Confirming after = done.after().touched(now);
             StepRecord row = StepRecord.finish(step.wireName(), attempt, "succeeded", done.detail(), sagaRun, now);
             return write(run, after, fence, row, List.of()).compose(v -> {
                 run.succeeded.add(step);
@@ -220,8 +229,7 @@ public final class ConfirmSaga {
         LOG.info("event=saga_step_failed checkout={} step={} decision={} reason=\"{}\"", run.c.checkoutId(), step.wireName(),
             decision.getClass().getSimpleName(), failure.reason());
         if (decision instanceof SagaPlan.Decision.Reopen) {
-            StoredCheckout reopened = run.c.toBuilder().status(CheckoutState.OPEN).version(fence + 1).leaseUntil(Optional.empty())
-                .updatedAt(now).build();
+            Checkout.Open reopened = run.confirming().reopened(now);
             return write(run, reopened, fence, row, List.of()).compose(v -> {
                 metrics.reopened(step.wireName());
                 return Future.failedFuture(CheckoutProblem.unavailable(failure.reason() + " during " + step.wireName()
@@ -229,7 +237,7 @@ public final class ConfirmSaga {
             });
         }
         if (decision instanceof SagaPlan.Decision.Park) {
-            StoredCheckout parked = run.c.toBuilder().leaseUntil(Optional.of(now.plus(settings.retryAfter()))).updatedAt(now).build();
+            Checkout.Underway parked = run.c.parked(now.plus(settings.retryAfter()), now);
             return write(run, parked, fence, row, List.of()).compose(v -> {
                 metrics.parked(step.wireName());
                 if (!step.afterPivot()) {
@@ -237,35 +245,33 @@ public final class ConfirmSaga {
                         + failure.reason() + "); nothing is undone while it may have happened: it is resolved automatically with the"
                         + " same idempotency key, and a repeated ConfirmCheckout answers with the outcome once it is"));
                 }
-                return Future.failedFuture(CheckoutProblem.unavailable("order " + run.c.orderId() + " was placed but "
+                return Future.failedFuture(CheckoutProblem.unavailable("order " + run.confirming().orderId().orElse("") + " was placed but "
                     + step.wireName() + " did not finish (" + failure.reason() + "); it is retried automatically and a repeated"
                     + " ConfirmCheckout answers with the order once it has"));
             });
         }
         List<SagaStep> undo = ((SagaPlan.Decision.Compensate) decision).compensations();
-        String status = failure instanceof StepFailure.Refused ? CheckoutProblem.Kind.FAILED_PRECONDITION.name()
-            : CheckoutProblem.Kind.UNAVAILABLE.name();
-        StoredCheckout failing = run.c.toBuilder().failedStep(step.wireName()).failureReason(failure.reason()).failureStatus(status)
-            .updatedAt(now).build();
+        CheckoutProblem.Kind kind = failure instanceof StepFailure.Refused ? CheckoutProblem.Kind.FAILED_PRECONDITION
+            : CheckoutProblem.Kind.UNAVAILABLE;
+        Checkout.Compensating failing = run.confirming().failing(step.wireName(), failure.reason(), kind, now);
         return write(run, failing, fence, row, List.of()).compose(v -> compensate(run, undo, 0));
     }
 
     private Future<ConfirmedOrder> complete(Run run) {
         Future<PlacedOrder> order = run.order.isPresent() ? Future.succeededFuture(run.order.get())
             // Only when the create_order row lost its detail: the Order service answers a repeated create with the order.
-            : neighbours.createOrder(draft(run.c)).compose(result -> result instanceof CallOutcome.Answered<PlacedOrder> created
+            : neighbours.createOrder(draft(run.confirming())).compose(result -> result instanceof CallOutcome.Answered<PlacedOrder> created
                 ? Future.succeededFuture(created.value())
                 : Future.failedFuture(CheckoutProblem.unavailable(
                     NeighbourAnswers.orderStepFailure(((CallOutcome.Failed<PlacedOrder>) result).failure()).reason())));
         return order.compose(placed -> {
             Instant now = clock.instant();
-            StoredCheckout c = run.c;
-            ConfirmedOrder reply = ConfirmedOrder.of(c.checkoutId(), optional(c.customerId()), c.lines(), c.totals(), c.currency(),
-                optional(c.authorizationId()), placed, now);
+            Checkout.Confirming c = run.confirming();
+            ConfirmedOrder reply = ConfirmedOrder.of(c.checkoutId(), c.customerId(), c.lines(), c.totals(), c.currency(),
+                c.authorizationId(), placed, now);
             long fence = c.version();
-            StoredCheckout done = c.toBuilder().status(CheckoutState.COMPLETED).version(fence + 1).confirmedOrder(Optional.of(reply))
-                .sagaStep(SagaStep.COMPLETE.wireName()).leaseUntil(Optional.empty()).updatedAt(now).build();
-            StepRecord row = StepRecord.finishedNow(SagaStep.COMPLETE.wireName(), "succeeded", placed.orderId(), c.sagaRun(), now);
+            Checkout.Completed done = c.completed(reply, now);
+            StepRecord row = StepRecord.finishedNow(SagaStep.COMPLETE.wireName(), "succeeded", placed.orderId(), c.run().number(), now);
             return write(run, done, fence, row, List.of(events.completed(done, now))).map(v -> {
                 wakeRelay.run();
                 metrics.completed();
@@ -283,12 +289,11 @@ public final class ConfirmSaga {
             return fail(run);
         }
         String name = undo.get(index).compensation().orElseThrow();
-        if (run.c.compensatedSteps().contains(name)) {
+        if (run.compensating().failure().compensated().contains(name)) {
             return compensate(run, undo, index + 1);
         }
         Instant now = clock.instant();
-        StoredCheckout starting = run.c.toBuilder().sagaStep(name).leaseUntil(Optional.of(now.plus(settings.lease()))).updatedAt(now)
-            .build();
+        Checkout.Underway starting = run.c.starting(name, now.plus(settings.lease()), now);
         return store.beginStep(starting, run.c.version(), name, now).compose(attempt -> {
             if (attempt.isEmpty()) {
                 return Future.failedFuture(new Superseded(run.c.checkoutId()));
@@ -297,22 +302,22 @@ public final class ConfirmSaga {
             return undo(run, undo.get(index)).compose(failure -> {
                 Instant at = clock.instant();
                 long fence = run.c.version();
+                int sagaRun = run.c.run().number();
                 if (failure.isEmpty()) {
-                    List<String> done = new ArrayList<>(run.c.compensatedSteps());
-                    done.add(name);
-                    StoredCheckout after = run.c.toBuilder().compensatedSteps(done).updatedAt(at).build();
-                    return write(run, after, fence, StepRecord.finish(name, attempt.get(), "compensated", "", run.c.sagaRun(), at),
+                    Checkout.Compensating after = run.compensating().compensated(name, at);
+                    return write(run, after, fence, StepRecord.finish(name, attempt.get(), "compensated", "", sagaRun, at),
                         List.of()).compose(v -> {
                             metrics.compensated(name);
                             return compensate(run, undo, index + 1);
                         });
                 }
                 // Undoing must happen: the saga stays CONFIRMING and is resumed once the neighbour is back.
-                StoredCheckout parked = run.c.toBuilder().leaseUntil(Optional.of(at.plus(settings.retryAfter()))).updatedAt(at).build();
-                return write(run, parked, fence, StepRecord.finish(name, attempt.get(), "failed", failure.get().reason(), run.c.sagaRun(),
-                    at), List.of()).compose(v -> Future.failedFuture(new CheckoutProblem(kindOf(run.c.failureStatus()),
-                        run.c.failureReason() + " during " + run.c.failedStep() + "; undoing it is not finished (" + name + ": "
-                            + failure.get().reason() + ") and is retried automatically")));
+                CheckoutFailure why = run.compensating().failure();
+                Checkout.Underway parked = run.c.parked(at.plus(settings.retryAfter()), at);
+                return write(run, parked, fence, StepRecord.finish(name, attempt.get(), "failed", failure.get().reason(), sagaRun, at),
+                    List.of()).compose(v -> Future.failedFuture(new CheckoutProblem(why.kind(), why.reason() + " during "
+                        + why.step().orElse("") + "; undoing it is not finished (" + name + ": " + failure.get().reason()
+                        + ") and is retried automatically")));
             });
         });
     }
@@ -320,42 +325,28 @@ public final class ConfirmSaga {
     private Future<ConfirmedOrder> fail(Run run) {
         Instant now = clock.instant();
         long fence = run.c.version();
-        StoredCheckout failed = run.c.toBuilder().status(CheckoutState.FAILED).version(fence + 1).sagaStep(run.c.failedStep())
-            .leaseUntil(Optional.empty()).updatedAt(now).build();
+        Checkout.Failed failed = run.compensating().ended(now);
         return store.save(failed, fence, CheckoutState.CONFIRMING, List.of(), List.of(events.failed(failed, now))).compose(saved -> {
             if (!saved) {
                 return Future.failedFuture(new Superseded(run.c.checkoutId()));
             }
-            run.c = failed;
+            CheckoutFailure why = failed.failure();
             wakeRelay.run();
-            metrics.failed(failed.failedStep());
-            LOG.info("event=checkout_failed checkout={} step={} reason=\"{}\" compensated={}", failed.checkoutId(), failed.failedStep(),
-                failed.failureReason(), failed.compensatedSteps());
-            return Future.failedFuture(failure(failed));
+            metrics.failed(why.step().orElse(""));
+            LOG.info("event=checkout_failed checkout={} step={} reason=\"{}\" compensated={}", failed.checkoutId(), why.step().orElse(""),
+                why.reason(), why.compensated());
+            return Future.failedFuture(why.problem());
         });
     }
 
-    /** The answer a FAILED checkout gives, the first time and on every retry. */
-    public static CheckoutProblem failure(StoredCheckout failed) {
-        String undone = failed.compensatedSteps().isEmpty() ? "nothing to undo" : "undone: " + String.join(", ", failed.compensatedSteps());
-        CheckoutProblem.Kind kind = kindOf(failed.failureStatus());
-        String message = kind == CheckoutProblem.Kind.UNAVAILABLE
-            ? failed.failureReason() + " during " + failed.failedStep() + "; the checkout failed (" + undone + "): start a new checkout"
-            : failed.failureReason() + " (checkout failed at " + failed.failedStep() + "; " + undone + ")";
-        return new CheckoutProblem(kind, message);
-    }
-
-    private static CheckoutProblem.Kind kindOf(String status) {
-        return CheckoutProblem.Kind.UNAVAILABLE.name().equals(status) ? CheckoutProblem.Kind.UNAVAILABLE
-            : CheckoutProblem.Kind.FAILED_PRECONDITION;
-    }
-
-    private Future<Void> write(Run run, StoredCheckout after, long fence, StepRecord row, List<OutboxEvent> out) {
+    private Future<Void> write(Run run, Checkout after, long fence, StepRecord row, List<OutboxEvent> out) {
         return store.save(after, fence, CheckoutState.CONFIRMING, List.of(row), out).compose(saved -> {
             if (!saved) {
                 return Future.failedFuture(new Superseded(run.c.checkoutId()));
             }
-            run.c = after;
+            if (after instanceof Checkout.Underway underway) {
+                run.c = underway;
+            }
             return Future.succeededFuture();
         });
     }
@@ -363,23 +354,23 @@ public final class ConfirmSaga {
     // ---- the steps -------------------------------------------------------------------------------------------------
 
     private Future<StepOutcome> execute(Run run, SagaStep step) {
-        StoredCheckout c = run.c;
+        Checkout.Confirming c = run.confirming();
         Future<StepOutcome> outcome = switch (step) {
             case REPRICE -> reprice(c);
             case EXTEND_RESERVATION -> step(neighbours.extendReservation(c.reservationId(), settings.reservationTtl()),
-                hold -> done(c.toBuilder().reservationExpiresAt(Optional.of(hold.expiresAt())).build(), "held until " + hold.expiresAt()));
+                hold -> done(c.withContents(c.contents().withReservationExpiresAt(hold.expiresAt())), "held until " + hold.expiresAt()));
             case AUTHORIZE_PAYMENT -> authorize(c);
             case CREATE_ORDER -> neighbours.createOrder(draft(c)).map(result -> {
                 if (!(result instanceof CallOutcome.Answered<PlacedOrder> created)) {
                     return new StepOutcome.Failed(NeighbourAnswers.orderStepFailure(((CallOutcome.Failed<PlacedOrder>) result).failure()));
                 }
                 run.order = Optional.of(created.value());
-                return done(c.toBuilder().orderId(created.value().orderId()).build(), created.value().receipt());
+                return done(c.ordered(created.value().orderId()), created.value().receipt());
             });
-            case COMMIT_RESERVATION -> step(neighbours.commitReservation(c.reservationId(), c.orderId()),
-                r -> done(c, "committed to order " + c.orderId()));
+            case COMMIT_RESERVATION -> step(neighbours.commitReservation(c.reservationId(), c.orderId().orElse("")),
+                r -> done(c, "committed to order " + c.orderId().orElse("")));
             case CAPTURE_PAYMENT -> c.authorizationId().isEmpty() ? Future.succeededFuture(done(c, "nothing to capture"))
-                : step(neighbours.capturePayment(c.authorizationId(), SagaStep.CAPTURE_PAYMENT.idempotencyKey(c.checkoutId())),
+                : step(neighbours.capturePayment(c.authorizationId().get(), SagaStep.CAPTURE_PAYMENT.idempotencyKey(c.checkoutId())),
                     a -> done(c, a.status().wireName()));
             case CONVERT_CART -> convertCart(c);
             case RESERVE_STOCK, COMPLETE -> Future.failedFuture(new IllegalStateException(step + " is not run by execute"));
@@ -388,7 +379,7 @@ public final class ConfirmSaga {
             .orElseGet(() -> Future.failedFuture(e)));
     }
 
-    private Future<StepOutcome> reprice(StoredCheckout c) {
+    private Future<StepOutcome> reprice(Checkout.Confirming c) {
         return carts.find(c.cartId()).transform(ar -> {
             if (ar.failed()) {
                 return Future.succeededFuture(new StepOutcome.Failed(new StepFailure.Unavailable(
@@ -409,17 +400,17 @@ public final class ConfirmSaga {
             }
             CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), c.region(),
                 c.shippingMethod().map(ShippingOption::priceMinor).orElse(0L));
-            return Future.succeededFuture(done(c.toBuilder().lines(priced.lines()).totals(priced.totals()).build(),
+            return Future.succeededFuture(done(c.withContents(c.contents().withPricing(c.region(), priced.lines(), priced.totals())),
                 "grand_total=" + priced.totals().grandTotal()));
         });
     }
 
-    private Future<StepOutcome> authorize(StoredCheckout c) {
+    private Future<StepOutcome> authorize(Checkout.Confirming c) {
         if (c.totals().grandTotal() == 0) {
             return Future.succeededFuture(done(c, "nothing to pay"));
         }
         return step(neighbours.authorizePayment(SagaStep.AUTHORIZE_PAYMENT.idempotencyKey(c.checkoutId()),
-                OrderDraft.orderCustomer(c.checkoutId(), optional(c.customerId())), c.paymentMethodId(), c.totals().grandTotal(),
+                OrderDraft.orderCustomer(c.checkoutId(), c.customerId()), c.run().paymentMethodId(), c.totals().grandTotal(),
                 c.currency(), c.checkoutId()),
             a -> {
                 if (a.status() == Authorization.Status.DECLINED) {
@@ -429,12 +420,13 @@ public final class ConfirmSaga {
                     return new StepOutcome.Failed(new StepFailure.Refused("payment authorization " + a.authorizationId() + " is "
                         + a.status().wireName()));
                 }
-                return done(c.toBuilder().authorizationId(a.authorizationId()).build(), a.authorizationId());
+                return done(c.authorized(a.authorizationId()), a.authorizationId());
             });
     }
 
-    private Future<StepOutcome> convertCart(StoredCheckout c) {
-        Mutation mark = new Mutation(c.cartId(), new CartCommand.MarkConverted(c.orderId(), c.checkoutId()), OptionalLong.empty(),
+    private Future<StepOutcome> convertCart(Checkout.Confirming c) {
+        String orderId = c.orderId().orElse("");
+        Mutation mark = new Mutation(c.cartId(), new CartCommand.MarkConverted(orderId, c.checkoutId()), OptionalLong.empty(),
             SagaStep.CONVERT_CART.idempotencyKey(c.checkoutId()));
         return carts.apply(mark).transform(ar -> {
             if (ar.failed()) {
@@ -443,23 +435,23 @@ public final class ConfirmSaga {
             }
             MutationResult result = ar.result();
             if (result instanceof MutationResult.Applied) {
-                return Future.succeededFuture(done(c, "cart converted to order " + c.orderId()));
+                return Future.succeededFuture(done(c, "cart converted to order " + orderId));
             }
             // The order exists and is paid; a cart that cannot be marked (merged or abandoned meanwhile) must not hold it up.
-            LOG.warn("event=cart_not_converted checkout={} cart={} order={} result={}", c.checkoutId(), c.cartId(), c.orderId(), result);
+            LOG.warn("event=cart_not_converted checkout={} cart={} order={} result={}", c.checkoutId(), c.cartId(), orderId, result);
             return Future.succeededFuture(done(c, "cart not converted: " + result));
         });
     }
 
     /** Runs the compensation of {@code step}: empty when it is done, else why it could not be done now. */
     private Future<Optional<StepFailure>> undo(Run run, SagaStep step) {
-        StoredCheckout c = run.c;
+        Checkout.Underway c = run.c;
         Future<? extends CallOutcome<?>> call;
         if (step == SagaStep.RESERVE_STOCK) {
             call = neighbours.releaseReservation(c.reservationId());
         } else if (step == SagaStep.AUTHORIZE_PAYMENT) {
             call = c.authorizationId().isEmpty() ? Future.succeededFuture(new CallOutcome.Answered<>(null))
-                : neighbours.voidAuthorization(c.authorizationId(), SagaStep.voidKey(c.checkoutId()));
+                : neighbours.voidAuthorization(c.authorizationId().get(), SagaStep.voidKey(c.checkoutId()));
         } else {
             return Future.failedFuture(new IllegalStateException(step + " has no compensation"));
         }
@@ -491,24 +483,20 @@ public final class ConfirmSaga {
         return Optional.empty();
     }
 
-    private static StepOutcome done(StoredCheckout after, String detail) {
+    private static StepOutcome done(Checkout.Confirming after, String detail) {
         return new StepOutcome.Done(after, detail);
     }
 
     /** The order a checkout whose totals were just repriced asks the Order service to place. */
-    private static OrderDraft draft(StoredCheckout c) {
-        return new OrderDraft(c.checkoutId(), OrderDraft.orderCustomer(c.checkoutId(), optional(c.customerId())), c.currency(), c.totals(),
-            c.lines(), optional(c.shippingMethodId()), optional(c.authorizationId()), c.shippingAddress(),
+    private static OrderDraft draft(Checkout.Confirming c) {
+        return new OrderDraft(c.checkoutId(), OrderDraft.orderCustomer(c.checkoutId(), c.customerId()), c.currency(), c.totals(),
+            c.lines(), c.contents().shippingMethodId(), c.authorizationId(), c.shippingAddress(),
             c.billingAddress().or(c::shippingAddress));
     }
 
-    private static Optional<String> optional(String value) {
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
-    }
-
     /** The stored reply of a COMPLETED checkout. */
-    public static ConfirmedOrder storedOrder(StoredCheckout completed) {
-        return completed.confirmedOrder().orElseThrow(() -> new IllegalStateException("stored order of checkout "
+    public static ConfirmedOrder storedOrder(Checkout.Completed completed) {
+        return completed.reply().orElseThrow(() -> new IllegalStateException("stored order of checkout "
             + completed.checkoutId() + " is unreadable"));
     }
 }

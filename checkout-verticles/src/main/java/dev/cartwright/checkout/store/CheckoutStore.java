@@ -1,15 +1,19 @@
 package dev.cartwright.checkout.store;
 
 import dev.cartwright.checkout.contract.CheckoutContract;
+import dev.cartwright.checkout.domain.Checkout;
+import dev.cartwright.checkout.domain.CheckoutContents;
+import dev.cartwright.checkout.domain.CheckoutFailure;
 import dev.cartwright.checkout.domain.CheckoutProblem;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.domain.CheckoutTotals;
 import dev.cartwright.checkout.domain.ConfirmedOrder;
 import dev.cartwright.checkout.domain.FrozenLine;
 import dev.cartwright.checkout.domain.PostalAddress;
+import dev.cartwright.checkout.domain.Revision;
+import dev.cartwright.checkout.domain.SagaRun;
 import dev.cartwright.checkout.domain.SagaStep;
 import dev.cartwright.checkout.domain.ShippingOption;
-import dev.cartwright.checkout.domain.StoredCheckout;
 import dev.cartwright.checkout.migration.CheckoutMirror;
 import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxEvent;
@@ -230,21 +234,21 @@ public final class CheckoutStore {
         })).compose(value -> mirrored[0] ? legacy.mirror(enlisted).map(value) : Future.succeededFuture(value));
     }
 
-    public Future<Optional<StoredCheckout>> find(String checkoutId) {
+    public Future<Optional<Checkout>> find(String checkoutId) {
         return guard(legacy.refresh(checkoutId).compose(v -> pool.preparedQuery(SELECT + " WHERE c.checkout_id = $1")
             .execute(Tuple.of(checkoutId))
             .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next())))));
     }
 
     /** The checkout a start with this cart and idempotency key created. */
-    public Future<Optional<StoredCheckout>> findByStartKey(String cartId, String idempotencyKey) {
+    public Future<Optional<Checkout>> findByStartKey(String cartId, String idempotencyKey) {
         return guard(pool.preparedQuery(SELECT + " WHERE c.cart_id = $1 AND c.idempotency_key = $2")
             .execute(Tuple.of(cartId, idempotencyKey))
             .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()))));
     }
 
     /** The cart's open checkout that froze {@code cartVersion}, if there is one (the newest). */
-    public Future<Optional<StoredCheckout>> findOpen(String cartId, long cartVersion) {
+    public Future<Optional<Checkout>> findOpen(String cartId, long cartVersion) {
         return guard(pool.preparedQuery(SELECT + " WHERE c.cart_id = $1 AND c.cart_version = $2 AND c.status = 'open'"
                 + " ORDER BY c.created_at DESC LIMIT 1")
             .execute(Tuple.of(cartId, cartVersion))
@@ -255,13 +259,13 @@ public final class CheckoutStore {
      * Stores a new checkout with its reservation step and {@code events}, in one transaction; older open checkouts
      * of the same cart become EXPIRED in it (a cart has one open checkout; theirs are the reservations to release).
      */
-    public Future<Inserted> insert(StoredCheckout c, String idempotencyKey, Instant now, List<OutboxEvent> events) {
+    public Future<Inserted> insert(Checkout.Open c, String idempotencyKey, Instant now, List<OutboxEvent> events) {
         Tuple row = Tuple.tuple()
-            .addString(c.checkoutId()).addString(c.cartId()).addString(c.customerId().isEmpty() ? null : c.customerId())
+            .addString(c.checkoutId()).addString(c.cartId()).addString(c.customerId().orElse(null))
             .addLong(c.cartVersion()).addString(c.status().dbName()).addString(c.currency())
             .addLong(c.totals().subtotal()).addLong(c.totals().discount()).addLong(c.totals().shipping()).addLong(c.totals().tax())
             .addLong(c.totals().grandTotal()).addBoolean(c.totals().taxInclusive()).addValue(linesJson(c.lines()))
-            .addString(c.shippingMethodId().isEmpty() ? null : c.shippingMethodId())
+            .addString(c.contents().shippingMethodId().orElse(null))
             .addValue(c.shippingMethod().map(ShippingOption::priceMinor).orElse(null))
             .addString(c.reservationId()).addValue(c.reservationExpiresAt().map(CheckoutStore::utc).orElse(null))
             .addLong(c.version()).addString(idempotencyKey.isEmpty() ? null : idempotencyKey).addValue(utc(now))
@@ -314,7 +318,7 @@ public final class CheckoutStore {
      * {@code expectedVersion}, is its cart's live checkout (the slot names it), and no other checkout of the cart is
      * confirming or completed. The cart's slot is locked first, so a concurrent start of the cart waits for the claim.
      */
-    public Future<Claim> claim(StoredCheckout claimed, long expectedVersion) {
+    public Future<Claim> claim(Checkout.Confirming claimed, long expectedVersion) {
         Instant now = claimed.updatedAt();
         return guard(writing(claimed.checkoutId(), (conn, more) -> conn.preparedQuery(LOCK_SLOT)
                 .execute(Tuple.of(claimed.cartId(), claimed.checkoutId(), utc(now)))
@@ -340,7 +344,7 @@ public final class CheckoutStore {
      * its addresses, {@code steps} and {@code events}, in one transaction. False when the guard did not hold (someone
      * else changed or took the checkout); then nothing was written.
      */
-    public Future<Boolean> save(StoredCheckout after, long expectedVersion, CheckoutState expectedStatus, List<StepRecord> steps,
+    public Future<Boolean> save(Checkout after, long expectedVersion, CheckoutState expectedStatus, List<StepRecord> steps,
                                 List<OutboxEvent> events) {
         return guard(writing(after.checkoutId(), (conn, more) -> update(conn, after, expectedVersion, expectedStatus).compose(updated -> {
             if (!updated) {
@@ -355,12 +359,12 @@ public final class CheckoutStore {
      * Records that {@code step} starts, together with {@code after} (the saga step and the renewed lease), if the
      * runner still holds the checkout at {@code fence}. The attempt number of the new row, or empty when fenced off.
      */
-    public Future<Optional<Integer>> beginStep(StoredCheckout after, long fence, String step, Instant now) {
+    public Future<Optional<Integer>> beginStep(Checkout.Underway after, long fence, String step, Instant now) {
         return guard(writing(after.checkoutId(), (conn, more) -> update(conn, after, fence, CheckoutState.CONFIRMING).compose(updated -> {
             if (!updated) {
                 return Future.succeededFuture(Optional.<Integer>empty());
             }
-            return conn.preparedQuery(INSERT_STEP).execute(Tuple.of(after.checkoutId(), step, "started", after.sagaRun(), null,
+            return conn.preparedQuery(INSERT_STEP).execute(Tuple.of(after.checkoutId(), step, "started", after.run().number(), null,
                     utc(now), null))
                 .map(rows -> Optional.of(rows.iterator().next().getInteger("attempt")));
         })));
@@ -443,24 +447,66 @@ public final class CheckoutStore {
             .map(rows -> rows.iterator().next().getLong("n")));
     }
 
-    private static Future<Boolean> update(SqlConnection conn, StoredCheckout c, long expectedVersion, CheckoutState expectedStatus) {
+    private static Future<Boolean> update(SqlConnection conn, Checkout c, long expectedVersion, CheckoutState expectedStatus) {
+        SagaColumns saga = SagaColumns.of(c);
         Tuple t = Tuple.tuple()
             .addString(c.checkoutId()).addLong(expectedVersion).addString(c.status().dbName()).addString(c.region())
             .addLong(c.totals().subtotal()).addLong(c.totals().discount()).addLong(c.totals().shipping()).addLong(c.totals().tax())
             .addLong(c.totals().grandTotal()).addBoolean(c.totals().taxInclusive()).addValue(linesJson(c.lines()))
-            .addString(blankToNull(c.shippingMethodId())).addValue(c.shippingMethod().map(ShippingOption::priceMinor).orElse(null))
+            .addString(c.contents().shippingMethodId().orElse(null))
+            .addValue(c.shippingMethod().map(ShippingOption::priceMinor).orElse(null))
             .addValue(methodsJson(c.shippingMethods())).addValue(c.reservationExpiresAt().map(CheckoutStore::utc).orElse(null))
-            .addString(blankToNull(c.paymentMethodId())).addString(blankToNull(c.authorizationId())).addString(blankToNull(c.orderId()))
-            .addString(blankToNull(c.failureReason())).addString(blankToNull(c.failedStep())).addString(blankToNull(c.failureStatus()))
-            .addValue(new JsonArray(new ArrayList<Object>(c.compensatedSteps())))
-            .addString(c.confirmedOrder().map(CheckoutContract::orderJson).orElse(null))
-            .addString(blankToNull(c.sagaStep())).addInteger(c.sagaRun()).addValue(c.leaseUntil().map(CheckoutStore::utc).orElse(null))
-            .addLong(c.version()).addString(blankToNull(c.lastRequestKey())).addValue(utc(c.updatedAt()))
+            .addString(saga.paymentMethodId()).addString(saga.authorizationId()).addString(saga.orderId())
+            .addString(saga.failureReason()).addString(saga.failedStep()).addString(saga.failureStatus())
+            .addValue(new JsonArray(new ArrayList<Object>(saga.compensated()))).addString(saga.confirmedOrder())
+            .addString(saga.step()).addInteger(saga.run()).addValue(saga.leaseUntil())
+            .addLong(c.version()).addString(c.revision().lastRequestKey().orElse(null)).addValue(utc(c.updatedAt()))
             .addString(expectedStatus.dbName());
         return conn.preparedQuery(UPDATE).execute(t).map(rows -> rows.rowCount() == 1);
     }
 
-    private static Future<Void> addresses(SqlConnection conn, StoredCheckout c) {
+    /** The columns of the saga's part of a checkout row, NULL where the state has no such thing. */
+    private record SagaColumns(String paymentMethodId, String authorizationId, String orderId, String failureReason, String failedStep,
+                               String failureStatus, List<String> compensated, String confirmedOrder, String step, int run,
+                               OffsetDateTime leaseUntil) {
+
+        static SagaColumns of(Checkout c) {
+            if (c instanceof Checkout.Open open) {
+                return ofRun(open.lastRun(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            }
+            if (c instanceof Checkout.Expired expired) {
+                return ofRun(expired.lastRun(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            }
+            if (c instanceof Checkout.Confirming confirming) {
+                return ofRun(Optional.of(confirming.run()), confirming.authorizationId(), confirming.orderId(), Optional.empty(),
+                    Optional.empty());
+            }
+            if (c instanceof Checkout.Compensating compensating) {
+                return ofRun(Optional.of(compensating.run()), compensating.authorizationId(), Optional.empty(),
+                    Optional.of(compensating.failure()), Optional.empty());
+            }
+            if (c instanceof Checkout.Completed completed) {
+                return ofRun(Optional.of(completed.run()), completed.authorizationId(), Optional.of(completed.orderId()), Optional.empty(),
+                    completed.reply().map(CheckoutContract::orderJson));
+            }
+            Checkout.Failed failed = (Checkout.Failed) c;
+            return ofRun(Optional.of(failed.run()), failed.authorizationId(), Optional.empty(), Optional.of(failed.failure()),
+                Optional.empty());
+        }
+
+        private static SagaColumns ofRun(Optional<SagaRun> run, Optional<String> authorizationId, Optional<String> orderId,
+                                         Optional<CheckoutFailure> failure, Optional<String> confirmedOrder) {
+            return new SagaColumns(run.map(SagaRun::paymentMethodId).map(CheckoutStore::blankToNull).orElse(null),
+                authorizationId.orElse(null), orderId.map(CheckoutStore::blankToNull).orElse(null),
+                failure.map(CheckoutFailure::reason).map(CheckoutStore::blankToNull).orElse(null),
+                failure.flatMap(CheckoutFailure::step).orElse(null), failure.map(f -> f.kind().name()).orElse(null),
+                failure.map(CheckoutFailure::compensated).orElse(List.of()), confirmedOrder.orElse(null),
+                run.flatMap(SagaRun::step).orElse(null), run.map(SagaRun::number).orElse(0),
+                run.flatMap(SagaRun::leaseUntil).map(CheckoutStore::utc).orElse(null));
+        }
+    }
+
+    private static Future<Void> addresses(SqlConnection conn, Checkout c) {
         List<Tuple> rows = new ArrayList<>();
         c.shippingAddress().ifPresent(a -> rows.add(addressRow(c.checkoutId(), "shipping", a)));
         c.billingAddress().ifPresent(a -> rows.add(addressRow(c.checkoutId(), "billing", a)));
@@ -535,7 +581,7 @@ public final class CheckoutStore {
         return out;
     }
 
-    private static StoredCheckout fromRow(Row r) {
+    private static Checkout fromRow(Row r) {
         List<FrozenLine> lines = lines(jsonArray(r.getValue("lines")));
         int items = 0;
         for (FrozenLine l : lines) {
@@ -543,17 +589,39 @@ public final class CheckoutStore {
         }
         CheckoutTotals totals = new CheckoutTotals(r.getLong("subtotal_minor"), r.getLong("discount_minor"), r.getLong("shipping_minor"),
             r.getLong("tax_minor"), r.getLong("grand_total_minor"), r.getBoolean("tax_inclusive"), items);
-        List<String> codes = strings(jsonArray(r.getValue("promotion_codes")));
-        List<String> compensated = strings(jsonArray(r.getValue("compensated_steps")));
-        String confirmed = r.getString("confirmed_order");
-        return new StoredCheckout(r.getString("checkout_id"), r.getString("cart_id"), r.getString("customer_id"),
-            CheckoutState.fromDb(r.getString("status")), r.getLong("cart_version"), r.getString("currency"), r.getString("region"),
-            lines, codes, totals, address(r, "s_"), address(r, "b_"), r.getString("shipping_method_id"),
-            methods(jsonArray(r.getValue("shipping_methods"))), r.getString("reservation_id"), instant(r, "reservation_expires_at"),
-            r.getString("payment_method_id"), r.getString("authorization_id"), r.getString("order_id"), r.getString("failure_reason"),
-            r.getString("failed_step"), r.getString("failure_status"), compensated, confirmedOrder(r.getString("checkout_id"), confirmed),
-            r.getString("saga_step"), r.getInteger("saga_run"), instant(r, "lease_until"), r.getLong("version"),
-            r.getString("last_request_key"), instant(r, "created_at").orElseThrow(), instant(r, "updated_at").orElseThrow());
+        String checkoutId = r.getString("checkout_id");
+        CheckoutContents contents = new CheckoutContents(checkoutId, r.getString("cart_id"), present(r.getString("customer_id")),
+            r.getLong("cart_version"), r.getString("currency"), r.getString("region"), lines,
+            strings(jsonArray(r.getValue("promotion_codes"))),
+            totals, address(r, "s_"), address(r, "b_"), methods(jsonArray(r.getValue("shipping_methods"))),
+            present(r.getString("shipping_method_id")), r.getString("reservation_id"), instant(r, "reservation_expires_at"),
+            instant(r, "created_at").orElseThrow());
+        Revision revision = new Revision(r.getLong("version"), present(r.getString("last_request_key")),
+            instant(r, "updated_at").orElseThrow());
+        SagaRun run = new SagaRun(r.getInteger("saga_run"), r.getString("payment_method_id"), present(r.getString("saga_step")),
+            instant(r, "lease_until"));
+        // A checkout that never ran a saga here has no run (one from order_db may still name a payment method).
+        Optional<SagaRun> lastRun = run.number() > 0 || !run.paymentMethodId().isEmpty() || run.step().isPresent()
+            ? Optional.of(run) : Optional.empty();
+        Optional<String> authorizationId = present(r.getString("authorization_id"));
+        Optional<String> failedStep = present(r.getString("failed_step"));
+        CheckoutFailure failure = new CheckoutFailure(failedStep, r.getString("failure_reason"),
+            CheckoutProblem.Kind.UNAVAILABLE.name().equals(r.getString("failure_status")) ? CheckoutProblem.Kind.UNAVAILABLE
+                : CheckoutProblem.Kind.FAILED_PRECONDITION,
+            strings(jsonArray(r.getValue("compensated_steps"))));
+        return switch (CheckoutState.fromDb(r.getString("status"))) {
+            case OPEN -> new Checkout.Open(contents, revision, lastRun);
+            case EXPIRED -> new Checkout.Expired(contents, revision, lastRun);
+            case CONFIRMING -> failedStep.isPresent() ? new Checkout.Compensating(contents, revision, run, authorizationId, failure)
+                : new Checkout.Confirming(contents, revision, run, authorizationId, present(r.getString("order_id")));
+            case COMPLETED -> new Checkout.Completed(contents, revision, run, authorizationId, r.getString("order_id"),
+                confirmedOrder(checkoutId, r.getString("confirmed_order")));
+            case FAILED -> new Checkout.Failed(contents, revision, run, authorizationId, failure);
+        };
+    }
+
+    private static Optional<String> present(String value) {
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     /** The stored reply; one that cannot be read is left out (and logged) so that the checkout itself can still be read. */

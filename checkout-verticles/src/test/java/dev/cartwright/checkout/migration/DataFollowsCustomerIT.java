@@ -36,9 +36,10 @@ import dev.cartwright.cart.store.ParkedCarts;
 import dev.cartwright.cart.store.PgCartRepository;
 import dev.cartwright.cart.store.RedisCartStore;
 import dev.cartwright.cart.store.WriteBehind;
+import dev.cartwright.checkout.domain.Checkout;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.store.CheckoutStore;
-import dev.cartwright.checkout.domain.StoredCheckout;
+import dev.cartwright.checkout.domain.Transition;
 import dev.cartwright.order.flags.FeatureFlags;
 import dev.cartwright.order.flags.FlagCatalog;
 import dev.cartwright.order.flags.FlagSetting;
@@ -294,13 +295,13 @@ class DataFollowsCustomerIT {
         CheckoutStore store = new CheckoutStore(checkoutDb, new Outbox(new OutboxTable("outbox"), Optional.empty()),
             CheckoutMirror.over(writer, new LegacyImport(checkoutDb, orderDb, 1000)));
 
-        StoredCheckout found = await(store.find(checkoutId)).orElseThrow();
+        Checkout found = await(store.find(checkoutId)).orElseThrow();
 
         assertThat(found.status()).isEqualTo(CheckoutState.OPEN);
         assertThat(found.totals().grandTotal()).isEqualTo(2650);
         assertThat(found.version()).isEqualTo(2);
 
-        StoredCheckout expired = found.toBuilder().status(CheckoutState.EXPIRED).version(3).updatedAt(java.time.Instant.now()).build();
+        Checkout expired = ((Transition.Moved<Checkout.Expired>) found.expire(java.time.Instant.now())).to();
         assertThat(await(store.save(expired, 2, CheckoutState.OPEN, List.of(), List.of()))).isTrue();
 
         assertThat(legacyRows("SELECT status, version, grand_total FROM checkouts WHERE id = ?", checkoutId)).singleElement()
