@@ -23,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -34,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +75,6 @@ public final class CheckoutStore {
         + " promotion_codes, shipping_methods, saga_run)"
         + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22, $23, 0)";
 
-    private static final String BUSY = "SELECT count(*) AS n FROM checkouts WHERE cart_id = $1 AND status IN ('confirming', 'completed')";
-
     /** Takes the cart's slot for a new checkout; the row lock serializes the cart's starts and claims. */
     private static final String TAKE_SLOT = "INSERT INTO checkout_cart_slots (cart_id, checkout_id, updated_at) VALUES ($1, $2, $3)"
         + " ON CONFLICT (cart_id) DO UPDATE SET checkout_id = excluded.checkout_id, updated_at = excluded.updated_at";
@@ -86,6 +86,7 @@ public final class CheckoutStore {
     private static final String OPEN_AT_VERSION = "SELECT checkout_id FROM checkouts WHERE cart_id = $1 AND cart_version = $2"
         + " AND status = 'open' ORDER BY created_at DESC LIMIT 1";
 
+    /** How many checkouts of the cart other than the given one are being confirmed or completed. */
     private static final String OTHER_BUSY = "SELECT count(*) AS n FROM checkouts WHERE cart_id = $1 AND checkout_id <> $2"
         + " AND status IN ('confirming', 'completed')";
 
@@ -237,14 +238,14 @@ public final class CheckoutStore {
     public Future<Optional<Checkout>> find(String checkoutId) {
         return guard(legacy.refresh(checkoutId).compose(v -> pool.preparedQuery(SELECT + " WHERE c.checkout_id = $1")
             .execute(Tuple.of(checkoutId))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next())))));
+            .map(rows -> first(rows, CheckoutStore::fromRow))));
     }
 
     /** The checkout a start with this cart and idempotency key created. */
     public Future<Optional<Checkout>> findByStartKey(String cartId, String idempotencyKey) {
         return guard(pool.preparedQuery(SELECT + " WHERE c.cart_id = $1 AND c.idempotency_key = $2")
             .execute(Tuple.of(cartId, idempotencyKey))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()))));
+            .map(rows -> first(rows, CheckoutStore::fromRow)));
     }
 
     /** The cart's open checkout that froze {@code cartVersion}, if there is one (the newest). */
@@ -252,7 +253,7 @@ public final class CheckoutStore {
         return guard(pool.preparedQuery(SELECT + " WHERE c.cart_id = $1 AND c.cart_version = $2 AND c.status = 'open'"
                 + " ORDER BY c.created_at DESC LIMIT 1")
             .execute(Tuple.of(cartId, cartVersion))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()))));
+            .map(rows -> first(rows, CheckoutStore::fromRow)));
     }
 
     /**
@@ -279,7 +280,8 @@ public final class CheckoutStore {
                     if (open.size() > 0) {
                         return Future.failedFuture(new Rollback(new Inserted.AlreadyOpen(open.iterator().next().getString("checkout_id"))));
                     }
-                    return conn.preparedQuery(BUSY).execute(Tuple.of(c.cartId()));
+                    // The new checkout is not stored yet: every busy checkout of the cart is another one.
+                    return conn.preparedQuery(OTHER_BUSY).execute(Tuple.of(c.cartId(), c.checkoutId()));
                 })
                 .compose(busy -> busy.iterator().next().getLong("n") > 0 ? Future.failedFuture(new Rollback(new Inserted.CartBusy()))
                     : conn.preparedQuery("UPDATE checkouts SET status = 'expired', version = version + 1, updated_at = $2"
@@ -372,12 +374,9 @@ public final class CheckoutStore {
 
     /** The step rows of one run of a checkout's saga, oldest first. */
     public Future<List<StepRow>> steps(String checkoutId, int run) {
-        return guard(pool.preparedQuery(STEPS).execute(Tuple.of(checkoutId, run)).map(rows -> {
-            List<StepRow> out = new ArrayList<>();
-            rows.forEach(r -> out.add(new StepRow(r.getString("step"), r.getString("status"), r.getInteger("attempt"),
-                r.getString("detail"))));
-            return out;
-        }));
+        return guard(pool.preparedQuery(STEPS).execute(Tuple.of(checkoutId, run))
+            .map(rows -> all(rows, r -> new StepRow(r.getString("step"), r.getString("status"), r.getInteger("attempt"),
+                r.getString("detail")))));
     }
 
     /** Up to {@code limit} confirming checkouts whose runner's lease ran out before {@code now}, oldest lease first. */
@@ -385,11 +384,7 @@ public final class CheckoutStore {
         return guard(pool.preparedQuery("SELECT checkout_id FROM checkouts WHERE status = 'confirming'"
                 + " AND attention_since IS NULL AND (lease_until IS NULL OR lease_until < $1) ORDER BY lease_until NULLS FIRST LIMIT $2")
             .execute(Tuple.of(utc(now), limit))
-            .map(rows -> {
-                List<String> ids = new ArrayList<>();
-                rows.forEach(r -> ids.add(r.getString("checkout_id")));
-                return ids;
-            }));
+            .map(rows -> all(rows, r -> r.getString("checkout_id"))));
     }
 
     /**
@@ -397,26 +392,20 @@ public final class CheckoutStore {
      * needing attention, bumping their version so a runner still holding one stops; returns their ids.
      */
     public Future<List<String>> markNeedingAttention(Instant now, java.time.Duration bound) {
-        return guard(pool.preparedQuery(MARK_ATTENTION).execute(Tuple.of(utc(now), utc(now.minus(bound)))).map(rows -> {
-            List<String> ids = new ArrayList<>();
-            rows.forEach(r -> ids.add(r.getString("checkout_id")));
-            return ids;
-        }));
+        return guard(pool.preparedQuery(MARK_ATTENTION).execute(Tuple.of(utc(now), utc(now.minus(bound))))
+            .map(rows -> all(rows, r -> r.getString("checkout_id"))));
     }
 
     /** Up to {@code limit} confirmations needing attention, longest waiting first. */
     public Future<List<Attention>> needingAttention(int limit) {
-        return guard(pool.preparedQuery(ATTENTION + " ORDER BY attention_since LIMIT $1").execute(Tuple.of(limit)).map(rows -> {
-            List<Attention> out = new ArrayList<>();
-            rows.forEach(r -> out.add(attention(r)));
-            return out;
-        }));
+        return guard(pool.preparedQuery(ATTENTION + " ORDER BY attention_since LIMIT $1").execute(Tuple.of(limit))
+            .map(rows -> all(rows, CheckoutStore::attention)));
     }
 
     /** The checkout's attention mark, when it needs attention. */
     public Future<Optional<Attention>> attention(String checkoutId) {
         return guard(pool.preparedQuery(ATTENTION + " AND checkout_id = $1").execute(Tuple.of(checkoutId))
-            .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(attention(rows.iterator().next()))));
+            .map(rows -> first(rows, CheckoutStore::attention)));
     }
 
     /**
@@ -432,8 +421,21 @@ public final class CheckoutStore {
 
     /** How many confirmations need attention now. */
     public Future<Long> countNeedingAttention() {
-        return guard(pool.query("SELECT count(*) AS n FROM checkouts WHERE status = 'confirming' AND attention_since IS NOT NULL")
-            .execute().map(rows -> rows.iterator().next().getLong("n")));
+        return count("SELECT count(*) AS n FROM checkouts WHERE status = 'confirming' AND attention_since IS NOT NULL");
+    }
+
+    private Future<Long> count(String sql) {
+        return guard(pool.query(sql).execute().map(rows -> rows.iterator().next().getLong("n")));
+    }
+
+    private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> read) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(read.apply(rows.iterator().next()));
+    }
+
+    private static <T> List<T> all(RowSet<Row> rows, Function<Row, T> read) {
+        List<T> out = new ArrayList<>(rows.size());
+        rows.forEach(r -> out.add(read.apply(r)));
+        return out;
     }
 
     private static Attention attention(Row r) {
@@ -443,8 +445,7 @@ public final class CheckoutStore {
 
     /** How many checkouts are CONFIRMING now. */
     public Future<Long> countConfirming() {
-        return guard(pool.query("SELECT count(*) AS n FROM checkouts WHERE status = 'confirming'").execute()
-            .map(rows -> rows.iterator().next().getLong("n")));
+        return count("SELECT count(*) AS n FROM checkouts WHERE status = 'confirming'");
     }
 
     private static Future<Boolean> update(SqlConnection conn, Checkout c, long expectedVersion, CheckoutState expectedStatus) {
