@@ -29,16 +29,12 @@ final class RpcSpans implements VertxTracer<Object, Object> {
     @Override
     public <R> Object receiveRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
                                      Iterable<Map.Entry<String, String>> headers, TagExtractor<R> tagExtractor) {
-        if (request instanceof HttpServerRequest http) {
-            Optional<Rpc> rpc = Rpc.ofPath(http.path());
-            if (rpc.isPresent() && rpc.get().isInfrastructure()) {
-                return null;
-            }
-            if (rpc.isPresent()) {
-                return delegate.receiveRequest(context, kind, policy, request, rpc.get().name(), headers, rpc.get().tagging(tagExtractor));
-            }
+        Optional<Rpc> rpc = request instanceof HttpServerRequest http ? Rpc.ofPath(http.path()) : Optional.empty();
+        if (rpc.isPresent() && rpc.get().isInfrastructure()) {
+            return null;
         }
-        return delegate.receiveRequest(context, kind, policy, request, operation, headers, tagExtractor);
+        return named(rpc, operation, tagExtractor,
+            (name, tags) -> delegate.receiveRequest(context, kind, policy, request, name, headers, tags));
     }
 
     @Override
@@ -49,13 +45,19 @@ final class RpcSpans implements VertxTracer<Object, Object> {
     @Override
     public <R> Object sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
                                   BiConsumer<String, String> headers, TagExtractor<R> tagExtractor) {
-        if (kind == SpanKind.RPC && request != null) {
-            Optional<Rpc> rpc = Rpc.ofUrl(tag(request, tagExtractor, "url.full"));
-            if (rpc.isPresent()) {
-                return delegate.sendRequest(context, kind, policy, request, rpc.get().name(), headers, rpc.get().tagging(tagExtractor));
-            }
-        }
-        return delegate.sendRequest(context, kind, policy, request, operation, headers, tagExtractor);
+        Optional<Rpc> rpc = kind == SpanKind.RPC && request != null ? Rpc.ofUrl(tag(request, tagExtractor, "url.full"))
+            : Optional.empty();
+        return named(rpc, operation, tagExtractor,
+            (name, tags) -> delegate.sendRequest(context, kind, policy, request, name, headers, tags));
+    }
+
+    /** Starts a span, on either side: a gRPC call's named after its method with the rpc.* tags, anything else as it was. */
+    private interface SpanStart<R> {
+        Object start(String operation, TagExtractor<R> tags);
+    }
+
+    private static <R> Object named(Optional<Rpc> rpc, String operation, TagExtractor<R> tags, SpanStart<R> start) {
+        return rpc.isPresent() ? start.start(rpc.get().name(), rpc.get().tagging(tags)) : start.start(operation, tags);
     }
 
     @Override
