@@ -315,7 +315,8 @@ public final class CheckoutApplication {
             Optional.of(CHECKOUT_OUTBOX_CHANNEL)), clients.legacy().checkouts());
         OutboxRelay relay = new OutboxRelay(clients.pool(), Optional.of(db.connectOptions(config.schema())),
             OutboxRelayOptions.of(new OutboxTable("outbox"), config.checkouts().eventsTopic(), CheckoutEvents.SOURCE,
-                config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry()));
+                config.endpoints().kafkaBootstrap()).withNotifyChannel(CHECKOUT_OUTBOX_CHANNEL).withMetrics(runtime.registry())
+                .withTopicSettings(config.topics()));
         SagaMetrics metrics = new SagaMetrics(runtime.registry());
         CheckoutPricing checkoutPricing = new CheckoutPricing(pricing, config.defaultRegion(), clock);
         CheckoutEvents events = new CheckoutEvents(UUID::randomUUID);
@@ -336,7 +337,8 @@ public final class CheckoutApplication {
         // (with 200 it fell further behind in every capacity benchmark run; see BENCHMARKS.md).
         KafkaBridge bridge = new KafkaBridge(redis, new KafkaBridge.Settings(storeConfig.streamKey(), storeConfig.bridgeGroup(),
             storeConfig.consumerName(), config.cartEventsTopic(), 1000, Duration.ofSeconds(1)),
-            KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), clock, carts.store()::find, runtime.registry());
+            KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), Optional.of(config.topics()), clock, carts.store()::find,
+            runtime.registry());
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());

@@ -14,6 +14,7 @@ import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
 import dev.cartwright.service.db.LegacyDbConfig;
 import dev.cartwright.service.grpc.CorsPolicy;
+import dev.cartwright.service.kafka.TopicSettings;
 import java.time.Duration;
 import java.util.Currency;
 import java.util.Optional;
@@ -62,6 +63,8 @@ import java.util.regex.Pattern;
  * @param drainDelay           how long a stopping process keeps serving while its readiness already says NOT_SERVING, so that
  *                             the gateway's or Kubernetes' health checks take it out of rotation before it stops accepting
  *                             ({@code CARTWRIGHT_CHECKOUT_DRAIN_DELAY}; 0 when nothing balances over it)
+ * @param topics               partitions and replication of the topics the service publishes to (cart and checkout
+ *                             events), made at start-up when missing ({@link TopicSettings})
  */
 public record CheckoutConfig(
     String host,
@@ -97,7 +100,8 @@ public record CheckoutConfig(
     RedisDurabilityCheck.Mode redisCheck,
     Optional<LegacyDbConfig> legacy,
     CorsPolicy cors,
-    Duration drainDelay) {
+    Duration drainDelay,
+    TopicSettings topics) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -172,7 +176,8 @@ public record CheckoutConfig(
             redisCheck(config.string("CARTWRIGHT_REDIS_CHECK", "auto")),
             LegacyDbConfig.read(config),
             CorsPolicy.read(config, auth.development()),
-            drainDelay);
+            drainDelay,
+            TopicSettings.read(config));
     }
 
     private static RedisDurabilityCheck.Mode redisCheck(String value) {

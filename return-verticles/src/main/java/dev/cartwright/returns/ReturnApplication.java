@@ -124,6 +124,7 @@ public final class ReturnApplication {
                     config.endpoints().kafkaBootstrap())
                 .withPollInterval(config.relayPoll())
                 .withNotifyChannel(NOTIFY_CHANNEL)
+                .withTopicSettings(config.topics())
                 .withMetrics(registry);
             ReturnStores stores = ReturnStores.create();
             ReturnApplication app = new ReturnApplication(vertx, config, pool, neighbours, relayOptions, connect, stores);

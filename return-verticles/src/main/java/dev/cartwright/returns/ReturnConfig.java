@@ -1,6 +1,7 @@
 package dev.cartwright.returns;
 
 import dev.cartwright.returns.domain.ReturnWindow;
+import dev.cartwright.service.kafka.TopicSettings;
 import dev.cartwright.service.call.CallPolicy;
 import dev.cartwright.returns.neighbours.NeighbourAddresses;
 import dev.cartwright.service.auth.AuthConfig;
@@ -31,7 +32,10 @@ import java.util.regex.Pattern;
  *       Checkout Service uses; the former {@code *_ADDRESS} names are still read, with a warning;
  *       {@code CARTWRIGHT_NEIGHBOUR_TIMEOUT} (3s), {@code CARTWRIGHT_NEIGHBOUR_RETRIES} (2)</li>
  *   <li>Kafka: {@code CARTWRIGHT_KAFKA_BOOTSTRAP}, {@code CARTWRIGHT_RETURN_EVENTS_TOPIC} (return.events),
- *       {@code CARTWRIGHT_ORDER_EVENTS_TOPIC} (order.events), {@code CARTWRIGHT_RETURN_CONSUMER_GROUP} (return-service)</li>
+ *       {@code CARTWRIGHT_ORDER_EVENTS_TOPIC} (order.events), {@code CARTWRIGHT_RETURN_CONSUMER_GROUP} (return-service);
+ *       the return events topic is made at start-up when missing ({@link TopicSettings}:
+ *       {@code CARTWRIGHT_KAFKA_TOPIC_PARTITIONS} (6), {@code CARTWRIGHT_KAFKA_TOPIC_REPLICATION} (1),
+ *       {@code CARTWRIGHT_KAFKA_CREATE_TOPICS} (true))</li>
  *   <li>PostgreSQL: {@code CARTWRIGHT_PG_*}, {@code CARTWRIGHT_RETURN_DB} (return_db), {@code CARTWRIGHT_RETURN_DB_SCHEMA}
  *       (returns), {@code CARTWRIGHT_RETURN_DB_POOL} (8)</li>
  *   <li>retries: {@code CARTWRIGHT_RETURN_RETRY_BASE} (1s), {@code CARTWRIGHT_RETURN_RETRY_MAX} (5m),
@@ -53,7 +57,7 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
                            String orderEventsTopic, String consumerGroup, String database, String schema, int poolSize,
                            Duration retryBase, Duration retryMax, int maxRefundAttempts, Duration workerInterval, Duration attemptLease,
                            Duration relayPoll, boolean relayOutbox, AuthConfig auth, Optional<LegacyDbConfig> legacy,
-                           CorsPolicy cors) {
+                           CorsPolicy cors, TopicSettings topics) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -103,7 +107,8 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
             config.bool("CARTWRIGHT_RETURN_OUTBOX_RELAY", true),
             auth,
             LegacyDbConfig.read(config),
-            CorsPolicy.read(config, auth.development()));
+            CorsPolicy.read(config, auth.development()),
+            TopicSettings.read(config));
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {

@@ -7,6 +7,8 @@ import dev.cartwright.cart.store.change.CartChange;
 import dev.cartwright.cart.store.change.CartChange.Abandoned;
 import dev.cartwright.cart.store.change.CartChange.Applied;
 import dev.cartwright.cart.store.change.CartChange.Unreadable;
+import dev.cartwright.service.kafka.EventTopic;
+import dev.cartwright.service.kafka.TopicSettings;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.Counter;
@@ -73,6 +75,9 @@ public final class KafkaBridge extends VerticleBase {
     private final Redis redis;
     private final Settings settings;
     private final Function<Vertx, KafkaProducer<String, CloudEvent>> producers;
+    private final Optional<EventTopic> topic;
+    /** Completes once the topic exists as configured; the bridge relays nothing before. */
+    private Future<Void> topicReady = Future.succeededFuture();
     private final Function<String, Future<Optional<Cart>>> carts;
     private final ChangeStreamConsumer consumer;
     private final Counter published;
@@ -87,23 +92,28 @@ public final class KafkaBridge extends VerticleBase {
     /**
      * @param redis a pooled client (the lease, acknowledgements; the consumer opens a connection of its own from it)
      * @param producerConfig the Kafka producer's configuration, e.g. {@link #producerConfig(String)}
+     * @param topicSettings how to make the topic when it is missing, before the first send (empty: sent to as it is)
      * @param carts looks up a cart's stored state, for an abandoned cart whose change entry does not carry the cart
      *     (written before entries did)
      */
-    public KafkaBridge(Redis redis, Settings settings, Map<String, String> producerConfig, Clock clock,
-                       Function<String, Future<Optional<Cart>>> carts, MeterRegistry registry) {
-        this(redis, settings, owner -> KafkaProducer.create(owner, Map.copyOf(producerConfig)), clock, carts, registry);
+    public KafkaBridge(Redis redis, Settings settings, Map<String, String> producerConfig, Optional<TopicSettings> topicSettings,
+                       Clock clock, Function<String, Future<Optional<Cart>>> carts, MeterRegistry registry) {
+        this(redis, settings, owner -> KafkaProducer.create(owner, Map.copyOf(producerConfig)),
+            topicSettings.map(made -> new EventTopic(producerConfig.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), settings.topic(), made)),
+            clock, carts, registry);
     }
 
     /**
      * A bridge whose producer is made by {@code producers} when it starts (on the bridge's own Vert.x), e.g. over a
-     * kafka-clients {@code Producer} of the caller's choosing.
+     * kafka-clients {@code Producer} of the caller's choosing; {@code topic}, when given, is made if missing before the
+     * bridge relays anything.
      */
-    public KafkaBridge(Redis redis, Settings settings, Function<Vertx, KafkaProducer<String, CloudEvent>> producers, Clock clock,
-                       Function<String, Future<Optional<Cart>>> carts, MeterRegistry registry) {
+    public KafkaBridge(Redis redis, Settings settings, Function<Vertx, KafkaProducer<String, CloudEvent>> producers,
+                       Optional<EventTopic> topic, Clock clock, Function<String, Future<Optional<Cart>>> carts, MeterRegistry registry) {
         this.redis = redis;
         this.settings = settings;
         this.producers = producers;
+        this.topic = topic;
         this.carts = carts;
         this.consumer = new ChangeStreamConsumer(redis,
             new ChangeStreamConsumer.Settings(settings.streamKey(), settings.group(), settings.consumerName(), settings.batchSize(),
@@ -149,6 +159,7 @@ public final class KafkaBridge extends VerticleBase {
         producer.exceptionHandler(e -> LOG.warn("event=bridge_producer_error error=\"{}\"", e.toString()));
         consumer.open(vertx);
         running = true;
+        topicReady = topic.map(made -> made.ensure(vertx, () -> running)).orElse(Future.succeededFuture());
         leaseTimer = vertx.setPeriodic(0, LEASE_EVERY.toMillis(), id -> tendLease());
         return Future.succeededFuture();
     }
@@ -201,7 +212,7 @@ public final class KafkaBridge extends VerticleBase {
                     LOG.info("event=bridge_leader consumer={} stream={} topic={}", settings.consumerName(), settings.streamKey(),
                         settings.topic());
                     // The topic's metadata first, so the first sends do not each wait for it (and fail after max.block.ms).
-                    producer.partitionsFor(settings.topic())
+                    topicReady.compose(made -> producer.partitionsFor(settings.topic()))
                         .onFailure(e -> LOG.warn("event=bridge_topic_metadata_unavailable topic={} error=\"{}\"", settings.topic(),
                             e.getMessage()))
                         .otherwiseEmpty()

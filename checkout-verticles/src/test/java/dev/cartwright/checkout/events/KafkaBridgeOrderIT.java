@@ -125,16 +125,15 @@ class KafkaBridgeOrderIT {
         Broker broker = new Broker(slow, 1);
         KafkaBridge bridge = new KafkaBridge(redis,
             new KafkaBridge.Settings(stream, "kafka-bridge", "bridge-order-test", "cart", 100, Duration.ofMillis(100)),
-            owner -> KafkaProducer.create(owner, broker), Clock.systemUTC(), cartId -> Future.succeededFuture(Optional.empty()),
-            new SimpleMeterRegistry());
-        deployment = await(vertx.deployVerticle(bridge));
-        eventually(bridge::isLeader);
-
-        // Written before the bridge reads, so one batch holds both carts' changes, interleaved as customers make them.
+            owner -> KafkaProducer.create(owner, broker), Optional.empty(), Clock.systemUTC(),
+            cartId -> Future.succeededFuture(Optional.empty()), new SimpleMeterRegistry());
+        // Written before the bridge starts, so its first batch holds both carts' changes, interleaved as customers make them.
         for (int version = 1; version <= 3; version++) {
             append(stream, slow, version);
             append(stream, other, version);
         }
+        deployment = await(vertx.deployVerticle(bridge));
+        eventually(bridge::isLeader);
 
         eventually(() -> broker.published(slow).size() == 3 && broker.published(other).size() == 3);
         assertThat(broker.published(slow)).as("the cart whose first send failed, as published")

@@ -2,6 +2,7 @@ package dev.cartwright.returns.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.service.kafka.TopicSettings;
 import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxEvent;
 import dev.cartwright.service.outbox.OutboxRelay;
@@ -37,6 +38,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -231,5 +235,28 @@ class OutboxRelayIT {
             assertThat(broker.published(aggregate)).as("events of %s as the broker took them", aggregate).containsExactlyElementsOf(sent);
         }
         assertThat(registry.counter("cartwright.outbox.failures", "table", "outbox").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingTopicIsMadeWithTheConfiguredPartitionsBeforeTheFirstSend(KafkaInfo kafka) throws Exception {
+        String topic = "outbox_made_" + UUID.randomUUID().toString().substring(0, 8);
+        List<OutboxEvent> written = append(List.of("r-1", "r-2", "r-3", "r-4"), 2);
+        deploy(new OutboxRelay(pool, options(topic, kafka.bootstrapServers()).withTopicSettings(new TopicSettings(3, (short) 1, true))));
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (unpublished() > 0 && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+        assertThat(unpublished()).isZero();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicDescription made = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            assertThat(made.partitions()).hasSize(3);
+        }
+        try (ReturnEventsTap tap = new ReturnEventsTap(kafka.bootstrapServers(), topic, kafka.freshGroupId("outbox"))) {
+            for (OutboxEvent e : written) {
+                ReturnEventsTap.Seen seen = tap.await(s -> s.event().getId().equals(e.eventId().toString()), Duration.ofSeconds(60),
+                    "event " + e.eventId());
+                assertThat(seen.key()).isEqualTo(e.aggregateId());
+            }
+        }
     }
 }

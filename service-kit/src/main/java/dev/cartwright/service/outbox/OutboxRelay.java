@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.cartwright.service.kafka.EventTopic;
 import dev.cartwright.service.tracing.EventTraces;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -93,6 +94,9 @@ public final class OutboxRelay extends VerticleBase {
     private long lagTimerId = -1;
     private int consecutiveFailures;
     private Future<Void> inFlight = Future.succeededFuture();
+    /** Completes once the topic exists as configured; nothing is sent before. */
+    private Future<Void> topicReady = Future.succeededFuture();
+    private boolean waitingForTopic;
 
     /** A relay woken by its poll timer and {@link #wake()} only. */
     public OutboxRelay(Pool pool, OutboxRelayOptions options) {
@@ -144,6 +148,10 @@ public final class OutboxRelay extends VerticleBase {
         kafka.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         kafka.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         producer = producers.apply(vertx, kafka);
+        topicReady = options.topicSettings()
+            .map(settings -> new EventTopic(kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), options.topic(), settings)
+                .ensure(vertx, () -> !stopped))
+            .orElse(Future.succeededFuture());
         options.metrics().ifPresent(this::registerMeters);
         Future<Void> listening = listen();
         scheduleLagRefresh();
@@ -206,6 +214,16 @@ public final class OutboxRelay extends VerticleBase {
     private void tick() {
         timerId = -1;
         if (stopped || running) {
+            return;
+        }
+        if (!topicReady.isComplete()) {
+            if (!waitingForTopic) {
+                waitingForTopic = true;
+                topicReady.onComplete(ready -> {
+                    waitingForTopic = false;
+                    tick();
+                });
+            }
             return;
         }
         running = true;

@@ -1,5 +1,6 @@
 package dev.cartwright.service.outbox;
 
+import dev.cartwright.service.kafka.TopicSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -22,10 +23,11 @@ import java.util.Optional;
  * @param notifyChannel   a PostgreSQL channel to LISTEN on for wake-ups, if any
  * @param metrics         where the relay's gauges and counters go, if anywhere
  * @param lagRefresh      how often the pending-count and oldest-age gauges are refreshed from the table
+ * @param topicSettings   how to make {@code topic} when it is missing, before the first send; empty: sent to as it is
  */
 public record OutboxRelayOptions(OutboxTable table, String topic, URI source, Map<String, String> kafka, int batchSize,
                                  Duration pollInterval, Duration maxBackoff, Optional<String> notifyChannel,
-                                 Optional<MeterRegistry> metrics, Duration lagRefresh) {
+                                 Optional<MeterRegistry> metrics, Duration lagRefresh, Optional<TopicSettings> topicSettings) {
 
     public OutboxRelayOptions {
         Objects.requireNonNull(table, "table");
@@ -47,41 +49,53 @@ public record OutboxRelayOptions(OutboxTable table, String topic, URI source, Ma
         Objects.requireNonNull(notifyChannel, "notifyChannel");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(lagRefresh, "lagRefresh");
+        Objects.requireNonNull(topicSettings, "topicSettings");
     }
 
     /** Defaults: 200 rows a batch, polled every 250 ms, backing off to 5 s, lag gauges refreshed every 5 s. */
     public static OutboxRelayOptions of(OutboxTable table, String topic, URI source, String bootstrapServers) {
         return new OutboxRelayOptions(table, topic, source, Map.of("bootstrap.servers", bootstrapServers), 200,
-            Duration.ofMillis(250), Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
+            Duration.ofMillis(250), Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
+            Optional.empty());
     }
 
     public OutboxRelayOptions withKafka(Map<String, String> value) {
-        return new OutboxRelayOptions(table, topic, source, value, batchSize, pollInterval, maxBackoff, notifyChannel, metrics, lagRefresh);
+        return new OutboxRelayOptions(table, topic, source, value, batchSize, pollInterval, maxBackoff, notifyChannel, metrics, lagRefresh,
+            topicSettings);
     }
 
     public OutboxRelayOptions withBatchSize(int value) {
-        return new OutboxRelayOptions(table, topic, source, kafka, value, pollInterval, maxBackoff, notifyChannel, metrics, lagRefresh);
+        return new OutboxRelayOptions(table, topic, source, kafka, value, pollInterval, maxBackoff, notifyChannel, metrics, lagRefresh,
+            topicSettings);
     }
 
     public OutboxRelayOptions withPollInterval(Duration value) {
-        return new OutboxRelayOptions(table, topic, source, kafka, batchSize, value, maxBackoff, notifyChannel, metrics, lagRefresh);
+        return new OutboxRelayOptions(table, topic, source, kafka, batchSize, value, maxBackoff, notifyChannel, metrics, lagRefresh,
+            topicSettings);
     }
 
     public OutboxRelayOptions withMaxBackoff(Duration value) {
-        return new OutboxRelayOptions(table, topic, source, kafka, batchSize, pollInterval, value, notifyChannel, metrics, lagRefresh);
+        return new OutboxRelayOptions(table, topic, source, kafka, batchSize, pollInterval, value, notifyChannel, metrics, lagRefresh,
+            topicSettings);
     }
 
     public OutboxRelayOptions withNotifyChannel(String value) {
         return new OutboxRelayOptions(table, topic, source, kafka, batchSize, pollInterval, maxBackoff, Optional.of(value), metrics,
-            lagRefresh);
+            lagRefresh, topicSettings);
     }
 
     public OutboxRelayOptions withMetrics(MeterRegistry value) {
         return new OutboxRelayOptions(table, topic, source, kafka, batchSize, pollInterval, maxBackoff, notifyChannel, Optional.of(value),
-            lagRefresh);
+            lagRefresh, topicSettings);
+    }
+
+    public OutboxRelayOptions withTopicSettings(TopicSettings value) {
+        return new OutboxRelayOptions(table, topic, source, kafka, batchSize, pollInterval, maxBackoff, notifyChannel, metrics, lagRefresh,
+            Optional.of(value));
     }
 
     public OutboxRelayOptions withLagRefresh(Duration value) {
-        return new OutboxRelayOptions(table, topic, source, kafka, batchSize, pollInterval, maxBackoff, notifyChannel, metrics, value);
+        return new OutboxRelayOptions(table, topic, source, kafka, batchSize, pollInterval, maxBackoff, notifyChannel, metrics, value,
+            topicSettings);
     }
 }
