@@ -24,7 +24,8 @@ import java.util.Map;
  * ChaosMain [--service-kills 100] [--redis-kills 10] [--kill-minutes 45] [--pg-down 60] [--kafka-down 60] [--fuzz 10000]
  *           [--confirm-carts 100] [--confirm-attempts 10] [--refund-returns 100] [--refund-attempts 10] [--fuzz-returns 10000]
  *           [--shoppers 6] [--carts 4] [--between 3]
- *           [--only kills,postgres,kafka,neighbours,proxy,confirm,refunds,fuzz,fuzz-returns,jwt]
+ *           [--return-kills 10] [--return-workers 4]
+ *           [--only kills,return-kills,postgres,kafka,neighbours,proxy,confirm,refunds,fuzz,fuzz-returns,jwt]
  *           [--record RELIABILITY.md | --no-record]
  * </pre>
  */
@@ -46,7 +47,9 @@ public final class ChaosMain {
             "--kafka-down", "60", "--fuzz", "10000",
             "--confirm-carts", "100", "--confirm-attempts", "10", "--refund-returns", "100", "--refund-attempts", "10",
             "--fuzz-returns", "10000", "--shoppers", "6", "--carts", "4", "--between", "3",
-            "--only", "kills,postgres,kafka,neighbours,proxy,confirm,refunds,fuzz,fuzz-returns,jwt", "--record", "RELIABILITY.md"};
+            "--return-kills", "10", "--return-workers", "4",
+            "--only", "kills,return-kills,postgres,kafka,neighbours,proxy,confirm,refunds,fuzz,fuzz-returns,jwt",
+            "--record", "RELIABILITY.md"};
         for (int i = 0; i < defaults.length; i += 2) {
             options.put(defaults[i], defaults[i + 1]);
         }
@@ -120,6 +123,34 @@ public final class ChaosMain {
                     }
                 } catch (RuntimeException e) {
                     rows.add(failed("kills", e));
+                }
+            }
+            if (only.contains("return-kills")) {
+                try {
+                    String run = "returnkills_" + stamp;
+                    int kills = Integer.parseInt(options.get("--return-kills"));
+                    int workers = Integer.parseInt(options.get("--return-workers"));
+                    long minutes = Long.parseLong(options.get("--kill-minutes"));
+                    try (ReturnRig rig = current(ReturnRig.start(postgres.target(run), kafka.bootstrap(), ReturnRig.Topics.of(run),
+                        logs.resolve(run), ReturnKills.serviceSettings()))) {
+                        say("return-kills: " + kills + " SIGKILLs of the Return Service while " + workers + " shoppers return and staff "
+                            + "approve, receive and refund; none started after " + minutes + " min");
+                        Instant deadline = Instant.now().plus(Duration.ofMinutes(minutes));
+                        ReturnKills.Result result = ReturnKills.run(rig, run, workers, kills, between, deadline, catchUp);
+                        say(result.summary());
+                        result.problems().forEach(p -> say("  finding: " + p));
+                        String faults = result.kills() + " × " + ReturnKills.RETURN_KILL + (result.kills() < kills ? " (of " + kills
+                            + " asked: the " + minutes + " min bound came first)" : "");
+                        String other = "returns " + result.returns() + ", refunds " + result.refundsAsked() + " (completed "
+                            + result.completed() + ", still pending " + result.unsettled() + "), lost returns " + result.lostReturns()
+                            + ", lost refunds " + result.lostRefunds() + ", doubled returns " + result.doubledReturns()
+                            + ", doubled refunds " + result.doubledRefunds() + ", retried after an unknown outcome " + result.unknown();
+                        rows.add(new Row("Return Service kills", faults, result.acknowledged(),
+                            result.lostReturns() + result.lostRefunds(), result.doubledReturns() + result.doubledRefunds(), other,
+                            result.clean()));
+                    }
+                } catch (RuntimeException e) {
+                    rows.add(failed("return-kills", e));
                 }
             }
             if (only.contains("postgres")) {
