@@ -7,6 +7,13 @@
 #   ./cartwright bench [--duration 60] [--warmup 15] [--rate 3000] [--connections 1000]
 #                      [--users 1000] [--think-ms 0,1000] [--target 127.0.0.1:9003] [--redis 127.0.0.1:6379]
 #                      [--settle 180] [--no-gatling] [--no-driver] [--no-ceiling] [--no-record] [--jmh]
+#                      [--protocol-rate 1000] [--protocol-rounds 2] [--no-protocols]
+#
+# The protocol phases measure what a request costs the service over each protocol: the driver runs the same shopper
+# sessions over native gRPC and over HTTP/JSON (the storefronts' path), alternately, --protocol-rounds times each, at
+# --protocol-rate requests/s open loop for --duration seconds after --warmup; the driver reads the Checkout Service's
+# CPU time (utime + stime from /proc/PID/stat) when its measured requests start and when the last has answered, which
+# gives the service's CPU per 1000 requests per protocol and their ratio, in the same run. For those phases alone: --no-ceiling --no-driver --no-gatling.
 #
 # Gatling runs CartSimulation once per think time in --think-ms (a comma-separated list): --users shoppers, all of
 # them active for --duration seconds after a ramp of 10 s (a closed model: with no think time, --users requests are
@@ -24,7 +31,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION=60 WARMUP=15 RATE=3000 CONNECTIONS=1000 USERS=1000 THINK_MS=0,1000 SETTLE=180
 TARGET=127.0.0.1:9003 REDIS=127.0.0.1:6379 ADMIN=""
-GATLING=1 DRIVER=1 CEILING=1 RECORD=1 JMH=0
+GATLING=1 DRIVER=1 CEILING=1 RECORD=1 JMH=0 PROTOCOLS=1 PROTOCOL_RATE=1000 PROTOCOL_ROUNDS=2
 JMH_SETTINGS="-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc"
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -43,6 +50,9 @@ while [[ $# -gt 0 ]]; do
         --no-ceiling) CEILING=0 ;;
         --no-record) RECORD=0 ;;
         --jmh) JMH=1 ;;
+        --protocol-rate) PROTOCOL_RATE=$2; shift ;;
+        --protocol-rounds) PROTOCOL_ROUNDS=$2; shift ;;
+        --no-protocols) PROTOCOLS=0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -55,7 +65,9 @@ mkdir -p "$OUT"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # --- the services (only what calls them needs them) -----------------------------------------
-if [[ $DRIVER == 1 || $GATLING == 1 ]]; then
+LOAD=0
+[[ $DRIVER == 1 || $GATLING == 1 || $PROTOCOLS == 1 ]] && LOAD=1
+if [[ $LOAD == 1 ]]; then
     if [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/${TARGET##*:}") 2>/dev/null; then
         step "Starting the services"
         "$ROOT/cartwright" start --no-demo
@@ -109,7 +121,7 @@ scrape() { curl -s -m 5 "$ADMIN/metrics" >"$1" || true; }
     echo "redis_aof=$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" CONFIG GET appendonly | tail -1)"
     echo "redis_fsync=$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" CONFIG GET appendfsync | tail -1)"
     echo "pg_autovacuum=$(psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" \
-        -d checkout_db -Atc 'SHOW autovacuum' 2>/dev/null || echo unknown)"
+        -d "${CARTWRIGHT_CHECKOUT_DB:-checkout_db}" -Atc 'SHOW autovacuum' 2>/dev/null || echo unknown)"
     echo "clk_tck=$(getconf CLK_TCK)"
 } >"$OUT/machine.txt"
 
@@ -134,8 +146,8 @@ settle() { # phase: wait until the write-behind and the Kafka bridge are caught 
     (( SECONDS - start > 0 )) && echo "  waited $((SECONDS - start))s for the write-behind ($pending) and the bridge ($lag) to catch up"
     return 0
 }
-if [[ $DRIVER == 1 || $GATLING == 1 ]] && [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]]; then
-    psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" -d checkout_db \
+if [[ $LOAD == 1 ]] && [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]]; then
+    psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" -d "${CARTWRIGHT_CHECKOUT_DB:-checkout_db}" \
         -qc 'VACUUM ANALYZE checkout.carts, checkout.cart_items, checkout.cart_promotions' 2>/dev/null || true
 fi
 
@@ -184,7 +196,7 @@ run_driver() { # phase name, extra driver options...
 # warm one measured 9,700 to 12,300 (BENCHMARKS.md). Such a service gets a minute of full load first, not recorded.
 CHECKOUT_PID=$(service_pid checkout)
 SERVICE_AGE=$( [[ -n "$CHECKOUT_PID" ]] && ps -o etimes= -p "$CHECKOUT_PID" 2>/dev/null | tr -d ' ' || true)
-if [[ ( $DRIVER == 1 || $GATLING == 1 ) && -n "$SERVICE_AGE" && $SERVICE_AGE -lt 300 ]]; then
+if [[ $LOAD == 1 && -n "$SERVICE_AGE" && $SERVICE_AGE -lt 300 ]]; then
     step "Warming up the service (started ${SERVICE_AGE}s ago): 60 s with $CONNECTIONS requests in flight, not recorded"
     java -Xmx1g -XX:+UseParallelGC -cp "$DRIVER_CP" dev.cartwright.loadtest.LoadDriver \
         --target "$TARGET" --duration 60 --warmup 0 --shoppers "$USERS" --connections "$CONNECTIONS" \
@@ -197,6 +209,19 @@ if [[ $DRIVER == 1 ]]; then
     run_driver capacity --closed "$CONNECTIONS"
     step "gRPC latency: $RATE requests/s open loop for ${DURATION}s after ${WARMUP}s warm-up, $CONNECTIONS connections"
     run_driver driver --rate "$RATE"
+fi
+
+# --- 2b. what a request costs the service: gRPC against HTTP/JSON, the same sessions ---------------
+if [[ $PROTOCOLS == 1 ]]; then
+    step "Service CPU per request: the same sessions over gRPC and over HTTP/JSON at $PROTOCOL_RATE requests/s, ${PROTOCOL_ROUNDS} rounds each of ${DURATION}s (alternating)"
+    echo "protocol_phases=rate $PROTOCOL_RATE/s, $PROTOCOL_ROUNDS rounds of $DURATION s per protocol after $WARMUP s each" >>"$OUT/machine.txt"
+    for round in $(seq 1 "$PROTOCOL_ROUNDS"); do
+        for protocol in grpc http-json; do
+            echo "  $protocol, round $round"
+            run_driver "protocol-$protocol-$round" --rate "$PROTOCOL_RATE" --protocol "$protocol" \
+                --service-pid "$(service_pid checkout)" --clk-tck "$(getconf CLK_TCK)" >/dev/null
+        done
+    done
 fi
 
 # --- 3. Gatling over HTTP/JSON, once per think time ---------------------------------------------

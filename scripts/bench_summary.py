@@ -159,6 +159,44 @@ def jmh(out_dir):
     return rows
 
 
+def protocol_cost(out_dir, duration, clk_tck):
+    """The Checkout Service's CPU per 1000 requests over gRPC and over HTTP/JSON (the protocol-<protocol>-<round> phases:
+    the same sessions at the same rate), each summed over its rounds, and the ratio HTTP/JSON / gRPC."""
+    per = {}
+    for path in sorted(glob.glob(os.path.join(out_dir, "protocol-*.json"))):
+        phase = os.path.basename(path)[:-len(".json")]
+        d = json.load(open(path))
+        service = d.get("service")
+        if not service:
+            continue
+        before = read_cpu(os.path.join(out_dir, f"cpu-{phase}-before.txt"))
+        after = read_cpu(os.path.join(out_dir, f"cpu-{phase}-after.txt"))
+        p = per.setdefault(d.get("protocol", "?"), {"rounds": 0, "requests": 0, "cpuMs": 0, "seconds": 0.0, "machineTicks": 0,
+                                                    "machineSeconds": 0, "errors": 0, "p99Ms": []})
+        p["rounds"] += 1
+        # The driver read the service's CPU over exactly its measured requests (from the end of its warm-up until the
+        # last answer); the machine's busy time comes from the bench's own snapshots, over --duration seconds.
+        p["requests"] += service["requests"]
+        p["cpuMs"] += service["cpuMs"]
+        p["seconds"] += service["elapsedSeconds"]
+        if "machine" in before and "machine" in after:
+            p["machineTicks"] += after["machine"] - before["machine"]
+            p["machineSeconds"] += duration
+        p["errors"] += d.get("errorCount", 0)
+        p["p99Ms"].append(d["all"].get("p99Ms"))
+    out = {}
+    for name, p in per.items():
+        if not p["requests"]:
+            continue
+        out[name] = {"rounds": p["rounds"], "requests": p["requests"], "errors": p["errors"], "p99Ms": p["p99Ms"],
+                     "serviceCpuMsPer1000": round(p["cpuMs"] / p["requests"] * 1000, 1),
+                     "serviceCores": round(p["cpuMs"] / 1000 / p["seconds"], 2) if p["seconds"] else None,
+                     "machineBusyCores": round(p["machineTicks"] / clk_tck / p["machineSeconds"], 2) if p["machineSeconds"] else None}
+    if "grpc" in out and "http-json" in out and out["grpc"]["serviceCpuMsPer1000"]:
+        out["ratio"] = round(out["http-json"]["serviceCpuMsPer1000"] / out["grpc"]["serviceCpuMsPer1000"], 2)
+    return out
+
+
 def summarise(out_dir, rate, duration, connections, users, think_ms):
     machine = read_kv(os.path.join(out_dir, "machine.txt"))
     clk = int(machine.get("clk_tck", "100"))
@@ -183,6 +221,9 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
         if c:
             summary["grpcCapacity"]["mutationRatioToCeiling"] = round(mutations / c["scriptsPerSecond"], 3)
         summary["grpcCapacity"]["backlog"] = backlog(out_dir, "capacity")
+    protocols = protocol_cost(out_dir, duration, clk)
+    if protocols:
+        summary["protocolCost"] = protocols
     j = jmh(out_dir)
     if j:
         settings = os.path.join(out_dir, "jmh-settings.txt")
@@ -223,7 +264,7 @@ def markdown(s):
     if m.get("service_warmup"):
         lines.insert(3, f"Warm-up before measuring, not recorded: {m['service_warmup']}.")
     if not any(s.get(part) for part in ("ceiling", "grpcCapacity", "grpcDriver", "gatling")):
-        del lines[-5:]  # a JMH-only run: no load settings, no table of load figures
+        del lines[-5:]  # a JMH-only or protocol-cost-only run: no load settings, no table of load figures
     c = s.get("ceiling")
     if c:
         lines.append(f"| ceiling: redis-benchmark, cart-mutate.lua add, {st['connections']} clients | {c['scriptsPerSecond']:.0f} | "
@@ -279,6 +320,16 @@ def markdown(s):
             bar = f"the aim (p99 < 10 ms) {'held' if g['p99Ms'] < 10 and g['failed'] == 0 else 'was MISSED'}"
         lines.append(f"Gatling report (think {think} ms): `{g['report']}`; Gatling's own assertion (p95 < 50 ms, no failures) "
                      f"{'held' if g['assertionsPassed'] else 'failed'}; {bar}.")
+    pc = s.get("protocolCost")
+    if pc and "grpc" in pc and "http-json" in pc:
+        g, h = pc["grpc"], pc["http-json"]
+        lines.append(f"Service CPU per 1000 requests (the Checkout Service process, utime + stime from /proc, over the same shopper "
+                     f"sessions at the same open-loop rate, {g['rounds']} alternating rounds of {st['durationSeconds']} s per protocol; "
+                     f"{m.get('protocol_phases', '')}): gRPC {g['serviceCpuMsPer1000']} ms ({g['requests']} requests, {g['errors']} errors, "
+                     f"p99 {g['p99Ms']} ms), HTTP/JSON {h['serviceCpuMsPer1000']} ms ({h['requests']} requests, {h['errors']} errors, "
+                     f"p99 {h['p99Ms']} ms): HTTP/JSON costs {pc.get('ratio')}x gRPC (goal <= 1.3x: "
+                     f"{'held' if pc.get('ratio') is not None and pc['ratio'] <= 1.3 else 'MISSED'}). Machine busy meanwhile, in cores: "
+                     f"{g['machineBusyCores']} (gRPC rounds), {h['machineBusyCores']} (HTTP/JSON rounds).")
     if s.get("settled"):
         waits = ", ".join(f"{w['phase']} {w.get('waited', '?')} s" for w in s["settled"])
         lines.append(f"Waited for the write-behind and the Kafka bridge to catch up before each phase: {waits}.")

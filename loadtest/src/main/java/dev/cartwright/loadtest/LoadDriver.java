@@ -1,13 +1,6 @@
 package dev.cartwright.loadtest;
 
-import dev.cartwright.proto.checkout.v1.AddItemRequest;
-import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
-import dev.cartwright.proto.checkout.v1.ClearCartRequest;
-import dev.cartwright.proto.checkout.v1.CreateCartRequest;
-import dev.cartwright.proto.checkout.v1.GetCartRequest;
-import dev.cartwright.proto.checkout.v1.RemoveItemRequest;
-import dev.cartwright.proto.checkout.v1.UpdateItemRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An open-loop load driver for CartService over native gRPC. Requests are issued on a fixed
+ * An open-loop load driver for CartService over native gRPC, or with {@code --protocol http-json} over the HTTP/JSON
+ * mapping (HTTP/1.1 keep-alive, JSON bodies; the same sessions, so the two cost the service comparably). Requests are issued on a fixed
  * arrival schedule, whether earlier ones have answered or not, and each latency is measured
  * from the moment the request was due, not from when it was sent: a stall in the service shows up
  * as latency instead of as a quietly lower request rate (no coordinated omission).
@@ -45,13 +39,13 @@ public final class LoadDriver {
 
     private final Vertx vertx;
     private final DriverOptions options;
-    private final CartServiceGrpcClient carts;
+    private final CartCalls carts;
     private final RpcStats stats = new RpcStats();
     private final SplittableRandom random;
     private final Shopper[] shoppers;
     private long inFlight;
 
-    private LoadDriver(Vertx vertx, DriverOptions options, CartServiceGrpcClient carts) {
+    private LoadDriver(Vertx vertx, DriverOptions options, CartCalls carts) {
         this.vertx = vertx;
         this.options = options;
         this.carts = carts;
@@ -62,12 +56,21 @@ public final class LoadDriver {
     public static void main(String[] args) throws Exception {
         DriverOptions options = DriverOptions.parse(args);
         Vertx vertx = Vertx.vertx();
-        HttpClient http = vertx.createHttpClient(
-            new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-                .setHttp2MultiplexingLimit(options.streamsPerConnection()).setTcpNoDelay(true),
-            new PoolOptions().setHttp2MaxSize(options.connections()));
-        GrpcClient grpc = GrpcClient.client(vertx, http);
-        CartServiceGrpcClient client = CartServiceGrpcClient.create(grpc, options.address());
+        HttpClient http;
+        CartCalls client;
+        GrpcClient grpc = null;
+        if (options.httpJson()) {
+            http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(options.connections()));
+            client = CartCalls.httpJson(http, options.address());
+        } else {
+            http = vertx.createHttpClient(
+                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setHttp2MultiplexingLimit(options.streamsPerConnection()).setTcpNoDelay(true),
+                new PoolOptions().setHttp2MaxSize(options.connections()));
+            grpc = GrpcClient.client(vertx, http);
+            client = CartCalls.grpc(CartServiceGrpcClient.create(grpc, options.address()));
+        }
         LoadDriver driver = new LoadDriver(vertx, options, client);
         CompletableFuture<JsonObject> done = new CompletableFuture<>();
         vertx.runOnContext(v -> driver.run().onComplete(ar -> {
@@ -84,19 +87,38 @@ public final class LoadDriver {
                 Files.writeString(options.output(), report.encodePrettily());
             }
         } finally {
-            grpc.close();
+            if (grpc != null) {
+                grpc.close();
+            }
+            http.close();
             vertx.close();
         }
     }
 
     private Future<JsonObject> run() {
+        long[] cpuBefore = new long[1];
         return createCarts()
             .compose(v -> phase(options.warmupSeconds(), false))
             .compose(v -> {
                 stats.reset();
+                cpuBefore[0] = ServiceCpu.ticks(options.servicePid());
                 return phase(options.durationSeconds(), true);
             })
-            .map(elapsedNanos -> report(elapsedNanos));
+            .map(elapsedNanos -> {
+                JsonObject report = report(elapsedNanos);
+                if (options.servicePid() > 0) {
+                    // The service's CPU over exactly the measured requests: from the end of the warm-up until the
+                    // last measured answer came back.
+                    long ticks = ServiceCpu.ticks(options.servicePid()) - cpuBefore[0];
+                    long answered = report.getJsonObject("all").getLong("count", 0L);
+                    double cpuMs = ticks * 1000.0 / options.clockTicks();
+                    report.put("service", new JsonObject().put("pid", options.servicePid()).put("cpuMs", Math.round(cpuMs))
+                        .put("requests", answered)
+                        .put("cpuMsPer1000Requests", answered == 0 ? null : Math.round(cpuMs * 1_000_000.0 / answered) / 1000.0)
+                        .put("elapsedSeconds", Math.round(elapsedNanos / 1e7) / 100.0));
+                }
+                return report;
+            });
     }
 
     /** Creates every shopper's cart, a bounded number at a time. */
@@ -111,13 +133,13 @@ public final class LoadDriver {
             if (i >= shoppers.length) {
                 return;
             }
-            carts.createCart(CreateCartRequest.newBuilder().setCurrencyCode("USD").build())
+            carts.create("USD")
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         promise.tryFail(new IllegalStateException("cannot create carts: " + ar.cause().getMessage(), ar.cause()));
                         return;
                     }
-                    shoppers[i] = new Shopper(ar.result().getCartId(), 1 + random.nextInt(options.maxItemsPerSession()));
+                    shoppers[i] = new Shopper(ar.result(), 1 + random.nextInt(options.maxItemsPerSession()));
                     if (++done[0] == shoppers.length) {
                         promise.tryComplete();
                     } else {
@@ -210,18 +232,15 @@ public final class LoadDriver {
         return shopper;
     }
 
-    private Future<Cart> fire(Shopper shopper, long dueNanos, boolean measured) {
+    private Future<?> fire(Shopper shopper, long dueNanos, boolean measured) {
         Step step = shopper.nextStep();
         String product = options.productIds().get(random.nextInt(options.productIds().size()));
-        Future<Cart> call = switch (step) {
-            case ADD -> carts.addItem(AddItemRequest.newBuilder().setCartId(shopper.cartId)
-                .setProductId(product).setQuantity(1 + random.nextInt(3)).build());
-            case UPDATE -> carts.updateItem(UpdateItemRequest.newBuilder().setCartId(shopper.cartId)
-                .setProductId(shopper.lastProduct == null ? product : shopper.lastProduct).setQuantity(2).build());
-            case REMOVE -> carts.removeItem(RemoveItemRequest.newBuilder().setCartId(shopper.cartId)
-                .setProductId(shopper.lastProduct == null ? product : shopper.lastProduct).build());
-            case GET -> carts.getCart(GetCartRequest.newBuilder().setCartId(shopper.cartId).build());
-            case CLEAR -> carts.clearCart(ClearCartRequest.newBuilder().setCartId(shopper.cartId).build());
+        Future<?> call = switch (step) {
+            case ADD -> carts.add(shopper.cartId, product, 1 + random.nextInt(3));
+            case UPDATE -> carts.update(shopper.cartId, shopper.lastProduct == null ? product : shopper.lastProduct, 2);
+            case REMOVE -> carts.remove(shopper.cartId, shopper.lastProduct == null ? product : shopper.lastProduct);
+            case GET -> carts.get(shopper.cartId);
+            case CLEAR -> carts.clear(shopper.cartId);
         };
         if (step == Step.ADD) {
             shopper.lastProduct = product;
@@ -239,7 +258,8 @@ public final class LoadDriver {
 
     private JsonObject report(long elapsedNanos) {
         return stats.toJson(elapsedNanos)
-            .put("driver", options.closedLoop() > 0 ? "grpc-closed-loop" : "grpc-open-loop")
+            .put("driver", (options.httpJson() ? "http-json" : "grpc") + (options.closedLoop() > 0 ? "-closed-loop" : "-open-loop"))
+            .put("protocol", options.httpJson() ? "http-json" : "grpc")
             .put("closedLoopConcurrency", options.closedLoop())
             .put("target", options.target())
             .put("rate", options.rate())
@@ -279,7 +299,8 @@ public final class LoadDriver {
     /** The command line. */
     record DriverOptions(String target, SocketAddress address, int rate, int durationSeconds, int warmupSeconds,
                          int shoppers, int connections, int streamsPerConnection, int maxItemsPerSession,
-                         List<String> productIds, long seed, Path output, int closedLoop) {
+                         List<String> productIds, long seed, Path output, int closedLoop, boolean httpJson, long servicePid,
+                         int clockTicks) {
 
         static DriverOptions parse(String[] args) {
             String target = "127.0.0.1:9003";
@@ -294,6 +315,9 @@ public final class LoadDriver {
             long seed = 42;
             Path output = null;
             int closed = 0;
+            String protocol = "grpc";
+            long servicePid = 0;
+            int clockTicks = 100;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
@@ -309,15 +333,21 @@ public final class LoadDriver {
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--out" -> output = Path.of(value);
                     case "--closed" -> closed = Integer.parseInt(value);
+                    case "--protocol" -> protocol = value;
+                    case "--service-pid" -> servicePid = Long.parseLong(value);
+                    case "--clk-tck" -> clockTicks = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
+            }
+            if (!protocol.equals("grpc") && !protocol.equals("http-json")) {
+                throw new IllegalArgumentException("--protocol is grpc or http-json, was " + protocol);
             }
             int colon = target.lastIndexOf(':');
             SocketAddress address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
                 target.substring(0, colon));
             return new DriverOptions(target, address, rate, duration, warmup, shoppers, connections, streams, maxItems,
-                productRange(products), seed, output, closed);
+                productRange(products), seed, output, closed, protocol.equals("http-json"), servicePid, clockTicks);
         }
 
         /**

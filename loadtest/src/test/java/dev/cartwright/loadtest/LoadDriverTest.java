@@ -25,6 +25,26 @@ class LoadDriverTest {
         assertThat(o.rate()).isEqualTo(500);
         assertThat(o.durationSeconds()).isEqualTo(5);
         assertThat(o.shoppers()).isEqualTo(20);
+        assertThat(o.httpJson()).as("gRPC unless told otherwise").isFalse();
+    }
+
+    @Test
+    void theServiceCpuIsUserPlusSystemTimeFromProcStat() {
+        // A command name with spaces and a parenthesis, as /proc writes it; utime 1234 and stime 56 are fields 14 and 15.
+        String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 56 0 0 20 0 40 0 100 5000000 3000 "
+            + "18446744073709551615";
+
+        assertThat(ServiceCpu.ticksOf(stat)).isEqualTo(1290);
+        assertThat(ServiceCpu.ticks(ProcessHandle.current().pid())).as("this JVM has used some CPU").isPositive();
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {"--service-pid", "77", "--clk-tck", "250"}).servicePid()).isEqualTo(77);
+    }
+
+    @Test
+    void theProtocolIsGrpcOrHttpJson() {
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {"--protocol", "http-json"}).httpJson()).isTrue();
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {"--protocol", "grpc"}).httpJson()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadDriver.DriverOptions.parse(new String[] {"--protocol", "json"}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grpc or http-json");
     }
 
     @Test
