@@ -57,6 +57,12 @@ public record CheckoutContents(String checkoutId, String cartId, Optional<String
             shippingAddress, Optional.of(address), shippingMethods, shippingMethodId, reservationId, reservationExpiresAt, createdAt);
     }
 
+    /** These contents holding stock under {@code id} until {@code expiresAt}. */
+    public CheckoutContents withReservation(String id, Instant expiresAt) {
+        return new CheckoutContents(checkoutId, cartId, customerId, cartVersion, currency, region, lines, promotionCodes, totals,
+            shippingAddress, billingAddress, shippingMethods, shippingMethodId, id, Optional.of(expiresAt), createdAt);
+    }
+
     public CheckoutContents withReservationExpiresAt(Instant expiresAt) {
         return new CheckoutContents(checkoutId, cartId, customerId, cartVersion, currency, region, lines, promotionCodes, totals,
             shippingAddress, billingAddress, shippingMethods, shippingMethodId, reservationId, Optional.of(expiresAt), createdAt);

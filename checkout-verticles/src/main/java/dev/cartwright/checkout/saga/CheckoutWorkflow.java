@@ -278,7 +278,7 @@ public final class CheckoutWorkflow {
                                                 long deadline) {
         return find(caller, checkoutId).compose(c -> {
             if (c instanceof Checkout.Completed completed) {
-                return Future.succeededFuture(ConfirmSaga.storedOrder(completed));
+                return saga.completedOrder(completed);
             }
             if (c instanceof Checkout.Failed failed) {
                 return Future.failedFuture(failed.failure().problem());
@@ -395,6 +395,12 @@ public final class CheckoutWorkflow {
 
     /** The address and method ConfirmCheckout would use now, or why it cannot. */
     private Future<Resolved> resolve(Checkout c) {
+        if (c.shippingAddress().isPresent() && c.shippingMethods().isEmpty()) {
+            // A checkout the Order service started (imported from order_db, which keeps its address and chosen method but
+            // not the methods offered): the methods for its address are quoted now.
+            return rates(c.shippingAddress(), c.totals(), c.lines(), c.currency())
+                .map(methods -> withMethod(c.shippingAddress(), false, methods, c.contents().shippingMethodId()));
+        }
         if (c.shippingAddress().isPresent()) {
             return Future.succeededFuture(withMethod(c.shippingAddress(), false, c.shippingMethods(), c.contents().shippingMethodId()));
         }

@@ -357,8 +357,15 @@ public final class ConfirmSaga {
         Checkout.Confirming c = run.confirming();
         Future<StepOutcome> outcome = switch (step) {
             case REPRICE -> reprice(c);
-            case EXTEND_RESERVATION -> step(neighbours.extendReservation(c.reservationId(), settings.reservationTtl()),
-                hold -> done(c.withContents(c.contents().withReservationExpiresAt(hold.expiresAt())), "held until " + hold.expiresAt()));
+            case EXTEND_RESERVATION -> c.reservationId().isEmpty()
+                // A checkout the Order service started (imported from order_db) holds no stock: it is reserved now, under the
+                // id StartCheckout would have given it, so a repeated step finds the same reservation.
+                ? step(neighbours.reserveStock(SagaStep.reservationId(c.checkoutId()), c.lines(), settings.reservationTtl()),
+                    hold -> done(c.withContents(c.contents().withReservation(SagaStep.reservationId(c.checkoutId()), hold.expiresAt())),
+                        "reserved until " + hold.expiresAt()))
+                : step(neighbours.extendReservation(c.reservationId(), settings.reservationTtl()),
+                    hold -> done(c.withContents(c.contents().withReservationExpiresAt(hold.expiresAt())),
+                        "held until " + hold.expiresAt()));
             case AUTHORIZE_PAYMENT -> authorize(c);
             case CREATE_ORDER -> neighbours.createOrder(draft(c)).map(result -> {
                 if (!(result instanceof CallOutcome.Answered<PlacedOrder> created)) {
@@ -498,5 +505,32 @@ public final class ConfirmSaga {
     public static ConfirmedOrder storedOrder(Checkout.Completed completed) {
         return completed.reply().orElseThrow(() -> new IllegalStateException("stored order of checkout "
             + completed.checkoutId() + " is unreadable"));
+    }
+
+    /**
+     * What ConfirmCheckout answers for a COMPLETED checkout: its stored reply, or, for a checkout the Order service
+     * completed (imported from order_db after a rollback, which keeps the order id but not this service's reply), the
+     * order that service placed, asked again of the Order service, which answers a repeated create for the checkout with
+     * the order it placed, never a second one. The order it names must be the checkout's.
+     */
+    public Future<ConfirmedOrder> completedOrder(Checkout.Completed completed) {
+        if (completed.reply().isPresent() || completed.orderId().isEmpty()) {
+            return Future.succeededFuture(storedOrder(completed));
+        }
+        OrderDraft again = new OrderDraft(completed.checkoutId(), OrderDraft.orderCustomer(completed.checkoutId(), completed.customerId()),
+            completed.currency(), completed.totals(), completed.lines(), completed.contents().shippingMethodId(),
+            completed.authorizationId(), completed.shippingAddress(), completed.billingAddress().or(completed::shippingAddress));
+        return neighbours.createOrder(again).compose(result -> {
+            if (!(result instanceof CallOutcome.Answered<PlacedOrder> placed)) {
+                return Future.failedFuture(CheckoutProblem.unavailable(
+                    NeighbourAnswers.orderStepFailure(((CallOutcome.Failed<PlacedOrder>) result).failure()).reason()));
+            }
+            if (!placed.value().orderId().equals(completed.orderId())) {
+                return Future.failedFuture(new IllegalStateException("checkout " + completed.checkoutId() + " completed as order "
+                    + completed.orderId() + ", but the Order service answers order " + placed.value().orderId()));
+            }
+            return Future.succeededFuture(ConfirmedOrder.of(completed.checkoutId(), completed.customerId(), completed.lines(),
+                completed.totals(), completed.currency(), completed.authorizationId(), placed.value(), completed.updatedAt()));
+        });
     }
 }

@@ -52,6 +52,12 @@ public final class CheckoutStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutStore.class);
 
+    /**
+     * A frozen line stored without a category (a checkout the Order service started, imported from order_db, whose
+     * carts keep none) is read as this one, as the cart store reads such a cart line; pricing needs one.
+     */
+    static final String NO_CATEGORY = "uncategorized";
+
     private static final String SELECT = "SELECT c.checkout_id, c.cart_id, COALESCE(c.customer_id, '') AS customer_id, c.status,"
         + " c.cart_version, c.currency, c.region, c.lines, c.promotion_codes, c.subtotal_minor, c.discount_minor,"
         + " c.shipping_minor, c.tax_minor, c.grand_total_minor, c.tax_inclusive, COALESCE(c.shipping_method_id, '') AS shipping_method_id,"
@@ -556,7 +562,8 @@ public final class CheckoutStore {
         List<FrozenLine> out = new ArrayList<>();
         for (int i = 0; i < json.size(); i++) {
             JsonObject l = json.getJsonObject(i);
-            out.add(new FrozenLine(l.getString("product_id"), l.getString("name", ""), l.getString("category_id", ""),
+            String category = l.getString("category_id", "");
+            out.add(new FrozenLine(l.getString("product_id"), l.getString("name", ""), category.isBlank() ? NO_CATEGORY : category,
                 l.getInteger("quantity"), l.getLong("unit_price"), l.getLong("subtotal"), l.getLong("line_discount"),
                 l.getLong("order_discount"), l.getLong("tax"), l.getLong("total")));
         }
