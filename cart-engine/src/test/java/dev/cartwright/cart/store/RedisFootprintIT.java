@@ -38,13 +38,15 @@ import io.vertx.redis.client.Response;
  * idempotency records; the stream's bytes per entry still in it; and {@code INFO memory} deltas as each kind of key is
  * deleted again (those include what per-key figures leave out, such as the expiry table, but on a shared server they
  * also include other clients' work: run it against a Redis of its own for those, see BENCHMARKS.md "Memory and
- * capacity"). {@code -Dfootprint.carts} (default 2 000) sets how many carts. Asserts only what must hold whatever the
+ * capacity"). {@code -Dfootprint.carts} (default 2 000) sets how many carts, {@code -Dfootprint.nameLength} pads each
+ * product name to that many characters (default: names of 23). Asserts only what must hold whatever the
  * machine: bytes are positive and a cart grows with its lines.
  */
 @ExtendWith(RealServices.class)
 class RedisFootprintIT {
 
     private static final int CARTS = Integer.getInteger("footprint.carts", 2_000);
+    private static final int NAME_LENGTH = Integer.getInteger("footprint.nameLength", 0);
     private static final int LINES = 10;
     private static final int IN_FLIGHT = 200;
     private static final int SAMPLED = 200;
@@ -142,8 +144,8 @@ class RedisFootprintIT {
         deleteMatching(harness.config.cartKey("*"));
         long m4 = usedMemory();
 
-        System.out.printf(Locale.ROOT, "footprint: carts=%d lines=%d stream_entries=%d sampled=%d encoding=%s%n",
-            CARTS, LINES, streamLength + CARTS, sampled, encoding);
+        System.out.printf(Locale.ROOT, "footprint: carts=%d lines=%d name_length=%d stream_entries=%d sampled=%d encoding=%s%n",
+            CARTS, LINES, add(0, 0).name().length(), streamLength + CARTS, sampled, encoding);
         System.out.printf(Locale.ROOT, "footprint: MEMORY USAGE per key (SAMPLES 0): cart hash %.1f B (one-line cart %d B),"
             + " customer index %.1f B, idempotency record %.1f B%n", perHash, oneLineHash, perIndex, perIdem);
         System.out.printf(Locale.ROOT, "footprint: stream bytes per entry: %.1f B over the %d entries that built the carts,"
@@ -165,8 +167,11 @@ class RedisFootprintIT {
     }
 
     private static AddItem add(int line, int cart) {
-        return new AddItem(product(line, cart), "category-" + (line % 7), "Product name " + product(line, cart), 1 + line % 3,
-            499 + 100L * line, LIMITS);
+        String name = "Product name " + product(line, cart);
+        if (NAME_LENGTH > name.length()) {
+            name = name + " " + "x".repeat(NAME_LENGTH - name.length() - 1);
+        }
+        return new AddItem(product(line, cart), "category-" + (line % 7), name, 1 + line % 3, 499 + 100L * line, LIMITS);
     }
 
     private static String product(int line, int cart) {
