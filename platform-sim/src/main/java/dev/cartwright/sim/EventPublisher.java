@@ -1,16 +1,11 @@
 package dev.cartwright.sim;
 
-import java.util.Map;
-
+import dev.cartwright.service.kafka.CloudEventProducers;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.kafka.CloudEventSerializer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Where simulator events go: to Kafka, or nowhere when no broker is configured. */
 public interface EventPublisher {
@@ -48,19 +43,9 @@ public interface EventPublisher {
      * the aggregate id so the events of one order (or product) stay in order on one partition.
      */
     static EventPublisher kafka(Vertx vertx, String bootstrapServers) {
-        Map<String, String> config = Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName(),
-            CloudEventSerializer.ENCODING_CONFIG, "BINARY",
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-            ProducerConfig.CLIENT_ID_CONFIG, "platform-sim",
-            // A broker that is not there must not hold a send for a minute; the send fails and is logged.
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000",
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        KafkaProducer<String, CloudEvent> producer = KafkaProducer.create(vertx, config);
+        // A broker that is not there must not hold a send for a minute; the send fails and is logged.
+        KafkaProducer<String, CloudEvent> producer = CloudEventProducers.create(vertx,
+            CloudEventProducers.config(bootstrapServers, "platform-sim", CloudEventProducers.Waits.STANDARD));
         return new EventPublisher() {
             @Override
             public Future<Void> publish(SimEvent event) {

@@ -7,10 +7,10 @@ import dev.cartwright.cart.store.change.CartChange;
 import dev.cartwright.cart.store.change.CartChange.Abandoned;
 import dev.cartwright.cart.store.change.CartChange.Applied;
 import dev.cartwright.cart.store.change.CartChange.Unreadable;
+import dev.cartwright.service.kafka.CloudEventProducers;
 import dev.cartwright.service.kafka.EventTopic;
 import dev.cartwright.service.kafka.TopicSettings;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +62,9 @@ public final class KafkaBridge extends VerticleBase {
     private static final Duration LEASE_EVERY = Duration.ofSeconds(5);
     private static final Duration BACKOFF_INITIAL = Duration.ofMillis(100);
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(5);
+    /** Shorter than an outbox's: a send that cannot go fails soon and is retried from the stream, oldest first. */
+    private static final CloudEventProducers.Waits BRIDGE_WAITS = new CloudEventProducers.Waits(Duration.ofSeconds(5),
+        Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofMillis(5));
     private static final String RENEW_LEASE =
         "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
     private static final String RELEASE_LEASE =
@@ -137,20 +139,7 @@ public final class KafkaBridge extends VerticleBase {
      * waits, so that with the broker away a send fails in bounded time and the entry is retried from the stream.
      */
     public static Map<String, String> producerConfig(String bootstrapServers) {
-        Map<String, String> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName());
-        config.put(CloudEventSerializer.ENCODING_CONFIG, "BINARY");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put("max.in.flight.requests.per.connection", "5");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "checkout-kafka-bridge");
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-        return config;
+        return CloudEventProducers.config(bootstrapServers, "checkout-kafka-bridge", BRIDGE_WAITS);
     }
 
     @Override

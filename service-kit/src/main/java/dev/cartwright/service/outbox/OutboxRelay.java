@@ -1,8 +1,8 @@
 package dev.cartwright.service.outbox;
 
+import dev.cartwright.service.kafka.CloudEventProducers;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -36,7 +36,6 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,18 +134,8 @@ public final class OutboxRelay extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Map<String, String> kafka = new HashMap<>(options.kafka());
-        kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "outbox-" + options.table().name());
-        kafka.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        kafka.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        kafka.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        kafka.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
-        kafka.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        kafka.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName());
-        kafka.put(CloudEventSerializer.ENCODING_CONFIG, "BINARY");
-        kafka.put(ProducerConfig.ACKS_CONFIG, "all");
-        kafka.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        kafka.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        Map<String, String> kafka = CloudEventProducers.config(options.kafka(), "outbox-" + options.table().name(),
+            CloudEventProducers.Waits.STANDARD);
         producer = producers.apply(vertx, kafka);
         topicReady = options.topicSettings()
             .map(settings -> new EventTopic(kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), options.topic(), settings)
