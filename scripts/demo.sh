@@ -30,7 +30,7 @@ done
 bold "== Checkout Service testing (localhost:$CHECKOUT_PORT)"
 bold "1. Create Cart"
 grpcurl -plaintext -d '{"customer_id":"123"}' localhost:$CHECKOUT_PORT checkout.v1.CartService/CreateCart
-CART_ID=$(field '["cart_id"]' <<<"$REPLY_BODY")
+CART_ID=$(field '["cartId"]' <<<"$REPLY_BODY")
 
 bold "2. Add Item to Cart"
 grpcurl -plaintext -d "{\"cart_id\":\"$CART_ID\",\"product_id\":\"456\",\"quantity\":2}" \
@@ -42,11 +42,11 @@ curl -s "localhost:$CHECKOUT_PORT/v1/carts/$CART_ID" "${HEADERS[@]}" | python3 -
 
 bold "3. Start Checkout"
 if grpcurl -plaintext -d "{\"cart_id\":\"$CART_ID\"}" localhost:$CHECKOUT_PORT checkout.v1.CheckoutService/StartCheckout; then
-    CHECKOUT_ID=$(field '["checkout_id"]' <<<"$REPLY_BODY")
+    CHECKOUT_ID=$(field '["checkoutId"]' <<<"$REPLY_BODY")
     bold "4. Confirm Checkout (creates the order in the Order service)"
     if grpcurl -plaintext -d "{\"checkout_id\":\"$CHECKOUT_ID\",\"payment_method_id\":\"789\"}" \
         localhost:$CHECKOUT_PORT checkout.v1.CheckoutService/ConfirmCheckout; then
-        BOUGHT_ORDER_ID=$(field '["order_id"]' <<<"$REPLY_BODY" 2>/dev/null || true)
+        BOUGHT_ORDER_ID=$(field '["orderId"]' <<<"$REPLY_BODY" 2>/dev/null || true)
     fi
 else
     echo "(the checkout saga is not part of this build yet: StartCheckout answers as shown)" >&2
@@ -74,7 +74,7 @@ echo "A delivered order of customer 123 to return: $ORDER_ID" >&2
 bold "1. Create Return Request"
 grpcurl -plaintext -d "{\"order_id\":\"$ORDER_ID\",\"items\":[{\"order_item_id\":\"1\",\"quantity\":1,\"reason\":\"defective\"}]}" \
     localhost:$RETURN_PORT return.v1.ReturnService/CreateReturnRequest
-RETURN_ID=$(field '["return_id"]' <<<"$REPLY_BODY")
+RETURN_ID=$(field '["returnId"]' <<<"$REPLY_BODY")
 
 bold "2. Approve Return"
 grpcurl -plaintext -d "{\"return_id\":\"$RETURN_ID\"}" localhost:$RETURN_PORT return.v1.ReturnService/ApproveReturn
@@ -85,11 +85,11 @@ grpcurl -plaintext -d "{\"return_id\":\"$RETURN_ID\",\"items\":[{\"order_item_id
 
 bold "3. Verify Refund"
 grpcurl -plaintext -d "{\"return_id\":\"$RETURN_ID\"}" localhost:$RETURN_PORT return.v1.ReturnService/ProcessRefund
-FIRST=$(field '["refunds"][0]["refund_id"]' <<<"$REPLY_BODY")
+FIRST=$(field '["refunds"][0]["refundId"]' <<<"$REPLY_BODY")
 
 bold "   Retry the refund: idempotent, the same refund comes back"
 grpcurl -plaintext -d "{\"return_id\":\"$RETURN_ID\"}" localhost:$RETURN_PORT return.v1.ReturnService/ProcessRefund
-SECOND=$(field '["refunds"][0]["refund_id"]' <<<"$REPLY_BODY")
+SECOND=$(field '["refunds"][0]["refundId"]' <<<"$REPLY_BODY")
 COUNT=$(field '["refunds"].__len__()' <<<"$REPLY_BODY")
 if [[ "$FIRST" == "$SECOND" && "$COUNT" == 1 ]]; then
     echo "Same refund $FIRST and one refund in all: the retry refunded nothing twice." >&2
