@@ -188,15 +188,21 @@ public final class CheckoutApplication {
         return thing;
     }
 
+    /** The cart store's names and timings: the defaults with what the configuration sets. */
+    static CartStoreConfig storeConfig(CheckoutConfig config, String consumerName) {
+        return CartStoreConfig.defaults(consumerName)
+            .withKeyPrefix(config.redisKeyPrefix())
+            .withStreamKey(config.cartChangesStream())
+            .withIdleTtl(config.idleTtl())
+            .withIdempotencyTtl(config.idempotencyTtl())
+            .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500);
+    }
+
     private Future<Wiring> startAll() {
         Vertx vertx = runtime.vertx();
         DbConfig db = DbConfig.of(config.endpoints(), config.database(), "checkout_db", config.pgPoolSize());
         String consumerName = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
-        CartStoreConfig storeConfig = CartStoreConfig.defaults(consumerName)
-            .withKeyPrefix(config.redisKeyPrefix())
-            .withStreamKey(config.cartChangesStream())
-            .withIdleTtl(config.idleTtl())
-            .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500);
+        CartStoreConfig storeConfig = storeConfig(config, consumerName);
         RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
             .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
         Redis redis = opened(Redis.createClient(vertx, redisOptions), Redis::close);

@@ -44,6 +44,9 @@ import java.util.regex.Pattern;
  * @param idleTtl              how long an untouched cart stays hot in Redis
  * @param abandonAfter         idle time after which a cart is marked abandoned
  * @param sweepEvery           how often the abandonment sweeper runs
+ * @param idempotencyTtl       how long the reply to a cart request with an idempotency key is remembered in Redis
+ *                             ({@code CARTWRIGHT_CART_IDEMPOTENCY_TTL}, between {@link #MIN_IDEMPOTENCY_TTL} and
+ *                             {@link #MAX_IDEMPOTENCY_TTL}); the records' share of Redis memory grows with it
  * @param defaultCurrency      the currency carts are priced in (the price book's currency)
  * @param defaultRegion        the tax region of a cart created without one
  * @param taxTable             tax rules by region
@@ -87,6 +90,7 @@ public record CheckoutConfig(
     Duration idleTtl,
     Duration abandonAfter,
     Duration sweepEvery,
+    Duration idempotencyTtl,
     Currency defaultCurrency,
     String defaultRegion,
     TaxTable taxTable,
@@ -107,6 +111,10 @@ public record CheckoutConfig(
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     /** Within Kubernetes' 30 s grace period, with the drain of calls in flight after it. */
     private static final Duration MAX_DRAIN_DELAY = Duration.ofSeconds(15);
+    /** Shorter would forget a key while a client may still be retrying the request it protects. */
+    public static final Duration MIN_IDEMPOTENCY_TTL = Duration.ofMinutes(1);
+    /** Longer is a typo more likely than a need; the key count also reads one counter per hour of it. */
+    public static final Duration MAX_IDEMPOTENCY_TTL = Duration.ofDays(30);
 
     /** Reads and validates everything; throws {@link ConfigException} naming the first bad key. */
     /** The guarded-call policy of every neighbour call (deadline, retries with jitter, breaker). */
@@ -147,6 +155,11 @@ public record CheckoutConfig(
         Duration idleTtl = positive(config, "CARTWRIGHT_CART_IDLE_TTL", Duration.ofDays(7));
         Duration abandonAfter = positive(config, "CARTWRIGHT_CART_ABANDON_AFTER", Duration.ofDays(30));
         Duration sweepEvery = positive(config, "CARTWRIGHT_CART_SWEEP_EVERY", Duration.ofMinutes(5));
+        Duration idempotencyTtl = config.duration("CARTWRIGHT_CART_IDEMPOTENCY_TTL", Duration.ofHours(24));
+        if (idempotencyTtl.compareTo(MIN_IDEMPOTENCY_TTL) < 0 || idempotencyTtl.compareTo(MAX_IDEMPOTENCY_TTL) > 0) {
+            throw new ConfigException("CARTWRIGHT_CART_IDEMPOTENCY_TTL", "must lie between " + MIN_IDEMPOTENCY_TTL.toMinutes() + "m and "
+                + MAX_IDEMPOTENCY_TTL.toDays() + "d (long enough for a client's retries), was " + idempotencyTtl);
+        }
         Currency currency = currency(config.string("CARTWRIGHT_DEFAULT_CURRENCY", "USD"));
         TaxTable taxTable = TaxRules.parse("CARTWRIGHT_TAX_REGIONS", config.string("CARTWRIGHT_TAX_REGIONS", TaxRules.DEFAULT));
         String region = config.string("CARTWRIGHT_DEFAULT_REGION", "US-CA");
@@ -165,7 +178,7 @@ public record CheckoutConfig(
         }
         return new CheckoutConfig(host, port, adminPort, instances, endpoints, database, schema, pgPool, redisPool, keyPrefix, auth,
             neighbours, timeout, maxFailures, reset, retries, new CartLimits(1, maxQuantity, maxLines), idleTtl, abandonAfter,
-            sweepEvery, currency, region, taxTable,
+            sweepEvery, idempotencyTtl, currency, region, taxTable,
             config.string("CARTWRIGHT_CART_CHANGES_STREAM", "cartwright:cart-changes"),
             topic(config, "CARTWRIGHT_CART_EVENTS_TOPIC", "cart.events"),
             topic(config, "CARTWRIGHT_PRICING_EVENTS_TOPIC", "pricing.events"),

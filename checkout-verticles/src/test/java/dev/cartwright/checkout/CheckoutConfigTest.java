@@ -43,6 +43,27 @@ class CheckoutConfigTest {
     }
 
     @Test
+    void theIdempotencyTtlDefaultsToADayAndReachesTheCartStore() {
+        CheckoutConfig defaults = read(Map.of());
+        assertThat(defaults.idempotencyTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(CheckoutApplication.storeConfig(defaults, "node-1").idempotencyTtl()).isEqualTo(Duration.ofHours(24));
+
+        CheckoutConfig hour = read(Map.of("CARTWRIGHT_CART_IDEMPOTENCY_TTL", "1h"));
+        assertThat(hour.idempotencyTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(CheckoutApplication.storeConfig(hour, "node-1").idempotencyTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(read(Map.of("CARTWRIGHT_CART_IDEMPOTENCY_TTL", "PT90M")).idempotencyTtl()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(read(Map.of("CARTWRIGHT_CART_IDEMPOTENCY_TTL", "1m")).idempotencyTtl()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(read(Map.of("CARTWRIGHT_CART_IDEMPOTENCY_TTL", "30d")).idempotencyTtl()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void anIdempotencyTtlTooShortTooLongOrUnreadableIsRefusedNamingTheSetting() {
+        for (String bad : new String[] {"0s", "-1h", "59s", "500ms", "31d", "3650d", "a day"}) {
+            assertBadKey(Map.of("CARTWRIGHT_CART_IDEMPOTENCY_TTL", bad), "CARTWRIGHT_CART_IDEMPOTENCY_TTL");
+        }
+    }
+
+    @Test
     void consumedTopicsDefaultToTheNamesTheSimulatorsPublishTo() {
         CheckoutConfig config = read(Map.of());
         assertThat(config.pricingEventsTopic()).isEqualTo(SimTopics.DEFAULT_PRICING_EVENTS);

@@ -112,6 +112,12 @@ public record CartStoreConfig(
             trimInterval, abandonAfter, sweepInterval, sweepBatch);
     }
 
+    public CartStoreConfig withIdempotencyTtl(Duration ttl) {
+        return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, ttl,
+            batchSize, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,
+            trimInterval, abandonAfter, sweepInterval, sweepBatch);
+    }
+
     public CartStoreConfig withBatchSize(int size) {
         return new CartStoreConfig(keyPrefix, streamKey, writeBehindGroup, bridgeGroup, consumerName, idleTtl, idempotencyTtl,
             size, readBlock, writeBehindPace, claimMinIdle, backoffInitial, backoffMax,

@@ -5,6 +5,7 @@ import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,29 @@ class RedisCartStoreIT {
         MutationResult result = apply(mutation);
         assertThat(result).isInstanceOf(Applied.class);
         return ((Applied) result).cart();
+    }
+
+    @Test
+    void idempotencyRecordsLiveAsLongAsTheConfiguredTtlInRedis() {
+        Duration hour = Duration.ofHours(1);
+        RedisCartStore hourStore = harness.store(clock, harness.config.withIdempotencyTtl(hour));
+        String createKey = "ttl-create-" + IDS.incrementAndGet();
+        Cart cart = await(hourStore.createOrGetActive(newId(), "", "EUR", "DE", createKey));
+        assertThat(await(hourStore.apply(Mutation.of(cart.cartId(), add("p1", 1, 100)).withIdempotencyKey("ttl-add"))))
+            .isInstanceOf(Applied.class);
+
+        for (String key : List.of(harness.config.createRequestKey(createKey), harness.config.idempotencyKey(cart.cartId(), "ttl-add"))) {
+            long pttl = await(harness.redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+            // Set a moment ago with a one-hour TTL: at most an hour left (the default would leave up to a day), and not much less.
+            assertThat(pttl).as(key).isLessThanOrEqualTo(hour.toMillis()).isGreaterThan(hour.minus(StoreHarness.WAIT).toMillis());
+        }
+
+        Cart other = guestCart();
+        applied(Mutation.of(other.cartId(), add("p1", 1, 100)).withIdempotencyKey("ttl-default"));
+        long pttl = await(harness.redis.send(Request.cmd(Command.PTTL).arg(harness.config.idempotencyKey(other.cartId(), "ttl-default"))))
+            .toLong();
+        assertThat(pttl).as("the default store keeps its day").isGreaterThan(hour.toMillis())
+            .isLessThanOrEqualTo(Duration.ofHours(24).toMillis());
     }
 
     @Test
