@@ -191,10 +191,13 @@ class CheckoutApplicationIT {
         Reply<Order> declined = flows.confirm(id, "declined");
         assertThat(declined.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(declined.message()).startsWith("payment declined: ");
-        assertThat(declined.details().errorInfo().getReason()).isEqualTo("CHECKOUT_NOT_ALLOWED");
+        assertThat(declined.details().errorInfo().getReason()).isEqualTo("PAYMENT_DECLINED");
         assertThat(declined.details().errorInfo().getDomain()).isEqualTo(RpcError.DOMAIN);
-        assertThat(declined.details().preconditionViolations()).singleElement()
-            .satisfies(v -> assertThat(v.getSubject()).isEqualTo("checkouts/" + id));
+        assertThat(declined.details().errorInfo().getMetadataMap()).containsEntry("step", "authorize_payment");
+        assertThat(declined.details().preconditionViolations()).singleElement().satisfies(v -> {
+            assertThat(v.getSubject()).isEqualTo("checkouts/" + id);
+            assertThat(v.getType()).isEqualTo("PAYMENT_DECLINED");
+        });
 
         Checkout failed = flows.get(id);
         assertThat(failed.getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_FAILED);
@@ -210,6 +213,12 @@ class CheckoutApplicationIT {
         Reply<Order> retried = flows.confirm(id, "pm-visa");
         assertThat(retried.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(retried.message()).isEqualTo(declined.message());
+        assertThat(retried.details().errorInfo().getReason()).isEqualTo("PAYMENT_DECLINED");
+        Reply<Checkout> changeFailed = harness.callNow(CheckoutServiceGrpcClient.UpdateShippingAddress, UpdateAddressRequest.newBuilder()
+            .setCheckoutId(id).setAddress(address("DE")).build());
+        assertThat(changeFailed.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(changeFailed.details().errorInfo().getReason()).isEqualTo("CHECKOUT_NOT_OPEN");
+        assertThat(changeFailed.details().errorInfo().getMetadataMap()).containsEntry("status", "CHECKOUT_STATUS_FAILED");
         assertThat(flows.sagaSteps(id)).containsSubsequence("authorize_payment:failed", "release_reservation:compensated");
 
         Event event = flows.readUntil(checkoutTopic, has("checkout.failed", id)).stream()
@@ -335,6 +344,7 @@ class CheckoutApplicationIT {
         Reply<Order> refused = flows.confirm(id, "pm-visa");
         assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(refused.message()).startsWith("cart changed");
+        assertThat(refused.details().errorInfo().getReason()).isEqualTo("CART_CHANGED");
         assertThat(flows.get(id).getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_FAILED);
         assertThat(harness.sim.payment().authorizationCount()).isEqualTo(authorizationsBefore);
         assertThat(harness.sim.warehouse().reservation(started.getReservationId()).orElseThrow().getStatus())
@@ -367,6 +377,8 @@ class CheckoutApplicationIT {
             .newBuilder().setCheckoutId(id).setShippingMethodId("teleport").build());
         assertThat(notOffered.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
         assertThat(notOffered.message()).contains("teleport");
+        assertThat(notOffered.details().errorInfo().getReason()).isEqualTo("SHIPPING_METHOD_NOT_OFFERED");
+        assertThat(notOffered.details().errorInfo().getMetadataMap()).containsEntry("shipping_method_id", "teleport");
         assertThat(flows.get(id).getVersion()).isEqualTo(addressed.getVersion());
     }
 
@@ -395,6 +407,9 @@ class CheckoutApplicationIT {
             Reply<Checkout> refused = flows.start(cart.getCartId(), null);
             assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
             assertThat(refused.message()).contains("1001");
+            assertThat(refused.details().errorInfo().getReason()).isEqualTo("STOCK_NOT_RESERVED");
+            assertThat(refused.details().preconditionViolations()).singleElement()
+                .satisfies(v -> assertThat(v.getSubject()).isEqualTo("carts/" + cart.getCartId()));
         } finally {
             harness.sim.knobs(SimService.WAREHOUSE).reset();
         }
@@ -416,6 +431,7 @@ class CheckoutApplicationIT {
         Cart empty = flows.cartWith(uniqueCustomer("empty"), lines());
         Reply<Checkout> refused = flows.start(empty.getCartId(), null);
         assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(refused.details().errorInfo().getReason()).isEqualTo("CART_EMPTY");
         Reply<Checkout> noCart = flows.start("no-such-cart", null);
         assertThat(noCart.status()).isEqualTo(GrpcStatus.NOT_FOUND);
         assertThat(noCart.details().errorInfo().getReason()).isNotBlank();

@@ -84,6 +84,7 @@ class SagasNeedingAttentionIT {
             Reply<Order> refused = flows.confirm(id, "pm-visa");
             assertThat(refused.status()).as(refused.message()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
             assertThat(refused.message()).contains("needs attention");
+            assertThat(refused.details().errorInfo().getReason()).isEqualTo("CHECKOUT_NEEDS_ATTENTION");
             int callsWhileWaiting = (int) harness.sim.knobs(SimService.PAYMENT).calls();
             Thread.sleep(1_500);
             assertThat(harness.sim.knobs(SimService.PAYMENT).calls()).as("nothing retries it automatically any more")

@@ -2,6 +2,7 @@ package dev.cartwright.checkout.api;
 
 import dev.cartwright.checkout.contract.CheckoutContract;
 import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.CheckoutRefusal;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.saga.CheckoutWorkflow;
 import dev.cartwright.checkout.domain.FrozenLine;
@@ -29,6 +30,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -188,13 +190,45 @@ public final class CheckoutGrpc extends CheckoutServiceService {
                 // CheckoutProblem.invalid words it "<field> <problem>".
                 case INVALID_ARGUMENT -> message.indexOf(' ') < 0 ? RpcError.malformed(message)
                     : RpcError.invalidField(message.substring(0, message.indexOf(' ')), message.substring(message.indexOf(' ') + 1));
-                case FAILED_PRECONDITION -> RpcError.failedPrecondition("CHECKOUT_NOT_ALLOWED", subject, message);
+                case FAILED_PRECONDITION -> refused(problem, subject);
                 case ABORTED -> RpcError.aborted("CONCURRENT_CHANGE", message);
                 case UNAVAILABLE -> RpcError.unavailable("DEPENDENCY_UNAVAILABLE", message);
             };
         }
         // A neighbour's failure (CallFailedException) is told by Rpc, the same way in every service.
         return e;
+    }
+
+    /**
+     * A FAILED_PRECONDITION with its refusal's reason (also the violation's type), the checkout's status when the
+     * refusal is about it, and the problem's facts as ErrorInfo metadata.
+     */
+    private static RpcError refused(CheckoutProblem problem, String subject) {
+        RpcError error = RpcError.failedPrecondition(reason(problem.refusal().orElse(CheckoutRefusal.CHECKOUT_FAILED)), subject,
+            problem.getMessage());
+        problem.state().ifPresent(state -> error.with("status", status(state).name()));
+        new TreeMap<>(problem.facts()).forEach(error::with);
+        return error;
+    }
+
+    /** The ErrorInfo reason of each refusal: the names clients match on, listed in the README. */
+    static String reason(CheckoutRefusal refusal) {
+        return switch (refusal) {
+            case CART_NOT_ACTIVE -> "CART_NOT_ACTIVE";
+            case CART_EMPTY -> "CART_EMPTY";
+            case CART_CHECKOUT_UNDERWAY -> "CART_CHECKOUT_UNDERWAY";
+            case STOCK_NOT_RESERVED -> "STOCK_NOT_RESERVED";
+            case CHECKOUT_NOT_OPEN -> "CHECKOUT_NOT_OPEN";
+            case CHECKOUT_EXPIRED -> "CHECKOUT_EXPIRED";
+            case CHECKOUT_NEEDS_ATTENTION -> "CHECKOUT_NEEDS_ATTENTION";
+            case SHIPPING_ADDRESS_REQUIRED -> "SHIPPING_ADDRESS_REQUIRED";
+            case SHIPPING_METHOD_NOT_OFFERED -> "SHIPPING_METHOD_NOT_OFFERED";
+            case NO_SHIPPING_METHOD -> "NO_SHIPPING_METHOD";
+            case CART_CHANGED -> "CART_CHANGED";
+            case PAYMENT_DECLINED -> "PAYMENT_DECLINED";
+            case ORDER_REFUSED -> "ORDER_REFUSED";
+            case CHECKOUT_FAILED -> "CHECKOUT_FAILED";
+        };
     }
 
     // ---- replies -----------------------------------------------------------------------------------------------------

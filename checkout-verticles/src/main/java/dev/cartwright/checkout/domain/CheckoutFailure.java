@@ -33,6 +33,6 @@ public record CheckoutFailure(Optional<String> step, String reason, CheckoutProb
         String message = kind == CheckoutProblem.Kind.UNAVAILABLE
             ? reason + " during " + at + "; the checkout failed (" + undone + "): start a new checkout"
             : reason + " (checkout failed at " + at + "; " + undone + ")";
-        return new CheckoutProblem(kind, message);
+        return CheckoutProblem.failed(kind, at, message);
     }
 }

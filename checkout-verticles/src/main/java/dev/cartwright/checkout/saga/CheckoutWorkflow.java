@@ -3,6 +3,7 @@ package dev.cartwright.checkout.saga;
 import dev.cartwright.checkout.domain.Checkout;
 import dev.cartwright.checkout.domain.CheckoutContents;
 import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.CheckoutRefusal;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.domain.CheckoutTotals;
 import dev.cartwright.checkout.domain.ConfirmedOrder;
@@ -118,11 +119,11 @@ public final class CheckoutWorkflow {
             }
             return cart(caller, cartId).compose(cart -> {
                 if (cart.status() != CartStatus.ACTIVE) {
-                    return Future.failedFuture(CheckoutProblem.precondition("cart " + cartId + " is " + cart.status()
-                        + "; only an active cart can be checked out"));
+                    return Future.failedFuture(CheckoutProblem.precondition(CheckoutRefusal.CART_NOT_ACTIVE,
+                        "cart " + cartId + " is " + cart.status() + "; only an active cart can be checked out"));
                 }
                 if (cart.lines().isEmpty()) {
-                    return Future.failedFuture(CheckoutProblem.precondition("cart " + cartId + " is empty"));
+                    return Future.failedFuture(CheckoutProblem.precondition(CheckoutRefusal.CART_EMPTY, "cart " + cartId + " is empty"));
                 }
                 return store.findOpen(cartId, cart.version())
                     .compose(open -> open.isPresent() ? Future.succeededFuture(open.get()) : create(cart, idempotencyKey));
@@ -136,7 +137,7 @@ public final class CheckoutWorkflow {
         String checkoutId = ids.get();
         String reservationId = SagaStep.reservationId(checkoutId);
         return NeighbourAnswers.orProblem(neighbours.reserveStock(reservationId, priced.lines(), settings.reservationTtl()),
-                refusal -> CheckoutProblem.precondition("cannot reserve stock: " + refusal.message()))
+                refusal -> CheckoutProblem.precondition(CheckoutRefusal.STOCK_NOT_RESERVED, "cannot reserve stock: " + refusal.message()))
             .compose(reservation -> rates(Optional.empty(), priced.totals(), priced.lines(), cart.currency())
                 .compose(methods -> {
                     Instant now = clock.instant();
@@ -155,8 +156,8 @@ public final class CheckoutWorkflow {
                         }
                         releaseQuietly(reservationId);
                         if (inserted instanceof CheckoutStore.Inserted.CartBusy) {
-                            return Future.failedFuture(CheckoutProblem.precondition("cart " + cart.cartId()
-                                + " has a checkout being confirmed or completed"));
+                            return Future.failedFuture(CheckoutProblem.precondition(CheckoutRefusal.CART_CHECKOUT_UNDERWAY,
+                                "cart " + cart.cartId() + " has a checkout being confirmed or completed"));
                         }
                         if (inserted instanceof CheckoutStore.Inserted.AlreadyOpen open) {
                             return store.find(open.checkoutId()).map(Optional::orElseThrow);
@@ -216,8 +217,10 @@ public final class CheckoutWorkflow {
         return mutate(caller, checkoutId, expected, requestKey, c -> {
             Optional<ShippingOption> method = ShippingOption.find(c.shippingMethods(), methodId);
             if (method.isEmpty()) {
-                return Future.failedFuture(CheckoutProblem.precondition("shipping method " + methodId + " is not offered for this checkout;"
-                    + " offered: " + c.shippingMethods().stream().map(ShippingOption::methodId).collect(Collectors.joining(", "))));
+                return Future.failedFuture(CheckoutProblem.precondition(CheckoutRefusal.SHIPPING_METHOD_NOT_OFFERED,
+                    "shipping method " + methodId + " is not offered for this checkout; offered: "
+                        + c.shippingMethods().stream().map(ShippingOption::methodId).collect(Collectors.joining(", ")))
+                    .with("shipping_method_id", methodId));
             }
             CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), c.region(), method.get().priceMinor());
             return Future.succeededFuture(c.contents().withShipping(c.shippingAddress(), c.shippingMethods(), Optional.of(methodId))
@@ -284,7 +287,7 @@ public final class CheckoutWorkflow {
                 return Future.failedFuture(failed.failure().problem());
             }
             if (c instanceof Checkout.Expired) {
-                return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId
+                return Future.failedFuture(CheckoutProblem.precondition(CheckoutRefusal.CHECKOUT_EXPIRED, "checkout " + checkoutId
                     + " expired: a newer checkout of its cart replaced it"));
             }
             if (c instanceof Checkout.Underway underway) {
@@ -311,9 +314,9 @@ public final class CheckoutWorkflow {
 
     /** The answer for a confirmation that waits for staff: definite, so no client retries it forever. */
     private static CheckoutProblem needsAttention(CheckoutStore.Attention attention) {
-        return CheckoutProblem.precondition("checkout " + attention.checkoutId() + " needs attention: its confirmation has not finished"
-            + " since " + attention.since() + " (" + attention.reason() + "); it is neither confirmed nor undone automatically and"
-            + " staff are resolving it");
+        return CheckoutProblem.precondition(CheckoutRefusal.CHECKOUT_NEEDS_ATTENTION, "checkout " + attention.checkoutId()
+            + " needs attention: its confirmation has not finished since " + attention.since() + " (" + attention.reason()
+            + "); it is neither confirmed nor undone automatically and staff are resolving it");
     }
 
     private Future<ConfirmedOrder> runOrWait(Checkout.Underway claimed, Caller caller, String paymentMethodId, OptionalLong expected,
@@ -349,12 +352,12 @@ public final class CheckoutWorkflow {
                 .withPricing(region, c.lines(), c.totals());
             Transition<Checkout.Confirming> move = c.claim(paymentMethodId, contents, now.plus(settings.lease()), now);
             if (move instanceof Transition.Refused<Checkout.Confirming> refused) {
-                return Future.failedFuture(CheckoutProblem.precondition(refused.message()));
+                return Future.failedFuture(CheckoutProblem.notOpen(refused.current(), refused.message()));
             }
             Checkout.Confirming claimed = ((Transition.Moved<Checkout.Confirming>) move).to();
             return store.claim(claimed, c.version()).compose(claim -> {
                 if (claim instanceof CheckoutStore.Claim.Refused refusal) {
-                    return Future.failedFuture(CheckoutProblem.precondition(refusal.reason()));
+                    return Future.failedFuture(CheckoutProblem.precondition(refusal.refusal(), refusal.reason()));
                 }
                 return Future.succeededFuture(claim instanceof CheckoutStore.Claim.Claimed ? Optional.<Checkout.Underway>of(claimed)
                     : Optional.<Checkout.Underway>empty());
@@ -406,14 +409,15 @@ public final class CheckoutWorkflow {
         }
         if (c.customerId().isEmpty()) {
             return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
-                Optional.of(CheckoutProblem.precondition("shipping address missing: set one with UpdateShippingAddress"))));
+                Optional.of(CheckoutProblem.precondition(CheckoutRefusal.SHIPPING_ADDRESS_REQUIRED,
+                    "shipping address missing: set one with UpdateShippingAddress"))));
         }
         String customerId = c.customerId().get();
         return neighbours.customer(customerId).compose(outcome -> {
             if (outcome instanceof CallOutcome.Failed<CustomerProfile> failed) {
                 CheckoutProblem problem = failed.failure() instanceof CallFailure.Refused
-                    ? CheckoutProblem.precondition("shipping address missing (customer " + customerId + " is unknown to the customer"
-                        + " service)")
+                    ? CheckoutProblem.precondition(CheckoutRefusal.SHIPPING_ADDRESS_REQUIRED,
+                        "shipping address missing (customer " + customerId + " is unknown to the customer service)")
                     : CheckoutProblem.unavailable("shipping address missing and the customer's default address cannot be read now ("
                         + failed.failure().describe() + ")");
                 return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
@@ -422,8 +426,8 @@ public final class CheckoutWorkflow {
             Optional<PostalAddress> home = defaultAddress(((CallOutcome.Answered<CustomerProfile>) outcome).value());
             if (home.isEmpty()) {
                 return Future.succeededFuture(new Resolved(Optional.empty(), false, c.shippingMethods(), Optional.empty(),
-                    Optional.of(CheckoutProblem.precondition("shipping address missing: customer " + customerId
-                        + " has no default address"))));
+                    Optional.of(CheckoutProblem.precondition(CheckoutRefusal.SHIPPING_ADDRESS_REQUIRED,
+                        "shipping address missing: customer " + customerId + " has no default address"))));
             }
             return rates(home, c.totals(), c.lines(), c.currency())
                 .map(methods -> withMethod(home, true, methods, c.contents().shippingMethodId()));
@@ -437,7 +441,8 @@ public final class CheckoutWorkflow {
             method = ShippingOption.cheapest(methods);
         }
         Optional<CheckoutProblem> problem = method.isPresent() ? Optional.empty()
-            : Optional.of(CheckoutProblem.precondition("no shipping method is offered for this address"));
+            : Optional.of(CheckoutProblem.precondition(CheckoutRefusal.NO_SHIPPING_METHOD,
+                "no shipping method is offered for this address"));
         return new Resolved(address, defaulted, methods, method, problem);
     }
 
@@ -459,7 +464,8 @@ public final class CheckoutWorkflow {
                                                String currency) {
         return NeighbourAnswers.orProblem(neighbours.shippingRates(destination, Math.max(0, totals.subtotal() - totals.discount()),
                     currency, lines),
-                refusal -> CheckoutProblem.precondition("no shipping rates for this destination: " + refusal.message()))
+                refusal -> CheckoutProblem.precondition(CheckoutRefusal.NO_SHIPPING_METHOD,
+                    "no shipping rates for this destination: " + refusal.message()))
             .map(quotes -> {
                 List<ShippingOption> methods = new ArrayList<>();
                 for (ShippingQuote quote : quotes) {
@@ -481,7 +487,7 @@ public final class CheckoutWorkflow {
             }
             Transition<Checkout.Open> changeable = c.changeable();
             if (changeable instanceof Transition.Refused<Checkout.Open> refused) {
-                return Future.failedFuture(CheckoutProblem.precondition(refused.message()));
+                return Future.failedFuture(CheckoutProblem.notOpen(refused.current(), refused.message()));
             }
             if (expected.isPresent() && expected.getAsLong() != c.version()) {
                 return Future.failedFuture(stale(expected.getAsLong(), c.version()));

@@ -315,8 +315,8 @@ public final class ConfirmSaga {
                 CheckoutFailure why = run.compensating().failure();
                 Checkout.Underway parked = run.c.parked(at.plus(settings.retryAfter()), at);
                 return write(run, parked, fence, StepRecord.finish(name, attempt.get(), "failed", failure.get().reason(), sagaRun, at),
-                    List.of()).compose(v -> Future.failedFuture(new CheckoutProblem(why.kind(), why.reason() + " during "
-                        + why.step().orElse("") + "; undoing it is not finished (" + name + ": " + failure.get().reason()
+                    List.of()).compose(v -> Future.failedFuture(CheckoutProblem.failed(why.kind(), why.step().orElse(""), why.reason()
+                        + " during " + why.step().orElse("") + "; undoing it is not finished (" + name + ": " + failure.get().reason()
                         + ") and is retried automatically")));
             });
         });

@@ -5,6 +5,7 @@ import dev.cartwright.checkout.domain.Checkout;
 import dev.cartwright.checkout.domain.CheckoutContents;
 import dev.cartwright.checkout.domain.CheckoutFailure;
 import dev.cartwright.checkout.domain.CheckoutProblem;
+import dev.cartwright.checkout.domain.CheckoutRefusal;
 import dev.cartwright.checkout.domain.CheckoutState;
 import dev.cartwright.checkout.domain.CheckoutTotals;
 import dev.cartwright.checkout.domain.ConfirmedOrder;
@@ -198,8 +199,11 @@ public final class CheckoutStore {
         record Lost() implements Claim {
         }
 
-        /** The checkout may not be confirmed: {@code reason} says why (not the cart's live checkout, the cart is busy). */
-        record Refused(String reason) implements Claim {
+        /**
+         * The checkout may not be confirmed: {@code refusal} says which way (CHECKOUT_EXPIRED: not the cart's live checkout;
+         * CART_CHECKOUT_UNDERWAY: another checkout of the cart is confirming or completed), {@code reason} in a sentence.
+         */
+        record Refused(CheckoutRefusal refusal, String reason) implements Claim {
         }
     }
 
@@ -333,13 +337,13 @@ public final class CheckoutStore {
                 .compose(slot -> {
                     String live = slot.iterator().next().getString("checkout_id");
                     if (!claimed.checkoutId().equals(live)) {
-                        return Future.failedFuture(new Rollback(new Claim.Refused("checkout " + claimed.checkoutId()
-                            + " is no longer its cart's current checkout (" + live + " replaced it)")));
+                        return Future.failedFuture(new Rollback(new Claim.Refused(CheckoutRefusal.CHECKOUT_EXPIRED,
+                            "checkout " + claimed.checkoutId() + " is no longer its cart's current checkout (" + live + " replaced it)")));
                     }
                     return conn.preparedQuery(OTHER_BUSY).execute(Tuple.of(claimed.cartId(), claimed.checkoutId()));
                 })
                 .compose(busy -> busy.iterator().next().getLong("n") > 0
-                    ? Future.failedFuture(new Rollback(new Claim.Refused("cart " + claimed.cartId()
+                    ? Future.failedFuture(new Rollback(new Claim.Refused(CheckoutRefusal.CART_CHECKOUT_UNDERWAY, "cart " + claimed.cartId()
                         + " has another checkout being confirmed or completed")))
                     : update(conn, claimed, expectedVersion, CheckoutState.OPEN))
                 .compose(updated -> updated ? addresses(conn, claimed).map(v -> (Claim) new Claim.Claimed())

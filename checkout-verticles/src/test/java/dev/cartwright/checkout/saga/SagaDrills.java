@@ -23,7 +23,7 @@ public final class SagaDrills {
                                             SagaStep lastStep) {
         return workflow.find(caller, checkoutId).compose(c -> {
             if (c.status() != CheckoutState.OPEN) {
-                return Future.failedFuture(CheckoutProblem.precondition("checkout " + checkoutId + " is " + c.status()));
+                return Future.failedFuture(CheckoutProblem.notOpen(c.status(), "checkout " + checkoutId + " is " + c.status()));
             }
             return workflow.claim(c, paymentMethodId).compose(claimed -> claimed.isEmpty()
                 ? Future.failedFuture(CheckoutProblem.aborted("checkout " + checkoutId + " changed concurrently"))
