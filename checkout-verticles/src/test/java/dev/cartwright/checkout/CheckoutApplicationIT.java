@@ -18,6 +18,7 @@ import dev.cartwright.proto.checkout.v1.CheckoutServiceGrpcClient;
 import dev.cartwright.proto.checkout.v1.CheckoutStatus;
 import dev.cartwright.proto.checkout.v1.ConfirmCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.GetCartRequest;
+import dev.cartwright.proto.checkout.v1.GetCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.Order;
 import dev.cartwright.proto.checkout.v1.OrderPreview;
 import dev.cartwright.proto.checkout.v1.PreviewOrderRequest;
@@ -434,6 +435,10 @@ class CheckoutApplicationIT {
         assertThat(refused.details().errorInfo().getReason()).isEqualTo("CART_EMPTY");
         Reply<Checkout> noCart = flows.start("no-such-cart", null);
         assertThat(noCart.status()).isEqualTo(GrpcStatus.NOT_FOUND);
-        assertThat(noCart.details().errorInfo().getReason()).isNotBlank();
+        assertThat(noCart.details().errorInfo().getReason()).isEqualTo("CART_NOT_FOUND");
+        Reply<Checkout> noCheckout = harness.callNow(CheckoutServiceGrpcClient.GetCheckout,
+            GetCheckoutRequest.newBuilder().setCheckoutId("no-such-checkout").build());
+        assertThat(noCheckout.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(noCheckout.details().errorInfo().getReason()).isEqualTo("CHECKOUT_NOT_FOUND");
     }
 }

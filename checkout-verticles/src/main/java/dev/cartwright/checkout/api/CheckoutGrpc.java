@@ -186,7 +186,10 @@ public final class CheckoutGrpc extends CheckoutServiceService {
         if (e instanceof CheckoutProblem problem) {
             String message = problem.getMessage();
             return switch (problem.kind()) {
-                case NOT_FOUND -> RpcError.notFound("CHECKOUT_NOT_FOUND", message);
+                case NOT_FOUND -> RpcError.notFound(switch (problem.missing()) {
+                    case CHECKOUT -> "CHECKOUT_NOT_FOUND";
+                    case CART -> "CART_NOT_FOUND";
+                }, message);
                 // CheckoutProblem.invalid words it "<field> <problem>".
                 case INVALID_ARGUMENT -> message.indexOf(' ') < 0 ? RpcError.malformed(message)
                     : RpcError.invalidField(message.substring(0, message.indexOf(' ')), message.substring(message.indexOf(' ') + 1));

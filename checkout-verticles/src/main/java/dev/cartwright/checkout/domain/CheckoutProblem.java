@@ -16,30 +16,40 @@ public final class CheckoutProblem extends RuntimeException {
     /** The kinds of answer, named after the status each becomes. */
     public enum Kind { NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ABORTED, UNAVAILABLE }
 
+    /** What a NOT_FOUND did not find. */
+    public enum Missing { CHECKOUT, CART }
+
     private final Kind kind;
     private final Optional<CheckoutRefusal> refusal;
+    private final Missing missing;
     private final Optional<CheckoutState> state;
     private final Map<String, String> facts;
 
-    /** An answer of any kind but FAILED_PRECONDITION, which needs its {@link CheckoutRefusal}. */
+    /** An answer of any kind but FAILED_PRECONDITION, which needs its {@link CheckoutRefusal} (a NOT_FOUND is of a checkout). */
     public CheckoutProblem(Kind kind, String message) {
-        this(kind, Optional.empty(), Optional.empty(), Map.of(), message);
+        this(kind, Missing.CHECKOUT, Optional.empty(), Optional.empty(), Map.of(), message);
         if (kind == Kind.FAILED_PRECONDITION) {
             throw new IllegalArgumentException("a FAILED_PRECONDITION says which refusal it is");
         }
     }
 
-    private CheckoutProblem(Kind kind, Optional<CheckoutRefusal> refusal, Optional<CheckoutState> state, Map<String, String> facts,
-                            String message) {
+    private CheckoutProblem(Kind kind, Missing missing, Optional<CheckoutRefusal> refusal, Optional<CheckoutState> state,
+                            Map<String, String> facts, String message) {
         super(message, null, false, false);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.refusal = Objects.requireNonNull(refusal, "refusal");
+        this.missing = Objects.requireNonNull(missing, "missing");
         this.state = Objects.requireNonNull(state, "state");
         this.facts = Map.copyOf(facts);
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What a NOT_FOUND did not find (CHECKOUT for the other kinds). */
+    public Missing missing() {
+        return missing;
     }
 
     /** Which refusal a FAILED_PRECONDITION is; empty for the other kinds. */
@@ -61,11 +71,17 @@ public final class CheckoutProblem extends RuntimeException {
     public CheckoutProblem with(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(facts);
         more.put(key, value);
-        return new CheckoutProblem(kind, refusal, state, more, getMessage());
+        return new CheckoutProblem(kind, missing, refusal, state, more, getMessage());
     }
 
     public static CheckoutProblem notFound(String checkoutId) {
         return new CheckoutProblem(Kind.NOT_FOUND, "checkout " + checkoutId + " not found");
+    }
+
+    /** NOT_FOUND for a cart (StartCheckout's), not a checkout. */
+    public static CheckoutProblem cartNotFound(String cartId) {
+        return new CheckoutProblem(Kind.NOT_FOUND, Missing.CART, Optional.empty(), Optional.empty(), Map.of(),
+            "cart " + cartId + " not found");
     }
 
     public static CheckoutProblem invalid(String field, String problem) {
@@ -73,13 +89,13 @@ public final class CheckoutProblem extends RuntimeException {
     }
 
     public static CheckoutProblem precondition(CheckoutRefusal refusal, String message) {
-        return new CheckoutProblem(Kind.FAILED_PRECONDITION, Optional.of(refusal), Optional.empty(), Map.of(), message);
+        return new CheckoutProblem(Kind.FAILED_PRECONDITION, Missing.CHECKOUT, Optional.of(refusal), Optional.empty(), Map.of(), message);
     }
 
     /** A transition the checkout refused in its {@code current} state: CHECKOUT_NOT_OPEN naming the state. */
     public static CheckoutProblem notOpen(CheckoutState current, String message) {
-        return new CheckoutProblem(Kind.FAILED_PRECONDITION, Optional.of(CheckoutRefusal.CHECKOUT_NOT_OPEN), Optional.of(current), Map.of(),
-            message);
+        return new CheckoutProblem(Kind.FAILED_PRECONDITION, Missing.CHECKOUT, Optional.of(CheckoutRefusal.CHECKOUT_NOT_OPEN),
+            Optional.of(current), Map.of(), message);
     }
 
     /**
@@ -89,7 +105,7 @@ public final class CheckoutProblem extends RuntimeException {
     public static CheckoutProblem failed(Kind kind, String step, String message) {
         Optional<CheckoutRefusal> refusal = kind == Kind.FAILED_PRECONDITION ? Optional.of(CheckoutRefusal.failedAt(step))
             : Optional.empty();
-        return new CheckoutProblem(kind, refusal, Optional.empty(),
+        return new CheckoutProblem(kind, Missing.CHECKOUT, refusal, Optional.empty(),
             step.isEmpty() ? Map.of() : Map.of("step", step), message);
     }
 

@@ -526,7 +526,7 @@ public final class CheckoutWorkflow {
     }
 
     private Future<Cart> cart(Caller caller, String cartId) {
-        CheckoutProblem notFound = new CheckoutProblem(CheckoutProblem.Kind.NOT_FOUND, "cart " + cartId + " not found");
+        CheckoutProblem notFound = CheckoutProblem.cartNotFound(cartId);
         if (!CartText.isCartId(cartId)) {
             return Future.failedFuture(notFound);
         }

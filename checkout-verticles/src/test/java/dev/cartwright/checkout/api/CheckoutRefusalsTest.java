@@ -79,6 +79,17 @@ class CheckoutRefusalsTest {
     }
 
     @Test
+    void aMissingCartIsCartNotFoundAndAMissingCheckoutCheckoutNotFound() {
+        RpcError cart = (RpcError) CheckoutGrpc.toError(CheckoutProblem.cartNotFound("c1"), "carts/c1");
+        assertThat(cart.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(cart.reason()).isEqualTo("CART_NOT_FOUND");
+        assertThat(cart.getMessage()).isEqualTo("cart c1 not found");
+        RpcError checkout = (RpcError) CheckoutGrpc.toError(CheckoutProblem.notFound("ck-1"), "checkouts/ck-1");
+        assertThat(checkout.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(checkout.reason()).isEqualTo("CHECKOUT_NOT_FOUND");
+    }
+
+    @Test
     void aPreconditionCannotBeMadeWithoutItsRefusal() {
         assertThatThrownBy(() -> new CheckoutProblem(CheckoutProblem.Kind.FAILED_PRECONDITION, "no"))
             .isInstanceOf(IllegalArgumentException.class);
