@@ -151,7 +151,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             throw RequestChecks.invalid("address.country_code", "must be a two-letter ISO 3166-1 code, was '" + a.getCountryCode() + "'");
         }
         String phone = text("address.phone", a.getPhone(), false, 40);
-        return new PostalAddress(name, line1, line2, city, region, postalCode, country.toUpperCase(Locale.ROOT), phone);
+        return PostalAddress.of(name, line1, line2, city, region, postalCode, country.toUpperCase(Locale.ROOT), phone);
     }
 
     private static String text(String field, String value, boolean required, int max) {

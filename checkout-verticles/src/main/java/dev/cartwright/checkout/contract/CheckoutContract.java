@@ -97,12 +97,17 @@ public final class CheckoutContract {
     }
 
     public static Address address(PostalAddress a) {
-        return Address.newBuilder().setName(a.name()).setLine1(a.line1()).setLine2(a.line2()).setCity(a.city())
-            .setRegion(a.region()).setPostalCode(a.postalCode()).setCountryCode(a.countryCode()).setPhone(a.phone()).build();
+        Address.Builder address = Address.newBuilder().setName(a.name()).setLine1(a.line1()).setCity(a.city())
+            .setCountryCode(a.countryCode());
+        a.line2().ifPresent(address::setLine2);
+        a.region().ifPresent(address::setRegion);
+        a.postalCode().ifPresent(address::setPostalCode);
+        a.phone().ifPresent(address::setPhone);
+        return address.build();
     }
 
     public static PostalAddress postalAddress(Address a) {
-        return new PostalAddress(a.getName(), a.getLine1(), a.getLine2(), a.getCity(), a.getRegion(), a.getPostalCode(),
+        return PostalAddress.of(a.getName(), a.getLine1(), a.getLine2(), a.getCity(), a.getRegion(), a.getPostalCode(),
             a.getCountryCode(), a.getPhone());
     }
 

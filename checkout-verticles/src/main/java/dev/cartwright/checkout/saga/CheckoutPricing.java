@@ -79,9 +79,9 @@ public final class CheckoutPricing {
         TaxTable table = pricing.current().taxTable();
         if (address.isPresent()) {
             String country = address.get().countryCode().toUpperCase(Locale.ROOT);
-            String sub = address.get().region().toUpperCase(Locale.ROOT);
-            if (!sub.isEmpty() && table.knows(country + "-" + sub)) {
-                return country + "-" + sub;
+            Optional<String> sub = address.get().region().map(r -> r.toUpperCase(Locale.ROOT));
+            if (sub.isPresent() && table.knows(country + "-" + sub.get())) {
+                return country + "-" + sub.get();
             }
             if (table.knows(country)) {
                 return country;

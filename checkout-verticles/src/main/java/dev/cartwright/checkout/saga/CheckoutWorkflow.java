@@ -454,8 +454,7 @@ public final class CheckoutWorkflow {
         if (a.line1().isEmpty() || a.city().isEmpty() || a.countryCode().length() != 2) {
             return Optional.empty();
         }
-        return Optional.of(a.name().isEmpty() ? new PostalAddress(customer.name(), a.line1(), a.line2(), a.city(), a.region(),
-            a.postalCode(), a.countryCode(), a.phone()) : a);
+        return Optional.of(a.name().isEmpty() ? a.withName(customer.name()) : a);
     }
 
     // ---- shared steps ------------------------------------------------------------------------------------------------

@@ -529,8 +529,8 @@ public final class CheckoutStore {
 
     private static Tuple addressRow(String checkoutId, String kind, PostalAddress a) {
         return Tuple.tuple().addString(checkoutId).addString(kind).addString(a.name()).addString(a.line1())
-            .addString(blankToNull(a.line2())).addString(a.city()).addString(blankToNull(a.region()))
-            .addString(blankToNull(a.postalCode())).addString(a.countryCode()).addString(blankToNull(a.phone()));
+            .addString(a.line2().orElse(null)).addString(a.city()).addString(a.region().orElse(null))
+            .addString(a.postalCode().orElse(null)).addString(a.countryCode()).addString(a.phone().orElse(null));
     }
 
     private static Future<Void> writeSteps(SqlConnection conn, String checkoutId, List<StepRecord> steps, int index) {
@@ -653,9 +653,9 @@ public final class CheckoutStore {
         if (name == null) {
             return Optional.empty();
         }
-        return Optional.of(new PostalAddress(name, r.getString(prefix + "line1"), orEmpty(r.getString(prefix + "line2")),
-            r.getString(prefix + "city"), orEmpty(r.getString(prefix + "region")), orEmpty(r.getString(prefix + "postal_code")),
-            r.getString(prefix + "country_code"), orEmpty(r.getString(prefix + "phone"))));
+        return Optional.of(PostalAddress.of(name, r.getString(prefix + "line1"), r.getString(prefix + "line2"),
+            r.getString(prefix + "city"), r.getString(prefix + "region"), r.getString(prefix + "postal_code"),
+            r.getString(prefix + "country_code"), r.getString(prefix + "phone")));
     }
 
     private static List<String> strings(JsonArray json) {
@@ -684,10 +684,6 @@ public final class CheckoutStore {
 
     private static String blankToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
     }
 
     /** Store failures that mean "PostgreSQL is not there" become UNAVAILABLE; SQL errors are bugs and stay as they are. */

@@ -55,7 +55,7 @@ class CheckoutStatesProperties {
         switch (move) {
             case EDIT:
                 return moved(c.changeable()).<Checkout>map(open -> open.edited(open.contents().withBillingAddress(
-                    new PostalAddress("Ann", "Main St " + n, "", "Berlin", "", "10115", "DE", "")), Optional.of("key-" + n), now))
+                    PostalAddress.of("Ann", "Main St " + n, "", "Berlin", "", "10115", "DE", "")), Optional.of("key-" + n), now))
                     .orElse(c);
             case CLAIM:
                 return moved(c.claim("pm-card", c.contents(), lease, now)).<Checkout>map(x -> x).orElse(c);
