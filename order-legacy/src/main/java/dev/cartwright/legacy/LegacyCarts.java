@@ -19,9 +19,8 @@ import dev.cartwright.proto.checkout.v1.UpdateItemRequest;
 import dev.cartwright.proto.platform.v1.GetPricesRequest;
 import dev.cartwright.proto.platform.v1.PricingServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.ProductPrice;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -53,7 +52,7 @@ final class LegacyCarts extends CartServiceService {
     public Future<Cart> createCart(CreateCartRequest request) {
         String currency = request.getCurrencyCode().isEmpty() ? "USD" : request.getCurrencyCode().toUpperCase(Locale.ROOT);
         if (currency.length() != 3) {
-            return invalid("currency_code must be an ISO 4217 code, was '" + request.getCurrencyCode() + "'");
+            return invalid("currency_code", "must be an ISO 4217 code, was '" + request.getCurrencyCode() + "'");
         }
         String id = UUID.randomUUID().toString();
         return pool.withTransaction(tx -> tx.preparedQuery(
@@ -70,10 +69,10 @@ final class LegacyCarts extends CartServiceService {
     @Override
     public Future<Cart> addItem(AddItemRequest request) {
         if (request.getQuantity() <= 0) {
-            return invalid("quantity must be > 0, was " + request.getQuantity());
+            return invalid("quantity", "must be > 0, was " + request.getQuantity());
         }
         if (request.getProductId().isEmpty()) {
-            return invalid("product_id is required");
+            return invalid("product_id", "is required");
         }
         return priceOf(request.getProductId()).compose(price -> change(request.getCartId(),
             request.hasExpectedVersion() ? request.getExpectedVersion() : null,
@@ -88,7 +87,7 @@ final class LegacyCarts extends CartServiceService {
     @Override
     public Future<Cart> updateItem(UpdateItemRequest request) {
         if (request.getQuantity() < 0) {
-            return invalid("quantity must be >= 0, was " + request.getQuantity());
+            return invalid("quantity", "must be >= 0, was " + request.getQuantity());
         }
         Long expected = request.hasExpectedVersion() ? request.getExpectedVersion() : null;
         if (request.getQuantity() == 0) {
@@ -98,7 +97,7 @@ final class LegacyCarts extends CartServiceService {
                 "UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND product_id = $2")
             .execute(Tuple.of(request.getCartId(), request.getProductId(), request.getQuantity()))
             .compose(rows -> rows.rowCount() == 0
-                ? Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "product " + request.getProductId()
+                ? Future.failedFuture(RpcError.notFound("NO_SUCH_LINE", "product " + request.getProductId()
                         + " is not in the cart"))
                 : Future.succeededFuture()));
     }
@@ -122,22 +121,24 @@ final class LegacyCarts extends CartServiceService {
     /** Locks the cart, checks it is active (and at the expected version), applies the change, bumps the version. */
     private Future<Cart> change(String cartId, Long expectedVersion, Function<SqlClient, Future<Void>> edit) {
         if (cartId.isEmpty()) {
-            return invalid("cart_id is required");
+            return invalid("cart_id", "is required");
         }
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT status, version FROM carts WHERE id = $1 FOR UPDATE")
             .execute(Tuple.of(cartId))
             .compose(rows -> {
                 if (rows.size() == 0) {
-                    return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no cart " + cartId));
+                    return Future.failedFuture(RpcError.notFound("CART_NOT_FOUND", "no cart " + cartId));
                 }
                 Row row = rows.iterator().next();
                 if (!"ACTIVE".equals(row.getString("status"))) {
-                    return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION,
+                    return Future.failedFuture(RpcError.failedPrecondition("CART_NOT_ACTIVE", "carts/" + cartId,
                         "cart " + cartId + " is " + row.getString("status").toLowerCase(Locale.ROOT)));
                 }
                 if (expectedVersion != null && expectedVersion != row.getInteger("version").longValue()) {
-                    return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION,
-                        "cart " + cartId + " is at version " + row.getInteger("version") + ", not " + expectedVersion));
+                    // FAILED_PRECONDITION as the Order service always answered (the Checkout Service: ABORTED), the same reason.
+                    return Future.failedFuture(RpcError.failedPrecondition("STALE_VERSION", "carts/" + cartId,
+                        "cart " + cartId + " is at version " + row.getInteger("version") + ", not " + expectedVersion)
+                        .with("current_version", Integer.toString(row.getInteger("version"))));
                 }
                 return edit.apply(tx);
             })
@@ -148,9 +149,10 @@ final class LegacyCarts extends CartServiceService {
 
     private Future<ProductPrice> priceOf(String productId) {
         return pricing.getPrices(GetPricesRequest.newBuilder().addProductIds(productId).build())
-            .recover(e -> Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE, "pricing unavailable: " + e.getMessage())))
+            .recover(e -> Future.failedFuture(RpcError.unavailable("DEPENDENCY_UNAVAILABLE", "pricing unavailable: " + e.getMessage())
+                .with("neighbour", "pricing")))
             .compose(reply -> reply.getPricesCount() == 0
-                ? Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no product " + productId))
+                ? Future.failedFuture(RpcError.notFound("PRODUCT_NOT_FOUND", "no product " + productId))
                 : Future.succeededFuture(reply.getPrices(0)));
     }
 
@@ -158,7 +160,7 @@ final class LegacyCarts extends CartServiceService {
     static Future<Cart> load(SqlClient client, String cartId) {
         return client.preparedQuery("SELECT * FROM carts WHERE id = $1").execute(Tuple.of(cartId)).compose(carts -> {
             if (carts.size() == 0) {
-                return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no cart " + cartId));
+                return Future.failedFuture(RpcError.notFound("CART_NOT_FOUND", "no cart " + cartId));
             }
             Row cart = carts.iterator().next();
             String currency = cart.getString("currency_code");
@@ -236,7 +238,13 @@ final class LegacyCarts extends CartServiceService {
         return value == null ? "" : value;
     }
 
-    static <T> Future<T> invalid(String message) {
-        return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, message));
+    /** INVALID_ARGUMENT naming {@code field}; the message is {@code field + " " + problem}. */
+    static <T> Future<T> invalid(String field, String problem) {
+        return Future.failedFuture(RpcError.invalidField(field, problem));
+    }
+
+    /** INVALID_ARGUMENT naming {@code field}, with a message worded apart. */
+    static <T> Future<T> invalid(String field, String problem, String message) {
+        return Future.failedFuture(RpcError.invalidField(field, problem, message));
     }
 }

@@ -25,11 +25,10 @@ import dev.cartwright.proto.common.v1.Address;
 import dev.cartwright.proto.platform.v1.CreateOrderRequest;
 import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.platform.v1.OrderItem;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -57,19 +56,19 @@ final class LegacyCheckouts extends CheckoutServiceService {
     @Override
     public Future<Checkout> startCheckout(StartCheckoutRequest request) {
         if (request.getCartId().isEmpty()) {
-            return invalid("cart_id is required");
+            return invalid("cart_id", "is required");
         }
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT status FROM carts WHERE id = $1 FOR UPDATE")
             .execute(Tuple.of(request.getCartId()))
             .compose(locked -> LegacyCarts.load(tx, request.getCartId()))
             .compose(cart -> {
                 if (cart.getItemsCount() == 0) {
-                    return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "cart " + cart.getCartId()
-                            + " is empty"));
+                    return Future.failedFuture(RpcError.failedPrecondition("CART_EMPTY", "carts/" + cart.getCartId(),
+                        "cart " + cart.getCartId() + " is empty"));
                 }
                 if (!"ACTIVE".equals(cart.getStatus().name().substring("CART_STATUS_".length()))) {
-                    return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "cart " + cart.getCartId()
-                            + " is not active"));
+                    return Future.failedFuture(RpcError.failedPrecondition("CART_NOT_ACTIVE", "carts/" + cart.getCartId(),
+                        "cart " + cart.getCartId() + " is not active"));
                 }
                 // The same cart at the same version checks out once: a repeated StartCheckout finds that checkout.
                 return tx.preparedQuery("SELECT id FROM checkouts WHERE cart_id = $1 AND cart_version = $2 AND status = 'PENDING'")
@@ -115,7 +114,8 @@ final class LegacyCheckouts extends CheckoutServiceService {
     public Future<Checkout> updateShippingAddress(UpdateAddressRequest request) {
         Address a = request.getAddress();
         if (a.getLine1().isEmpty() || a.getCity().isEmpty() || a.getCountryCode().isEmpty()) {
-            return invalid("address.line1, address.city and address.country_code are required");
+            String missing = a.getLine1().isEmpty() ? "address.line1" : a.getCity().isEmpty() ? "address.city" : "address.country_code";
+            return invalid(missing, "is required", "address.line1, address.city and address.country_code are required");
         }
         return pool.withTransaction(tx -> lockPending(tx, request.getCheckoutId())
             .compose(row -> tx.preparedQuery("INSERT INTO checkout_addresses (checkout_id, address_type, full_name, address_line1, "
@@ -136,7 +136,7 @@ final class LegacyCheckouts extends CheckoutServiceService {
     public Future<Order> confirmCheckout(ConfirmCheckoutRequest request) {
         String checkoutId = request.getCheckoutId();
         if (checkoutId.isEmpty()) {
-            return invalid("checkout_id is required");
+            return invalid("checkout_id", "is required");
         }
         return pool.withConnection(c -> load(c, checkoutId)).compose(checkout -> {
             if (checkout.getStatus() == CheckoutStatus.CHECKOUT_STATUS_COMPLETED) {
@@ -144,11 +144,11 @@ final class LegacyCheckouts extends CheckoutServiceService {
                 return createOrder(checkout, request).map(order -> order(checkout, order));
             }
             if (checkout.getStatus() != CheckoutStatus.CHECKOUT_STATUS_OPEN) {
-                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION,
-                    "checkout " + checkoutId + " is " + checkout.getStatus()));
+                return Future.failedFuture(RpcError.failedPrecondition("CHECKOUT_NOT_OPEN", "checkouts/" + checkoutId,
+                    "checkout " + checkoutId + " is " + checkout.getStatus()).with("status", checkout.getStatus().name()));
             }
             if (checkout.getCustomerId().isEmpty()) {
-                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION,
+                return Future.failedFuture(RpcError.failedPrecondition("SIGN_IN_REQUIRED", "checkouts/" + checkoutId,
                     "the Order service checks out signed-in customers only: checkout " + checkoutId + " has no customer"));
             }
             return createOrder(checkout, request).compose(order -> pool.withTransaction(tx -> tx.preparedQuery(
@@ -210,12 +210,12 @@ final class LegacyCheckouts extends CheckoutServiceService {
     private static Future<Row> lockPending(SqlClient tx, String checkoutId) {
         return tx.preparedQuery("SELECT status FROM checkouts WHERE id = $1 FOR UPDATE").execute(Tuple.of(checkoutId)).compose(rows -> {
             if (rows.size() == 0) {
-                return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no checkout " + checkoutId));
+                return Future.failedFuture(RpcError.notFound("CHECKOUT_NOT_FOUND", "no checkout " + checkoutId));
             }
             Row row = rows.iterator().next();
             return "PENDING".equals(row.getString("status")) ? Future.succeededFuture(row)
-                : Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION,
-                    "checkout " + checkoutId + " is " + row.getString("status")));
+                : Future.failedFuture(RpcError.failedPrecondition("CHECKOUT_NOT_OPEN", "checkouts/" + checkoutId,
+                    "checkout " + checkoutId + " is " + row.getString("status")).with("status", status(row.getString("status")).name()));
         });
     }
 
@@ -227,7 +227,7 @@ final class LegacyCheckouts extends CheckoutServiceService {
     static Future<Checkout> load(SqlClient client, String checkoutId) {
         return client.preparedQuery("SELECT * FROM checkouts WHERE id = $1").execute(Tuple.of(checkoutId)).compose(rows -> {
             if (rows.size() == 0) {
-                return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no checkout " + checkoutId));
+                return Future.failedFuture(RpcError.notFound("CHECKOUT_NOT_FOUND", "no checkout " + checkoutId));
             }
             Row row = rows.iterator().next();
             return client.preparedQuery("SELECT * FROM checkout_addresses WHERE checkout_id = $1 AND address_type = 'SHIPPING'")

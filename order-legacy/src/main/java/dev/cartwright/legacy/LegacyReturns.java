@@ -29,9 +29,8 @@ import dev.cartwright.proto.returns.v1.ReturnRequest;
 import dev.cartwright.proto.returns.v1.ReturnServiceService;
 import dev.cartwright.proto.returns.v1.ReturnStatus;
 import dev.cartwright.proto.returns.v1.StatusChange;
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -68,13 +67,13 @@ final class LegacyReturns extends ReturnServiceService {
     @Override
     public Future<ReturnRequest> createReturnRequest(CreateReturnRequest request) {
         if (request.getOrderId().isEmpty()) {
-            return invalid("order_id is required");
+            return invalid("order_id", "is required");
         }
         if (request.getCustomerId().isEmpty()) {
-            return invalid("customer_id is required");
+            return invalid("customer_id", "is required");
         }
         if (request.getItemsCount() == 0) {
-            return invalid("items must not be empty");
+            return invalid("items", "must not be empty");
         }
         String type = switch (request.getResolution().isEmpty() ? "refund" : request.getResolution().toLowerCase(Locale.ROOT)) {
             case "refund" -> "REFUND";
@@ -83,22 +82,22 @@ final class LegacyReturns extends ReturnServiceService {
             default -> null;
         };
         if (type == null) {
-            return invalid("resolution must be refund, exchange or store_credit, was '" + request.getResolution() + "'");
+            return invalid("resolution", "must be refund, exchange or store_credit, was '" + request.getResolution() + "'");
         }
         for (ReturnItemRequest item : request.getItemsList()) {
             if (!REASONS.contains(item.getReason().toUpperCase(Locale.ROOT))) {
-                return invalid("items.reason must be one of " + REASONS + " (any case), was '" + item.getReason() + "'");
+                return invalid("items.reason", "must be one of " + REASONS + " (any case), was '" + item.getReason() + "'");
             }
             if (item.getQuantity() <= 0) {
-                return invalid("items.quantity must be > 0 for order item " + item.getOrderItemId());
+                return invalid("items.quantity", "must be > 0 for order item " + item.getOrderItemId());
             }
         }
-        return orders.getOrder(request.getOrderId()).compose(OrderResult::toFuture).compose(order -> {
+        return orders.getOrder(request.getOrderId()).compose(LegacyReturns::order).compose(order -> {
             if (!order.getCustomerId().equals(request.getCustomerId())) {
-                return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no order " + request.getOrderId()));
+                return Future.failedFuture(RpcError.notFound("ORDER_NOT_FOUND", "no order " + request.getOrderId()));
             }
             if (!order.hasDeliveredAt()) {
-                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION,
+                return Future.failedFuture(RpcError.failedPrecondition("ORDER_NOT_DELIVERED", "orders/" + order.getOrderId(),
                     "order " + order.getOrderId() + " is not delivered yet (" + order.getStatus() + ")"));
             }
             return pool.withTransaction(tx -> insert(tx, request, order, type));
@@ -124,12 +123,14 @@ final class LegacyReturns extends ReturnServiceService {
                 for (ReturnItemRequest wanted : request.getItemsList()) {
                     OrderItem item = byId.get(wanted.getOrderItemId());
                     if (item == null) {
-                        return invalid("order " + order.getOrderId() + " has no item " + wanted.getOrderItemId());
+                        return invalid("items.order_item_id", "names no item of order " + order.getOrderId(),
+                            "order " + order.getOrderId() + " has no item " + wanted.getOrderItemId());
                     }
                     long left = item.getQuantity() - already.getOrDefault(item.getOrderItemId(), 0L);
                     if (wanted.getQuantity() > left) {
-                        return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "item " + item.getOrderItemId()
-                            + ": " + left + " of " + item.getQuantity() + " may still be returned, not " + wanted.getQuantity()));
+                        return Future.failedFuture(RpcError.failedPrecondition("NOT_ELIGIBLE", "orders/" + order.getOrderId(),
+                            "item " + item.getOrderItemId() + ": " + left + " of " + item.getQuantity() + " may still be returned, not "
+                                + wanted.getQuantity()).with("order_item_id", item.getOrderItemId()));
                     }
                     long refund = BigDecimal.valueOf(item.getTotal().getAmountMinor()).multiply(BigDecimal.valueOf(wanted.getQuantity()))
                         .divide(BigDecimal.valueOf(item.getQuantity()), 0, RoundingMode.HALF_EVEN).longValueExact();
@@ -166,7 +167,7 @@ final class LegacyReturns extends ReturnServiceService {
     @Override
     public Future<ReturnRequest> rejectReturn(RejectReturnRequest request) {
         if (request.getReason().isEmpty()) {
-            return invalid("reason is required");
+            return invalid("reason", "is required");
         }
         return move(request.getReturnId(), Set.of("PENDING"), "REJECTED", request.getReason(),
             request.hasExpectedVersion() ? request.getExpectedVersion() : null,
@@ -183,7 +184,7 @@ final class LegacyReturns extends ReturnServiceService {
     @Override
     public Future<ReturnRequest> receiveItems(ReceiveItemsRequest request) {
         if (request.getItemsCount() == 0) {
-            return invalid("items must not be empty");
+            return invalid("items", "must not be empty");
         }
         return move(request.getReturnId(), Set.of("APPROVED"), "RECEIVED", null,
             request.hasExpectedVersion() ? request.getExpectedVersion() : null, tx -> {
@@ -207,8 +208,8 @@ final class LegacyReturns extends ReturnServiceService {
                 return load(tx, id);
             }
             if (!"RECEIVED".equals(status)) {
-                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "return " + id + " is " + status
-                    + "; a refund needs the items received"));
+                return Future.failedFuture(RpcError.failedPrecondition("NOT_REFUNDABLE", "returns/" + id,
+                    "return " + id + " is " + status + "; a refund needs the items received").with("status", status));
             }
             return tx.preparedQuery("SELECT coalesce(sum(round(refund_amount * quantity_received / quantity, 2)), 0) AS amount "
                     + "FROM return_items WHERE return_request_id = $1").execute(Tuple.of(id))
@@ -231,7 +232,7 @@ final class LegacyReturns extends ReturnServiceService {
 
     private Future<ReturnRequest> move(String id, Set<String> from, String to, String comment, Long expectedVersion, Edit edit) {
         if (id.isEmpty()) {
-            return invalid("return_id is required");
+            return invalid("return_id", "is required");
         }
         return pool.withTransaction(tx -> lock(tx, id).compose(row -> {
             String status = row.getString("status");
@@ -239,21 +240,41 @@ final class LegacyReturns extends ReturnServiceService {
                 return load(tx, id);
             }
             if (!from.contains(status)) {
-                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "return " + id + " is " + status
-                    + ", it cannot become " + to));
+                return Future.failedFuture(RpcError.failedPrecondition("TRANSITION_NOT_ALLOWED", "returns/" + id,
+                    "return " + id + " is " + status + ", it cannot become " + to).with("status", status));
             }
             if (expectedVersion != null && expectedVersion != row.getInteger("version").longValue()) {
-                return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "return " + id + " is at version "
-                    + row.getInteger("version") + ", not " + expectedVersion));
+                return Future.failedFuture(RpcError.failedPrecondition("VERSION_MISMATCH", "returns/" + id,
+                    "return " + id + " is at version " + row.getInteger("version") + ", not " + expectedVersion)
+                    .with("current_version", Integer.toString(row.getInteger("version"))));
             }
             return edit.apply(tx).compose(done -> transition(tx, id, status, to, comment)).compose(done -> load(tx, id));
         }));
     }
 
+    /**
+     * The order an Order service answer holds, or the failure a client of the returns endpoints receives: ORDER_NOT_FOUND,
+     * the Order service's own refusal, or UNAVAILABLE (DEPENDENCY_UNAVAILABLE, or OUTCOME_UNKNOWN when a call was sent
+     * and not answered), each safe to retry with the same request.
+     */
+    private static Future<OrderDetails> order(OrderResult result) {
+        if (result instanceof OrderResult.NotFound notFound) {
+            return Future.failedFuture(RpcError.notFound("ORDER_NOT_FOUND", "no order " + notFound.orderId()));
+        }
+        if (result instanceof OrderResult.Unavailable unavailable) {
+            return Future.failedFuture(RpcError.unavailable("DEPENDENCY_UNAVAILABLE", unavailable.reason()).with("neighbour", "order"));
+        }
+        if (result instanceof OrderResult.Unknown unknown) {
+            return Future.failedFuture(RpcError.unavailable("OUTCOME_UNKNOWN", unknown.reason() + "; retry with the same key")
+                .with("neighbour", "order"));
+        }
+        return result.toFuture();
+    }
+
     private static Future<Row> lock(SqlClient tx, String id) {
         return tx.preparedQuery("SELECT * FROM return_requests WHERE id = $1 FOR UPDATE").execute(Tuple.of(id)).compose(
                 rows -> rows.size() == 0
-            ? Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no return " + id))
+            ? Future.failedFuture(RpcError.notFound("RETURN_NOT_FOUND", "no return " + id))
             : Future.succeededFuture(rows.iterator().next()));
     }
 
@@ -271,7 +292,7 @@ final class LegacyReturns extends ReturnServiceService {
     static Future<ReturnRequest> load(SqlClient client, String id) {
         return client.preparedQuery("SELECT * FROM return_requests WHERE id = $1").execute(Tuple.of(id)).compose(rows -> {
             if (rows.size() == 0) {
-                return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no return " + id));
+                return Future.failedFuture(RpcError.notFound("RETURN_NOT_FOUND", "no return " + id));
             }
             Row row = rows.iterator().next();
             String currency = row.getString("currency_code");

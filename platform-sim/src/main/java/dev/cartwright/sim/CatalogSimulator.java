@@ -45,8 +45,8 @@ public final class CatalogSimulator extends CatalogServiceService {
             Page page;
             try {
                 page = Page.of(request.getPageToken(), request.getPageSize(), catalogue.size());
-            } catch (IllegalArgumentException e) {
-                return Status.invalidArgument(e.getMessage());
+            } catch (Page.Invalid e) {
+                return Status.invalidPage(e);
             }
             ListProductsResponse.Builder response = ListProductsResponse.newBuilder().setNextPageToken(page.nextToken());
             for (CatalogueProduct p : catalogue.products().subList(page.offset(), page.end())) {

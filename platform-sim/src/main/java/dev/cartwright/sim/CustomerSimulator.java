@@ -81,10 +81,10 @@ public final class CustomerSimulator extends CustomerServiceService {
         return knobs.gate(() -> {
             String id = request.getCustomerId();
             if (id.isEmpty()) {
-                return Status.invalidArgument("customer_id is required");
+                return Status.invalidField("customer_id", "is required");
             }
             if (id.toLowerCase(Locale.ROOT).startsWith("missing")) {
-                return Status.notFound("no customer " + id);
+                return Status.notFound("CUSTOMER_NOT_FOUND", "no customer " + id);
             }
             return Future.succeededFuture(customer(id));
         });

@@ -181,9 +181,9 @@ public final class OrderSimulator extends OrderServiceService {
         if (customerId.isEmpty()) {
             throw new IllegalArgumentException("customer id is required");
         }
-        String invalid = invalidItems(items);
+        Status.FieldProblem invalid = invalidItems(items);
         if (invalid != null) {
-            throw new IllegalArgumentException(invalid);
+            throw new IllegalArgumentException(invalid.message());
         }
         List<Transition> transitions;
         OrderDetails order;
@@ -220,20 +220,25 @@ public final class OrderSimulator extends OrderServiceService {
     @Override
     public Future<OrderDetails> createOrder(CreateOrderRequest request) {
         return knobs.gate(() -> {
-            String invalid = invalidItems(request.getItemsList());
+            Status.FieldProblem invalid = invalidItems(request.getItemsList());
             if (request.getIdempotencyKey().isEmpty()) {
-                invalid = "idempotency_key is required";
+                invalid = new Status.FieldProblem("idempotency_key", "is required");
             } else if (request.getCustomerId().isEmpty()) {
-                invalid = "customer_id is required";
+                invalid = new Status.FieldProblem("customer_id", "is required");
             }
             if (invalid != null) {
-                return Status.invalidArgument(invalid);
+                return Status.invalidField(invalid);
             }
             OrderDetails created;
             synchronized (this) {
                 String existing = orderByKey.get(request.getIdempotencyKey());
                 if (existing != null) {
                     return Future.succeededFuture(orders.get(existing));
+                }
+                if (knobs.current().declineAll()) {
+                    // A definite "no" (the Order service's own rules refuse the order), unlike the outages the other knobs make.
+                    return Status.failedPrecondition("ORDER_DECLINED", "customers/" + request.getCustomerId(),
+                        "order refused for customer " + request.getCustomerId() + " (all orders declined)");
                 }
                 String orderId = orderIds.next();
                 OrderDetails.Builder builder = OrderDetails.newBuilder()
@@ -261,7 +266,8 @@ public final class OrderSimulator extends OrderServiceService {
         return knobs.gate(() -> {
             synchronized (this) {
                 OrderDetails order = orders.get(request.getOrderId());
-                return order == null ? Status.notFound("no order " + request.getOrderId()) : Future.succeededFuture(order);
+                return order == null ? Status.notFound("ORDER_NOT_FOUND", "no order " + request.getOrderId())
+                    : Future.succeededFuture(order);
             }
         });
     }
@@ -269,12 +275,12 @@ public final class OrderSimulator extends OrderServiceService {
     @Override
     public Future<OrderDetails> createExchangeOrder(CreateExchangeOrderRequest request) {
         return knobs.gate(() -> {
-            String invalid = invalidItems(request.getItemsList());
+            Status.FieldProblem invalid = invalidItems(request.getItemsList());
             if (request.getIdempotencyKey().isEmpty()) {
-                invalid = "idempotency_key is required";
+                invalid = new Status.FieldProblem("idempotency_key", "is required");
             }
             if (invalid != null) {
-                return Status.invalidArgument(invalid);
+                return Status.invalidField(invalid);
             }
             OrderDetails created;
             synchronized (this) {
@@ -284,7 +290,7 @@ public final class OrderSimulator extends OrderServiceService {
                 }
                 OrderDetails original = orders.get(request.getOriginalOrderId());
                 if (original == null) {
-                    return Status.notFound("no order " + request.getOriginalOrderId());
+                    return Status.notFound("ORDER_NOT_FOUND", "no order " + request.getOriginalOrderId());
                 }
                 String orderId = orderIds.next();
                 OrderDetails.Builder builder = OrderDetails.newBuilder()
@@ -471,16 +477,16 @@ public final class OrderSimulator extends OrderServiceService {
         return items;
     }
 
-    private static String invalidItems(List<OrderItem> items) {
+    private static Status.FieldProblem invalidItems(List<OrderItem> items) {
         if (items.isEmpty()) {
-            return "items must not be empty";
+            return new Status.FieldProblem("items", "must not be empty");
         }
         for (OrderItem item : items) {
             if (item.getProductId().isEmpty()) {
-                return "items.product_id is required";
+                return new Status.FieldProblem("items.product_id", "is required");
             }
             if (item.getQuantity() <= 0) {
-                return "items.quantity must be > 0 for product " + item.getProductId();
+                return new Status.FieldProblem("items.quantity", "must be > 0 for product " + item.getProductId());
             }
         }
         return null;

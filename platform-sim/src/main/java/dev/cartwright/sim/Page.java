@@ -9,10 +9,33 @@ record Page(int offset, int end, int total) {
     static final int DEFAULT_SIZE = 500;
     static final int MAX_SIZE = 5000;
 
-    /** The page asked for, or an {@link IllegalArgumentException} naming the bad field. */
+    /** A page request refused: the field and what is wrong with it ({@code field + " " + problem} is the message). */
+    static final class Invalid extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String field;
+        private final String problem;
+
+        Invalid(String field, String problem) {
+            super(field + " " + problem);
+            this.field = field;
+            this.problem = problem;
+        }
+
+        String field() {
+            return field;
+        }
+
+        String problem() {
+            return problem;
+        }
+    }
+
+    /** The page asked for, or {@link Invalid} naming the bad field. */
     static Page of(String pageToken, int pageSize, int total) {
         if (pageSize < 0) {
-            throw new IllegalArgumentException("page_size must be >= 0, was " + pageSize);
+            throw new Invalid("page_size", "must be >= 0, was " + pageSize);
         }
         int size = pageSize == 0 ? DEFAULT_SIZE : Math.min(pageSize, MAX_SIZE);
         int offset;
@@ -22,10 +45,10 @@ record Page(int offset, int end, int total) {
             try {
                 offset = Integer.parseInt(pageToken);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("page_token is not one this service issued: " + pageToken);
+                throw new Invalid("page_token", "is not one this service issued: " + pageToken);
             }
             if (offset < 0 || offset > total) {
-                throw new IllegalArgumentException("page_token is not one this service issued: " + pageToken);
+                throw new Invalid("page_token", "is not one this service issued: " + pageToken);
             }
         }
         return new Page(offset, (int) Math.min((long) offset + size, total), total);

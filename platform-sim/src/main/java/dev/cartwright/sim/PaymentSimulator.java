@@ -116,11 +116,11 @@ public final class PaymentSimulator extends PaymentServiceService {
     public Future<PaymentAuthorization> authorizePayment(AuthorizePaymentRequest request) {
         return knobs.gate(() -> {
             if (request.getIdempotencyKey().isEmpty()) {
-                return Status.invalidArgument("idempotency_key is required");
+                return Status.invalidField("idempotency_key", "is required");
             }
-            String invalidAmount = invalidAmount(request.getAmount());
+            Status.FieldProblem invalidAmount = invalidAmount(request.getAmount());
             if (invalidAmount != null) {
-                return Status.invalidArgument(invalidAmount);
+                return Status.invalidField(invalidAmount);
             }
             synchronized (this) {
                 String existing = authorizationByKey.get(request.getIdempotencyKey());
@@ -150,13 +150,14 @@ public final class PaymentSimulator extends PaymentServiceService {
             synchronized (this) {
                 PaymentAuthorization authorization = authorizations.get(request.getAuthorizationId());
                 if (authorization == null) {
-                    return Status.notFound("no authorization " + request.getAuthorizationId());
+                    return Status.notFound("AUTHORIZATION_NOT_FOUND", "no authorization " + request.getAuthorizationId());
                 }
                 return switch (authorization.getStatus()) {
                     case AUTHORIZATION_STATUS_AUTHORIZED -> Future.succeededFuture(
                         replace(authorization.toBuilder().setStatus(AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED).build()));
                     case AUTHORIZATION_STATUS_CAPTURED -> Future.succeededFuture(authorization);
-                    default -> Status.failedPrecondition(
+                    default -> Status.failedPrecondition("AUTHORIZATION_NOT_CAPTURABLE",
+                        "authorizations/" + authorization.getAuthorizationId(),
                         "authorization " + authorization.getAuthorizationId() + " is " + word(authorization.getStatus())
                             + ", cannot capture");
                 };
@@ -170,12 +171,13 @@ public final class PaymentSimulator extends PaymentServiceService {
             synchronized (this) {
                 PaymentAuthorization authorization = authorizations.get(request.getAuthorizationId());
                 if (authorization == null) {
-                    return Status.notFound("no authorization " + request.getAuthorizationId());
+                    return Status.notFound("AUTHORIZATION_NOT_FOUND", "no authorization " + request.getAuthorizationId());
                 }
                 return switch (authorization.getStatus()) {
                     case AUTHORIZATION_STATUS_AUTHORIZED -> Future.succeededFuture(
                         replace(authorization.toBuilder().setStatus(AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED).build()));
-                    case AUTHORIZATION_STATUS_CAPTURED -> Status.failedPrecondition(
+                    case AUTHORIZATION_STATUS_CAPTURED -> Status.failedPrecondition("AUTHORIZATION_CAPTURED",
+                        "authorizations/" + authorization.getAuthorizationId(),
                         "authorization " + authorization.getAuthorizationId() + " is captured; refund it instead");
                     // Voided already, or declined (nothing was held): voiding again changes nothing.
                     default -> Future.succeededFuture(authorization);
@@ -188,11 +190,11 @@ public final class PaymentSimulator extends PaymentServiceService {
     public Future<PaymentRefund> refundPayment(RefundPaymentRequest request) {
         return knobs.gate(() -> {
             if (request.getIdempotencyKey().isEmpty()) {
-                return Status.invalidArgument("idempotency_key is required");
+                return Status.invalidField("idempotency_key", "is required");
             }
-            String invalidAmount = invalidAmount(request.getAmount());
+            Status.FieldProblem invalidAmount = invalidAmount(request.getAmount());
             if (invalidAmount != null) {
-                return Status.invalidArgument(invalidAmount);
+                return Status.invalidField(invalidAmount);
             }
             synchronized (this) {
                 refundRequestsByKey.merge(request.getIdempotencyKey(), 1, Integer::sum);
@@ -228,7 +230,8 @@ public final class PaymentSimulator extends PaymentServiceService {
         return knobs.gate(() -> {
             synchronized (this) {
                 PaymentRefund refund = refundByKey.get(request.getIdempotencyKey());
-                return refund == null ? Status.notFound("no refund with idempotency key " + request.getIdempotencyKey())
+                return refund == null
+                    ? Status.notFound("REFUND_NOT_FOUND", "no refund with idempotency key " + request.getIdempotencyKey())
                     : Future.succeededFuture(refund);
             }
         });
@@ -268,12 +271,13 @@ public final class PaymentSimulator extends PaymentServiceService {
         return updated;
     }
 
-    private static String invalidAmount(Money amount) {
+    /** The field of {@code amount} that is refused and why, or null when it is a payable amount. */
+    private static Status.FieldProblem invalidAmount(Money amount) {
         if (amount.getAmountMinor() <= 0) {
-            return "amount.amount_minor must be > 0";
+            return new Status.FieldProblem("amount.amount_minor", "must be > 0");
         }
         if (amount.getCurrencyCode().length() != 3) {
-            return "amount.currency_code must be an ISO 4217 code";
+            return new Status.FieldProblem("amount.currency_code", "must be an ISO 4217 code");
         }
         return null;
     }

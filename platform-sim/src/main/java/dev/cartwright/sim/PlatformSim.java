@@ -18,6 +18,7 @@ import dev.cartwright.proto.platform.v1.PricingServiceGrpcService;
 import dev.cartwright.proto.platform.v1.PromotionServiceGrpcService;
 import dev.cartwright.proto.platform.v1.ShippingServiceGrpcService;
 import dev.cartwright.proto.platform.v1.WarehouseServiceGrpcService;
+import dev.cartwright.service.grpc.DetailedErrors;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -128,7 +129,7 @@ public final class PlatformSim {
     private Future<HttpServer> serve(Vertx vertx, SimService service, ServiceName name, Service grpcService) {
         ServiceKnobs serviceKnobs = knobs.get(service);
         GrpcServer grpc = GrpcServer.server(vertx);
-        grpc.addService(grpcService);
+        grpc.addService(DetailedErrors.of(grpcService));
         grpc.addService(HealthService.create(vertx).register(name, () -> Future.succeededFuture(serviceKnobs.serving())));
         grpc.addService(ReflectionService.v1());
         int port = config.portFor(service);

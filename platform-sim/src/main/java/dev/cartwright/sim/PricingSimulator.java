@@ -76,7 +76,8 @@ public final class PricingSimulator extends PricingServiceService {
     public Future<GetPricesResponse> getPrices(GetPricesRequest request) {
         return knobs.gate(() -> {
             if (!isUsd(request.getCurrencyCode())) {
-                return Status.invalidArgument("currency_code: only USD is priced, not " + request.getCurrencyCode());
+                return Status.invalidField("currency_code", "only USD is priced, not " + request.getCurrencyCode(),
+                    "currency_code: only USD is priced, not " + request.getCurrencyCode());
             }
             GetPricesResponse.Builder response = GetPricesResponse.newBuilder();
             for (String id : request.getProductIdsList()) {
@@ -90,13 +91,14 @@ public final class PricingSimulator extends PricingServiceService {
     public Future<ListPricesResponse> listPrices(ListPricesRequest request) {
         return knobs.gate(() -> {
             if (!isUsd(request.getCurrencyCode())) {
-                return Status.invalidArgument("currency_code: only USD is priced, not " + request.getCurrencyCode());
+                return Status.invalidField("currency_code", "only USD is priced, not " + request.getCurrencyCode(),
+                    "currency_code: only USD is priced, not " + request.getCurrencyCode());
             }
             Page page;
             try {
                 page = Page.of(request.getPageToken(), request.getPageSize(), catalogue.size());
-            } catch (IllegalArgumentException e) {
-                return Status.invalidArgument(e.getMessage());
+            } catch (Page.Invalid e) {
+                return Status.invalidPage(e);
             }
             ListPricesResponse.Builder response = ListPricesResponse.newBuilder().setNextPageToken(page.nextToken());
             for (CatalogueProduct p : catalogue.products().subList(page.offset(), page.end())) {

@@ -105,7 +105,7 @@ public final class PromotionSimulator extends PromotionServiceService {
     public Future<GetCustomerUsageResponse> getCustomerUsage(GetCustomerUsageRequest request) {
         return knobs.gate(() -> {
             if (request.getCustomerId().isEmpty()) {
-                return Status.invalidArgument("customer_id is required");
+                return Status.invalidField("customer_id", "is required");
             }
             GetCustomerUsageResponse.Builder response = GetCustomerUsageResponse.newBuilder();
             synchronized (this) {
@@ -124,14 +124,14 @@ public final class PromotionSimulator extends PromotionServiceService {
     public Future<RecordUsageResponse> recordUsage(RecordUsageRequest request) {
         return knobs.gate(() -> {
             if (request.getCustomerId().isEmpty()) {
-                return Status.invalidArgument("customer_id is required");
+                return Status.invalidField("customer_id", "is required");
             }
             if (request.getIdempotencyKey().isEmpty()) {
-                return Status.invalidArgument("idempotency_key is required");
+                return Status.invalidField("idempotency_key", "is required");
             }
             for (String code : request.getCodesList()) {
                 if (!CODES.contains(code.toUpperCase(Locale.ROOT))) {
-                    return Status.notFound("no promotion " + code);
+                    return Status.notFound("PROMOTION_NOT_FOUND", "no promotion " + code);
                 }
             }
             synchronized (this) {

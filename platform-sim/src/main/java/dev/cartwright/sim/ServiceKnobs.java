@@ -1,12 +1,14 @@
 package dev.cartwright.sim;
 
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -125,7 +127,9 @@ public final class ServiceKnobs {
         Future<Void> delay = delay(knobs.latencyMs());
         if (failure != null) {
             injectedFailures.incrementAndGet();
-            return delay.compose(v -> Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE, failure)));
+            // As a real service that is down answers: safe to retry, after RetryInfo's delay.
+            return delay.compose(v -> Future.failedFuture(RpcError.unavailable("SERVICE_UNAVAILABLE", failure)
+                .with("service", service.key())));
         }
         if (knobs.commitThenTimeoutNext() > 0 && useOneCommitThenTimeout()) {
             injectedFailures.incrementAndGet();
@@ -204,8 +208,9 @@ public final class ServiceKnobs {
         try {
             return call.get();
         } catch (RuntimeException e) {
-            LOG.error("simulator call failed unexpectedly", e);
-            return Future.failedFuture(new StatusException(GrpcStatus.INTERNAL, "simulator failure: " + e));
+            String reference = UUID.randomUUID().toString();
+            LOG.error("simulator call failed unexpectedly ref={}", reference, e);
+            return Future.failedFuture(RpcError.internal(reference));
         }
     }
 }

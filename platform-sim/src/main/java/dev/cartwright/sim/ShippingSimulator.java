@@ -1,8 +1,10 @@
 package dev.cartwright.sim;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.cartwright.proto.platform.v1.CreateReturnLabelRequest;
 import dev.cartwright.proto.platform.v1.GetRatesRequest;
@@ -30,6 +32,8 @@ public final class ShippingSimulator extends ShippingServiceService {
     public static final long EXPRESS_PRICE = 1499;
     public static final long OVERNIGHT_PRICE = 2999;
     public static final long FREE_STANDARD_FROM = 10_000;
+    /** Destinations nothing ships to (Antarctica): GetRates refuses them, as a carrier that does not serve them would. */
+    public static final Set<String> NOT_SERVED = Set.of("AQ");
 
     private final ServiceKnobs knobs;
     /** idempotency key → label; guarded by {@code this}. */
@@ -63,7 +67,7 @@ public final class ShippingSimulator extends ShippingServiceService {
     public Future<GetRatesResponse> getRates(GetRatesRequest request) {
         return knobs.gate(() -> {
             if (request.getOrderValue().getAmountMinor() < 0) {
-                return Status.invalidArgument("order_value.amount_minor must be >= 0");
+                return Status.invalidField("order_value.amount_minor", "must be >= 0");
             }
             String currency = request.getOrderValue().getCurrencyCode().isEmpty() ? Catalogue.CURRENCY
                 : request.getOrderValue().getCurrencyCode();
@@ -72,6 +76,10 @@ public final class ShippingSimulator extends ShippingServiceService {
                 .addRates(rate(STANDARD, standard == 0 ? "Standard (free over $100)" : "Standard", standard, currency, 5))
                 .addRates(rate(EXPRESS, "Express", EXPRESS_PRICE, currency, 2));
             String country = request.getDestination().getCountryCode();
+            if (NOT_SERVED.contains(country.toUpperCase(Locale.ROOT))) {
+                return Status.failedPrecondition("DESTINATION_NOT_SERVED", "countries/" + country.toUpperCase(Locale.ROOT),
+                    "no shipping to " + country);
+            }
             if (country.isEmpty() || country.equalsIgnoreCase("US")) {
                 response.addRates(rate(OVERNIGHT, "Overnight", OVERNIGHT_PRICE, currency, 1));
             }
@@ -83,7 +91,7 @@ public final class ShippingSimulator extends ShippingServiceService {
     public Future<ReturnLabel> createReturnLabel(CreateReturnLabelRequest request) {
         return knobs.gate(() -> {
             if (request.getIdempotencyKey().isEmpty()) {
-                return Status.invalidArgument("idempotency_key is required");
+                return Status.invalidField("idempotency_key", "is required");
             }
             synchronized (this) {
                 ReturnLabel label = labels.computeIfAbsent(request.getIdempotencyKey(), key -> {

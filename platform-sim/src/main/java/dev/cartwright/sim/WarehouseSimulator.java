@@ -151,8 +151,8 @@ public final class WarehouseSimulator extends WarehouseServiceService {
             Page page;
             try {
                 page = Page.of(request.getPageToken(), request.getPageSize(), catalogue.size());
-            } catch (IllegalArgumentException e) {
-                return Status.invalidArgument(e.getMessage());
+            } catch (Page.Invalid e) {
+                return Status.invalidPage(e);
             }
             ListAvailabilityResponse.Builder response = ListAvailabilityResponse.newBuilder().setNextPageToken(page.nextToken());
             synchronized (this) {
@@ -169,18 +169,18 @@ public final class WarehouseSimulator extends WarehouseServiceService {
     public Future<Reservation> reserveStock(ReserveStockRequest request) {
         return knobs.gate(() -> {
             if (request.getReservationId().isEmpty()) {
-                return Status.invalidArgument("reservation_id is required");
+                return Status.invalidField("reservation_id", "is required");
             }
             if (request.getLinesCount() == 0) {
-                return Status.invalidArgument("lines must not be empty");
+                return Status.invalidField("lines", "must not be empty");
             }
             if (request.getTtlSeconds() < 0) {
-                return Status.invalidArgument("ttl_seconds must be >= 0");
+                return Status.invalidField("ttl_seconds", "must be >= 0");
             }
             Map<String, Integer> wanted = new LinkedHashMap<>();
             for (StockLine line : request.getLinesList()) {
                 if (line.getQuantity() <= 0) {
-                    return Status.invalidArgument("lines.quantity must be > 0 for product " + line.getProductId());
+                    return Status.invalidField("lines.quantity", "must be > 0 for product " + line.getProductId());
                 }
                 wanted.merge(line.getProductId(), line.getQuantity(), Integer::sum);
             }
@@ -192,10 +192,11 @@ public final class WarehouseSimulator extends WarehouseServiceService {
                 }
                 for (Map.Entry<String, Integer> entry : wanted.entrySet()) {
                     if (!available.containsKey(entry.getKey())) {
-                        return Status.notFound("no product " + entry.getKey());
+                        return Status.notFound("PRODUCT_NOT_FOUND", "no product " + entry.getKey());
                     }
                     if (level(entry.getKey()) < entry.getValue()) {
-                        return Status.failedPrecondition("insufficient stock for product " + entry.getKey());
+                        return Status.failedPrecondition("OUT_OF_STOCK", "products/" + entry.getKey(),
+                            "insufficient stock for product " + entry.getKey());
                     }
                 }
                 wanted.forEach((productId, quantity) -> available.merge(productId, -quantity, Integer::sum));
@@ -213,16 +214,17 @@ public final class WarehouseSimulator extends WarehouseServiceService {
     public Future<Reservation> extendReservation(ExtendReservationRequest request) {
         return knobs.gate(() -> {
             if (request.getTtlSeconds() < 0) {
-                return Status.invalidArgument("ttl_seconds must be >= 0");
+                return Status.invalidField("ttl_seconds", "must be >= 0");
             }
             synchronized (this) {
                 expireDue();
                 Held held = reservations.get(request.getReservationId());
                 if (held == null) {
-                    return Status.notFound("no reservation " + request.getReservationId());
+                    return Status.notFound("RESERVATION_NOT_FOUND", "no reservation " + request.getReservationId());
                 }
                 if (held.status != ReservationStatus.RESERVATION_STATUS_HELD) {
-                    return Status.failedPrecondition("reservation " + held.reservationId + " is " + statusWord(held.status));
+                    return Status.failedPrecondition("RESERVATION_NOT_HELD", "reservations/" + held.reservationId,
+                        "reservation " + held.reservationId + " is " + statusWord(held.status));
                 }
                 held.expiresAt = clock.instant().plus(ttl(request.getTtlSeconds()));
                 expiries.add(new Expiry(held.expiresAt, held.reservationId));
@@ -235,7 +237,7 @@ public final class WarehouseSimulator extends WarehouseServiceService {
     public Future<Reservation> releaseReservation(ReleaseReservationRequest request) {
         return knobs.gate(() -> {
             if (request.getReservationId().isEmpty()) {
-                return Status.invalidArgument("reservation_id is required");
+                return Status.invalidField("reservation_id", "is required");
             }
             synchronized (this) {
                 expireDue();
@@ -252,7 +254,8 @@ public final class WarehouseSimulator extends WarehouseServiceService {
                         held.status = ReservationStatus.RESERVATION_STATUS_RELEASED;
                     }
                     case RESERVATION_STATUS_COMMITTED -> {
-                        return Status.failedPrecondition("reservation " + held.reservationId + " is committed to order " + held.orderId);
+                        return Status.failedPrecondition("RESERVATION_COMMITTED", "reservations/" + held.reservationId,
+                            "reservation " + held.reservationId + " is committed to order " + held.orderId);
                     }
                     default -> {
                         // released or expired already: nothing more to give back
@@ -270,7 +273,7 @@ public final class WarehouseSimulator extends WarehouseServiceService {
                 expireDue();
                 Held held = reservations.get(request.getReservationId());
                 if (held == null) {
-                    return Status.notFound("no reservation " + request.getReservationId());
+                    return Status.notFound("RESERVATION_NOT_FOUND", "no reservation " + request.getReservationId());
                 }
                 switch (held.status) {
                     case RESERVATION_STATUS_HELD -> {
@@ -281,7 +284,8 @@ public final class WarehouseSimulator extends WarehouseServiceService {
                         // committed before: the same answer again
                     }
                     default -> {
-                        return Status.failedPrecondition("reservation " + held.reservationId + " is " + statusWord(held.status));
+                        return Status.failedPrecondition("RESERVATION_NOT_HELD", "reservations/" + held.reservationId,
+                            "reservation " + held.reservationId + " is " + statusWord(held.status));
                     }
                 }
                 return Future.succeededFuture(held.toProto());
@@ -293,11 +297,11 @@ public final class WarehouseSimulator extends WarehouseServiceService {
     public Future<RestockResponse> restock(RestockRequest request) {
         return knobs.gate(() -> {
             if (request.getIdempotencyKey().isEmpty()) {
-                return Status.invalidArgument("idempotency_key is required");
+                return Status.invalidField("idempotency_key", "is required");
             }
             for (StockLine line : request.getLinesList()) {
                 if (line.getQuantity() <= 0) {
-                    return Status.invalidArgument("lines.quantity must be > 0 for product " + line.getProductId());
+                    return Status.invalidField("lines.quantity", "must be > 0 for product " + line.getProductId());
                 }
             }
             RestockResponse.Builder response = RestockResponse.newBuilder();
@@ -306,7 +310,7 @@ public final class WarehouseSimulator extends WarehouseServiceService {
                 expireDue();
                 for (StockLine line : request.getLinesList()) {
                     if (!available.containsKey(line.getProductId())) {
-                        return Status.notFound("no product " + line.getProductId());
+                        return Status.notFound("PRODUCT_NOT_FOUND", "no product " + line.getProductId());
                     }
                 }
                 boolean first = restockKeys.add(request.getIdempotencyKey());

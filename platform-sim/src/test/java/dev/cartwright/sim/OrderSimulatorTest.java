@@ -92,6 +92,25 @@ class OrderSimulatorTest {
     }
 
     @Test
+    void decline_all_refuses_new_orders_for_good_and_a_repeated_key_still_finds_its_order() {
+        OrderDetails earlier = harness.call(() -> orders.createOrder(createOrder("chk-before-decline", item("456", 1, 1999))));
+        int before = harness.sim.order().orderCount();
+        harness.sim.knobs(SimService.ORDER).declineAll(true);
+        try {
+            SimHarness.Failure refused = harness.failure(SimService.ORDER, OrderServiceGrpcClient.CreateOrder,
+                createOrder("chk-declined", item("456", 1, 1999)));
+            OrderDetails again = harness.call(() -> orders.createOrder(createOrder("chk-before-decline", item("456", 1, 1999))));
+
+            assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+            assertThat(refused.details().errorInfo().getReason()).isEqualTo("ORDER_DECLINED");
+            assertThat(again).isEqualTo(earlier);
+            assertThat(harness.sim.order().orderCount()).isEqualTo(before);
+        } finally {
+            harness.sim.knobs(SimService.ORDER).reset();
+        }
+    }
+
+    @Test
     void an_unknown_order_is_not_found_and_an_empty_one_is_invalid() {
         SimHarness.Failure unknown = harness.failure(SimService.ORDER, OrderServiceGrpcClient.GetOrder,
             GetOrderRequest.newBuilder().setOrderId("ord-404").build());

@@ -21,6 +21,7 @@ import dev.cartwright.proto.platform.v1.PromotionServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.RecordUsageRequest;
 import dev.cartwright.proto.platform.v1.ReturnLabel;
 import dev.cartwright.proto.platform.v1.ShippingRate;
+import dev.cartwright.proto.platform.v1.ShippingServiceGrpcClient;
 
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
@@ -106,6 +107,17 @@ class PromotionShippingCustomerSimulatorTest {
         assertThat(small.getRates(1).getEstimatedDays()).isEqualTo(2);
         assertThat(large.getRates(0).getPrice().getAmountMinor()).as("free standard shipping from $100").isZero();
         assertThat(germany.getRatesList()).extracting(ShippingRate::getShippingMethodId).containsExactly("standard", "express");
+    }
+
+    @Test
+    void nothing_ships_to_antarctica() {
+        SimHarness.Failure refused = harness.failure(SimService.SHIPPING, ShippingServiceGrpcClient.GetRates, rates(4000, "AQ"));
+
+        assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+        assertThat(refused.message()).isEqualTo("no shipping to AQ");
+        assertThat(refused.details().errorInfo().getReason()).isEqualTo("DESTINATION_NOT_SERVED");
+        assertThat(refused.details().preconditionViolations()).singleElement()
+            .satisfies(v -> assertThat(v.getSubject()).isEqualTo("countries/AQ"));
     }
 
     @Test

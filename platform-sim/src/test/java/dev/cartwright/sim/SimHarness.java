@@ -14,7 +14,9 @@ import dev.cartwright.proto.platform.v1.PromotionServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.ShippingServiceGrpcClient;
 import dev.cartwright.proto.platform.v1.WarehouseServiceGrpcClient;
 
+import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,8 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class SimHarness implements AutoCloseable {
 
-    /** What a failed call told the client. */
-    record Failure(GrpcStatus status, String message) {
+    /** What a failed call told the client: status, message, and the google.rpc details (null when it sent none). */
+    record Failure(GrpcStatus status, String message, RpcError.Received details) {
     }
 
     final PlatformSim sim;
@@ -155,8 +157,16 @@ final class SimHarness implements AutoCloseable {
                 response.handler(message -> { });
                 return response.end().transform(ended -> ended.succeeded()
                     ? Future.failedFuture(new AssertionError(method.methodName() + " succeeded, a failure was expected"))
-                    : Future.succeededFuture(new Failure(response.status(), response.statusMessage())));
+                    : Future.succeededFuture(new Failure(response.status(), response.statusMessage(),
+                        details(response.headers(), response.trailers()))));
             }));
+    }
+
+    /** The details of a failed call: in the trailers, or in the headers of a trailers-only answer. */
+    private static RpcError.Received details(MultiMap headers, MultiMap trailers) {
+        String value = trailers == null ? null : trailers.get(RpcError.DETAILS_HEADER);
+        value = value == null ? headers.get(RpcError.DETAILS_HEADER) : value;
+        return value == null ? null : RpcError.Received.fromHeader(value);
     }
 
     /** Waits (on the test thread) for a future and returns its value, failing the test if it failed. */
