@@ -70,11 +70,24 @@ export function createCartwrightClient(options: CartwrightClientOptions): Cartwr
 }
 
 /**
+ * Web Crypto: a global in browsers and in Node 19 and later; Node 18 (Debian bookworm's) has it only as node:crypto's
+ * webcrypto, looked up once when this module loads (the specifier is not a literal, so bundlers for the browser leave
+ * it alone).
+ */
+const webCrypto: Crypto = globalThis.crypto ?? (await nodeWebCrypto());
+
+async function nodeWebCrypto(): Promise<Crypto> {
+  const specifier = "node:crypto";
+  const module = (await import(specifier)) as { webcrypto: Crypto };
+  return module.webcrypto;
+}
+
+/**
  * A fresh idempotency key for one logical change (an AddItem, a ConfirmCheckout): send the same key again when you
  * retry that change after an unknown outcome, and a new key for the next change.
  */
 export function newIdempotencyKey(): string {
-  const crypto = globalThis.crypto;
+  const crypto = webCrypto;
   if (typeof crypto.randomUUID === "function") {
     return crypto.randomUUID();
   }

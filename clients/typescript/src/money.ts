@@ -66,18 +66,38 @@ export function toDecimalString(m: Money): string {
 }
 
 /**
- * The amount for display in `locale` ("$12.34", "12,34 €"). Intl.NumberFormat is given the exact decimal string, so
- * even amounts beyond 2^53 minor units are shown digit for digit.
+ * The amount for display in `locale` ("$12.34", "12,34 €"), digit for digit even beyond 2^53 minor units: the whole
+ * units are formatted as a bigint (exact in every runtime) and the locale's fraction digits replaced by the amount's
+ * own. (Handing Intl.NumberFormat the decimal string is exact only where it implements NumberFormat v3: Node 19+,
+ * not the Node 18 of Debian bookworm, which rounds through a double.)
  */
 export function formatMoney(m: Money, locale?: string): string {
+  const digits = minorDigits(m.currencyCode);
   const format = new Intl.NumberFormat(locale, {
     style: "currency",
     currency: m.currencyCode,
-    minimumFractionDigits: minorDigits(m.currencyCode),
-    maximumFractionDigits: minorDigits(m.currencyCode),
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
   });
-  // A string argument is formatted as an exact decimal (Intl.NumberFormat v3, Node 19+ and current browsers).
-  return format.format(toDecimalString(m) as unknown as number);
+  const negative = m.amountMinor < 0n;
+  const abs = negative ? -m.amountMinor : m.amountMinor;
+  const scale = 10n ** BigInt(digits);
+  const whole = abs / scale;
+  const fraction = (abs % scale).toString().padStart(digits, "0");
+  // -0 has no bigint: a negative amount below one unit is laid out as -1 with its integer shown as 0.
+  const laidOut = negative ? (whole === 0n ? -1n : -whole) : whole;
+  return format
+    .formatToParts(laidOut)
+    .map((part) => {
+      if (part.type === "fraction") {
+        return fraction;
+      }
+      if (part.type === "integer" && whole === 0n) {
+        return "0";
+      }
+      return part.value;
+    })
+    .join("");
 }
 
 function sameCurrency(a: Money, b: Money): void {

@@ -38,6 +38,10 @@ test("amounts beyond 2^53 minor units keep every digit", () => {
   assert.equal(multiplyMoney(big, 3).amountMinor, 270215977642229790n);
   assert.equal(toDecimalString(addMoney(big, money(1n, "USD"))), "900719925474099.31");
   assert.equal(formatMoney(big, "en-US"), "$900,719,925,474,099.30");
+  // The locale's own separators and layout, with every digit (Node 18 rounded these through a double).
+  assert.equal(formatMoney(money(123456789012345678n, "EUR"), "de-DE"), "1.234.567.890.123.456,78\u00a0€");
+  assert.equal(formatMoney(money(-90071992547409931n, "USD"), "en-US"), "-$900,719,925,474,099.31");
+  assert.equal(formatMoney(money(-5n, "EUR"), "de-DE"), "-0,05\u00a0€");
 });
 
 test("more decimals than the currency has is refused, not rounded", () => {
