@@ -127,7 +127,7 @@ public final class ConfirmStorm {
                     ConfirmCheckoutRequest.Builder confirm = ConfirmCheckoutRequest.newBuilder().setCheckoutId(checkoutId)
                         .setPaymentMethodId("pm-visa");
                     if (attempt % 2 == 0) {
-                        confirm.setIdempotencyKey("storm-" + cartId);
+                        confirm.setIdempotencyKey("storm-" + checkoutId);
                     }
                     confirms.incrementAndGet();
                     Calls.Reply<Order> order = rig.calls.call(CheckoutServiceGrpcClient.ConfirmCheckout, confirm.build());

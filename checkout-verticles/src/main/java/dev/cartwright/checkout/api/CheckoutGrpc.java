@@ -1,5 +1,7 @@
 package dev.cartwright.checkout.api;
 
+import com.google.protobuf.MessageLite;
+import dev.cartwright.checkout.carts.RequestKey;
 import dev.cartwright.checkout.contract.CheckoutContract;
 import dev.cartwright.checkout.domain.CheckoutProblem;
 import dev.cartwright.checkout.domain.CheckoutRefusal;
@@ -24,6 +26,7 @@ import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
 import dev.cartwright.proto.common.v1.Address;
 import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.auth.CallerContext;
+import dev.cartwright.service.grpc.RequestKeys;
 import dev.cartwright.service.grpc.Rpc;
 import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Future;
@@ -38,8 +41,9 @@ import java.util.regex.Pattern;
  * read), hands it to {@link CheckoutWorkflow} with the caller, and turns the answer into the contract's messages and
  * statuses. Nothing else: the rules of a checkout and of its confirm saga live in {@code dev.cartwright.checkout.saga}.
  *
- * <p>ConfirmCheckout's idempotency is the checkout itself: a repeated call (whatever its idempotency_key) answers
- * with the same order, or waits for the request that is confirming it.
+ * <p>ConfirmCheckout's idempotency is the checkout itself: a repeated call answers with the same order, or waits for
+ * the request that is confirming it. StartCheckout's and ConfirmCheckout's idempotency keys are the caller's own and
+ * belong to one request: the same key with another request is INVALID_ARGUMENT on idempotency_key.
  */
 public final class CheckoutGrpc extends CheckoutServiceService {
 
@@ -59,7 +63,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             Caller caller = CallerContext.current();
             String cartId = RequestChecks.id("cart_id", request.getCartId());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.start(caller, cartId, key), "carts/" + cartId).map(CheckoutGrpc::toProto);
+            return edge(workflow.start(caller, cartId, key(caller, cartId, key, "StartCheckout", request)), "carts/" + cartId)
+                .map(CheckoutGrpc::toProto);
         });
     }
 
@@ -127,13 +132,26 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             String checkoutId = RequestChecks.id("checkout_id", request.getCheckoutId());
             String paymentMethodId = RequestChecks.id("payment_method_id", request.getPaymentMethodId());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
-            RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.confirm(caller, checkoutId, paymentMethodId, expected), "checkouts/" + checkoutId)
-                .map(CheckoutContract::order);
+            String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
+            return edge(workflow.confirm(caller, checkoutId, paymentMethodId, expected,
+                key(caller, checkoutId, key, "ConfirmCheckout", request)), "checkouts/" + checkoutId).map(CheckoutContract::order);
         });
     }
 
     // ---- requests ----------------------------------------------------------------------------------------------------
+
+    /**
+     * The key as the store keeps it (scoped to the caller) and the fingerprint of the RPC and its body as the client
+     * sent them; {@link RequestKey#NONE} without a key. Guests cannot be told apart, so a guest's key is scoped to the
+     * cart or checkout it names too: two guests' identical keys never meet.
+     */
+    private static RequestKey key(Caller caller, String resource, String key, String method, MessageLite request) {
+        if (key.isEmpty()) {
+            return RequestKey.NONE;
+        }
+        String scoped = RequestKeys.scoped(caller, caller.isGuest() ? resource + "/" + key : key);
+        return new RequestKey(scoped, RequestKeys.fingerprint(method, request));
+    }
 
     /** An address with name, line1, city, postal_code and a two-letter country_code; each problem names its field. */
     static PostalAddress address(boolean present, Address a) {

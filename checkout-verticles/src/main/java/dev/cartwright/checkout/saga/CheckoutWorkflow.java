@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.saga;
 
+import dev.cartwright.checkout.carts.RequestKey;
 import dev.cartwright.checkout.domain.Checkout;
 import dev.cartwright.checkout.domain.CheckoutContents;
 import dev.cartwright.checkout.domain.CheckoutProblem;
@@ -29,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,9 @@ public final class CheckoutWorkflow {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutWorkflow.class);
     private static final int MAX_QUIET_RETRIES = 3;
+
+    /** How long a StartCheckout or ConfirmCheckout idempotency key is kept; after that it may be used again. */
+    public static final Duration KEYS_KEPT_FOR = Duration.ofHours(24);
 
     /** PreviewOrder's answer: the checkout as ConfirmCheckout would confirm it now, and what stands in the way. */
     public record Preview(Checkout checkout, List<FrozenLine> lines, CheckoutTotals totals, Optional<PostalAddress> shippingAddress,
@@ -108,11 +113,15 @@ public final class CheckoutWorkflow {
 
     /**
      * Freezes the caller's cart into a new checkout and reserves its stock; the same start again (same idempotency key,
-     * or an unchanged cart with an open checkout) answers with the checkout that exists.
+     * or an unchanged cart with an open checkout) answers with the checkout that exists. A key used within
+     * {@link #KEYS_KEPT_FOR} for another request (another cart, or ConfirmCheckout) is refused before anything is read
+     * or changed.
      */
-    public Future<Checkout> start(Caller caller, String cartId, String idempotencyKey) {
-        Future<Optional<Checkout>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
-            : store.findByStartKey(cartId, idempotencyKey);
+    public Future<Checkout> start(Caller caller, String cartId, RequestKey key) {
+        Instant keptSince = clock.instant().minus(KEYS_KEPT_FOR);
+        Future<Optional<Checkout>> earlier = key.key().isEmpty() ? Future.succeededFuture(Optional.empty())
+            : store.findKey(key.key(), keptSince).compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.<Checkout>empty())
+                : keyedCheckout(key, found.get()));
         return earlier.compose(found -> {
             if (found.isPresent()) {
                 return reachable(caller, found.get());
@@ -126,12 +135,42 @@ public final class CheckoutWorkflow {
                     return Future.failedFuture(CheckoutProblem.precondition(CheckoutRefusal.CART_EMPTY, "cart " + cartId + " is empty"));
                 }
                 return store.findOpen(cartId, cart.version())
-                    .compose(open -> open.isPresent() ? Future.succeededFuture(open.get()) : create(cart, idempotencyKey));
+                    .compose(open -> open.isPresent() ? keptFor(key, open.get(), keptSince).compose(c -> reachable(caller, c))
+                        : create(cart, key, keptSince).compose(c -> reachable(caller, c)));
             });
         });
     }
 
-    private Future<Checkout> create(Cart cart, String idempotencyKey) {
+    /**
+     * The checkout {@code key} answers with now that it is kept for {@code c}: {@code c}, or the checkout an earlier
+     * (or concurrent) request with the same key and body made; refused when the key was used for another request.
+     */
+    private Future<Checkout> keptFor(RequestKey key, Checkout c, Instant keptSince) {
+        if (key.key().isEmpty()) {
+            return Future.succeededFuture(c);
+        }
+        return store.rememberKey(key, c.checkoutId(), clock.instant(), keptSince).compose(earlier -> earlier.isEmpty()
+            ? Future.succeededFuture(c) : keyedCheckout(key, earlier.get()).map(found -> found.orElse(c)));
+    }
+
+    /** The checkout a key was used for, if the request was this one; another request under the key is refused. */
+    private Future<Optional<Checkout>> keyedCheckout(RequestKey key, CheckoutStore.KeyedRequest earlier) {
+        if (!earlier.fingerprint().equals(key.fingerprint())) {
+            return Future.failedFuture(keyReused());
+        }
+        return store.find(earlier.checkoutId());
+    }
+
+    private static CheckoutProblem keyReused() {
+        return CheckoutProblem.invalid("idempotency_key", "reused with different parameters");
+    }
+
+    /** The key's first request has not left a checkout to answer with (it lost a race, or was forgotten meanwhile). */
+    private static CheckoutProblem keyInUse() {
+        return CheckoutProblem.aborted("idempotency_key is being used by a concurrent request; try again");
+    }
+
+    private Future<Checkout> create(Cart cart, RequestKey key, Instant keptSince) {
         String region = pricing.regionFor(Optional.empty(), cart.region());
         CheckoutPricing.Priced priced = pricing.freeze(cart.lines(), cart.promotionCodes(), region);
         String checkoutId = ids.get();
@@ -146,7 +185,7 @@ public final class CheckoutWorkflow {
                     Checkout.Open c = Checkout.Open.started(new CheckoutContents(checkoutId, cart.cartId(), customer, cart.version(),
                         cart.currency(), region, priced.lines(), cart.promotionCodes(), priced.totals(), Optional.empty(), Optional.empty(),
                         methods, Optional.empty(), reservationId, Optional.of(expires), now), now);
-                    return store.insert(c, idempotencyKey, now, List.of(events.started(c, now))).compose(inserted -> {
+                    return store.insert(c, key, now, keptSince, List.of(events.started(c, now))).compose(inserted -> {
                         if (inserted instanceof CheckoutStore.Inserted.Stored stored) {
                             wakeRelay.run();
                             stored.superseded().forEach(this::releaseQuietly);
@@ -160,9 +199,12 @@ public final class CheckoutWorkflow {
                                 "cart " + cart.cartId() + " has a checkout being confirmed or completed"));
                         }
                         if (inserted instanceof CheckoutStore.Inserted.AlreadyOpen open) {
-                            return store.find(open.checkoutId()).map(Optional::orElseThrow);
+                            return store.find(open.checkoutId()).map(Optional::orElseThrow).compose(o -> keptFor(key, o, keptSince));
                         }
-                        return store.findByStartKey(cart.cartId(), idempotencyKey).map(Optional::orElseThrow);
+                        // AlreadyStarted: the key was kept first by another request.
+                        return store.findKey(key.key(), keptSince).compose(earlier -> earlier.isEmpty()
+                            ? Future.<Checkout>failedFuture(keyInUse())
+                            : keyedCheckout(key, earlier.get()).map(found -> found.orElseThrow(CheckoutWorkflow::keyInUse)));
                     });
                 })
                 // Nothing is left behind: a start that fails after the reservation gives the stock back.
@@ -270,11 +312,21 @@ public final class CheckoutWorkflow {
     /**
      * Confirms the checkout: claims it (OPEN to CONFIRMING, guarded by its version, so exactly one request runs the
      * saga) and runs the saga; a request that finds the saga running waits for its outcome (bounded); a request after
-     * the end answers as the end did (the order, or the failure).
+     * the end answers as the end did (the order, or the failure). An idempotency key is kept with the request's
+     * fingerprint once the checkout is found: the same key with another request (another checkout, payment method or
+     * expected version, or StartCheckout's) is refused and changes nothing.
      */
-    public Future<ConfirmedOrder> confirm(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected) {
+    public Future<ConfirmedOrder> confirm(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected,
+                                          RequestKey key) {
         long deadline = System.nanoTime() + settings.confirmWait().toNanos();
-        return confirmRound(caller, checkoutId, paymentMethodId, expected, deadline);
+        if (key.key().isEmpty()) {
+            return confirmRound(caller, checkoutId, paymentMethodId, expected, deadline);
+        }
+        Instant keptSince = clock.instant().minus(KEYS_KEPT_FOR);
+        return find(caller, checkoutId)
+            .compose(c -> store.rememberKey(key, c.checkoutId(), clock.instant(), keptSince))
+            .compose(earlier -> earlier.isPresent() && !earlier.get().fingerprint().equals(key.fingerprint())
+                ? Future.<ConfirmedOrder>failedFuture(keyReused()) : confirmRound(caller, checkoutId, paymentMethodId, expected, deadline));
     }
 
     private Future<ConfirmedOrder> confirmRound(Caller caller, String checkoutId, String paymentMethodId, OptionalLong expected,

@@ -11,13 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * counts compensations run by name, {@code cartwright.checkout.saga.unknown_outcomes} counts calls of a step that got no
  * definite answer (step = the step), and the gauge {@code cartwright.checkout.saga.confirming} shows how many checkouts
  * are CONFIRMING (refreshed by {@link SagaRecovery}); {@code cartwright.checkout.saga.attention} counts confirmations that
- * went past the bound and the gauge {@code cartwright.checkout.saga.needing_attention} shows how many wait for staff.
+ * went past the bound and the gauge {@code cartwright.checkout.saga.needing_attention} shows how many wait for staff;
+ * the gauge {@code cartwright.checkout.idempotency.keys} shows how many StartCheckout and ConfirmCheckout keys are kept.
  */
 public final class SagaMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong confirming = new AtomicLong();
     private final AtomicLong needingAttention = new AtomicLong();
+    private final AtomicLong requestKeys = new AtomicLong();
 
     public SagaMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -27,6 +29,14 @@ public final class SagaMetrics {
         Gauge.builder("cartwright.checkout.saga.needing_attention", needingAttention, AtomicLong::get)
             .description("Confirmations past CARTWRIGHT_SAGA_ATTENTION_AFTER that wait for staff (./cartwright sagas)")
             .register(registry);
+        Gauge.builder("cartwright.checkout.idempotency.keys", requestKeys, AtomicLong::get)
+            .description("StartCheckout and ConfirmCheckout idempotency keys kept (each for 24 h)")
+            .register(registry);
+    }
+
+    /** How many StartCheckout and ConfirmCheckout idempotency keys are kept now. */
+    public void requestKeys(long count) {
+        requestKeys.set(count);
     }
 
     /** A confirmation went past the bound and now needs attention. */

@@ -16,12 +16,15 @@ import org.slf4j.LoggerFactory;
  * was only slow) and runs it forward from the last succeeded step with the same idempotency keys, or finishes its
  * compensations. Safe with several processes: a takeover is a version-guarded update, so exactly one wins.
  *
- * <p>It also refreshes the {@code cartwright.checkout.saga.confirming} gauge.
+ * <p>It also refreshes the {@code cartwright.checkout.saga.confirming} gauge, and forgets StartCheckout and
+ * ConfirmCheckout idempotency keys kept longer than {@link CheckoutWorkflow#KEYS_KEPT_FOR} (at most {@value #KEY_BATCH}
+ * a pass), refreshing {@code cartwright.checkout.idempotency.keys}.
  */
 public final class SagaRecovery extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(SagaRecovery.class);
     private static final int BATCH = 20;
+    private static final int KEY_BATCH = 1000;
 
     private final CheckoutStore store;
     private final CheckoutWorkflow workflow;
@@ -77,6 +80,11 @@ public final class SagaRecovery extends VerticleBase {
                 metrics.needingAttention(waiting);
                 return resumed;
             })))
+            .compose(resumed -> store.forgetKeysUsedBefore(clock.instant().minus(CheckoutWorkflow.KEYS_KEPT_FOR), KEY_BATCH)
+                .compose(forgotten -> store.countKeys()).map(kept -> {
+                    metrics.requestKeys(kept);
+                    return resumed;
+                }))
             .onFailure(e -> LOG.warn("event=saga_recovery_failed error=\"{}\"", e.getMessage()))
             .onComplete(ar -> running = false);
     }

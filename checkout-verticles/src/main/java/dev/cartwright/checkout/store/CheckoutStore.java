@@ -1,5 +1,6 @@
 package dev.cartwright.checkout.store;
 
+import dev.cartwright.checkout.carts.RequestKey;
 import dev.cartwright.checkout.contract.CheckoutContract;
 import dev.cartwright.checkout.domain.Checkout;
 import dev.cartwright.checkout.domain.CheckoutContents;
@@ -81,6 +82,15 @@ public final class CheckoutStore {
         + " shipping_amount_minor, reservation_id, reservation_expires_at, version, idempotency_key, created_at, updated_at, region,"
         + " promotion_codes, shipping_methods, saga_run)"
         + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22, $23, 0)";
+
+    private static final String FIND_KEY = "SELECT checkout_id, fingerprint FROM checkout_request_keys WHERE request_key = $1"
+        + " AND created_at >= $2";
+
+    /** Keeps a key, taking over one last used before $5; no row back when the key is in use. */
+    private static final String REMEMBER_KEY = "INSERT INTO checkout_request_keys (request_key, fingerprint, checkout_id, created_at)"
+        + " VALUES ($1, $2, $3, $4) ON CONFLICT (request_key) DO UPDATE SET fingerprint = excluded.fingerprint,"
+        + " checkout_id = excluded.checkout_id, created_at = excluded.created_at WHERE checkout_request_keys.created_at < $5"
+        + " RETURNING checkout_id";
 
     /** Takes the cart's slot for a new checkout; the row lock serializes the cart's starts and claims. */
     private static final String TAKE_SLOT = "INSERT INTO checkout_cart_slots (cart_id, checkout_id, updated_at) VALUES ($1, $2, $3)"
@@ -176,7 +186,7 @@ public final class CheckoutStore {
             }
         }
 
-        /** A start with the same cart and idempotency key was stored first. */
+        /** The start's idempotency key was kept first, for another checkout (by an earlier or concurrent request). */
         record AlreadyStarted() implements Inserted {
         }
 
@@ -251,11 +261,38 @@ public final class CheckoutStore {
             .map(rows -> first(rows, CheckoutStore::fromRow))));
     }
 
-    /** The checkout a start with this cart and idempotency key created. */
-    public Future<Optional<Checkout>> findByStartKey(String cartId, String idempotencyKey) {
-        return guard(pool.preparedQuery(SELECT + " WHERE c.cart_id = $1 AND c.idempotency_key = $2")
-            .execute(Tuple.of(cartId, idempotencyKey))
-            .map(rows -> first(rows, CheckoutStore::fromRow)));
+    /** The request a StartCheckout or ConfirmCheckout key was used for, and the checkout it started or confirmed. */
+    public record KeyedRequest(String checkoutId, String fingerprint) {
+    }
+
+    /** What {@code requestKey} was used for, if it was used since {@code notBefore}. */
+    public Future<Optional<KeyedRequest>> findKey(String requestKey, Instant notBefore) {
+        return guard(pool.preparedQuery(FIND_KEY).execute(Tuple.of(requestKey, utc(notBefore)))
+            .map(rows -> first(rows, r -> new KeyedRequest(r.getString("checkout_id"), r.getString("fingerprint")))));
+    }
+
+    /**
+     * Keeps {@code key} as used for {@code checkoutId} (a key last used before {@code notBefore} is taken over); empty
+     * when it was kept, else what the key was used for already (by an earlier or concurrent request).
+     */
+    public Future<Optional<KeyedRequest>> rememberKey(RequestKey key, String checkoutId, Instant now, Instant notBefore) {
+        return guard(pool.preparedQuery(REMEMBER_KEY)
+            .execute(Tuple.of(key.key(), key.fingerprint(), checkoutId, utc(now), utc(notBefore)))
+            .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(Optional.<KeyedRequest>empty())
+                : findKey(key.key(), notBefore).map(found -> Optional.of(found.orElseThrow(
+                    () -> CheckoutProblem.aborted("idempotency_key is being used by a concurrent request; try again"))))));
+    }
+
+    /** Forgets up to {@code limit} keys used before {@code cutoff}; how many. */
+    public Future<Integer> forgetKeysUsedBefore(Instant cutoff, int limit) {
+        return guard(pool.preparedQuery("DELETE FROM checkout_request_keys WHERE request_key IN (SELECT request_key"
+                + " FROM checkout_request_keys WHERE created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)")
+            .execute(Tuple.of(utc(cutoff), limit)).map(RowSet::rowCount));
+    }
+
+    /** How many StartCheckout and ConfirmCheckout keys are kept now. */
+    public Future<Long> countKeys() {
+        return count("SELECT count(*) AS n FROM checkout_request_keys");
     }
 
     /** The cart's open checkout that froze {@code cartVersion}, if there is one (the newest). */
@@ -269,8 +306,11 @@ public final class CheckoutStore {
     /**
      * Stores a new checkout with its reservation step and {@code events}, in one transaction; older open checkouts
      * of the same cart become EXPIRED in it (a cart has one open checkout; theirs are the reservations to release).
+     * With a {@code key}, the key is kept for the checkout in the same transaction (see {@link #rememberKey}); when it
+     * is in use already nothing is stored and the answer is {@link Inserted.AlreadyStarted}.
      */
-    public Future<Inserted> insert(Checkout.Open c, String idempotencyKey, Instant now, List<OutboxEvent> events) {
+    public Future<Inserted> insert(Checkout.Open c, RequestKey key, Instant now, Instant keysNotBefore, List<OutboxEvent> events) {
+        // checkouts.idempotency_key stays NULL: checkout_request_keys keeps keys, for a day.
         Tuple row = Tuple.tuple()
             .addString(c.checkoutId()).addString(c.cartId()).addString(c.customerId().orElse(null))
             .addLong(c.cartVersion()).addString(c.status().dbName()).addString(c.currency())
@@ -279,7 +319,7 @@ public final class CheckoutStore {
             .addString(c.contents().shippingMethodId().orElse(null))
             .addValue(c.shippingMethod().map(ShippingOption::priceMinor).orElse(null))
             .addString(c.reservationId()).addValue(c.reservationExpiresAt().map(CheckoutStore::utc).orElse(null))
-            .addLong(c.version()).addString(idempotencyKey.isEmpty() ? null : idempotencyKey).addValue(utc(now))
+            .addLong(c.version()).addString(null).addValue(utc(now))
             .addString(c.region()).addValue(new JsonArray(new ArrayList<Object>(c.promotionCodes())))
             .addValue(methodsJson(c.shippingMethods()));
         // The slot first: its row lock makes a concurrent start of the same cart wait for this one, and then see it.
@@ -308,6 +348,10 @@ public final class CheckoutStore {
                     // The checkouts expired here changed too: order_db must see them expire.
                     enlisted.addAll(expiredIds);
                     return legacy.enlist(conn, expiredIds).compose(x -> conn.preparedQuery(INSERT).execute(row))
+                        .compose(v -> key.key().isEmpty() ? Future.succeededFuture()
+                            : conn.preparedQuery(REMEMBER_KEY).execute(Tuple.of(key.key(), key.fingerprint(), c.checkoutId(), utc(now),
+                                utc(keysNotBefore))).compose(kept -> kept.rowCount() == 1 ? Future.succeededFuture()
+                                : Future.failedFuture(new Rollback(new Inserted.AlreadyStarted()))))
                         .compose(v -> conn.preparedQuery(INSERT_STEP).execute(Tuple.of(c.checkoutId(), SagaStep.RESERVE_STOCK.wireName(),
                             "succeeded", 1, c.reservationId(), utc(now), utc(now))))
                         .compose(v -> outbox.append(conn, events))
@@ -318,7 +362,7 @@ public final class CheckoutStore {
                     return Future.succeededFuture((Inserted) rollback.answer);
                 }
                 if (e instanceof PgException pg && "23505".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint())
-                    .equals("checkouts_start_idempotency")) {
+                    .equals("checkout_request_keys_pkey")) {
                     return Future.succeededFuture(new Inserted.AlreadyStarted());
                 }
                 return Future.failedFuture(e);
