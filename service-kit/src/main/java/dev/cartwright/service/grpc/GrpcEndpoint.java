@@ -5,8 +5,12 @@ import dev.cartwright.service.auth.Caller;
 import dev.cartwright.service.auth.TokenRejected;
 import dev.cartwright.service.auth.CallerContext;
 import dev.cartwright.service.config.BindHost;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -29,6 +33,26 @@ public final class GrpcEndpoint {
 
     /** The largest request message, and the largest HTTP/JSON body kept to explain a decoding failure. */
     private static final int MAX_MESSAGE_SIZE = 1024 * 1024;
+
+    /**
+     * HTTP/2 flow-control windows: per stream, a whole message fits in one; per connection, several. With the protocol's
+     * 64 KiB (the Vert.x default) a multi-megabyte body crosses the connection window one WINDOW_UPDATE round trip at a
+     * time, and a small call on the same connection waits for window behind it.
+     */
+    static final int STREAM_WINDOW = MAX_MESSAGE_SIZE;
+    static final int CONNECTION_WINDOW = 8 * MAX_MESSAGE_SIZE;
+
+    /**
+     * The longest HTTP/1.1 request line read (Vert.x reads 4096 bytes): a path with an id of many kilobytes reaches the
+     * service, which answers INVALID_ARGUMENT naming the field; a longer line is answered 414.
+     */
+    static final int MAX_REQUEST_LINE = 64 * 1024;
+
+    /**
+     * How long a connection whose request could not be read stays open after its answer, discarding what the client
+     * still sends: closed at once, a client still sending its body gets a reset instead of the answer.
+     */
+    private static final long LINGER_MS = 5_000;
 
     private GrpcEndpoint() {
     }
@@ -65,7 +89,7 @@ public final class GrpcEndpoint {
             return Future.failedFuture(new IllegalStateException(BindHost.refusal(host, BindHost.SETTING)));
         }
         GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
-        services.forEach(service -> grpc.addService(HttpJsonErrors.explaining(service, codecs)));
+        services.forEach(service -> grpc.addService(HttpJsonErrors.explaining(service, codecs, MAX_MESSAGE_SIZE)));
         grpc.addService(health);
         grpc.addService(ReflectionService.v1());
         HttpServerOptions options = new HttpServerOptions()
@@ -74,8 +98,14 @@ public final class GrpcEndpoint {
             .setUseAlpn(false)
             .setHttp2ClearTextEnabled(true)
             .setTcpNoDelay(true)
-            .setReusePort(true);
+            .setReusePort(true)
+            .setMaxInitialLineLength(MAX_REQUEST_LINE)
+            .setInitialSettings(new Http2Settings()
+                .setMaxConcurrentStreams(HttpServerOptions.DEFAULT_INITIAL_SETTINGS_MAX_CONCURRENT_STREAMS)
+                .setInitialWindowSize(STREAM_WINDOW))
+            .setHttp2ConnectionWindowSize(CONNECTION_WINDOW);
         return authenticator.ready().compose(ready -> vertx.createHttpServer(options)
+            .invalidRequestHandler(request -> unreadable(vertx, request))
             .requestHandler(request -> {
                 if (!cors.answer(request)) {
                     dispatch(grpc, authenticator, request);
@@ -131,6 +161,31 @@ public final class GrpcEndpoint {
         if (sentByCurl || jsonWithParameters) {
             request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
         }
+    }
+
+    /**
+     * An HTTP/1.1 request the decoder could not read: 414 for a request line past {@link #MAX_REQUEST_LINE}, 431 for
+     * headers too large, else 400, each with a google.rpc.Status body; the connection (whose further bytes the decoder
+     * discards) is closed {@link #LINGER_MS} later, or sooner by the client.
+     */
+    private static void unreadable(Vertx vertx, HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        RpcError error;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            error = RpcError.malformed("request line longer than " + MAX_REQUEST_LINE + " bytes").with("max_bytes",
+                Integer.toString(MAX_REQUEST_LINE));
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            error = RpcError.malformed("request headers too large");
+        } else {
+            status = 400;
+            error = RpcError.malformed("request could not be read as HTTP: " + String.valueOf(cause));
+        }
+        HttpConnection connection = request.connection();
+        HttpJsonCall.send(request.response().setStatusCode(status).putHeader(HttpHeaders.CONNECTION, "close"), error)
+            .onComplete(sent -> vertx.setTimer(LINGER_MS, id -> connection.close()));
     }
 
     private static void reject(HttpServerRequest request, Throwable cause) {

@@ -15,6 +15,8 @@ import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.InvalidMessageException;
+import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.common.WireFormat;
@@ -51,11 +53,11 @@ public final class HttpJsonErrors implements VertxServiceProvider {
      * {@code service} bound so that its HTTP/JSON calls can explain a request that could not be decoded, with
      * {@code codecs} reading and writing the JSON of the messages they know.
      */
-    static Service explaining(Service service, JsonCodecs codecs) {
-        return new ExplainingService(service, codecs);
+    static Service explaining(Service service, JsonCodecs codecs, int maxMessageSize) {
+        return new ExplainingService(service, codecs, maxMessageSize);
     }
 
-    private record ExplainingService(Service service, JsonCodecs codecs) implements Service {
+    private record ExplainingService(Service service, JsonCodecs codecs, int maxMessageSize) implements Service {
 
         @Override
         public ServiceName name() {
@@ -69,12 +71,13 @@ public final class HttpJsonErrors implements VertxServiceProvider {
 
         @Override
         public void bind(GrpcServer server) {
-            service.bind(new Registrar(server, service.descriptor(), codecs));
+            service.bind(new Registrar(server, service.descriptor(), codecs, maxMessageSize));
         }
     }
 
     /** The server as the service sees it while binding: each method handler and decoder is registered with a note-taker around it. */
-    private record Registrar(GrpcServer server, Descriptors.ServiceDescriptor descriptor, JsonCodecs codecs) implements GrpcServer {
+    private record Registrar(GrpcServer server, Descriptors.ServiceDescriptor descriptor, JsonCodecs codecs, int maxMessageSize)
+        implements GrpcServer {
 
         @Override
         public void handle(HttpServerRequest request) {
@@ -108,9 +111,24 @@ public final class HttpJsonErrors implements VertxServiceProvider {
                 if (call != null) {
                     call.routedTo(requestType);
                 }
+                request.invalidMessageHandler(invalid -> refuse(request, invalid));
                 handler.handle(RequestIds.checked(StatusDetails.of(request)));
             });
             return this;
+        }
+
+        /**
+         * A message the server would not deframe: one past the size limit is RESOURCE_EXHAUSTED naming the limit (the
+         * server's own answer names nothing); anything else is cancelled, as the server does. The stream is not reset
+         * after the answer: the DATA frames already on their way would each draw a RST_STREAM from the server, and past
+         * a few hundred the client takes that for a flood and drops the connection with every call on it.
+         */
+        private void refuse(GrpcServerRequest<?, ?> request, InvalidMessageException invalid) {
+            if (invalid instanceof MessageSizeOverflowException tooLarge) {
+                StatusDetails.end(request.response(), RpcError.messageTooLarge(tooLarge.messageSize(), maxMessageSize));
+            } else {
+                request.response().cancel();
+            }
         }
 
         @Override

@@ -47,6 +47,7 @@ public final class RpcError extends RuntimeException {
     public static final String NO_ROUTE = "NO_ROUTE";
     public static final String INVALID_TOKEN = "INVALID_TOKEN";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    public static final String MESSAGE_TOO_LARGE = "MESSAGE_TOO_LARGE";
 
     /** The detail types this API sends, for printing and parsing them in JSON. */
     private static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
@@ -96,6 +97,17 @@ public final class RpcError extends RuntimeException {
         return error.detail(BadRequest.newBuilder()
             .addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("").setDescription(error.getMessage()))
             .build());
+    }
+
+    /**
+     * RESOURCE_EXHAUSTED for a request message larger than the endpoint accepts: the message and the ErrorInfo's
+     * {@code max_bytes} name the limit, {@code message_bytes} the size the message claimed.
+     */
+    public static RpcError messageTooLarge(long size, long limit) {
+        return new RpcError(GrpcStatus.RESOURCE_EXHAUSTED, MESSAGE_TOO_LARGE, "request message of " + size
+            + " bytes is larger than the limit of " + limit + " bytes")
+            .with("max_bytes", Long.toString(limit))
+            .with("message_bytes", Long.toString(size));
     }
 
     /** NOT_FOUND: {@code reason} says what was not there (CART_NOT_FOUND, ...). */

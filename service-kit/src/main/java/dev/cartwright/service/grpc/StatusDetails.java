@@ -1,5 +1,6 @@
 package dev.cartwright.service.grpc;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -68,6 +69,12 @@ final class StatusDetails {
             return;
         }
         response.fail(error.toStatusException());
+    }
+
+    /** Ends {@code response} with {@code error}'s status, message and details; completes once the status is written. */
+    static Future<Void> end(GrpcServerResponse<?, ?> response, RpcError error) {
+        response.trailers().set(RpcError.DETAILS_HEADER, error.detailsHeader());
+        return response.status(error.status()).statusMessage(error.getMessage()).end();
     }
 
     static boolean isMessageHandler(Method method) {
