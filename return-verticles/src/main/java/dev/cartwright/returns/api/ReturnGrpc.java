@@ -235,9 +235,13 @@ public final class ReturnGrpc extends ReturnServiceService {
         return value;
     }
 
+    /** Free text (a note, a reason): bounded, and without NUL, which PostgreSQL text cannot hold. */
     private static String text(String field, String value) {
         if (value.length() > MAX_TEXT) {
             throw ReturnFailure.invalid(field, "at most " + MAX_TEXT + " characters");
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            throw ReturnFailure.invalid(field, "must not contain NUL characters");
         }
         return value;
     }
