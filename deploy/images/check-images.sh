@@ -7,8 +7,9 @@
 #   checkout-service  GET /ready (Redis, PostgreSQL, prices loaded from the simulators) 200; a cart created, an item
 #                     added and read back priced over HTTP/JSON
 #   return-service    GET /ready (PostgreSQL) 200; ListReturnRequests over HTTP/JSON answers 200
-# and stop on SIGTERM ("event=stopped" for the services). It also checks that each image runs as a non-root user and
-# is named as docker-compose.yml and deploy/k8s name it. Exits non-zero on the first failure, with the log's end.
+# and stop on SIGTERM, exit status 143, with their shutdown's last log line written. It also checks that each image
+# runs as a non-root user and is named as docker-compose.yml and deploy/k8s name it. Exits non-zero on the first
+# failure, with the end of the image's log.
 #
 #   deploy/images/check-images.sh            (as root; PostgreSQL and Redis reachable, as for the tests)
 #
@@ -166,7 +167,8 @@ check_user() { # name, spec
 }
 
 # SIGTERM to the image's process, as a runtime stops a container: it must exit within 40 s with status 143, the JVM's
-# orderly exit on SIGTERM once its shutdown hooks have run (a JVM that crashed or was killed exits otherwise).
+# orderly exit on SIGTERM once its shutdown hooks have run (a JVM that crashed or was killed exits otherwise), and its
+# shutdown's last line must be in its output.
 stop_image() { # name, dir, log line the service's shutdown writes
     local name=$1 dir=$2 expected=$3 pid=${STARTED[$1]} i status=0
     kill -TERM "$pid"
@@ -181,10 +183,8 @@ stop_image() { # name, dir, log line the service's shutdown writes
     wait "${LAUNCHER[$name]}" || status=$?
     unset "STARTED[$name]"
     [[ "$status" == 143 ]] || { tail -20 "$dir/run.log" >&2; fail "$name exited with status $status on SIGTERM (143 expected)"; }
-    STOPPED[$name]="exit 143 on SIGTERM"
-    if ! grep -q "$expected" "$dir/run.log"; then
-        STOPPED[$name]="${STOPPED[$name]}, without its last log lines ('$expected' missing)"
-    fi
+    grep -q "$expected" "$dir/run.log" || { tail -20 "$dir/run.log" >&2; fail "$name stopped without logging '$expected'"; }
+    STOPPED[$name]="exit 143 on SIGTERM after logging '$expected'"
 }
 
 image_tar() { # module

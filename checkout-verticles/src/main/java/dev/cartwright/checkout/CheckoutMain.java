@@ -2,6 +2,7 @@ package dev.cartwright.checkout;
 
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.logging.StopLoggingLast;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -48,22 +49,31 @@ public final class CheckoutMain {
                 + "*  customer. Set CARTWRIGHT_AUTH_MODE=jwt and CARTWRIGHT_JWT_KEY before real traffic.    *\n"
                 + "*****************************************************************************************");
         }
+        StopLoggingLast.expectServiceShutdown();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("event=stopping");
             try {
-                service.stop().await(config.drainDelay().toSeconds() + 15, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("event=stop_incomplete error=\"{}\"", e.toString());
-            }
-            try {
-                // Vert.x closes, then the last spans are sent.
-                runtime.close().await(10, TimeUnit.SECONDS);
-                LOG.info("event=stopped");
-            } catch (Exception e) {
-                LOG.warn("event=close_incomplete error=\"{}\"", e.toString());
+                stop(service, runtime, config);
+            } finally {
+                StopLoggingLast.serviceShutdownDone();
             }
         }, "checkout-shutdown"));
         LOG.info("CHECKOUT READY grpc={}:{} admin={}:{} instances={} auth={} tracing={}", config.host(), service.grpcPort(), config.host(),
             service.adminPort(), config.apiInstances(), service.isDevelopmentMode() ? "development" : "jwt", runtime.tracing());
+    }
+
+    private static void stop(CheckoutApplication service, ServiceRuntime runtime, CheckoutConfig config) {
+        LOG.info("event=stopping");
+        try {
+            service.stop().await(config.drainDelay().toSeconds() + 15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("event=stop_incomplete error=\"{}\"", e.toString());
+        }
+        try {
+            // Vert.x closes, then the last spans are sent.
+            runtime.close().await(10, TimeUnit.SECONDS);
+            LOG.info("event=stopped");
+        } catch (Exception e) {
+            LOG.warn("event=close_incomplete error=\"{}\"", e.toString());
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.cartwright.returns.admin.RefundsAdmin;
 import dev.cartwright.service.admin.AdminServer;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.config.ConfigReader;
+import dev.cartwright.service.logging.StopLoggingLast;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -48,7 +49,14 @@ public final class ReturnMain {
                 AdminServer admin = new AdminServer(runtime.vertx(), runtime.registry())
                     .check("return_db", () -> app.pool().query("SELECT 1").execute())
                     .route(RefundsAdmin.PATH, app.refundsAdmin());
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, admin, runtime), "return-shutdown"));
+                StopLoggingLast.expectServiceShutdown();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        shutdown(app, admin, runtime);
+                    } finally {
+                        StopLoggingLast.serviceShutdownDone();
+                    }
+                }, "return-shutdown"));
                 return admin.listen(c.host(), c.adminPort()).map(HttpServer::actualPort)
                     .map(adminPort -> "RETURN READY grpc=" + c.host() + ":" + app.grpcPort() + " admin=" + c.host() + ":" + adminPort
                         + " tracing=" + runtime.tracing());
