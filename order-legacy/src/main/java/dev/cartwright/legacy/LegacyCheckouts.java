@@ -19,6 +19,7 @@ import dev.cartwright.proto.checkout.v1.ConfirmCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.GetCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.Order;
 import dev.cartwright.proto.checkout.v1.OrderLine;
+import dev.cartwright.proto.checkout.v1.ShippingMethod;
 import dev.cartwright.proto.checkout.v1.StartCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
 import dev.cartwright.proto.common.v1.Address;
@@ -38,12 +39,20 @@ import java.util.UUID;
 
 /**
  * The Order service's own checkout endpoints over order_db's checkouts and checkout_addresses: StartCheckout freezes
- * the cart's lines and totals into a PENDING checkout, ConfirmCheckout creates the order (through the same
+ * the cart's lines and totals into a PENDING checkout, UpdateShippingAddress quotes shipping and tax for the
+ * destination under the monolith's own rules (stored as the checkout's shipping method, shipping cost, tax and grand
+ * total), ConfirmCheckout creates the order (through the same
  * {@link LegacyOrderClient} the Checkout Service uses, keyed by the checkout id, so a retry returns the same order) and
  * marks the checkout COMPLETED and the cart CONVERTED. The monolith took payment outside this flow; a payment method id
  * is recorded as given.
  */
 final class LegacyCheckouts extends CheckoutServiceService {
+
+    /** The monolith's one shipping method: ground, at a flat rate per order. */
+    static final String GROUND = "GROUND";
+    static final long GROUND_COST_MINOR = 895;
+    /** The monolith's one sales tax rate, on the goods of a US delivery (nothing elsewhere). */
+    static final BigDecimal SALES_TAX_RATE = new BigDecimal("0.065");
 
     private final Pool pool;
     private final LegacyOrderClient orders;
@@ -128,8 +137,24 @@ final class LegacyCheckouts extends CheckoutServiceService {
                             a.getRegion()))
                     .addString(LegacyCarts.emptyToNull(a.getPostalCode())).addString(a.getCountryCode())
                     .addString(LegacyCarts.emptyToNull(a.getPhone()))))
-            .compose(done -> bump(tx, request.getCheckoutId()))
+            .compose(done -> quote(tx, request.getCheckoutId(), a.getCountryCode()))
             .compose(done -> load(tx, request.getCheckoutId())));
+    }
+
+    /**
+     * Prices the checkout for its destination under the monolith's own rules (its flat-rate ground shipping and its one
+     * sales tax rate on US deliveries), as it always did when the address was given, and stores the quote: the totals
+     * ConfirmCheckout charges.
+     */
+    private static Future<Void> quote(SqlClient tx, String checkoutId, String countryCode) {
+        BigDecimal rate = "US".equalsIgnoreCase(countryCode) ? SALES_TAX_RATE : BigDecimal.ZERO;
+        return tx.preparedQuery("UPDATE checkouts SET shipping_method = $2, shipping_cost = $3, tax_total = q.tax, "
+                + "grand_total = subtotal - COALESCE(discount_total, 0) + $3 + q.tax, version = version + 1, updated_at = $5 "
+                + "FROM (SELECT round((subtotal - COALESCE(discount_total, 0)) * $4, 2) AS tax FROM checkouts WHERE id = $1) q "
+                + "WHERE id = $1")
+            .execute(Tuple.tuple().addString(checkoutId).addString(GROUND).addBigDecimal(decimal(GROUND_COST_MINOR))
+                .addBigDecimal(rate).addValue(now()))
+            .mapEmpty();
     }
 
     @Override
@@ -219,11 +244,6 @@ final class LegacyCheckouts extends CheckoutServiceService {
         });
     }
 
-    private static Future<Void> bump(SqlClient tx, String checkoutId) {
-        return tx.preparedQuery("UPDATE checkouts SET version = version + 1, updated_at = $2 WHERE id = $1")
-            .execute(Tuple.of(checkoutId, now())).mapEmpty();
-    }
-
     static Future<Checkout> load(SqlClient client, String checkoutId) {
         return client.preparedQuery("SELECT * FROM checkouts WHERE id = $1").execute(Tuple.of(checkoutId)).compose(rows -> {
             if (rows.size() == 0) {
@@ -269,6 +289,11 @@ final class LegacyCheckouts extends CheckoutServiceService {
                             .setTotal(money(minor(new BigDecimal(line.getValue("line_total").toString())), currency)));
                     }
                     checkout.getTotalsBuilder().setItemCount(count);
+                    String method = row.getString("shipping_method");
+                    if (method != null) {
+                        checkout.setShippingMethod(ShippingMethod.newBuilder().setShippingMethodId(method).setName(method)
+                            .setPrice(money(minor(row.getBigDecimal("shipping_cost")), currency)));
+                    }
                     for (Row a : addresses) {
                         checkout.setShippingAddress(Address.newBuilder()
                             .setName(a.getString("full_name"))

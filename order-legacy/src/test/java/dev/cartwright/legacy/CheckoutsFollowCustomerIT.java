@@ -114,11 +114,12 @@ class CheckoutsFollowCustomerIT {
         Checkout here = get(customer, started.getCheckoutId(), NEW_SIDE);
         assertSameCheckout(here, started);
         assertThat(here.getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_OPEN);
-        // The Checkout Service confirms it under its own rules (a shipping method for the address, the region's tax),
-        // and shows the customer what that comes to before they confirm.
+        // The Checkout Service confirms it at the Order service's quote (its shipping and tax for the address), the price
+        // the customer was shown there (CheckoutsTakenOverIT has the details).
         OrderPreview preview = ok(stack.callNow(customer, CheckoutServiceGrpcClient.PreviewOrder,
             PreviewOrderRequest.newBuilder().setCheckoutId(started.getCheckoutId()).build()), NEW_SIDE);
         assertThat(preview.getReady()).as(preview.getIssuesList().toString()).isTrue();
+        assertThat(preview.getTotals().getGrandTotal()).isEqualTo(started.getTotals().getGrandTotal());
         Order order = confirm(customer, started, NEW_SIDE);
         assertThat(order.getCustomerId()).isEqualTo(customer);
         assertThat(order.getTotals().getGrandTotal()).isEqualTo(preview.getTotals().getGrandTotal());
