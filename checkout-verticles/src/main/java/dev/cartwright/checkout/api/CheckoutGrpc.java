@@ -245,6 +245,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             case SHIPPING_ADDRESS_REQUIRED -> "SHIPPING_ADDRESS_REQUIRED";
             case SHIPPING_METHOD_NOT_OFFERED -> "SHIPPING_METHOD_NOT_OFFERED";
             case NO_SHIPPING_METHOD -> "NO_SHIPPING_METHOD";
+            case ORDER_SERVICE_QUOTE_INCOMPLETE -> "ORDER_SERVICE_QUOTE_INCOMPLETE";
             case CART_CHANGED -> "CART_CHANGED";
             case PAYMENT_DECLINED -> "PAYMENT_DECLINED";
             case ORDER_REFUSED -> "ORDER_REFUSED";
@@ -271,7 +272,7 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             .setUpdatedAt(CheckoutContract.timestamp(c.updatedAt()));
         c.shippingAddress().ifPresent(a -> reply.setShippingAddress(CheckoutContract.address(a)));
         c.billingAddress().ifPresent(a -> reply.setBillingAddress(CheckoutContract.address(a)));
-        c.shippingMethod().ifPresent(m -> reply.setShippingMethod(method(m)));
+        c.shippingMethod().or(() -> c.contents().quotedShipping()).ifPresent(m -> reply.setShippingMethod(method(m)));
         c.shippingMethods().forEach(m -> reply.addAvailableShippingMethods(method(m)));
         c.reservationExpiresAt().ifPresent(at -> reply.setReservationExpiresAt(CheckoutContract.timestamp(at)));
         return reply.build();

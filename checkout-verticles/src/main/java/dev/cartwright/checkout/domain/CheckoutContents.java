@@ -42,6 +42,35 @@ public record CheckoutContents(String checkoutId, String cartId, Optional<String
         return shippingMethodId.flatMap(id -> ShippingOption.find(shippingMethods, id));
     }
 
+    /**
+     * Whether the totals are the Order service's quote: a shipping method is chosen that this service never offered. Only
+     * a checkout imported from order_db is in that state (the Order service started it, or last quoted it after a
+     * rollback, with its own shipping and tax); everything this service writes chooses among the methods it offered.
+     * Such totals are the price the shopper was shown, so they are confirmed and charged as they stand, never repriced.
+     */
+    public boolean quotedByOrderService() {
+        return shippingMethodId.isPresent() && shippingMethod().isEmpty();
+    }
+
+    /**
+     * Whether this is a checkout the Order service started (it holds no stock reservation of this service's) for which
+     * neither that service nor this one quoted shipping: its totals are goods only, and confirming it here would
+     * silently add this service's shipping and tax to what the shopper was shown.
+     */
+    public boolean unquotedFromOrderService() {
+        return reservationId.isEmpty() && shippingMethodId.isEmpty() && shippingMethods.isEmpty();
+    }
+
+    /**
+     * The Order service's shipping as a method, for a checkout {@linkplain #quotedByOrderService() it quoted}: its id,
+     * at the shipping cost of the quote.
+     */
+    public Optional<ShippingOption> quotedShipping() {
+        return quotedByOrderService()
+            ? Optional.of(new ShippingOption(shippingMethodId.get(), shippingMethodId.get(), totals.shipping(), currency, 0))
+            : Optional.empty();
+    }
+
     public CheckoutContents withPricing(String newRegion, List<FrozenLine> newLines, CheckoutTotals newTotals) {
         return new CheckoutContents(checkoutId, cartId, customerId, cartVersion, currency, newRegion, newLines, promotionCodes, newTotals,
             shippingAddress, billingAddress, shippingMethods, shippingMethodId, reservationId, reservationExpiresAt, createdAt);

@@ -27,6 +27,11 @@ public enum CheckoutRefusal {
     SHIPPING_METHOD_NOT_OFFERED,
     /** Nothing ships to the destination: the shipping service refused it or offered no method. */
     NO_SHIPPING_METHOD,
+    /**
+     * A checkout the Order service started carries no complete quote of its (no shipping quoted, or stored totals that
+     * do not add up): it is not repriced silently; setting the shipping address has it quoted here.
+     */
+    ORDER_SERVICE_QUOTE_INCOMPLETE,
     /** The cart changed (or was converted, merged, abandoned) after the checkout froze it; the checkout failed. */
     CART_CHANGED,
     /** The payment was declined (or its authorization holds no money); the checkout failed. */

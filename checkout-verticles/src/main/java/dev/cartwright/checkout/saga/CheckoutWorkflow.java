@@ -283,8 +283,10 @@ public final class CheckoutWorkflow {
                 issues.add("stock reservation expired");
             }
             String region = resolved.addressDefaulted() ? pricing.regionFor(resolved.address(), c.region()) : c.region();
-            CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), region,
-                resolved.method().map(ShippingOption::priceMinor).orElse(0L));
+            // A checkout the Order service quoted (or left unquoted) shows the totals that service showed: nothing here
+            // reprices it behind the shopper's back.
+            CheckoutPricing.Priced priced = fromOrderService(c) ? new CheckoutPricing.Priced(c.lines(), c.totals())
+                : pricing.price(c.lines(), c.promotionCodes(), region, resolved.method().map(ShippingOption::priceMinor).orElse(0L));
             return new Preview(c, priced.lines(), priced.totals(), resolved.address(), c.billingAddress().or(resolved::address),
                 resolved.method(), issues);
         })));
@@ -448,13 +450,19 @@ public final class CheckoutWorkflow {
         });
     }
 
+    /** Whether the checkout's totals are the Order service's (imported from order_db), quoted or left unquoted there. */
+    private static boolean fromOrderService(Checkout c) {
+        return c.contents().quotedByOrderService() || c.contents().unquotedFromOrderService();
+    }
+
     /** The address and method ConfirmCheckout would use now, or why it cannot. */
     private Future<Resolved> resolve(Checkout c) {
-        if (c.shippingAddress().isPresent() && c.shippingMethods().isEmpty()) {
-            // A checkout the Order service started (imported from order_db, which keeps its address and chosen method but
-            // not the methods offered): the methods for its address are quoted now.
-            return rates(c.shippingAddress(), c.totals(), c.lines(), c.currency())
-                .map(methods -> withMethod(c.shippingAddress(), false, methods, c.contents().shippingMethodId()));
+        if (c.contents().quotedByOrderService()) {
+            return Future.succeededFuture(orderServiceQuote(c));
+        }
+        if (c.contents().unquotedFromOrderService()) {
+            return Future.succeededFuture(new Resolved(c.shippingAddress(), false, c.shippingMethods(), Optional.empty(),
+                Optional.of(quoteIncomplete(c, "the Order service quoted no shipping for it"))));
         }
         if (c.shippingAddress().isPresent()) {
             return Future.succeededFuture(withMethod(c.shippingAddress(), false, c.shippingMethods(), c.contents().shippingMethodId()));
@@ -484,6 +492,34 @@ public final class CheckoutWorkflow {
             return rates(home, c.totals(), c.lines(), c.currency())
                 .map(methods -> withMethod(home, true, methods, c.contents().shippingMethodId()));
         });
+    }
+
+    /**
+     * A checkout the Order service quoted (imported from order_db with its shipping method, shipping cost, tax and grand
+     * total) is confirmed at that quote, the price its shopper was shown before the rollout moved them here: its address,
+     * its shipping at the quoted cost, no rates asked of the shipping service. A quote that cannot be confirmed as it
+     * stands is refused, never repriced.
+     */
+    private static Resolved orderServiceQuote(Checkout c) {
+        Optional<ShippingOption> quoted = c.contents().quotedShipping();
+        if (c.shippingAddress().isEmpty()) {
+            return new Resolved(c.shippingAddress(), false, c.shippingMethods(), Optional.empty(),
+                Optional.of(quoteIncomplete(c, "the Order service quoted shipping for it without a shipping address")));
+        }
+        CheckoutTotals t = c.totals();
+        if (!t.addsUp()) {
+            return new Resolved(c.shippingAddress(), false, c.shippingMethods(), Optional.empty(),
+                Optional.of(quoteIncomplete(c, "the totals the Order service stored for it do not add up (subtotal " + t.subtotal()
+                    + ", discount " + t.discount() + ", shipping " + t.shipping() + ", tax " + t.tax() + ", grand total "
+                    + t.grandTotal() + ")")));
+        }
+        return new Resolved(c.shippingAddress(), false, c.shippingMethods(), quoted, Optional.empty());
+    }
+
+    private static CheckoutProblem quoteIncomplete(Checkout c, String why) {
+        return CheckoutProblem.precondition(CheckoutRefusal.ORDER_SERVICE_QUOTE_INCOMPLETE, "checkout " + c.checkoutId()
+            + " was started on the Order service and " + why + "; it is not repriced here unseen: set the shipping address"
+            + " (UpdateShippingAddress) to have shipping and tax quoted by this service, then confirm");
     }
 
     private static Resolved withMethod(Optional<PostalAddress> address, boolean defaulted, List<ShippingOption> methods,

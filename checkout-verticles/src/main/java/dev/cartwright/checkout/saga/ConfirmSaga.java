@@ -405,6 +405,10 @@ public final class ConfirmSaga {
                 return Future.succeededFuture(new StepOutcome.Failed(new StepFailure.Refused("cart changed since checkout started: "
                     + changed)));
             }
+            if (c.contents().quotedByOrderService()) {
+                // The Order service's quote is the price the shopper was shown before a rollout moved them here: kept.
+                return Future.succeededFuture(done(c, "kept the Order service's quote grand_total=" + c.totals().grandTotal()));
+            }
             CheckoutPricing.Priced priced = pricing.price(c.lines(), c.promotionCodes(), c.region(),
                 c.shippingMethod().map(ShippingOption::priceMinor).orElse(0L));
             return Future.succeededFuture(done(c.withContents(c.contents().withPricing(c.region(), priced.lines(), priced.totals())),
