@@ -21,14 +21,19 @@ import dev.cartwright.proto.checkout.v1.StartCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
 import dev.cartwright.proto.platform.v1.OrderDetails;
 import dev.cartwright.proto.platform.v1.PaymentAuthorization;
+import dev.cartwright.proto.platform.v1.Reservation;
+import dev.cartwright.proto.platform.v1.ReservationStatus;
 import dev.cartwright.sim.CustomerSimulator;
+import dev.cartwright.sim.SimService;
 import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
 import dev.cartwright.testkit.RedisInfo;
 import io.vertx.grpc.common.GrpcStatus;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +48,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       PreviewOrder and ConfirmCheckout on the Checkout Service show and charge exactly that quote, never a price of
  *       its own rules that the shopper never saw;</li>
  *   <li>one the Order service quoted no shipping for is refused with a specific reason rather than silently repriced,
- *       until the shopper sets the address here.</li>
+ *       until the shopper sets the address here;</li>
+ *   <li>the stock the Checkout Service reserves when it takes such a checkout over (the Order service held none) is not
+ *       left held when the warehouse's answer is lost (the simulator's "commit, then time out" knob): the outcome is
+ *       resolved with the same reservation id, and the reservation is then committed to the order, or released when
+ *       the checkout does not go on.</li>
  * </ul>
  */
 @ExtendWith(RealServices.class)
@@ -51,6 +60,7 @@ class CheckoutsTakenOverIT {
 
     private static final String NEW_SIDE = "checkout_service";
     private static final String ORDER_SIDE = "order_service_checkout";
+    private static final Duration SETTLE = Duration.ofSeconds(60);
 
     private static SplitStack stack;
 
@@ -142,6 +152,51 @@ class CheckoutsTakenOverIT {
         assertThat(order.getTotals().getGrandTotal()).isEqualTo(again.getTotals().getGrandTotal());
     }
 
+    @Test
+    void stockReservedOnTakingOverACheckoutWhoseAnswerWasLostIsResolvedAndCommittedToTheOrderNotLeftHeld() {
+        checkoutsOnTheNewService(false);
+        String customer = customer("lost-hold");
+        Checkout started = startWithAddress(customer, 1, ORDER_SIDE);
+        String reservation = "rsv-" + started.getCheckoutId();
+        int ordersBefore = stack.sim.order().orderCount();
+        checkoutsOnTheNewService(true);
+        // The warehouse reserves, then holds its answer back until the Checkout Service has given up, on the call and
+        // on both its retries.
+        stack.sim.knobs(SimService.WAREHOUSE).commitThenTimeoutNext(3);
+
+        SplitStack.Reply<Order> first = stack.callNow(customer, CheckoutServiceGrpcClient.ConfirmCheckout,
+            ConfirmCheckoutRequest.newBuilder().setCheckoutId(started.getCheckoutId()).setPaymentMethodId("789").build());
+        assertThat(first.status()).as(first.message()).isEqualTo(GrpcStatus.UNAVAILABLE);
+        assertThat(stack.sim.warehouse().reservation(reservation)).as("the warehouse reserved the stock").isPresent();
+
+        Reservation settled = settledReservation(reservation);
+        assertThat(settled.getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_COMMITTED);
+        Checkout done = settledCheckout(customer, started.getCheckoutId());
+        assertThat(done.getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_COMPLETED);
+        assertThat(stack.sim.order().orderCount()).isEqualTo(ordersBefore + 1);
+        assertThat(confirm(customer, started.getCheckoutId(), NEW_SIDE).getOrderId()).isEqualTo(done.getOrderId());
+    }
+
+    @Test
+    void stockReservedOnTakingOverACheckoutWhoseAnswerWasLostIsReleasedWhenTheCheckoutDoesNotGoOn() {
+        checkoutsOnTheNewService(false);
+        String customer = customer("lost-hold-declined");
+        Checkout started = startWithAddress(customer, 1, ORDER_SIDE);
+        String reservation = "rsv-" + started.getCheckoutId();
+        checkoutsOnTheNewService(true);
+        stack.sim.knobs(SimService.WAREHOUSE).commitThenTimeoutNext(3);
+        stack.sim.knobs(SimService.PAYMENT).declineAll(true);
+
+        SplitStack.Reply<Order> first = stack.callNow(customer, CheckoutServiceGrpcClient.ConfirmCheckout,
+            ConfirmCheckoutRequest.newBuilder().setCheckoutId(started.getCheckoutId()).setPaymentMethodId("789").build());
+        assertThat(first.status()).as(first.message()).isEqualTo(GrpcStatus.UNAVAILABLE);
+        assertThat(stack.sim.warehouse().reservation(reservation)).as("the warehouse reserved the stock").isPresent();
+
+        Reservation settled = settledReservation(reservation);
+        assertThat(settled.getStatus()).isEqualTo(ReservationStatus.RESERVATION_STATUS_RELEASED);
+        assertThat(settledCheckout(customer, started.getCheckoutId()).getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_FAILED);
+    }
+
     private static String customer(String what) {
         return "taken-over-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -179,5 +234,40 @@ class CheckoutsTakenOverIT {
     private static Checkout get(String customer, String checkoutId, String side) {
         return ok(stack.callNow(customer, CheckoutServiceGrpcClient.GetCheckout,
             GetCheckoutRequest.newBuilder().setCheckoutId(checkoutId).build()), side);
+    }
+
+    /**
+     * The reservation once it is no longer held (committed, released or expired), polled for at most {@link #SETTLE}; a
+     * reservation still held then is returned as it is, and fails the caller's assertion.
+     */
+    private static Reservation settledReservation(String reservationId) {
+        Supplier<Reservation> now = () -> stack.sim.warehouse().reservation(reservationId).orElseThrow();
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        Reservation r = now.get();
+        while (r.getStatus() == ReservationStatus.RESERVATION_STATUS_HELD && System.nanoTime() < deadline) {
+            sleep();
+            r = now.get();
+        }
+        return r;
+    }
+
+    /** The checkout once its saga has ended (it is no longer CONFIRMING), polled for at most {@link #SETTLE}. */
+    private static Checkout settledCheckout(String customer, String checkoutId) {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        Checkout c = get(customer, checkoutId, NEW_SIDE);
+        while (c.getStatus() == CheckoutStatus.CHECKOUT_STATUS_CONFIRMING && System.nanoTime() < deadline) {
+            sleep();
+            c = get(customer, checkoutId, NEW_SIDE);
+        }
+        return c;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
