@@ -23,8 +23,9 @@ import java.util.function.Function;
  *       again — its authorization key is unchanged, so a retry can never authorize twice;</li>
  *   <li>{@link Decision.Park}: any failure after the pivot: the order exists, so the step is retried later (by a
  *       repeated ConfirmCheckout or by the recovery verticle) with the same idempotency key, never compensated; and an
- *       unknown outcome of authorize_payment or create_order (a timeout after the call was sent): it is resolved by
- *       the same call with the same key, and nothing is undone or reopened until it is.</li>
+ *       unknown outcome of authorize_payment or create_order (a timeout after the call was sent), or of the stock
+ *       reservation extend_reservation makes for a checkout that held none: it is resolved by the same call with the
+ *       same key, and nothing is undone or reopened until it is.</li>
  * </ul>
  */
 public final class SagaPlan {
@@ -75,6 +76,19 @@ public final class SagaPlan {
      * reopening could leave an authorization that nothing records.
      */
     public static Decision afterFailure(SagaStep failed, StepFailure failure, Set<SagaStep> succeeded, Set<SagaStep> inDoubt) {
+        return afterFailure(failed, failure, succeeded, inDoubt, false);
+    }
+
+    /**
+     * As {@link #afterFailure(SagaStep, StepFailure, Set, Set)}, where {@code takesStock} says the failed step holds stock
+     * if it happened: extend_reservation of a checkout that held none (one the Order service started, whose stock is
+     * reserved only when this service confirms it). Its unknown outcome is resolved as a payment's is: parked and retried
+     * with the same reservation id until the answer is definite, because reopening would leave a reservation that
+     * nothing records, holding the stock until it expires. The answer then decides: the reservation is the checkout's
+     * (and is committed to its order, or released if the checkout fails), or there is none.
+     */
+    public static Decision afterFailure(SagaStep failed, StepFailure failure, Set<SagaStep> succeeded, Set<SagaStep> inDoubt,
+                                        boolean takesStock) {
         Objects.requireNonNull(failed, "failed");
         Objects.requireNonNull(failure, "failure");
         if (failed.afterPivot()) {
@@ -82,7 +96,7 @@ public final class SagaPlan {
         }
         boolean unknown = failure instanceof StepFailure.Unknown
             || (failure instanceof StepFailure.Unavailable && inDoubt.contains(failed));
-        if (unknown && failed.actsOnMoney()) {
+        if (unknown && (failed.actsOnMoney() || takesStock)) {
             return new Decision.Park();
         }
         if (failure instanceof StepFailure.Unknown) {

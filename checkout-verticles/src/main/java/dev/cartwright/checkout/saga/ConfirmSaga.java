@@ -225,7 +225,9 @@ public final class ConfirmSaga {
             run.inDoubt.add(step);
             metrics.unknownOutcome(step.wireName());
         }
-        SagaPlan.Decision decision = SagaPlan.afterFailure(step, failure, run.succeeded, run.inDoubt);
+        // Extending the reservation of a checkout that holds none (one the Order service started) reserves its stock now.
+        boolean takesStock = step == SagaStep.EXTEND_RESERVATION && run.c.reservationId().isEmpty();
+        SagaPlan.Decision decision = SagaPlan.afterFailure(step, failure, run.succeeded, run.inDoubt, takesStock);
         LOG.info("event=saga_step_failed checkout={} step={} decision={} reason=\"{}\"", run.c.checkoutId(), step.wireName(),
             decision.getClass().getSimpleName(), failure.reason());
         if (decision instanceof SagaPlan.Decision.Reopen) {
@@ -459,7 +461,11 @@ public final class ConfirmSaga {
         Checkout.Underway c = run.c;
         Future<? extends CallOutcome<?>> call;
         if (step == SagaStep.RESERVE_STOCK) {
-            call = neighbours.releaseReservation(c.reservationId());
+            Optional<String> held = heldReservation(run);
+            if (held.isEmpty()) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            call = neighbours.releaseReservation(held.get());
         } else if (step == SagaStep.AUTHORIZE_PAYMENT) {
             call = c.authorizationId().isEmpty() ? Future.succeededFuture(new CallOutcome.Answered<>(null))
                 : neighbours.voidAuthorization(c.authorizationId().get(), SagaStep.voidKey(c.checkoutId()));
@@ -478,6 +484,19 @@ public final class ConfirmSaga {
             }
             return Optional.of(NeighbourAnswers.stepFailure(failed.failure()));
         });
+    }
+
+    /**
+     * The reservation undoing the stock step releases: the one the checkout records, or, for a checkout that held none
+     * (one the Order service started) whose reservation at extend_reservation was left in doubt, the id it was asked
+     * under, which the warehouse releases whether or not it was made. Empty when nothing can be held.
+     */
+    private static Optional<String> heldReservation(Run run) {
+        if (!run.c.reservationId().isEmpty()) {
+            return Optional.of(run.c.reservationId());
+        }
+        return run.inDoubt.contains(SagaStep.EXTEND_RESERVATION) ? Optional.of(SagaStep.reservationId(run.c.checkoutId()))
+            : Optional.empty();
     }
 
     /** A neighbour's answer as the step's outcome: {@code onAnswer}'s, or the failure as a {@link StepFailure}. */

@@ -112,7 +112,7 @@ public final class CheckoutStore {
         + " shipping_amount_minor = $13, shipping_methods = $14, reservation_expires_at = $15, payment_method_id = $16,"
         + " payment_authorization_id = $17, order_id = $18, failure_reason = $19, failed_step = $20, failure_status = $21,"
         + " compensated_steps = $22, confirmed_order = $23::text::jsonb, saga_step = $24, saga_run = $25, lease_until = $26,"
-        + " version = $27, last_request_key = $28, updated_at = $29"
+        + " version = $27, last_request_key = $28, updated_at = $29, reservation_id = $31"
         + " WHERE checkout_id = $1 AND version = $2 AND status = $30";
 
     private static final String UPSERT_ADDRESS = "INSERT INTO checkout_addresses (checkout_id, kind, name, line1, line2, city, region,"
@@ -516,7 +516,9 @@ public final class CheckoutStore {
             .addValue(new JsonArray(new ArrayList<Object>(saga.compensated()))).addString(saga.confirmedOrder())
             .addString(saga.step()).addInteger(saga.run()).addValue(saga.leaseUntil())
             .addLong(c.version()).addString(c.revision().lastRequestKey().orElse(null)).addValue(utc(c.updatedAt()))
-            .addString(expectedStatus.dbName());
+            .addString(expectedStatus.dbName())
+            // A checkout the Order service started gets its reservation only when this service confirms it.
+            .addString(c.reservationId().isEmpty() ? null : c.reservationId());
         return conn.preparedQuery(UPDATE).execute(t).map(rows -> rows.rowCount() == 1);
     }
 

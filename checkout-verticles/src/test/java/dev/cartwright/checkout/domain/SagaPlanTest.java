@@ -109,4 +109,18 @@ class SagaPlanTest {
         assertThat(SagaPlan.afterFailure(SagaStep.EXTEND_RESERVATION, new StepFailure.Unknown("timed out"),
             EnumSet.of(SagaStep.RESERVE_STOCK, SagaStep.REPRICE))).isInstanceOf(SagaPlan.Decision.Reopen.class);
     }
+
+    @Test
+    void anUnknownOutcomeOfTheReservationMadeOnTakingOverACheckoutIsParkedUntilTheSameIdAnswers() {
+        EnumSet<SagaStep> repriced = EnumSet.of(SagaStep.RESERVE_STOCK, SagaStep.REPRICE);
+        assertThat(SagaPlan.afterFailure(SagaStep.EXTEND_RESERVATION, new StepFailure.Unknown("timed out"), repriced, EnumSet.noneOf(
+            SagaStep.class), true)).isInstanceOf(SagaPlan.Decision.Park.class);
+        assertThat(SagaPlan.afterFailure(SagaStep.EXTEND_RESERVATION, new StepFailure.Unavailable("warehouse down"), repriced,
+            EnumSet.of(SagaStep.EXTEND_RESERVATION), true)).as("still in doubt").isInstanceOf(SagaPlan.Decision.Park.class);
+        assertThat(SagaPlan.afterFailure(SagaStep.EXTEND_RESERVATION, new StepFailure.Unavailable("warehouse down"), repriced,
+            EnumSet.noneOf(SagaStep.class), true)).as("nothing sent, nothing held").isInstanceOf(SagaPlan.Decision.Reopen.class);
+        assertThat(SagaPlan.afterFailure(SagaStep.EXTEND_RESERVATION, new StepFailure.Refused("insufficient stock"), repriced,
+            EnumSet.of(SagaStep.EXTEND_RESERVATION), true)).isEqualTo(new SagaPlan.Decision.Compensate(java.util.List.of(
+                SagaStep.RESERVE_STOCK)));
+    }
 }
