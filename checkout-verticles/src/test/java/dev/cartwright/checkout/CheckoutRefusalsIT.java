@@ -42,7 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The checkout refusals no other integration test provokes, each through the real service (PostgreSQL, Redis, Kafka,
  * the simulators and order_db linked) and read back from grpc-status-details-bin as a client receives it:
  * CART_NOT_ACTIVE, CART_CHECKOUT_UNDERWAY, CHECKOUT_EXPIRED, SHIPPING_ADDRESS_REQUIRED, NO_SHIPPING_METHOD,
- * ORDER_REFUSED and CHECKOUT_FAILED, each a FAILED_PRECONDITION whose PreconditionFailure names the resource.
+ * ORDER_REFUSED, CHECKOUT_FAILED and ORDER_SERVICE_QUOTE_INCOMPLETE, each a FAILED_PRECONDITION whose
+ * PreconditionFailure names the resource.
  */
 @ExtendWith(RealServices.class)
 class CheckoutRefusalsIT {
@@ -191,6 +192,25 @@ class CheckoutRefusalsIT {
         assertThat(refused.message()).startsWith("payment gateway error");
         assertThat(refused.details().errorInfo().getMetadataMap()).doesNotContainKey("step");
         assertThat(flows.get(id).getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_FAILED);
+    }
+
+    @Test
+    void aCheckoutTheOrderServiceStartedWithoutAShippingQuoteIsRefusedNotRepriced() throws SQLException {
+        String id = "legacy-unquoted-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection connection = pg.connect(legacySchema); PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO checkouts (id, cart_id, customer_id, cart_version, status, currency_code, subtotal, shipping_cost, tax_total,"
+                + " grand_total, line_items, version) VALUES (?, 'legacy-cart', 'legacy-customer', 4, 'PENDING', 'USD',"
+                + " 20.00, 0, 0, 20.00, '[]'::jsonb, 3)")) {
+            insert.setString(1, id);
+            insert.executeUpdate();
+        }
+
+        Reply<Order> refused = flows.confirm(id, "pm-visa");
+
+        assertRefused(refused, "ORDER_SERVICE_QUOTE_INCOMPLETE", "checkouts/" + id);
+        assertThat(refused.message()).contains("quoted no shipping");
+        assertThat(flows.get(id).getStatus()).isEqualTo(CheckoutStatus.CHECKOUT_STATUS_OPEN);
+        assertThat(harness.sim.payment().authorizationByKey(id + ":authorize")).as("nothing charged").isEmpty();
     }
 
     private static void assertRefused(Reply<?> reply, String reason, String subject) {
