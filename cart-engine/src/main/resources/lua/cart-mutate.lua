@@ -6,7 +6,11 @@
 -- KEYS[2] the idempotency key {cart:<id>}:idem:<request key> (read and written only when ARGV[3] ~= '')
 -- KEYS[3] the change stream
 -- KEYS[4] the counter of idempotency keys stored in this hour (counted only when a key is stored)
--- KEYS[5] the customer index customer-cart:{<customer>} (only for 'create' with a customer)
+-- KEYS[5] the customer index customer-cart:{<customer>} (only for 'create' with a customer, and only when the keys are
+--         not sharded: sharded, the index is in the customer's shard and the store claims it before the create)
+--
+-- Sharded (a Redis Cluster, or several change streams), every key of one call carries the cart's shard's hash tag
+-- ({s<k>}cart:<id>, its idempotency keys, the shard's stream and counter), so the script touches one hash slot.
 --
 -- ARGV[1] kind, ARGV[2] expected version or '', ARGV[3] the fingerprint of the request when an idempotency key is
 -- given ('' for none), ARGV[4] now (epoch millis), ARGV[5] idle TTL (seconds), ARGV[6] idempotency TTL (seconds),
@@ -235,8 +239,9 @@ end
 
 if kind == 'create' then
     local customer = ARGV[9]
-    if customer ~= '' then
-        local other = redis.call('GET', KEYS[5])
+    local index_key = KEYS[5]
+    if customer ~= '' and index_key then
+        local other = redis.call('GET', index_key)
         if other and other ~= cart_id then
             return {'EXISTS', other}
         end
@@ -254,10 +259,10 @@ if kind == 'create' then
     set('mi', '')
     set('oid', '')
     set('pr', '')
-    if customer ~= '' then
+    if customer ~= '' and index_key then
         -- No TTL (SET clears one): the index expires with the cart, once the write-behind has stored it
         -- (cart-idle-ttl.lua); until then PostgreSQL cannot answer for the customer's active cart.
-        redis.call('SET', KEYS[5], cart_id)
+        redis.call('SET', index_key, cart_id)
     end
     event = {type = 'cart.created'}
     return finish()

@@ -69,7 +69,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -107,7 +109,7 @@ public final class CheckoutApplication {
     private static final long SEQUENCE_HEADROOM = 1_000_000;
 
     /** The clients start-up opens first: checkout_db, Redis (pooled, and pipelined for the carts), and order_db's link. */
-    private record Clients(Pool pool, Redis redis, PipelinedRedis cartRedis, Legacy legacy) {
+    private record Clients(Pool pool, Redis redis, Redis cartRedis, Legacy legacy) {
     }
 
     /** With {@code CARTWRIGHT_LEGACY_DB}: the cart store's port to order_db, the checkout mirror and its repair; else none. */
@@ -124,7 +126,7 @@ public final class CheckoutApplication {
     }
 
     /** A started process: what the process (and the tests running it in-process) reach once start-up succeeded. */
-    private record Wiring(int grpcPort, AdminServer adminServer, HttpServer admin, KafkaBridge bridge, CheckoutWorkflow checkouts) {
+    private record Wiring(int grpcPort, AdminServer adminServer, HttpServer admin, List<KafkaBridge> bridges, CheckoutWorkflow checkouts) {
     }
 
     private final ServiceRuntime runtime;
@@ -172,7 +174,12 @@ public final class CheckoutApplication {
 
     /** The Kafka bridge of this process (only one process relays at a time; see {@link KafkaBridge}). */
     public KafkaBridge bridge() {
-        return wiring.bridge();
+        return wiring.bridges().get(0);
+    }
+
+    /** The Kafka bridges of this process, one per change stream (shard), in shard order. */
+    public List<KafkaBridge> bridges() {
+        return wiring.bridges();
     }
 
     /** The checkout workflow of this process (fault drills in tests run the saga part-way through it). */
@@ -195,7 +202,9 @@ public final class CheckoutApplication {
             .withStreamKey(config.cartChangesStream())
             .withIdleTtl(config.idleTtl())
             .withIdempotencyTtl(config.idempotencyTtl())
-            .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500);
+            .withAbandonment(config.abandonAfter(), config.sweepEvery(), 500)
+            .withShards(config.redis().shards(), config.redis().cluster())
+            .withReplicaWait(new CartStoreConfig.ReplicaWait(config.redis().waitReplicas(), config.redis().waitTimeout()));
     }
 
     private Future<Wiring> startAll() {
@@ -203,18 +212,21 @@ public final class CheckoutApplication {
         DbConfig db = DbConfig.of(config.endpoints(), config.database(), "checkout_db", config.pgPoolSize());
         String consumerName = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
         CartStoreConfig storeConfig = storeConfig(config, consumerName);
-        RedisOptions redisOptions = new RedisOptions().setConnectionString(config.endpoints().redisUrl())
-            .setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192).setMetricsName("checkout-redis");
+        RedisOptions redisOptions = redisOptions().setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192)
+            .setMetricsName("checkout-redis");
         Redis redis = opened(Redis.createClient(vertx, redisOptions), Redis::close);
         // Before anything else: a Redis that may lose acknowledged cart changes is refused in production.
         return RedisDurabilityCheck.run(redis, config.redisCheck(), !config.auth().development(),
-                RedisDurabilityCheck.displayAddress(config.endpoints().redisUrl()))
+                config.redis().cluster() ? "Redis Cluster " + String.join(",", config.redis().clusterNodes())
+                    : RedisDurabilityCheck.displayAddress(config.endpoints().redisUrl()))
             .compose(checked -> SchemaMigrations.apply(vertx, db, config.schema()))
             .compose(migrated -> {
                 Pool pool = opened(PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx)
                     .build(), Pool::close);
                 // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
-                PipelinedRedis cartRedis = opened(PipelinedRedis.create(vertx,
+                // On a Redis Cluster the carts go through the pooled cluster client, which follows MOVED and ASK to the
+                // node holding each cart's slot (a lane is one connection to one node).
+                Redis cartRedis = config.redis().cluster() ? redis : opened(PipelinedRedis.create(vertx,
                     new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts")), PipelinedRedis::close);
                 return legacy(db, pool).map(legacy -> new Clients(pool, redis, cartRedis, legacy));
             })
@@ -229,9 +241,19 @@ public final class CheckoutApplication {
                 return loadPricing(feed, System.nanoTime() + LOAD_PATIENCE.toNanos(), 0)
                     .compose(loaded -> deployApi(carts.store(), catalogue, neighbours, checkouts.workflow()))
                     .compose(grpcPort -> deployEvents(clients, carts, feed, checkouts, storeConfig)
-                        .compose(bridge -> startAdmin(clients, carts, checkouts, storeConfig)
-                            .map(admin -> new Wiring(grpcPort, admin.adminServer(), admin.admin(), bridge, checkouts.workflow()))));
+                        .compose(bridges -> startAdmin(clients, carts, checkouts, storeConfig)
+                            .map(admin -> new Wiring(grpcPort, admin.adminServer(), admin.admin(), bridges, checkouts.workflow()))));
             }));
+    }
+
+    /** The Redis client's endpoints: CARTWRIGHT_REDIS_URL's server, or the Redis Cluster's nodes (masters only). */
+    private RedisOptions redisOptions() {
+        if (!config.redis().cluster()) {
+            return new RedisOptions().setConnectionString(config.endpoints().redisUrl());
+        }
+        RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER);
+        options.setEndpoints(config.redis().clusterNodes().stream().map(node -> "redis://" + node).toList());
+        return options;
     }
 
     /** The cart store over Redis, with its PostgreSQL repository; refused when the schema cannot hold the configured limits. */
@@ -334,24 +356,34 @@ public final class CheckoutApplication {
         return new Checkouts(store, metrics, workflow, relay);
     }
 
-    /** The background verticles, off the event loops; the Kafka bridge among them. */
-    private Future<KafkaBridge> deployEvents(Clients clients, Carts carts, PricingFeed feed, Checkouts checkouts,
-                                             CartStoreConfig storeConfig) {
+    /**
+     * The background verticles, off the event loops; the Kafka bridges among them. Each change stream (one per shard)
+     * has its own write-behind, Kafka bridge and trimmer, so a cart's changes stay in order on its stream and on Kafka.
+     */
+    private Future<List<KafkaBridge>> deployEvents(Clients clients, Carts carts, PricingFeed feed, Checkouts checkouts,
+                                                   CartStoreConfig storeConfig) {
         Vertx vertx = runtime.vertx();
         Redis redis = clients.redis();
-        // Batches of up to 1000 changes: the bridge waits for the broker once per batch, so the batch bounds its rate
-        // (with 200 it fell further behind in every capacity benchmark run; see BENCHMARKS.md).
-        KafkaBridge bridge = new KafkaBridge(redis, new KafkaBridge.Settings(storeConfig.streamKey(), storeConfig.bridgeGroup(),
-            storeConfig.consumerName(), config.cartEventsTopic(), 1000, Duration.ofSeconds(1)),
-            KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), Optional.of(config.topics()), clock, carts.store()::find,
-            runtime.registry());
+        List<KafkaBridge> bridges = new ArrayList<>();
+        List<Deployable> streams = new ArrayList<>();
+        for (int shard = 0; shard < storeConfig.shards(); shard++) {
+            CartStoreConfig stream = storeConfig.forStream(shard);
+            // Batches of up to 1000 changes: the bridge waits for the broker once per batch, so the batch bounds its rate
+            // (with 200 it fell further behind in every capacity benchmark run; see BENCHMARKS.md).
+            KafkaBridge bridge = new KafkaBridge(redis, new KafkaBridge.Settings(stream.streamKey(), stream.bridgeGroup(),
+                stream.consumerName(), config.cartEventsTopic(), 1000, Duration.ofSeconds(1)),
+                KafkaBridge.producerConfig(config.endpoints().kafkaBootstrap()), Optional.of(config.topics()), clock, carts.store()::find,
+                runtime.registry());
+            bridges.add(bridge);
+            streams.add(new WriteBehind(redis, carts.repository(), carts.parked(), stream, clock, runtime.registry()));
+            streams.add(bridge);
+            streams.add(new ChangeStreamTrimmer(redis, stream));
+        }
         PricingEventsVerticle pricingEvents = new PricingEventsVerticle(config.endpoints().kafkaBootstrap(),
             List.of(config.pricingEventsTopic(), config.warehouseEventsTopic(), config.catalogEventsTopic(),
                 config.promotionEventsTopic()), feed, runtime.registry());
-        List<Deployable> parts = new ArrayList<>(List.of(
-            new WriteBehind(redis, carts.repository(), carts.parked(), storeConfig, clock, runtime.registry()),
-            bridge,
-            new ChangeStreamTrimmer(redis, storeConfig),
+        List<Deployable> parts = new ArrayList<>(streams);
+        parts.addAll(List.of(
             new IdempotencyKeyCount(redis, storeConfig, clock, runtime.registry()),
             new AbandonmentSweeper(carts.store(), carts.repository(), storeConfig, clock),
             pricingEvents,
@@ -368,7 +400,7 @@ public final class CheckoutApplication {
                 return null;
             });
         }
-        return chain.map(bridge);
+        return chain.map(bridges);
     }
 
     /** The admin port's server and what it serves. */

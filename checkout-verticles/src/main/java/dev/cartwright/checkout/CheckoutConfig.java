@@ -68,6 +68,7 @@ import java.util.regex.Pattern;
  *                             ({@code CARTWRIGHT_CHECKOUT_DRAIN_DELAY}; 0 when nothing balances over it)
  * @param topics               partitions and replication of the topics the service publishes to (cart and checkout
  *                             events), made at start-up when missing ({@link TopicSettings})
+ * @param redis                one Redis or a Redis Cluster, and how many change streams ({@link RedisTopology})
  */
 public record CheckoutConfig(
     String host,
@@ -105,7 +106,8 @@ public record CheckoutConfig(
     Optional<LegacyDbConfig> legacy,
     CorsPolicy cors,
     Duration drainDelay,
-    TopicSettings topics) {
+    TopicSettings topics,
+    RedisTopology redis) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -190,7 +192,8 @@ public record CheckoutConfig(
             LegacyDbConfig.read(config),
             CorsPolicy.read(config, auth.development()),
             drainDelay,
-            TopicSettings.read(config));
+            TopicSettings.read(config),
+            RedisTopology.read(config));
     }
 
     private static RedisDurabilityCheck.Mode redisCheck(String value) {

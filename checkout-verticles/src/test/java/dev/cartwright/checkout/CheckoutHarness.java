@@ -161,10 +161,10 @@ final class CheckoutHarness implements AutoCloseable {
         return await(call(method, request, token));
     }
 
-    /** Waits (up to the harness's wait) until the service's Kafka bridge holds the stream lease and relays. */
+    /** Waits (up to the harness's wait) until each of the service's Kafka bridges (one per stream) holds its lease and relays. */
     void awaitBridgeLeadership() {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!service.bridge().isLeader()) {
+        while (!service.bridges().stream().allMatch(dev.cartwright.checkout.events.KafkaBridge::isLeader)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the bridge did not take the lease within " + WAIT);
             }

@@ -2,6 +2,8 @@ package dev.cartwright.cart.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -65,15 +67,20 @@ public final class IdempotencyKeyCount extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    /** The keys counted in the hours of one TTL up to now. */
+    /** The keys counted in the hours of one TTL up to now, in every shard (one MGET per shard: one hash slot each). */
     public Future<Long> count() {
         long now = hourOf(clock.millis());
         long hours = Math.max(1, (config.idempotencyTtl().toMillis() + HOUR_MILLIS - 1) / HOUR_MILLIS);
-        Request mget = Request.cmd(Command.MGET);
-        for (long hour = now - hours + 1; hour <= now; hour++) {
-            mget.arg(config.idempotencyCountKey(hour));
+        int shards = config.sharded() ? config.shards() : 1;
+        List<Future<Long>> counts = new ArrayList<>(shards);
+        for (int shard = 0; shard < shards; shard++) {
+            Request mget = Request.cmd(Command.MGET);
+            for (long hour = now - hours + 1; hour <= now; hour++) {
+                mget.arg(config.idempotencyCountKey(hour, shard));
+            }
+            counts.add(redis.send(mget).map(IdempotencyKeyCount::sum));
         }
-        return redis.send(mget).map(IdempotencyKeyCount::sum);
+        return Future.all(counts).map(all -> counts.stream().mapToLong(Future::result).sum());
     }
 
     private static long sum(Response counters) {

@@ -67,6 +67,52 @@ final class LuaScript {
         });
     }
 
+    /**
+     * Calls the script and then WAIT {@code replicas} {@code timeoutMillis}, pipelined as one batch on one connection,
+     * which a Redis Cluster client sends to the master of the script's slot: WAIT counts the replicas that hold every
+     * write made on that connection so far, the script's among them. Answers the script's reply, or fails with
+     * {@link ReplicasBehind} when fewer replicas acknowledged it in time (the script ran: the change stands on the
+     * master). A batch is not redirected by the client: a failure naming MOVED, ASK, TRYAGAIN or CLUSTERDOWN means the
+     * script did not run, and the caller may send it again once the cluster's slot map is current.
+     */
+    Future<Response> callReplicated(Redis redis, List<String> keys, List<String> args, int replicas, long timeoutMillis) {
+        return replicated(redis, Command.EVALSHA, sha, keys, args, replicas, timeoutMillis).recover(failure -> {
+            String message = failure.getMessage();
+            if (message != null && message.contains("NOSCRIPT")) {
+                return replicated(redis, Command.EVAL, source, keys, args, replicas, timeoutMillis);
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private static Future<Response> replicated(Redis redis, Command command, String script, List<String> keys, List<String> args,
+                                               int replicas, long timeoutMillis) {
+        List<Request> batch = List.of(request(command, script, keys, args), Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMillis));
+        return redis.batch(batch).compose(replies -> {
+            long acknowledged = replies.get(1).toLong();
+            return acknowledged >= replicas ? Future.succeededFuture(replies.get(0))
+                : Future.failedFuture(new ReplicasBehind(replicas, acknowledged));
+        });
+    }
+
+    /** Whether a failure says the cluster sent the call elsewhere, or asked for it again later: the script did not run. */
+    static boolean redirected(Throwable failure) {
+        String message = failure.getMessage();
+        return message != null && (message.contains("MOVED ") || message.contains("ASK ") || message.contains("TRYAGAIN")
+            || message.contains("CLUSTERDOWN"));
+    }
+
+    /** Fewer replicas than asked for acknowledged a change in time: its outcome is unknown after a failover. */
+    static final class ReplicasBehind extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        ReplicasBehind(int wanted, long acknowledged) {
+            super("the change reached " + acknowledged + " of the " + wanted + " replicas it waits for; it stands on the master,"
+                + " and whether it survives a failover is unknown");
+        }
+    }
+
     /** The keys and arguments of one call of the script. */
     record Invocation(List<String> keys, List<String> args) {
     }

@@ -55,10 +55,11 @@ public final class ParkedCartReplay {
     private final Clock clock;
     private final LuaScript readCart;
     private final LuaScript startIdleTtl;
+    private final LuaScript indexTtl;
     private final String idleTtlSeconds;
 
     private ParkedCartReplay(Redis redis, PgCartRepository repository, ParkedCarts parked, CartStoreConfig config, Clock clock,
-                             LuaScript readCart, LuaScript startIdleTtl) {
+                             LuaScript readCart, LuaScript startIdleTtl, LuaScript indexTtl) {
         this.redis = redis;
         this.repository = repository;
         this.parked = parked;
@@ -66,6 +67,7 @@ public final class ParkedCartReplay {
         this.clock = clock;
         this.readCart = readCart;
         this.startIdleTtl = startIdleTtl;
+        this.indexTtl = indexTtl;
         this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
     }
 
@@ -73,7 +75,7 @@ public final class ParkedCartReplay {
     public static Future<ParkedCartReplay> create(Vertx vertx, Redis redis, PgCartRepository repository, ParkedCarts parked,
                                                   CartStoreConfig config, Clock clock) {
         return vertx.executeBlocking(() -> new ParkedCartReplay(redis, repository, parked, config, clock,
-            LuaScript.load("cart-read.lua"), LuaScript.load("cart-idle-ttl.lua")));
+            LuaScript.load("cart-read.lua"), LuaScript.load("cart-idle-ttl.lua"), LuaScript.load("customer-index-swap.lua")));
     }
 
     public ParkedCarts parked() {
@@ -116,7 +118,10 @@ public final class ParkedCartReplay {
             return parked.release(cart.cartId(), cart.version())
                 .compose(released -> {
                     LuaScript.Invocation call = WriteBehind.idleTtlCall(config, cart, idleTtlSeconds);
-                    return startIdleTtl.call(redis, call.keys(), call.args());
+                    return startIdleTtl.call(redis, call.keys(), call.args()).compose(started -> WriteBehind
+                        .indexTtlCall(config, cart, started, idleTtlSeconds)
+                        .map(index -> indexTtl.call(redis, index.keys(), index.args()))
+                        .orElseGet(() -> Future.succeededFuture(started)));
                 })
                 .map(started -> {
                     LOG.info("event=parked_cart_replayed cart_id={} version={} outcome={}", cart.cartId(), cart.version(),

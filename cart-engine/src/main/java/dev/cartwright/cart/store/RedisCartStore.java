@@ -62,9 +62,13 @@ public final class RedisCartStore implements CartStore {
     public static final String TRACESTATE = "tracestate";
     /** The arguments before the per-kind ones, see {@link #header}. */
     private static final int HEADER_SIZE = 8;
+    /** How often a change waiting for replicas is sent again while the cluster redirects it, and the pause between. */
+    private static final int REDIRECT_ATTEMPTS = 40;
+    private static final long REDIRECT_PAUSE_MILLIS = 100;
     /** How often a merge starts over because the source changed while it was being read. */
     private static final int MERGE_ATTEMPTS = 10;
 
+    private final Vertx vertx;
     private final Redis redis;
     private final PgCartRepository repository;
     private final CartStoreConfig config;
@@ -78,8 +82,9 @@ public final class RedisCartStore implements CartStore {
     private final String idleTtlSeconds;
     private final String idempotencyTtlSeconds;
 
-    private RedisCartStore(Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock, List<LuaScript> scripts,
-                           Supplier<Map<String, String>> traceContext) {
+    private RedisCartStore(Vertx vertx, Redis redis, PgCartRepository repository, CartStoreConfig config, Clock clock,
+                           List<LuaScript> scripts, Supplier<Map<String, String>> traceContext) {
+        this.vertx = vertx;
         this.redis = redis;
         this.traceContext = traceContext;
         this.repository = repository;
@@ -115,7 +120,7 @@ public final class RedisCartStore implements CartStore {
                 LuaScript.load("cart-mutate.lua"), LuaScript.load("cart-restore.lua"), LuaScript.load("customer-index-swap.lua"),
                 LuaScript.load("cart-read.lua"), LuaScript.load("cart-catch-up.lua")))
             .compose(scripts -> Future.all(scripts.stream().map(script -> script.preload(redis)).toList())
-                .map(loaded -> new RedisCartStore(redis, repository, config, clock, scripts, traceContext)));
+                .map(loaded -> new RedisCartStore(vertx, redis, repository, config, clock, scripts, traceContext)));
     }
 
     public CartStoreConfig config() {
@@ -197,7 +202,7 @@ public final class RedisCartStore implements CartStore {
             .arg("NX").arg("GET").arg("EX").arg(idempotencyTtlSeconds);
         return redis.send(remember).compose(previous -> {
             if (previous == null) {
-                return countIdempotencyKey().compose(counted -> runCreate(newCartId, create)).map(RedisCartStore::toResult);
+                return countIdempotencyKey(newCartId).compose(counted -> runCreate(newCartId, create)).map(RedisCartStore::toResult);
             }
             String remembered = previous.toString();
             int bar = remembered.indexOf('|');
@@ -212,6 +217,9 @@ public final class RedisCartStore implements CartStore {
     }
 
     private Future<MutationResult> createCustomerCart(String newCartId, CreateCart create, boolean mayRepairIndex) {
+        if (config.sharded()) {
+            return claimAndCreate(newCartId, create, mayRepairIndex);
+        }
         return runCreate(newCartId, create).compose(reply -> {
             if (!"EXISTS".equals(reply.get(0).toString())) {
                 return Future.succeededFuture(toResult(reply));
@@ -231,13 +239,45 @@ public final class RedisCartStore implements CartStore {
         });
     }
 
+    /**
+     * A customer's cart when keys are sharded: the customer's index entry (in the customer's shard) and the cart (in its
+     * own) cannot change in one script, so the entry is claimed first (SET NX, no TTL) and the cart created after. The
+     * entry decides which cart is the customer's: a claim that lost answers the winner's cart. A claimed cart that
+     * exists nowhere yet (its create is under way, or the process that claimed it stopped before creating it) is
+     * created here under the claimed id; the create script answers the same cart to whichever create comes second. So
+     * a customer never gets two active carts, and a claim left behind by a crash is completed by the next create.
+     */
+    private Future<MutationResult> claimAndCreate(String newCartId, CreateCart create, boolean mayRepairIndex) {
+        Request claim = Request.cmd(Command.SET).arg(config.customerIndexKey(create.customerId())).arg(newCartId).arg("NX").arg("GET");
+        return sendReplicated(claim, REDIRECT_ATTEMPTS).compose(previous -> {
+            String claimed = previous == null ? newCartId : previous.toString();
+            if (claimed.equals(newCartId)) {
+                return runCreate(newCartId, create).map(RedisCartStore::toResult);
+            }
+            return find(claimed).compose(found -> {
+                if (found.isEmpty()) {
+                    return runCreate(claimed, create).map(RedisCartStore::toResult);
+                }
+                if (isActiveCartOf(found, create.customerId())) {
+                    return Future.succeededFuture(new Applied(found.get(), true));
+                }
+                if (!mayRepairIndex) {
+                    return Future.failedFuture(new IllegalStateException(
+                        "the cart index of customer " + create.customerId() + " keeps pointing at inactive carts"));
+                }
+                return swapIndex(create.customerId(), claimed, "").compose(swapped -> claimAndCreate(newCartId, create, false));
+            });
+        });
+    }
+
     private Future<Response> runCreate(String cartId, CreateCart create) {
         List<String> keys = new ArrayList<>(5);
         keys.add(config.cartKey(cartId));
         keys.add(config.idempotencyKey(cartId, ""));
-        keys.add(config.streamKey());
-        keys.add(idempotencyCountKey());
-        if (!create.customerId().isEmpty()) {
+        keys.add(config.streamKeyOf(cartId));
+        keys.add(idempotencyCountKey(cartId));
+        if (!create.customerId().isEmpty() && !config.sharded()) {
+            // Sharded, the index is in the customer's shard, not the cart's: claimed before the create instead.
             keys.add(config.customerIndexKey(create.customerId()));
         }
         List<String> args = header(create, cartId, "", "", ANY_OWNER);
@@ -245,13 +285,13 @@ public final class RedisCartStore implements CartStore {
         args.add(create.currency());
         args.add(create.region());
         traced(args);
-        return mutate.call(redis, keys, args);
+        return mutateCall(keys, args);
     }
 
     private Future<Response> runMutation(Mutation mutation) {
         String cartId = mutation.cartId();
-        List<String> keys = List.of(config.cartKey(cartId), config.idempotencyKey(cartId, mutation.idempotencyKey()), config.streamKey(),
-            idempotencyCountKey());
+        List<String> keys = List.of(config.cartKey(cartId), config.idempotencyKey(cartId, mutation.idempotencyKey()),
+            config.streamKeyOf(cartId), idempotencyCountKey(cartId));
         String expected = mutation.expectedVersion().isPresent() ? Long.toString(mutation.expectedVersion().getAsLong()) : "";
         String owner = mutation.expectedOwner().isPresent() ? OWNER_MARK + mutation.expectedOwner().get() : ANY_OWNER;
         List<String> args = header(mutation.command(), cartId, expected, "", owner);
@@ -261,7 +301,43 @@ public final class RedisCartStore implements CartStore {
             args.set(2, given.isEmpty() ? fingerprint(mutation.command().kind(), args.subList(HEADER_SIZE, args.size())) : given);
         }
         traced(args);
-        return mutate.call(redis, keys, args);
+        return mutateCall(keys, args);
+    }
+
+    /**
+     * One call of cart-mutate.lua; with a {@link CartStoreConfig.ReplicaWait}, acknowledged only once that many
+     * replicas hold it (see {@link LuaScript#callReplicated}), sent again while the cluster redirects it (the script
+     * did not run then) for up to {@link #REDIRECT_ATTEMPTS} attempts.
+     */
+    private Future<Response> mutateCall(List<String> keys, List<String> args) {
+        CartStoreConfig.ReplicaWait wait = config.replicaWait();
+        if (wait.replicas() == 0) {
+            return mutate.call(redis, keys, args);
+        }
+        return replicatedCall(keys, args, wait, REDIRECT_ATTEMPTS);
+    }
+
+    /** One command, acknowledged as {@link #mutateCall} acknowledges a change (the customer index's claim). */
+    private Future<Response> sendReplicated(Request request, int attemptsLeft) {
+        CartStoreConfig.ReplicaWait wait = config.replicaWait();
+        if (wait.replicas() == 0) {
+            return redis.send(request);
+        }
+        return redis.batch(List.of(request, Request.cmd(Command.WAIT).arg(wait.replicas()).arg(wait.timeout().toMillis())))
+            .compose(replies -> replies.get(1).toLong() >= wait.replicas() ? Future.succeededFuture(replies.get(0))
+                : Future.<Response>failedFuture(new LuaScript.ReplicasBehind(wait.replicas(), replies.get(1).toLong())))
+            .recover(failure -> attemptsLeft <= 1 || !LuaScript.redirected(failure) ? Future.failedFuture(failure)
+                : vertx.timer(REDIRECT_PAUSE_MILLIS).compose(paused -> sendReplicated(request, attemptsLeft - 1)));
+    }
+
+    private Future<Response> replicatedCall(List<String> keys, List<String> args, CartStoreConfig.ReplicaWait wait, int attemptsLeft) {
+        return mutate.callReplicated(redis, keys, args, wait.replicas(), wait.timeout().toMillis()).recover(failure -> {
+            if (attemptsLeft <= 1 || !LuaScript.redirected(failure)) {
+                return Future.failedFuture(failure);
+            }
+            // The client refreshes its slot map at most once per topology TTL (1 s by default): wait a little, ask again.
+            return vertx.timer(REDIRECT_PAUSE_MILLIS).compose(paused -> replicatedCall(keys, args, wait, attemptsLeft - 1));
+        });
     }
 
     /** The script's last two arguments, after the fingerprint was taken: the change's traceparent and tracestate, or "". */
@@ -271,13 +347,13 @@ public final class RedisCartStore implements CartStore {
         args.add(trace.getOrDefault(TRACESTATE, ""));
     }
 
-    /** The current hour's counter of stored idempotency keys (see {@link IdempotencyKeyCount}). */
-    private String idempotencyCountKey() {
-        return config.idempotencyCountKey(IdempotencyKeyCount.hourOf(clock.millis()));
+    /** The current hour's counter of stored idempotency keys in the cart's shard (see {@link IdempotencyKeyCount}). */
+    private String idempotencyCountKey(String cartId) {
+        return config.idempotencyCountKey(IdempotencyKeyCount.hourOf(clock.millis()), config.shardOf(cartId));
     }
 
-    private Future<Void> countIdempotencyKey() {
-        String key = idempotencyCountKey();
+    private Future<Void> countIdempotencyKey(String cartId) {
+        String key = idempotencyCountKey(cartId);
         return redis.batch(List.of(Request.cmd(Command.INCR).arg(key),
                 Request.cmd(Command.EXPIRE).arg(key).arg(Long.parseLong(idempotencyTtlSeconds) + 3600)))
             .mapEmpty();
@@ -480,9 +556,14 @@ public final class RedisCartStore implements CartStore {
                 return activeCartFromStore(customerId, "");
             }
             String cartId = indexed.toString();
-            return find(cartId).compose(found -> isActiveCartOf(found, customerId)
-                ? Future.succeededFuture(found)
-                : activeCartFromStore(customerId, cartId));
+            return find(cartId).compose(found -> {
+                if (isActiveCartOf(found, customerId)) {
+                    return Future.succeededFuture(found);
+                }
+                // Sharded, an entry naming a cart that exists nowhere is a claim whose create has not happened yet (see
+                // claimAndCreate): it is left for that create, or the next one, to complete.
+                return activeCartFromStore(customerId, found.isEmpty() && config.sharded() ? "" : cartId);
+            });
         });
     }
 

@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.DatabaseException;
 
 /**
@@ -81,6 +82,7 @@ public final class WriteBehind extends VerticleBase {
     private final String idleTtlSeconds;
     private LuaScript readCart;
     private LuaScript startIdleTtl;
+    private LuaScript indexTtl;
     private long parkedTimer = -1;
 
     public WriteBehind(Redis redis, PgCartRepository repository, ParkedCarts parkedCarts, CartStoreConfig config, Clock clock,
@@ -136,11 +138,13 @@ public final class WriteBehind extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> List.of(LuaScript.load("cart-read.lua"), LuaScript.load("cart-idle-ttl.lua")))
+        return vertx.executeBlocking(() -> List.of(LuaScript.load("cart-read.lua"), LuaScript.load("cart-idle-ttl.lua"),
+                LuaScript.load("customer-index-swap.lua")))
             .compose(scripts -> {
                 readCart = scripts.get(0);
                 startIdleTtl = scripts.get(1);
-                return Future.all(readCart.preload(redis), startIdleTtl.preload(redis));
+                indexTtl = scripts.get(2);
+                return Future.all(readCart.preload(redis), startIdleTtl.preload(redis), indexTtl.preload(redis));
             })
             .compose(loaded -> {
                 consumer.open(vertx);
@@ -349,12 +353,40 @@ public final class WriteBehind extends VerticleBase {
             Cart cart = candidate.cart().cart();
             calls.add(idleTtlCall(config, cart, idleTtlSeconds));
         }
-        return startIdleTtl.callAll(redis, calls).mapEmpty();
+        return startIdleTtl.callAll(redis, calls).compose(started -> {
+            if (!config.sharded()) {
+                return Future.succeededFuture();
+            }
+            List<Future<Response>> indexes = new ArrayList<>();
+            for (int i = 0; i < written.size(); i++) {
+                indexTtlCall(config, written.get(i).cart().cart(), started.get(i), idleTtlSeconds)
+                    .ifPresent(call -> indexes.add(indexTtl.call(redis, call.keys(), call.args())));
+            }
+            return Future.all(indexes).mapEmpty();
+        });
     }
 
-    /** The cart-idle-ttl.lua call for a stored cart: its hash, and its customer's index entry if it has a customer. */
+    /**
+     * Sharded keys (see {@link CartStoreConfig#sharded()}): the customer-index-swap.lua call that starts the TTL of the
+     * customer's index entry, in the customer's shard, once cart-idle-ttl.lua {@code started} the cart's (so the cart
+     * is stored: PostgreSQL answers for the customer's active cart), and only while the entry names this cart (a swap
+     * from the cart to itself). None for a guest cart, a cart whose TTL did not start, or keys not sharded (cart-idle-ttl.lua
+     * did it in the same step).
+     */
+    static Optional<LuaScript.Invocation> indexTtlCall(CartStoreConfig config, Cart cart, Response started, String idleTtlSeconds) {
+        if (!config.sharded() || cart.customerId().isEmpty() || started == null || started.toLong() != 1) {
+            return Optional.empty();
+        }
+        return Optional.of(new LuaScript.Invocation(List.of(config.customerIndexKey(cart.customerId())),
+            List.of(cart.cartId(), cart.cartId(), idleTtlSeconds)));
+    }
+
+    /**
+     * The cart-idle-ttl.lua call for a stored cart: its hash, and its customer's index entry if it has a customer and
+     * keys are not sharded (sharded, the entry is in another slot: {@link #indexTtlCall}).
+     */
     static LuaScript.Invocation idleTtlCall(CartStoreConfig config, Cart cart, String idleTtlSeconds) {
-        if (cart.customerId().isEmpty()) {
+        if (cart.customerId().isEmpty() || config.sharded()) {
             return new LuaScript.Invocation(List.of(config.cartKey(cart.cartId())), List.of(Long.toString(cart.version()), idleTtlSeconds));
         }
         return new LuaScript.Invocation(List.of(config.cartKey(cart.cartId()), config.customerIndexKey(cart.customerId())),

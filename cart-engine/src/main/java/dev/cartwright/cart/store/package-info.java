@@ -22,9 +22,14 @@
  *       {@link dev.cartwright.cart.store.ChangeRecords} decodes an entry into a
  *       {@link dev.cartwright.cart.store.change.CartChange}.</li>
  * </ul>
- * Every key of one cart carries the hash tag {@code {cart:<id>}}. The stream is global, and creating a customer's cart
- * also touches the customer index: on Redis Cluster both would need one stream per shard and the index in the
- * cart's slot.
+ * Every key of one cart carries the hash tag {@code {cart:<id>}}. That is the layout with one shard on one Redis. With
+ * several shards, or on a Redis Cluster ({@link dev.cartwright.cart.store.CartStoreConfig#sharded()}), the keys of a
+ * cart in shard k (CRC16 of its id modulo the shards) carry the shard's tag instead: {@code {s<k>}cart:<id>},
+ * {@code {s<k>}cart:<id>:idem:<request key>}, {@code {s<k>}idem-keys:<hour>}, and the shard's stream
+ * {@code <stream key>:{s<k>}}, so one call of {@code cart-mutate.lua} touches one hash slot; a customer's index entry
+ * is {@code {s<c>}customer-cart:<customer id>} in the customer's shard c, claimed before the cart is created
+ * ({@link dev.cartwright.cart.store.RedisCartStore}). The tags are chosen so the shards spread evenly over the slots
+ * ({@link dev.cartwright.cart.store.ShardTags}).
  *
  * <h2>Flow</h2>
  * {@link dev.cartwright.cart.store.RedisCartStore} applies each change with one EVALSHA of {@code cart-mutate.lua};
