@@ -11,7 +11,9 @@ import dev.cartwright.proto.checkout.v1.CheckoutStatus;
 import dev.cartwright.proto.checkout.v1.ConfirmCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.GetCheckoutRequest;
 import dev.cartwright.proto.checkout.v1.Order;
+import dev.cartwright.proto.checkout.v1.SelectShippingMethodRequest;
 import dev.cartwright.proto.checkout.v1.StartCheckoutRequest;
+import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
 import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
@@ -182,6 +184,45 @@ class CheckoutIdempotencyIT {
         Order bobsOrder = ok(confirm(bobs.getCheckoutId(), "pm-visa", key, bobToken));
         assertThat(bobsOrder.getOrderId()).isNotEqualTo(order.getOrderId());
         assertThat(bobsOrder.getCustomerId()).isEqualTo(bob);
+    }
+
+    @Test
+    void anEditKeyAnswersItsOwnRequestAgainAndRefusesAnotherAddressOrMethod() {
+        String alice = someone("alice");
+        String aliceToken = token(alice);
+        Checkout checkout = ok(start(flows.cartWith(alice, aliceToken, Map.of("456", 1)).getCartId(), "", aliceToken));
+        String key = "edit-" + UUID.randomUUID();
+
+        Checkout shipped = ok(shipTo(checkout.getCheckoutId(), CheckoutFlows.address("US"), key, aliceToken));
+        Checkout again = ok(shipTo(checkout.getCheckoutId(), CheckoutFlows.address("US"), key, aliceToken));
+        assertThat(again.getVersion()).isEqualTo(shipped.getVersion());
+
+        // Failed before the edit keys were fingerprinted: the same key with another address answered with the
+        // checkout as the first address left it, as if the second address had been stored.
+        assertKeyReused(shipTo(checkout.getCheckoutId(), CheckoutFlows.address("US").toBuilder().setLine1("9 Other Rd").build(),
+            key, aliceToken));
+        assertKeyReused(harness.callNow(CheckoutServiceGrpcClient.UpdateBillingAddress, UpdateAddressRequest.newBuilder()
+            .setCheckoutId(checkout.getCheckoutId()).setAddress(CheckoutFlows.address("US")).setIdempotencyKey(key).build(),
+            aliceToken));
+        assertKeyReused(harness.callNow(CheckoutServiceGrpcClient.SelectShippingMethod, SelectShippingMethodRequest.newBuilder()
+            .setCheckoutId(checkout.getCheckoutId()).setShippingMethodId(shipped.getAvailableShippingMethods(0).getShippingMethodId())
+            .setIdempotencyKey(key).build(), aliceToken));
+        Checkout untouched = ok(harness.callNow(CheckoutServiceGrpcClient.GetCheckout,
+            GetCheckoutRequest.newBuilder().setCheckoutId(checkout.getCheckoutId()).build(), aliceToken));
+        assertThat(untouched.getVersion()).isEqualTo(shipped.getVersion());
+        assertThat(untouched.getShippingAddress().getLine1()).isEqualTo("1 Market St");
+
+        // A new key is a new request.
+        Checkout moved = ok(shipTo(checkout.getCheckoutId(), CheckoutFlows.address("US").toBuilder().setLine1("9 Other Rd").build(),
+            "edit-" + UUID.randomUUID(), aliceToken));
+        assertThat(moved.getVersion()).isGreaterThan(shipped.getVersion());
+        assertThat(moved.getShippingAddress().getLine1()).isEqualTo("9 Other Rd");
+    }
+
+    private static Reply<Checkout> shipTo(String checkoutId, dev.cartwright.proto.common.v1.Address address, String key,
+                                          String token) {
+        return harness.callNow(CheckoutServiceGrpcClient.UpdateShippingAddress, UpdateAddressRequest.newBuilder()
+            .setCheckoutId(checkoutId).setAddress(address).setIdempotencyKey(key).build(), token);
     }
 
     @Test

@@ -42,8 +42,8 @@ import java.util.regex.Pattern;
  * statuses. Nothing else: the rules of a checkout and of its confirm saga live in {@code dev.cartwright.checkout.saga}.
  *
  * <p>ConfirmCheckout's idempotency is the checkout itself: a repeated call answers with the same order, or waits for
- * the request that is confirming it. StartCheckout's and ConfirmCheckout's idempotency keys are the caller's own and
- * belong to one request: the same key with another request is INVALID_ARGUMENT on idempotency_key.
+ * the request that is confirming it. Every idempotency key is the caller's own and belongs to one request (the
+ * RPC and its body): the same key with another request is INVALID_ARGUMENT on idempotency_key.
  */
 public final class CheckoutGrpc extends CheckoutServiceService {
 
@@ -85,7 +85,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             PostalAddress address = address(request.hasAddress(), request.getAddress());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.updateShippingAddress(caller, checkoutId, address, expected, key),
+            return edge(workflow.updateShippingAddress(caller, checkoutId, address, expected,
+                    key(caller, checkoutId, key, "UpdateShippingAddress", request)),
                 "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }
@@ -98,7 +99,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             PostalAddress address = address(request.hasAddress(), request.getAddress());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.updateBillingAddress(caller, checkoutId, address, expected, key),
+            return edge(workflow.updateBillingAddress(caller, checkoutId, address, expected,
+                    key(caller, checkoutId, key, "UpdateBillingAddress", request)),
                 "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }
@@ -111,7 +113,8 @@ public final class CheckoutGrpc extends CheckoutServiceService {
             String methodId = RequestChecks.id("shipping_method_id", request.getShippingMethodId());
             OptionalLong expected = expectedVersion(request.hasExpectedVersion(), request.getExpectedVersion());
             String key = RequestChecks.idempotencyKey("idempotency_key", request.getIdempotencyKey());
-            return edge(workflow.selectShippingMethod(caller, checkoutId, methodId, expected, key),
+            return edge(workflow.selectShippingMethod(caller, checkoutId, methodId, expected,
+                    key(caller, checkoutId, key, "SelectShippingMethod", request)),
                 "checkouts/" + checkoutId).map(CheckoutGrpc::toProto);
         });
     }

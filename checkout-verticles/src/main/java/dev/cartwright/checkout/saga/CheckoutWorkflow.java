@@ -59,6 +59,8 @@ public final class CheckoutWorkflow {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutWorkflow.class);
     private static final int MAX_QUIET_RETRIES = 3;
+    /** Between the scoped key and the fingerprint in a checkout's last request (neither ever holds a colon). */
+    private static final String KEY_AND_FINGERPRINT = ":";
 
     /** How long a StartCheckout or ConfirmCheckout idempotency key is kept; after that it may be used again. */
     public static final Duration KEYS_KEPT_FOR = Duration.ofHours(24);
@@ -235,8 +237,8 @@ public final class CheckoutWorkflow {
 
     /** Sets the shipping address; the shipping methods (and the tax region) follow the new destination. */
     public Future<Checkout> updateShippingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
-                                                        String requestKey) {
-        return mutate(caller, checkoutId, expected, requestKey, c -> rates(Optional.of(address), c.totals(), c.lines(), c.currency())
+                                                        RequestKey key) {
+        return mutate(caller, checkoutId, expected, key, c -> rates(Optional.of(address), c.totals(), c.lines(), c.currency())
             .map(methods -> {
                 Optional<ShippingOption> kept = c.contents().shippingMethodId().flatMap(id -> ShippingOption.find(methods, id));
                 String region = pricing.regionFor(Optional.of(address), c.region());
@@ -248,15 +250,15 @@ public final class CheckoutWorkflow {
     }
 
     public Future<Checkout> updateBillingAddress(Caller caller, String checkoutId, PostalAddress address, OptionalLong expected,
-                                                       String requestKey) {
-        return mutate(caller, checkoutId, expected, requestKey,
+                                                       RequestKey key) {
+        return mutate(caller, checkoutId, expected, key,
             c -> Future.succeededFuture(c.contents().withBillingAddress(address)), 0);
     }
 
     /** Chooses one of the offered shipping methods; the totals take its price. */
     public Future<Checkout> selectShippingMethod(Caller caller, String checkoutId, String methodId, OptionalLong expected,
-                                                       String requestKey) {
-        return mutate(caller, checkoutId, expected, requestKey, c -> {
+                                                       RequestKey key) {
+        return mutate(caller, checkoutId, expected, key, c -> {
             Optional<ShippingOption> method = ShippingOption.find(c.shippingMethods(), methodId);
             if (method.isEmpty()) {
                 return Future.failedFuture(CheckoutProblem.precondition(CheckoutRefusal.SHIPPING_METHOD_NOT_OFFERED,
@@ -566,11 +568,21 @@ public final class CheckoutWorkflow {
     }
 
     /** The change {@code change} makes to an open checkout, written if nobody changed it meanwhile. */
-    private Future<Checkout> mutate(Caller caller, String checkoutId, OptionalLong expected, String requestKey,
+    /**
+     * Applies a client's change to an open checkout. A keyed change is remembered as the checkout's last request
+     * ({@link #lastRequest}): the same key with the same request again answers with the checkout as it is, the same key
+     * with another request is refused, and nothing is changed either way.
+     */
+    private Future<Checkout> mutate(Caller caller, String checkoutId, OptionalLong expected, RequestKey key,
                                    Function<Checkout.Open, Future<CheckoutContents>> change, int attempt) {
+        Optional<String> stamp = lastRequest(key);
         return find(caller, checkoutId).compose(c -> {
-            if (!requestKey.isEmpty() && c.revision().lastRequestKey().equals(Optional.of(requestKey))) {
+            Optional<String> last = c.revision().lastRequestKey();
+            if (stamp.isPresent() && last.equals(stamp)) {
                 return Future.succeededFuture(c);
+            }
+            if (stamp.isPresent() && last.isPresent() && last.get().startsWith(key.key() + KEY_AND_FINGERPRINT)) {
+                return Future.failedFuture(keyReused());
             }
             Transition<Checkout.Open> changeable = c.changeable();
             if (changeable instanceof Transition.Refused<Checkout.Open> refused) {
@@ -581,8 +593,7 @@ public final class CheckoutWorkflow {
             }
             Checkout.Open open = ((Transition.Moved<Checkout.Open>) changeable).to();
             return change.apply(open).compose(contents -> {
-                Checkout.Open after = open.edited(contents, requestKey.isEmpty() ? Optional.empty() : Optional.of(requestKey),
-                    clock.instant());
+                Checkout.Open after = open.edited(contents, stamp, clock.instant());
                 return store.save(after, c.version(), CheckoutState.OPEN, List.of(), List.of()).compose(saved -> {
                     if (saved) {
                         return Future.succeededFuture((Checkout) after);
@@ -591,10 +602,15 @@ public final class CheckoutWorkflow {
                         return Future.failedFuture(CheckoutProblem.aborted("checkout " + checkoutId + " changed concurrently; read it"
                             + " again and retry"));
                     }
-                    return mutate(caller, checkoutId, expected, requestKey, change, attempt + 1);
+                    return mutate(caller, checkoutId, expected, key, change, attempt + 1);
                 });
             });
         });
+    }
+
+    /** What a checkout keeps of the last keyed change made to it: the caller's scoped key and the request's fingerprint. */
+    private static Optional<String> lastRequest(RequestKey key) {
+        return key.key().isEmpty() ? Optional.empty() : Optional.of(key.key() + KEY_AND_FINGERPRINT + key.fingerprint());
     }
 
     Future<Checkout> find(Caller caller, String checkoutId) {
