@@ -24,7 +24,6 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 import io.vertx.grpc.transcoding.TranscodingServiceMethod;
-import java.util.List;
 
 /**
  * Owns what the endpoint adds to the transcoder so that every HTTP/JSON error reply says what went
@@ -54,47 +53,27 @@ public final class HttpJsonErrors implements VertxServiceProvider {
      * {@code codecs} reading and writing the JSON of the messages they know.
      */
     static Service explaining(Service service, JsonCodecs codecs, int maxMessageSize) {
-        return new ExplainingService(service, codecs, maxMessageSize);
-    }
-
-    private record ExplainingService(Service service, JsonCodecs codecs, int maxMessageSize) implements Service {
-
-        @Override
-        public ServiceName name() {
-            return service.name();
-        }
-
-        @Override
-        public Descriptors.ServiceDescriptor descriptor() {
-            return service.descriptor();
-        }
-
-        @Override
-        public void bind(GrpcServer server) {
-            service.bind(new Registrar(server, service.descriptor(), codecs, maxMessageSize));
-        }
+        return ForwardingGrpcServer.bindingThrough(service, server -> new Registrar(server, service.descriptor(), codecs, maxMessageSize));
     }
 
     /** The server as the service sees it while binding: each method handler and decoder is registered with a note-taker around it. */
-    private record Registrar(GrpcServer server, Descriptors.ServiceDescriptor descriptor, JsonCodecs codecs, int maxMessageSize)
-        implements GrpcServer {
+    private static final class Registrar extends ForwardingGrpcServer {
 
-        @Override
-        public void handle(HttpServerRequest request) {
-            server.handle(request);
-        }
+        private final Descriptors.ServiceDescriptor descriptor;
+        private final JsonCodecs codecs;
+        private final int maxMessageSize;
 
-        @Override
-        public GrpcServer callHandler(Handler<GrpcServerRequest<Buffer, Buffer>> handler) {
-            server.callHandler(handler);
-            return this;
+        Registrar(GrpcServer server, Descriptors.ServiceDescriptor descriptor, JsonCodecs codecs, int maxMessageSize) {
+            super(server);
+            this.descriptor = descriptor;
+            this.codecs = codecs;
+            this.maxMessageSize = maxMessageSize;
         }
 
         @Override
         public <Req, Resp> GrpcServer callHandler(ServiceMethod<Req, Resp> method, Handler<GrpcServerRequest<Req, Resp>> handler) {
             if (handler == null) {
-                server.callHandler(method, null);
-                return this;
+                return super.callHandler(method, null);
             }
             Descriptors.MethodDescriptor described = descriptor == null ? null : descriptor.findMethodByName(method.methodName());
             Descriptors.Descriptor requestType = described == null ? null : described.getInputType();
@@ -106,7 +85,7 @@ public final class HttpJsonErrors implements VertxServiceProvider {
             ServiceMethod<Req, Resp> noting = method instanceof TranscodingServiceMethod<Req, Resp> transcoded
                 ? TranscodingServiceMethod.server(service, method.methodName(), encoder, decoder, transcoded.options())
                 : ServiceMethod.server(service, method.methodName(), encoder, decoder);
-            server.callHandler(noting, request -> {
+            return super.callHandler(noting, request -> {
                 HttpJsonCall call = HttpJsonCall.current();
                 if (call != null) {
                     call.routedTo(requestType);
@@ -114,7 +93,6 @@ public final class HttpJsonErrors implements VertxServiceProvider {
                 request.invalidMessageHandler(invalid -> refuse(request, invalid));
                 handler.handle(RequestIds.checked(StatusDetails.of(request)));
             });
-            return this;
         }
 
         /**
@@ -129,17 +107,6 @@ public final class HttpJsonErrors implements VertxServiceProvider {
             } else {
                 request.response().cancel();
             }
-        }
-
-        @Override
-        public GrpcServer addService(Service service) {
-            server.addService(service);
-            return this;
-        }
-
-        @Override
-        public List<Service> services() {
-            return server.services();
         }
     }
 
