@@ -127,14 +127,15 @@ def gatling(out_dir, phase="gatling"):
 
 
 def backlog(out_dir, phase):
-    """Write-behind and Kafka bridge backlog at the start and end of a phase: growing means they fell behind."""
+    """Write-behind and Kafka bridge backlog at the start and end of a phase: growing means they fell behind.
+    Each change stream has a series of its own (label stream); the backlog is their sum."""
     def read(path):
         out = {}
         if os.path.exists(path):
             for line in open(path):
-                m = re.match(r'(cartwright_writebehind_pending|cartwright_kafka_bridge_lag)(\{[^}]*\})?\s+([0-9.eE+-]+)', line)
+                m = re.match(r'(cartwright_writebehind_pending|cartwright_kafka_bridge_lag)(\{.*\})?\s+([0-9.eE+-]+)$', line)
                 if m:
-                    out[m.group(1)] = float(m.group(3))
+                    out[m.group(1)] = out.get(m.group(1), 0.0) + float(m.group(3))
         return out
     before = read(os.path.join(out_dir, f"metrics-{phase}-before.txt"))
     after = read(os.path.join(out_dir, f"metrics-{phase}-after.txt"))

@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Checkout Service with its carts over three change streams, on one Redis (CARTWRIGHT_REDIS_SHARDS=3) and on the
  * test JVM's Redis Cluster (CARTWRIGHT_REDIS_CLUSTER): each stream's Kafka bridge publishes its carts' changes, every
- * cart's events arrive in version order, carts of every shard are among them, and a customer's cart is found again.
+ * cart's events arrive in version order, carts of every shard are among them, a customer's cart is found again, and
+ * each stream's lag is a series of its own on /metrics.
  */
 @ExtendWith(RealServices.class)
 class ShardedCartEventsIT {
@@ -110,6 +111,15 @@ class ShardedCartEventsIT {
             assertThat(eventIds).as("distinct cart events").hasSize(expected);
             for (String cartId : changesPerCart.keySet()) {
                 assertThat(versions.get(cartId)).as("versions of %s on Kafka, in arrival order", cartId).containsExactly(1L, 2L, 3L, 4L);
+            }
+            // Each stream's bridge and write-behind report their lag as a series of their own, tagged with the stream.
+            String scraped = harness.runtime.registry().scrape();
+            for (String name : List.of("cartwright_kafka_bridge_lag", "cartwright_writebehind_pending")) {
+                List<String> series = scraped.lines().filter(line -> line.startsWith(name + "{")).toList();
+                assertThat(series).as("series of %s", name).hasSize(3);
+                for (String streamKey : layout.withStreamKey(stream).streamKeys()) {
+                    assertThat(series).as("series of %s", name).anyMatch(line -> line.contains("stream=\"" + streamKey + "\""));
+                }
             }
         } finally {
             harness.close();

@@ -116,7 +116,9 @@ public final class ChangeStreamConsumer {
     }
 
     /**
-     * The names the consumer's meters are registered under, so each reader keeps the names operators know.
+     * The names the consumer's meters are registered under, so each reader keeps the names operators know. Every meter
+     * is tagged {@code stream} with the stream key besides {@code tags}: with several shards there is one consumer per
+     * stream under the same names, and a registry keeps only the first gauge of a name and tags.
      *
      * @param lag gauge: entries the group has not acknowledged (pending plus not yet delivered)
      * @param oldestAge gauge: age in seconds of the oldest of those
@@ -167,12 +169,13 @@ public final class ChangeStreamConsumer {
         this.clock = clock;
         this.handler = handler;
         this.stream = new ChangeStream(redis, settings.streamKey());
-        Gauge.builder(meters.lag(), lag, AtomicLong::get).description(meters.lagDescription()).tags(meters.tags()).register(registry);
+        Tags tags = meters.tags().and("stream", settings.streamKey());
+        Gauge.builder(meters.lag(), lag, AtomicLong::get).description(meters.lagDescription()).tags(tags).register(registry);
         Gauge.builder(meters.oldestAge(), oldestAgeSeconds, AtomicLong::get)
             .description("Age in seconds of the oldest change-stream entry the " + settings.group() + " group has not acknowledged")
-            .baseUnit("seconds").tags(meters.tags()).register(registry);
-        this.acknowledged = Counter.builder(meters.acknowledged()).tags(meters.tags()).register(registry);
-        this.failedBatches = Counter.builder(meters.failedBatches()).tags(meters.tags()).register(registry);
+            .baseUnit("seconds").tags(tags).register(registry);
+        this.acknowledged = Counter.builder(meters.acknowledged()).tags(tags).register(registry);
+        this.failedBatches = Counter.builder(meters.failedBatches()).tags(tags).register(registry);
     }
 
     public Settings settings() {

@@ -92,11 +92,11 @@ class ChangeStreamConsumerIT {
         }
 
         double acknowledged() {
-            return registry.counter("test.acked").count();
+            return registry.get("test.acked").counter().count();
         }
 
         double failedBatches() {
-            return registry.counter("test.failed").count();
+            return registry.get("test.failed").counter().count();
         }
     }
 
@@ -326,5 +326,34 @@ class ChangeStreamConsumerIT {
         } finally {
             undeploy(reader);
         }
+    }
+
+    /**
+     * The checkout service runs one write-behind and one Kafka bridge per shard's stream, all on one registry, under the
+     * same meter names: each stream's lag must be a series of its own, or the registry keeps only the first.
+     */
+    @Test
+    void consumersOfTwoStreamsInOneRegistryEachReportTheirOwnLag() {
+        String first = freshStream();
+        String second = freshStream();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ChangeStreamConsumer.Meters meters =
+            new ChangeStreamConsumer.Meters("test.lag", "lag", "test.oldest.age", "test.acked", "test.failed", Tags.empty());
+        List<ChangeStreamConsumer> consumers = new ArrayList<>();
+        for (String stream : List.of(first, second)) {
+            await(new ChangeStream(harness.redis, stream).ensureGroup("readers"));
+            consumers.add(new ChangeStreamConsumer(harness.redis, settings(stream, "r1"), Clock.systemUTC(), registry, meters,
+                batch -> Future.succeededFuture(BatchOutcome.all(batch))));
+        }
+        append(first, 3);
+        append(second, 5);
+        consumers.forEach(consumer -> await(consumer.refreshLag()));
+
+        assertThat(registry.find("test.lag").gauges()).hasSize(2);
+        assertThat(registry.get("test.lag").tag("stream", first).gauge().value()).isEqualTo(3);
+        assertThat(registry.get("test.lag").tag("stream", second).gauge().value()).isEqualTo(5);
+        assertThat(registry.find("test.oldest.age").gauges()).hasSize(2);
+        assertThat(registry.find("test.acked").counters()).hasSize(2);
+        assertThat(registry.find("test.failed").counters()).hasSize(2);
     }
 }

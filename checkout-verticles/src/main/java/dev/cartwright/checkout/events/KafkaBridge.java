@@ -117,6 +117,8 @@ public final class KafkaBridge extends VerticleBase {
         this.producers = producers;
         this.topic = topic;
         this.carts = carts;
+        // One bridge per shard's stream in a process: each one's meters are a series of their own.
+        Tags tags = Tags.of("stream", settings.streamKey());
         this.consumer = new ChangeStreamConsumer(redis,
             new ChangeStreamConsumer.Settings(settings.streamKey(), settings.group(), settings.consumerName(), settings.batchSize(),
                 settings.readBlock(), Duration.ZERO, Duration.ZERO, false, BACKOFF_INITIAL, BACKOFF_MAX),
@@ -124,14 +126,14 @@ public final class KafkaBridge extends VerticleBase {
             new ChangeStreamConsumer.Meters("cartwright.kafka_bridge.lag",
                 "Cart changes not yet relayed to Kafka (waiting plus pending in the kafka-bridge group)",
                 "cartwright.kafka_bridge.oldest.age", "cartwright.kafka_bridge.acked", "cartwright.kafka_bridge.batch_failures",
-                Tags.empty()),
+                tags),
             this::relay);
         published = Counter.builder("cartwright.kafka_bridge.published").description("Cart events sent to Kafka and acked")
-            .register(registry);
+            .tags(tags).register(registry);
         skipped = Counter.builder("cartwright.kafka_bridge.skipped").description("Cart changes acked without an event")
-            .register(registry);
+            .tags(tags).register(registry);
         sendFailures = Counter.builder("cartwright.kafka_bridge.send_failures").description("Kafka sends that failed")
-            .register(registry);
+            .tags(tags).register(registry);
     }
 
     /**
