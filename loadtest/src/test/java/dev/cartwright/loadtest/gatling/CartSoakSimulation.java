@@ -8,8 +8,9 @@ import java.time.Duration;
 
 /**
  * A bounded soak: {@code -Dusers} shoppers (default 1000) keep visiting for {@code -DsoakMinutes}
- * (default 10). Latency drift shows in the report over time; memory and write-behind lag are on
- * the service's /metrics, which `./cartwright bench` samples during the run.
+ * (default 10), with the think time of {@code -DthinkMs} (see {@link CartJourney}). {@code ./cartwright soak}
+ * runs it and samples memory, stream length and lags from the service meanwhile, and reads the latency per
+ * interval from the simulation log afterwards (scripts/soak.sh).
  */
 public class CartSoakSimulation extends Simulation {
 
