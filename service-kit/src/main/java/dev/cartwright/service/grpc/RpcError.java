@@ -57,6 +57,9 @@ public final class RpcError extends RuntimeException {
 
     /** The longest message sent, and the longest subject: with them the details stay far below 8 KiB of headers. */
     public static final int MAX_MESSAGE = 1000;
+    /** The most UTF-8 bytes of a field violation's description: the message says it in full (up to its own limit). */
+    static final int MAX_DESCRIPTION = 500;
+    /** The most UTF-8 bytes of a precondition's subject and of an ErrorInfo metadata value: ids, not prose. */
     static final int MAX_SUBJECT = 200;
 
     private static final Pattern REASON = Pattern.compile("[A-Z][A-Z0-9_]*[A-Z0-9]");
@@ -87,7 +90,8 @@ public final class RpcError extends RuntimeException {
         return new RpcError(GrpcStatus.INVALID_ARGUMENT, INVALID_FIELD, message)
             .with("field", field)
             .detail(BadRequest.newBuilder()
-                .addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(field).setDescription(problem))
+                .addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(cut(field, MAX_SUBJECT))
+                    .setDescription(cut(problem, MAX_DESCRIPTION)))
                 .build());
     }
 
@@ -95,7 +99,8 @@ public final class RpcError extends RuntimeException {
     public static RpcError malformed(String message) {
         RpcError error = new RpcError(GrpcStatus.INVALID_ARGUMENT, MALFORMED_REQUEST, message);
         return error.detail(BadRequest.newBuilder()
-            .addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("").setDescription(error.getMessage()))
+            .addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("")
+                .setDescription(cut(error.getMessage(), MAX_DESCRIPTION)))
             .build());
     }
 
@@ -123,7 +128,7 @@ public final class RpcError extends RuntimeException {
         RpcError error = new RpcError(GrpcStatus.FAILED_PRECONDITION, reason, message);
         return error.detail(PreconditionFailure.newBuilder()
             .addViolations(PreconditionFailure.Violation.newBuilder().setType(reason)
-                .setSubject(subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT - 1) + "…")
+                .setSubject(cut(subject, MAX_SUBJECT))
                 .setDescription(error.getMessage()))
             .build());
     }
@@ -179,7 +184,7 @@ public final class RpcError extends RuntimeException {
 
     /** Adds {@code key=value} to the ErrorInfo's metadata (ids the client may act on: field, neighbour, ...). */
     public RpcError with(String key, String value) {
-        metadata.put(key, value == null ? "" : value);
+        metadata.put(key, value == null ? "" : cut(value, MAX_SUBJECT));
         return this;
     }
 
@@ -237,11 +242,32 @@ public final class RpcError extends RuntimeException {
     }
 
     /**
-     * {@code message} cut to {@link #MAX_MESSAGE} characters: it travels in the grpc-message header and again in the
-     * details, and clients cap headers at a few kilobytes (a huge id echoed back would make the answer unsendable).
+     * {@code message} cut to {@link #MAX_MESSAGE} bytes of UTF-8: it travels in the grpc-message header (percent-encoded,
+     * up to three characters a byte) and again in the details header, and clients refuse headers past a few kilobytes
+     * (8 KiB in Vert.x, Netty and grpc-java), so a huge value echoed back would make the answer unsendable.
      */
     private static String capped(String message) {
-        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
+        return cut(message, MAX_MESSAGE);
+    }
+
+    /** {@code text} if its UTF-8 form fits in {@code maxBytes}, else its longest prefix that does with "…" after it. */
+    static String cut(String text, int maxBytes) {
+        if (text.length() * 3 <= maxBytes || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= maxBytes) {
+            return text;
+        }
+        int budget = maxBytes - 3; // "…" is three bytes
+        int bytes = 0;
+        int end = 0;
+        while (end < text.length()) {
+            int cp = text.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > budget) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return text.substring(0, end) + "…";
     }
 
     private static String requireReason(String reason) {

@@ -70,6 +70,7 @@ class GrpcEndpointTest {
     private static final String LOCKED_CART = "locked";
     private static final String BUSY_CART = "busy";
     private static final String BAD_FIELD_CART = "bad-field";
+    private static final String ECHO_CART = "echo:";
 
     /**
      * A CartService whose GetCart answers with the caller it saw (subject as customer id, staff as status), or
@@ -91,6 +92,11 @@ class GrpcEndpointTest {
             if (request.getCartId().equals(BUSY_CART)) {
                 return Future.failedFuture(RpcError.unavailable("CART_STORE_UNAVAILABLE", "the cart store is unreachable",
                     java.time.Duration.ofMillis(1500)));
+            }
+            if (request.getCartId().startsWith(ECHO_CART)) {
+                // A refusal that repeats what it was sent, in the field violation and in the ErrorInfo.
+                throw RpcError.invalidField("cart_id", "is unknown, was '" + request.getCartId() + "'")
+                    .with("cart_id", request.getCartId());
             }
             if (request.getCartId().equals(BAD_FIELD_CART)) {
                 // Thrown, not returned: a service that throws gets the same answer.
@@ -434,6 +440,33 @@ class GrpcEndpointTest {
         assertThat(web.headers().get("grpc-status")).isEqualTo("3");
         assertThat(web.headers().get("grpc-message")).isEqualTo(reply.headers().get("grpc-message"));
         assertThat(web.headers().get(RpcError.DETAILS_HEADER)).isEqualTo(reply.headers().get(RpcError.DETAILS_HEADER));
+    }
+
+    /**
+     * A refusal that repeats a huge value it was sent still reaches the client as a status: the details travel in a
+     * header, and clients refuse headers past a few kilobytes (Vert.x and Netty reset the stream with PROTOCOL_ERROR,
+     * so the caller saw no status at all). Found by the Return Service fuzz: a 393 KB return reason.
+     */
+    @Test
+    void aRefusalRepeatingAHugeValueIsStillAStatusWithBoundedDetails() throws Exception {
+        int port = start(Authenticator.development());
+        String huge = ECHO_CART + "x".repeat(300_000);
+        assertThatThrownBy(() -> await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(huge).build())))
+            .isInstanceOfSatisfying(InvalidStatusException.class,
+                e -> assertThat(e.actualStatus()).isEqualTo(GrpcStatus.INVALID_ARGUMENT));
+        // Cut by bytes, not characters: a thousand characters of three bytes each, percent-encoded, are 9 KB.
+        assertThatThrownBy(() -> await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(ECHO_CART + "界".repeat(100_000))
+                .build())))
+            .isInstanceOfSatisfying(InvalidStatusException.class,
+                e -> assertThat(e.actualStatus()).isEqualTo(GrpcStatus.INVALID_ARGUMENT));
+        Reply reply = grpcGetCart(port, huge);
+        String header = reply.headers().get(RpcError.DETAILS_HEADER);
+        assertThat(header.length()).isLessThan(8 * 1024);
+        RpcError.Received details = RpcError.Received.fromHeader(header);
+        assertThat(details.fieldViolations()).containsExactly("cart_id");
+        assertThat(details.errorInfo().getMetadataMap().get("cart_id")).startsWith(ECHO_CART + "xxx").endsWith("…");
+        assertThat(RpcError.Received.fromJson(httpJson(port, HttpMethod.GET, "/v1/carts/" + ECHO_CART + "x".repeat(20_000), null)
+            .body().toString()).fieldViolations()).containsExactly("cart_id");
     }
 
     /** GetCart over native gRPC, as the bytes arrive: status and details from the trailers-only headers. */
