@@ -275,7 +275,7 @@ public final class ChaosMain {
                         say("fuzz: " + count + " requests from the proto descriptors over gRPC and HTTP/JSON");
                         InputFuzz fuzz = new InputFuzz(rig);
                         List<String> victims = fuzz.victims(8, run);
-                        rows.add(fuzzed("fuzz", fuzz, new FuzzedRequests(victims), victims, count, started.toEpochMilli()));
+                        rows.add(fuzzed(logs, "fuzz", fuzz, new FuzzedRequests(victims), victims, count, started.toEpochMilli()));
                     }
                 } catch (RuntimeException e) {
                     rows.add(failed("fuzz", e));
@@ -293,7 +293,7 @@ public final class ChaosMain {
                         List<String> victims = fuzz.victims(9, run);
                         List<String> known = new ArrayList<>(victims);
                         known.addAll(target.related());
-                        rows.add(fuzzed("fuzz (Return Service)", fuzz, FuzzedRequests.returns(known), victims, count,
+                        rows.add(fuzzed(logs, "fuzz (Return Service)", fuzz, FuzzedRequests.returns(known), victims, count,
                             started.toEpochMilli()));
                     }
                 } catch (RuntimeException e) {
@@ -352,7 +352,8 @@ public final class ChaosMain {
     }
 
     /** Sends {@code count} fuzzed requests in batches (some bodies are megabytes: ten thousand do not fit in memory at once). */
-    private static Row fuzzed(String phase, InputFuzz fuzz, FuzzedRequests requests, List<String> victims, int count, long seed) {
+    private static Row fuzzed(Path logs, String phase, InputFuzz fuzz, FuzzedRequests requests, List<String> victims, int count, long seed) {
+        fuzz.diagnoseInto(logs);
         InputFuzz.Result result = null;
         for (int done = 0; done < count; done += 200) {
             InputFuzz.Result batch = fuzz.run(requests.draw(Math.min(200, count - done), seed + done), victims, 4);
@@ -367,6 +368,15 @@ public final class ChaosMain {
         say(phase + " undecodable: " + garbage.summary());
         result.failures().forEach(f -> say("  " + f));
         fuzz.unanswered().forEach(f -> say("  no answer: " + f));
+        if (!fuzz.unansweredInFull().isEmpty()) {
+            Path file = logs.resolve(phase.replaceAll("[^a-z]+", "-") + "-unanswered.txt");
+            try {
+                Files.write(file, fuzz.unansweredInFull(), StandardCharsets.UTF_8);
+                say("  requests without an answer, in full: " + file);
+            } catch (IOException e) {
+                say("could not write " + file + ": " + e.getMessage());
+            }
+        }
         return new Row(phase, count + " requests, then " + garbage.requests() + " undecodable", 0, 0, 0, "INTERNAL/UNKNOWN/5xx "
             + (result.internal() + garbage.internal()) + ", state changes from refused requests "
             + (result.stateChanges() + garbage.stateChanges()) + ", crashes " + (result.crashed() || garbage.crashed() ? 1 : 0)

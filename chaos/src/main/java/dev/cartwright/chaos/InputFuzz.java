@@ -84,6 +84,11 @@ public final class InputFuzz {
 
         boolean alive();
 
+        /** The service's process id, for the diagnostics taken when a request gets no answer; -1 when unknown. */
+        default long pid() {
+            return -1;
+        }
+
         /** The RPCs that only read, whose acceptance changes nothing. */
         Set<String> reads();
 
@@ -101,6 +106,9 @@ public final class InputFuzz {
 
     private final Target target;
     private final List<String> silent = new CopyOnWriteArrayList<>();
+    private final List<String> silentInFull = new CopyOnWriteArrayList<>();
+    private final AtomicInteger diagnosed = new AtomicInteger();
+    private volatile java.nio.file.Path diagnostics;
     private final HttpClient h2;
     private final HttpClient h1;
 
@@ -121,6 +129,22 @@ public final class InputFuzz {
         return List.copyOf(silent);
     }
 
+    /**
+     * The first requests that got no answer, each in full to be sent again by hand: when it was sent (UTC), the
+     * client's error, the transport, method and path, and the body in base64.
+     */
+    public List<String> unansweredInFull() {
+        return List.copyOf(silentInFull);
+    }
+
+    /**
+     * Where to write, for the first three requests without an answer, the state of the service's TCP connections
+     * ({@code ss}) and its threads ({@code jcmd Thread.print}) at the moment the client gave up.
+     */
+    public void diagnoseInto(java.nio.file.Path directory) {
+        this.diagnostics = directory;
+    }
+
     /** Makes things (carts, returns) for the fuzzed requests to aim at; returns their ids. */
     public List<String> victims(int count, String runId) {
         return target.victims(count, runId);
@@ -136,6 +160,11 @@ public final class InputFuzz {
         @Override
         public boolean alive() {
             return rig.service.alive();
+        }
+
+        @Override
+        public long pid() {
+            return rig.service.pid();
         }
 
         @Override
@@ -251,24 +280,97 @@ public final class InputFuzz {
             List.copyOf(failures));
     }
 
+    /** How far one request got, for the diagnostics of one without an answer. */
+    private static final class Probe {
+        volatile String connection = "no connection yet";
+        volatile String written = "not written";
+        volatile String response = "no response headers";
+        volatile String body = "no response end";
+
+        @Override
+        public String toString() {
+            return connection + "; " + written + "; " + response + "; " + body;
+        }
+    }
+
     /** The outcome as a gRPC status name, "HTTP nxx", or "no answer". */
     private String send(FuzzedRequests.Request request) {
+        java.time.Instant sent = java.time.Instant.now();
+        Probe probe = new Probe();
         try {
-            return (request.grpc() ? sendGrpc(request) : sendHttp(request)).await(30, TimeUnit.SECONDS);
+            return (request.grpc() ? sendGrpc(request, probe) : sendHttp(request, probe)).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (silent.size() < 10) {
-                silent.add(e + " for " + request.reproduction());
+                silent.add(e + " for " + request.reproduction() + " [" + probe + "]");
+            }
+            diagnose(sent, request, probe);
+            if (silentInFull.size() < 50) {
+                silentInFull.add(sent + " " + e + " " + (request.grpc() ? "gRPC POST" : "HTTP " + request.httpMethod()) + " "
+                    + request.path() + " " + java.util.Base64.getEncoder().encodeToString(request.body()) + " [" + probe + "]");
             }
             return "no answer";
         }
     }
 
-    private Future<String> sendGrpc(FuzzedRequests.Request request) {
+    private void diagnose(java.time.Instant sent, FuzzedRequests.Request request, Probe probe) {
+        java.nio.file.Path directory = diagnostics;
+        int n;
+        if (directory == null || (n = diagnosed.incrementAndGet()) > 3) {
+            return;
+        }
+        String port = Integer.toString(target.port());
+        StringBuilder out = new StringBuilder("sent " + sent + ", given up " + java.time.Instant.now() + ": "
+            + request.reproduction() + "\nclient side: " + probe + "\n\n");
+        out.append(run(List.of("ss", "-tnoiepm", "( sport = :" + port + " or dport = :" + port + " )")));
+        long pid = target.pid();
+        if (pid > 0) {
+            out.append("\n").append(run(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "Thread.print")));
+        }
+        try {
+            java.nio.file.Files.writeString(directory.resolve("unanswered-" + target.port() + "-" + n + ".txt"), out);
+        } catch (java.io.IOException e) {
+            silent.add("could not write diagnostics: " + e);
+        }
+    }
+
+    private static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor(20, TimeUnit.SECONDS);
+            return "$ " + String.join(" ", command) + "\n" + text;
+        } catch (java.io.IOException e) {
+            return "$ " + String.join(" ", command) + ": " + e + "\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted\n";
+        }
+    }
+
+    /** Writes {@code body} (or nothing), noting in {@code probe} how far the request got; the response's outcome. */
+    private static Future<String> exchange(HttpClient client, RequestOptions options, Buffer body, Probe probe,
+                                           java.util.function.Function<io.vertx.core.http.HttpClientResponse, String> outcome) {
+        return client.request(options).compose(req -> {
+            probe.connection = "connection " + req.connection().localAddress() + " -> " + req.connection().remoteAddress();
+            (body == null ? req.end() : req.end(body)).onComplete(done -> probe.written = done.succeeded()
+                ? "written (stream " + req.streamId() + ")" : "write failed: " + done.cause());
+            return req.response();
+        }).compose(resp -> {
+            probe.response = "response " + resp.statusCode();
+            return resp.body().map(b -> {
+                probe.body = "ended";
+                return outcome.apply(resp);
+            });
+        });
+    }
+
+    private Future<String> sendGrpc(FuzzedRequests.Request request, Probe probe) {
         Buffer frame = Buffer.buffer(request.body().length + 5).appendByte((byte) 0).appendInt(request.body().length)
             .appendBytes(request.body());
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(request.path())
             .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
-        return h2.request(options).compose(req -> req.send(frame)).compose(resp -> resp.body().map(body -> {
+        return exchange(h2, options, frame, probe, resp -> {
             String status = resp.getHeader("grpc-status");
             if (status == null) {
                 MultiMap trailers = resp.trailers();
@@ -278,14 +380,14 @@ public final class InputFuzz {
                 return "HTTP " + resp.statusCode() / 100 + "xx without grpc-status";
             }
             return statusName(Integer.parseInt(status.trim()));
-        }));
+        });
     }
 
-    private Future<String> sendHttp(FuzzedRequests.Request request) {
+    private Future<String> sendHttp(FuzzedRequests.Request request, Probe probe) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(request.httpMethod())).setURI(request.path())
             .putHeader("content-type", "application/json");
-        return h1.request(options).compose(req -> request.body().length == 0 && request.httpMethod().equals("GET") ? req.send()
-            : req.send(Buffer.buffer(request.body()))).compose(resp -> resp.body().map(body -> "HTTP " + resp.statusCode() / 100 + "xx"));
+        Buffer body = request.body().length == 0 && request.httpMethod().equals("GET") ? null : Buffer.buffer(request.body());
+        return exchange(h1, options, body, probe, resp -> "HTTP " + resp.statusCode() / 100 + "xx");
     }
 
     private static String statusName(int code) {

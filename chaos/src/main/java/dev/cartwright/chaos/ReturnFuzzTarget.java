@@ -30,6 +30,11 @@ public final class ReturnFuzzTarget implements InputFuzz.Target {
     }
 
     @Override
+    public long pid() {
+        return rig.service.pid();
+    }
+
+    @Override
     public boolean alive() {
         return rig.service.alive();
     }

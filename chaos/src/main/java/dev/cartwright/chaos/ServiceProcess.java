@@ -135,6 +135,11 @@ public final class ServiceProcess implements AutoCloseable {
         return all.substring(Math.max(0, all.length() - chars));
     }
 
+    /** The process id of the running process, or -1. */
+    public synchronized long pid() {
+        return process == null || !process.isAlive() ? -1 : process.pid();
+    }
+
     public int grpcPort() {
         return grpcPort;
     }
