@@ -250,6 +250,26 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
     print(md)
 
 
+def scale_bars(s, runs):
+    """The three bars a run must hold: mutations at 1000 in flight >= 0.5 of the ceiling, their p95 <= 1.5x the
+    ceiling's own p95, and p99 < 10 ms for the Gatling shoppers with a 1 s think time."""
+    bars = []
+    c, k = s.get("ceiling"), s.get("grpcCapacity")
+    if c and k:
+        ratio = k.get("mutationRatioToCeiling")
+        if ratio is not None:
+            bars.append(f"mutations/s at {s['settings']['connections']} in flight ÷ ceiling {ratio} (bar >= 0.5: "
+                        f"{'held' if ratio >= 0.5 else 'MISSED'})")
+        if c.get("p95Ms") and k["all"].get("p95Ms") is not None:
+            p95 = round(k["all"]["p95Ms"] / c["p95Ms"], 2)
+            bars.append(f"p95 ÷ the ceiling's p95 {p95} ({k['all']['p95Ms']} against {c['p95Ms']} ms; bar <= 1.5: "
+                        f"{'held' if p95 <= 1.5 else 'MISSED'})")
+    for g in runs:
+        if str(g.get("thinkMs")) == "1000":
+            bars.append(f"Gatling think 1 s p99 {g['p99Ms']} ms (bar < 10 ms: {'held' if g['p99Ms'] < 10 and g['failed'] == 0 else 'MISSED'})")
+    return bars
+
+
 def markdown(s):
     m, st = s["machine"], s["settings"]
     lines = [f"### Run {s['run']}", "",
@@ -321,6 +341,9 @@ def markdown(s):
             bar = f"the aim (p99 < 10 ms) {'held' if g['p99Ms'] < 10 and g['failed'] == 0 else 'was MISSED'}"
         lines.append(f"Gatling report (think {think} ms): `{g['report']}`; Gatling's own assertion (p95 < 50 ms, no failures) "
                      f"{'held' if g['assertionsPassed'] else 'failed'}; {bar}.")
+    bars = scale_bars(s, runs)
+    if bars:
+        lines.append("The bars at scale, each a ratio within this run: " + "; ".join(bars) + ".")
     pc = s.get("protocolCost")
     if pc and "grpc" in pc and "http-json" in pc:
         g, h = pc["grpc"], pc["http-json"]
