@@ -352,7 +352,8 @@ public final class ChaosMain {
     }
 
     /** Sends {@code count} fuzzed requests in batches (some bodies are megabytes: ten thousand do not fit in memory at once). */
-    private static Row fuzzed(Path logs, String phase, InputFuzz fuzz, FuzzedRequests requests, List<String> victims, int count, long seed) {
+    private static Row fuzzed(Path logs, String phase, InputFuzz fuzz, FuzzedRequests requests, List<String> victims, int count,
+                              long seed) {
         fuzz.diagnoseInto(logs);
         InputFuzz.Result result = null;
         for (int done = 0; done < count; done += 200) {
