@@ -22,6 +22,7 @@ import dev.cartwright.order.migration.MigrationDatabases;
 import dev.cartwright.service.db.LegacyDbConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.sqlclient.PoolOptions;
+import dev.cartwright.cart.store.ClusterRedis;
 import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
 import dev.cartwright.cart.store.RedisDurabilityCheck;
@@ -214,7 +215,11 @@ public final class CheckoutApplication {
         CartStoreConfig storeConfig = storeConfig(config, consumerName);
         RedisOptions redisOptions = redisOptions().setMaxPoolSize(config.redisPoolSize()).setMaxPoolWaiting(8192)
             .setMetricsName("checkout-redis");
-        Redis redis = opened(Redis.createClient(vertx, redisOptions), Redis::close);
+        // On a Redis Cluster every command takes a connection to each node: at most the pool's size of them are in
+        // progress at once, and the pools also hold each stream's write-behind and Kafka bridge connection (ClusterRedis).
+        Redis redis = opened(config.redis().cluster()
+            ? ClusterRedis.create(vertx, redisOptions, config.redisPoolSize(), 2 * config.redis().shards() + 2)
+            : Redis.createClient(vertx, redisOptions), Redis::close);
         // Before anything else: a Redis that may lose acknowledged cart changes is refused in production.
         return RedisDurabilityCheck.run(redis, config.redisCheck(), !config.auth().development(),
                 config.redis().cluster() ? "Redis Cluster " + String.join(",", config.redis().clusterNodes())

@@ -30,7 +30,9 @@ final class ClusterStore implements AutoCloseable {
         String schema = postgres.freshSchema(name);
         dev.cartwright.testkit.Migrations.apply(postgres, schema, "classpath:db/checkout_db");
         this.vertx = Vertx.vertx();
-        this.redis = Redis.createClient(vertx, options(cluster.endpoints()));
+        // As the Checkout Service builds it: 16 commands in progress at most, the pools sized for them and for the
+        // connections each stream's write-behind and Kafka bridge hold.
+        this.redis = ClusterRedis.create(vertx, options(cluster.endpoints()), 16, 2 * shards);
         this.pool = StoreHarness.pool(vertx, postgres, schema);
         this.repository = new PgCartRepository(pool);
         String prefix = cluster.keyPrefix(name);

@@ -116,6 +116,50 @@ class RedisClusterCartStoreIT {
     }
 
     /**
+     * Far more changes at once than a node's pool has connections. The cluster client takes a connection to every node
+     * for each command; with 400 changes sent together and the pools not gated, every pool was in use, commands queued,
+     * and none completed (the bench found the service idle at 1000 requests in flight).
+     */
+    @Test
+    void moreChangesAtOnceThanAPoolHoldsAllComplete(PostgresInfo postgres) {
+        CartStoreConfig.ReplicaWait oneReplica = new CartStoreConfig.ReplicaWait(1, Duration.ofSeconds(1));
+        try (ClusterStore waited = new ClusterStore(postgres, "cluster_many", 3, oneReplica)) {
+            RedisCartStore many = waited.store();
+            List<WriteBehind> writeBehinds = new ArrayList<>();
+            for (int shard = 0; shard < waited.config.shards(); shard++) {
+                WriteBehind writeBehind = new WriteBehind(waited.redis, waited.repository, new ParkedCarts(waited.pool),
+                    waited.config.forStream(shard), Clock.systemUTC(), new SimpleMeterRegistry());
+                await(waited.vertx.deployVerticle(writeBehind));
+                writeBehinds.add(writeBehind);
+            }
+            List<Cart> carts = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                carts.add(await(many.createOrGetActive(newId(), "", "EUR", "DE", "")));
+            }
+            // Sent from two event loops, as the service's verticles send them.
+            List<io.vertx.core.Context> loops = List.of(waited.vertx.getOrCreateContext(), waited.vertx.getOrCreateContext());
+            List<io.vertx.core.Promise<MutationResult>> changes = new ArrayList<>();
+            for (int round = 0; round < 10; round++) {
+                for (int i = 0; i < carts.size(); i++) {
+                    Mutation mutation = Mutation.of(carts.get(i).cartId(), add("p" + round));
+                    io.vertx.core.Promise<MutationResult> change = io.vertx.core.Promise.promise();
+                    loops.get(i % 2).runOnContext(v -> many.apply(mutation).onComplete(change));
+                    changes.add(change);
+                }
+            }
+            for (io.vertx.core.Promise<MutationResult> change : changes) {
+                assertThat(await(change.future())).isInstanceOf(MutationResult.Applied.class);
+            }
+            for (Cart cart : carts) {
+                assertThat(await(many.find(cart.cartId())).map(Cart::version)).contains(cart.version() + 10);
+            }
+            for (WriteBehind writeBehind : writeBehinds) {
+                await(waited.vertx.undeploy(writeBehind.deploymentID()));
+            }
+        }
+    }
+
+    /**
      * Shard 0's slot moves to another master while its carts change. Without a replica wait the client's own MOVED and
      * ASK handling carries the change; with one, the change and its WAIT go as one batch, which the store sends again
      * while the cluster redirects it.
