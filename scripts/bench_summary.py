@@ -373,13 +373,18 @@ def markdown(s):
     return "\n".join(lines)
 
 
-def record(out_dir, benchmarks):
-    md = open(os.path.join(out_dir, "summary.md")).read()
+def record_under(benchmarks, mark, section, md):
+    """Puts md right after mark in the benchmarks file (newest first), adding section and mark at its end if absent."""
     text = open(benchmarks).read() if os.path.exists(benchmarks) else "# Benchmarks\n"
-    if MARK not in text:
-        text = text.rstrip("\n") + "\n\n## Cart service end to end (`./cartwright bench`)\n\n" + MARK + "\n"
-    text = text.replace(MARK, MARK + "\n\n" + md, 1)
+    if mark not in text:
+        text = text.rstrip("\n") + "\n\n" + section + "\n\n" + mark + "\n"
+    text = text.replace(mark, mark + "\n\n" + md, 1)
     open(benchmarks, "w").write(text)
+
+
+def record(out_dir, benchmarks):
+    record_under(benchmarks, MARK, "## Cart service end to end (`./cartwright bench`)",
+                 open(os.path.join(out_dir, "summary.md")).read())
 
 
 if __name__ == "__main__":

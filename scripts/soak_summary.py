@@ -16,6 +16,8 @@ import os
 import struct
 import sys
 
+from bench_summary import read_kv, record_under  # the same directory
+
 MARK = "<!-- soak-runs: newest first; written by ./cartwright soak -->"
 DRIFT_RATIO, DRIFT_MS = 1.25, 2.0   # latency drifted: last p95 above first p95 by more than 25 % and 2 ms
 GROWTH_RATIO = 1.10                 # memory, stream or lag grew: last third's maximum above the first third's by 10 %
@@ -124,16 +126,6 @@ def num(v):
         return float(v)
     except (TypeError, ValueError):
         return None
-
-
-def read_kv(path):
-    out = {}
-    if os.path.exists(path):
-        for line in open(path):
-            if "=" in line:
-                k, v = line.rstrip("\n").split("=", 1)
-                out[k] = v
-    return out
 
 
 def thirds(samples, column):
@@ -300,15 +292,10 @@ def markdown(stamp, s, verdicts):
 
 
 def record(out_dir, benchmarks):
-    md = open(os.path.join(out_dir, "soak.md")).read()
-    text = open(benchmarks).read() if os.path.exists(benchmarks) else "# Benchmarks\n"
-    if MARK not in text:
-        text = (text.rstrip("\n") + "\n\n## Soak (`./cartwright soak`)\n\n"
-                + "Issue 12: 30 minutes at 1000 shoppers with a 1 s think time; latency does not drift, heap and Redis "
-                + "memory stay flat, the change stream is trimmed and the write-behind lag stays bounded. How the "
-                + "verdicts are computed: scripts/soak.sh.\n\n" + MARK + "\n")
-    text = text.replace(MARK, MARK + "\n\n" + md, 1)
-    open(benchmarks, "w").write(text)
+    record_under(benchmarks, MARK, "## Soak (`./cartwright soak`)\n\n"
+                 "Issue 12: 30 minutes at 1000 shoppers with a 1 s think time; latency does not drift, heap and Redis "
+                 "memory stay flat, the change stream is trimmed and the write-behind lag stays bounded. How the "
+                 "verdicts are computed: scripts/soak.sh.", open(os.path.join(out_dir, "soak.md")).read())
 
 
 if __name__ == "__main__":
