@@ -66,6 +66,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.redis.client.Command;
@@ -218,7 +219,7 @@ public final class CheckoutApplication {
         // On a Redis Cluster every command takes a connection to each node: at most the pool's size of them are in
         // progress at once, and the pools also hold each stream's write-behind and Kafka bridge connection (ClusterRedis).
         Redis redis = opened(config.redis().cluster()
-            ? ClusterRedis.create(vertx, redisOptions, config.redisPoolSize(), 2 * config.redis().shards() + 2)
+            ? ClusterRedis.create(vertx, redisOptions, config.redisPoolSize(), ClusterRedis.backgroundConnections(config.redis().shards()))
             : Redis.createClient(vertx, redisOptions), Redis::close);
         // Before anything else: a Redis that may lose acknowledged cart changes is refused in production.
         return RedisDurabilityCheck.run(redis, config.redisCheck(), !config.auth().development(),
@@ -229,10 +230,11 @@ public final class CheckoutApplication {
                 Pool pool = opened(PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx)
                     .build(), Pool::close);
                 // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
-                // On a Redis Cluster the carts go through the pooled cluster client, which follows MOVED and ASK to the
-                // node holding each cart's slot (a lane is one connection to one node).
-                Redis cartRedis = config.redis().cluster() ? redis : opened(PipelinedRedis.create(vertx,
-                    new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts")), PipelinedRedis::close);
+                // On a Redis Cluster a lane is a cluster connection (one connection to each node, MOVED and ASK followed).
+                RedisOptions cartOptions = new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts");
+                Redis cartRedis = opened(config.redis().cluster()
+                    ? PipelinedRedis.cluster(vertx, cartOptions, config.redisPoolSize(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)
+                    : PipelinedRedis.create(vertx, cartOptions), Redis::close);
                 return legacy(db, pool).map(legacy -> new Clients(pool, redis, cartRedis, legacy));
             })
             .compose(clients -> carts(clients, storeConfig).compose(carts -> {

@@ -51,6 +51,15 @@ public final class ClusterRedis implements Redis {
         return new ClusterRedis(Redis.createClient(vertx, sized), permits);
     }
 
+    /**
+     * The connections a Checkout Service's background work holds for good on a cluster of {@code shards} streams: each
+     * stream's write-behind and Kafka bridge one each, and two to spare, so a consumer that opens a new connection
+     * after a failure does not wait for its old one to return to the pool.
+     */
+    public static int backgroundConnections(int shards) {
+        return 2 * shards + 2;
+    }
+
     /** Commands in progress now (for tests and diagnostics). */
     public int inProgress() {
         return inProgress.get();

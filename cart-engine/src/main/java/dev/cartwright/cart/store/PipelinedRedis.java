@@ -25,9 +25,15 @@ import io.vertx.redis.client.Response;
  * wait; on a lane a thousand concurrent cart changes are a thousand commands in flight, written and answered on the
  * caller's own event loop (no hop to another thread and back).
  *
+ * <p>On a Redis Cluster ({@link #cluster}) a lane is one cluster connection: a connection to each node, every command
+ * routed to its slot's node and pipelined there, MOVED and ASK followed by the client. Commands stay pipelined per
+ * node, so a thousand changes in flight do not need a thousand connections to every node (which the pooled cluster
+ * client would take, one to each node per command).
+ *
  * <p>Callers off an event loop (start-up code, tests on their own thread) go through the pool of the same client.
- * A lane whose connection fails or ends is dropped; the commands in flight on it fail (the caller reports the store
- * unavailable) and the next command from that event loop opens a new connection. Only commands that answer at once
+ * A lane whose connection fails or ends is dropped and its connection closed (on a cluster: its connections to every
+ * node, so a failed-over master does not leave the others held for good); the commands in flight on it fail (the
+ * caller reports the store unavailable) and the next command from that event loop opens a new connection. Only commands that answer at once
  * belong here: a blocking read (XREADGROUP BLOCK) would hold up every command behind it, and pub/sub or MULTI would
  * change the connection's state for everyone sharing it.
  */
@@ -52,9 +58,21 @@ public final class PipelinedRedis implements Redis {
      * at least {@link #DEFAULT_MAX_IN_FLIGHT} commands in flight.
      */
     public static PipelinedRedis create(Vertx vertx, RedisOptions options) {
-        RedisOptions lanes = new RedisOptions(options).setPoolRecycleTimeout(-1)
+        return new PipelinedRedis(Redis.createClient(vertx, laneOptions(options)));
+    }
+
+    /**
+     * Lanes on a Redis Cluster ({@code options} of type CLUSTER): one cluster connection per event loop. Callers off an
+     * event loop share a {@link ClusterRedis} of at most {@code permits} commands in progress, whose pools are sized for
+     * those and for one connection per event loop held by the lanes ({@code eventLoops}).
+     */
+    public static PipelinedRedis cluster(Vertx vertx, RedisOptions options, int permits, int eventLoops) {
+        return new PipelinedRedis(ClusterRedis.create(vertx, laneOptions(options), permits, eventLoops));
+    }
+
+    private static RedisOptions laneOptions(RedisOptions options) {
+        return new RedisOptions(options).setPoolRecycleTimeout(-1)
             .setMaxWaitingHandlers(Math.max(options.getMaxWaitingHandlers(), DEFAULT_MAX_IN_FLIGHT));
-        return new PipelinedRedis(Redis.createClient(vertx, lanes));
     }
 
     @Override
@@ -140,16 +158,16 @@ public final class PipelinedRedis implements Redis {
             Promise<RedisConnection> opened = Promise.promise();
             eventLoop.runOnContext(v -> client.connect().onComplete(ar -> {
                 if (ar.failed()) {
-                    drop();
+                    lanes.remove(thread, this);
                     opened.fail(ar.cause());
                     return;
                 }
                 RedisConnection c = ar.result();
                 c.exceptionHandler(e -> {
                     LOG.warn("event=redis_lane_failed thread={} error=\"{}\"", thread.getName(), e.toString());
-                    drop();
+                    drop(c);
                 });
-                c.endHandler(end -> drop());
+                c.endHandler(end -> drop(c));
                 if (closed) {
                     c.close();
                     opened.fail("the cart store's Redis client is closed");
@@ -161,9 +179,14 @@ public final class PipelinedRedis implements Redis {
             return opened.future();
         }
 
-        /** Forgets this lane, so the event loop's next command opens a new connection. */
-        private void drop() {
-            lanes.remove(thread, this);
+        /**
+         * Forgets this lane, so the event loop's next command opens a new connection, and closes the lane's connection
+         * (returning what still works of it to the pool: on a cluster, the connections to the nodes that did not fail).
+         */
+        private void drop(RedisConnection c) {
+            if (lanes.remove(thread, this)) {
+                c.close();
+            }
         }
 
         void close() {

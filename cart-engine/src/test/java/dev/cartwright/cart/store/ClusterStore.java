@@ -21,6 +21,8 @@ final class ClusterStore implements AutoCloseable {
     final RedisClusterNodes cluster;
     final Vertx vertx;
     final Redis redis;
+    /** The hot path's client, as the Checkout Service builds it: one pipelined cluster connection per event loop. */
+    final PipelinedRedis lanes;
     final Pool pool;
     final PgCartRepository repository;
     final CartStoreConfig config;
@@ -32,13 +34,17 @@ final class ClusterStore implements AutoCloseable {
         this.vertx = Vertx.vertx();
         // As the Checkout Service builds it: 16 commands in progress at most, the pools sized for them and for the
         // connections each stream's write-behind and Kafka bridge hold.
-        this.redis = ClusterRedis.create(vertx, options(cluster.endpoints()), 16, 2 * shards);
+        this.redis = ClusterRedis.create(vertx, options(cluster.endpoints()), 16, ClusterRedis.backgroundConnections(shards));
+        this.lanes = PipelinedRedis.cluster(vertx, options(cluster.endpoints()), 16, LANES);
         this.pool = StoreHarness.pool(vertx, postgres, schema);
         this.repository = new PgCartRepository(pool);
         String prefix = cluster.keyPrefix(name);
         this.config = CartStoreConfig.defaults(name).withKeyPrefix(prefix).withStreamKey(prefix + "cart-changes")
             .withShards(shards, true).withReplicaWait(wait);
     }
+
+    /** Event loops of the test's Vert.x that may open a lane. */
+    static final int LANES = io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
 
     static RedisOptions options(List<String> nodes) {
         RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER)
@@ -51,9 +57,15 @@ final class ClusterStore implements AutoCloseable {
         return StoreHarness.await(RedisCartStore.create(vertx, redis, repository, config, Clock.systemUTC()));
     }
 
+    /** A store whose changes go through {@link #lanes} when sent from an event loop. */
+    RedisCartStore laneStore(CartStoreConfig with) {
+        return StoreHarness.await(RedisCartStore.create(vertx, lanes, repository, with, Clock.systemUTC()));
+    }
+
     @Override
     public void close() {
         StoreHarness.await(pool.close());
+        StoreHarness.await(lanes.close());
         StoreHarness.await(redis.close());
         StoreHarness.await(vertx.close());
     }

@@ -14,13 +14,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,17 +161,77 @@ class RedisClusterCartStoreIT {
     }
 
     /**
+     * The hot path on a cluster: changes sent from event loops pipeline on one cluster connection per event loop (a
+     * connection to each node), so a thousand changes in flight, each followed by WAIT 1, open at most one connection
+     * per event loop on each master. The pooled cluster client takes a connection to every node for each command in
+     * progress instead: up to 16 per master, with the 17th command waiting for one to return.
+     */
+    @Test
+    void changesFromEventLoopsPipelineOnOneConnectionPerEventLoopAndNode(PostgresInfo postgres) {
+        CartStoreConfig.ReplicaWait oneReplica = new CartStoreConfig.ReplicaWait(1, Duration.ofSeconds(1));
+        try (ClusterStore waited = new ClusterStore(postgres, "cluster_lanes", 3, oneReplica)) {
+            RedisCartStore lanes = waited.laneStore(waited.config);
+            List<ClusterNodesView.Node> masters = ClusterNodesView.of(waited.cluster).masters();
+            Map<Integer, Integer> before = new HashMap<>();
+            for (ClusterNodesView.Node master : masters) {
+                before.put(master.port(), clients(waited, master.port()));
+            }
+            List<io.vertx.core.Context> loops = List.of(waited.vertx.getOrCreateContext(), waited.vertx.getOrCreateContext());
+            List<String> cartIds = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                String id = newId();
+                await(onLoop(loops.get(i % 2), () -> lanes.createOrGetActive(id, "", "EUR", "DE", "")));
+                cartIds.add(id);
+            }
+            List<io.vertx.core.Future<MutationResult>> changes = new ArrayList<>();
+            for (int round = 0; round < 10; round++) {
+                for (int i = 0; i < cartIds.size(); i++) {
+                    Mutation mutation = Mutation.of(cartIds.get(i), add("p" + round));
+                    changes.add(onLoop(loops.get(i % 2), () -> lanes.apply(mutation)));
+                }
+            }
+            for (io.vertx.core.Future<MutationResult> change : changes) {
+                assertThat(await(change)).isInstanceOf(MutationResult.Applied.class);
+            }
+            // Two contexts, one or two event loops (a Vert.x hands its event loops out in turn): one lane each.
+            int lanesOpen = waited.lanes.openLanes();
+            assertThat(lanesOpen).as("event loops with a lane").isBetween(1, loops.size());
+            for (ClusterNodesView.Node master : masters) {
+                assertThat(clients(waited, master.port()) - before.get(master.port()))
+                    .as("connections the lanes opened to master %d", master.port()).isLessThanOrEqualTo(lanesOpen);
+            }
+            for (String cartId : cartIds) {
+                assertThat(await(lanes.find(cartId)).map(Cart::version)).as("version of %s", cartId).contains(11L);
+            }
+        }
+    }
+
+    /** Clients connected to the node on {@code port}, this check's own connection not counted. */
+    private static int clients(ClusterStore on, int port) {
+        return on.cluster.cli(port, "CLIENT", "LIST").trim().split("\n").length - 1;
+    }
+
+    /** What {@code call} answers, called on {@code loop} (so a lane carries it). */
+    private static <T> io.vertx.core.Future<T> onLoop(io.vertx.core.Context loop, Supplier<io.vertx.core.Future<T>> call) {
+        io.vertx.core.Promise<T> answer = io.vertx.core.Promise.promise();
+        loop.runOnContext(v -> call.get().onComplete(answer));
+        return answer.future();
+    }
+
+    /**
      * Shard 0's slot moves to another master while its carts change. Without a replica wait the client's own MOVED and
      * ASK handling carries the change; with one, the change and its WAIT go as one batch, which the store sends again
-     * while the cluster redirects it.
+     * while the cluster redirects it. Sent from the test's thread the changes take the pooled client; sent from an
+     * event loop, the event loop's lane (a cluster connection shared by every change of that loop).
      */
-    @ParameterizedTest(name = "replicas waited for: {0}")
-    @ValueSource(ints = {0, 1})
-    void aSlotMigratedWhileItsCartsChangeLosesAndDoublesNothing(int replicas) throws Exception {
+    @ParameterizedTest(name = "replicas waited for: {0}, from an event loop: {1}")
+    @CsvSource({"0, false", "1, false", "0, true", "1, true"})
+    void aSlotMigratedWhileItsCartsChangeLosesAndDoublesNothing(int replicas, boolean fromEventLoop) throws Exception {
         CartStoreConfig config = cluster.config.withReplicaWait(replicas == 0 ? CartStoreConfig.ReplicaWait.NONE
             : new CartStoreConfig.ReplicaWait(replicas, Duration.ofSeconds(2)));
-        RedisCartStore migrating = await(RedisCartStore.create(cluster.vertx, cluster.redis, cluster.repository, config,
-            Clock.systemUTC()));
+        RedisCartStore migrating = fromEventLoop ? cluster.laneStore(config) : await(RedisCartStore.create(cluster.vertx,
+            cluster.redis, cluster.repository, config, Clock.systemUTC()));
+        io.vertx.core.Context loop = fromEventLoop ? cluster.vertx.getOrCreateContext() : null;
         List<String> carts = new ArrayList<>();
         while (carts.size() < 6) {
             String id = newId();
@@ -202,8 +263,8 @@ class RedisClusterCartStoreIT {
                 roundsAfter++;
             }
             for (String cartId : carts) {
-                String key = "mig-" + replicas + "-" + cartId + "-" + change++;
-                untilAnswered(migrating, Mutation.of(cartId, add("p")).withIdempotencyKey(key), attempts);
+                String key = "mig-" + replicas + "-" + fromEventLoop + "-" + cartId + "-" + change++;
+                untilAnswered(migrating, loop, Mutation.of(cartId, add("p")).withIdempotencyKey(key), attempts);
                 acknowledged.merge(cartId, 1, Integer::sum);
             }
         }
@@ -237,12 +298,13 @@ class RedisClusterCartStoreIT {
     }
 
     /** Sends the change (same idempotency key) until it is answered: a failure is an unknown outcome, never a result. */
-    private static Cart untilAnswered(RedisCartStore on, Mutation mutation, AtomicInteger attempts) throws InterruptedException {
+    private static Cart untilAnswered(RedisCartStore on, io.vertx.core.Context loop, Mutation mutation, AtomicInteger attempts)
+        throws InterruptedException {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 100; attempt++) {
             attempts.incrementAndGet();
             try {
-                MutationResult result = await(on.apply(mutation));
+                MutationResult result = await(loop == null ? on.apply(mutation) : onLoop(loop, () -> on.apply(mutation)));
                 assertThat(result).isInstanceOf(MutationResult.Applied.class);
                 return ((MutationResult.Applied) result).cart();
             } catch (RuntimeException e) {
