@@ -233,8 +233,9 @@ public final class CheckoutApplication {
                 // On a Redis Cluster a lane is a cluster connection (one connection to each node, MOVED and ASK followed).
                 RedisOptions cartOptions = new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts");
                 Redis cartRedis = opened(config.redis().cluster()
-                    ? PipelinedRedis.cluster(vertx, cartOptions, config.redisPoolSize(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)
-                    : PipelinedRedis.create(vertx, cartOptions), Redis::close);
+                    ? PipelinedRedis.cluster(vertx, cartOptions, config.redisPoolSize(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
+                        config.redis().lanes())
+                    : PipelinedRedis.create(vertx, cartOptions, config.redis().lanes()), Redis::close);
                 return legacy(db, pool).map(legacy -> new Clients(pool, redis, cartRedis, legacy));
             })
             .compose(clients -> carts(clients, storeConfig).compose(carts -> {

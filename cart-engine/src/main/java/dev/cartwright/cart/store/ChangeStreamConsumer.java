@@ -421,12 +421,16 @@ public final class ChangeStreamConsumer {
             if (state == null) {
                 return Future.succeededFuture();
             }
-            lag.set(state.pending() + state.lag().orElse(0L));
-            Future<Optional<String>> oldest = state.oldestPendingId().isPresent()
-                ? Future.succeededFuture(state.oldestPendingId())
-                : state.lag().orElse(0L) > 0 ? stream.firstAfter(state.lastDeliveredId()) : Future.succeededFuture(Optional.empty());
-            return oldest.map(id -> {
-                oldestAgeSeconds.set(id.map(value -> Math.max(0, (clock.millis() - StreamEntries.millisOf(value)) / 1000)).orElse(0L));
+            // Redis's figure (entries added minus the group's read counter) can stay behind for good, e.g. after a
+            // restart from the append-only file: it counts only while an entry exists after the last delivered one.
+            long reported = state.lag().orElse(0L);
+            Future<Optional<String>> firstUndelivered = reported > 0 ? stream.firstAfter(state.lastDeliveredId())
+                : Future.succeededFuture(Optional.empty());
+            return firstUndelivered.map(first -> {
+                lag.set(state.pending() + (first.isPresent() ? reported : 0));
+                Optional<String> oldest = state.oldestPendingId().isPresent() ? state.oldestPendingId() : first;
+                oldestAgeSeconds.set(oldest.map(value -> Math.max(0, (clock.millis() - StreamEntries.millisOf(value)) / 1000))
+                    .orElse(0L));
                 return null;
             });
         }).<Void>mapEmpty().onFailure(failure -> LOG.debug("event=change_stream_lag_unknown group={} error=\"{}\"", settings.group(),

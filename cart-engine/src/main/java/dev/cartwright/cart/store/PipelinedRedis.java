@@ -45,11 +45,16 @@ public final class PipelinedRedis implements Redis {
     private static final Logger LOG = LoggerFactory.getLogger(PipelinedRedis.class);
 
     private final Redis client;
-    private final ConcurrentMap<Thread, Lane> lanes = new ConcurrentHashMap<>();
+    private final int lanesPerLoop;
+    private final ConcurrentMap<Thread, Lanes> lanes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private PipelinedRedis(Redis client) {
+    private PipelinedRedis(Redis client, int lanesPerLoop) {
+        if (lanesPerLoop < 1) {
+            throw new IllegalArgumentException("lanes per event loop must be at least 1, was " + lanesPerLoop);
+        }
         this.client = client;
+        this.lanesPerLoop = lanesPerLoop;
     }
 
     /**
@@ -58,16 +63,24 @@ public final class PipelinedRedis implements Redis {
      * at least {@link #DEFAULT_MAX_IN_FLIGHT} commands in flight.
      */
     public static PipelinedRedis create(Vertx vertx, RedisOptions options) {
-        return new PipelinedRedis(Redis.createClient(vertx, laneOptions(options)));
+        return create(vertx, options, 1);
+    }
+
+    /** As {@link #create(Vertx, RedisOptions)}, with {@code lanesPerLoop} connections per event loop taken in turn. */
+    public static PipelinedRedis create(Vertx vertx, RedisOptions options, int lanesPerLoop) {
+        return new PipelinedRedis(Redis.createClient(vertx, laneOptions(options)), lanesPerLoop);
     }
 
     /**
-     * Lanes on a Redis Cluster ({@code options} of type CLUSTER): one cluster connection per event loop. Callers off an
-     * event loop share a {@link ClusterRedis} of at most {@code permits} commands in progress, whose pools are sized for
-     * those and for one connection per event loop held by the lanes ({@code eventLoops}).
+     * Lanes on a Redis Cluster ({@code options} of type CLUSTER): {@code lanesPerLoop} cluster connections per event loop,
+     * taken in turn. One is enough without WAIT; with WAIT, a lane waits for replication at each change in turn (a
+     * WAIT blocks its connection on the server), so changes waiting for replicas at once need lanes of their own. Callers
+     * off an event loop share a {@link ClusterRedis} of at most {@code permits} commands in progress, whose pools are
+     * sized for those and for the lanes of {@code eventLoops} event loops.
      */
-    public static PipelinedRedis cluster(Vertx vertx, RedisOptions options, int permits, int eventLoops) {
-        return new PipelinedRedis(ClusterRedis.create(vertx, laneOptions(options), permits, eventLoops));
+    public static PipelinedRedis cluster(Vertx vertx, RedisOptions options, int permits, int eventLoops, int lanesPerLoop) {
+        return new PipelinedRedis(ClusterRedis.create(vertx, laneOptions(options), permits, eventLoops * lanesPerLoop),
+            lanesPerLoop);
     }
 
     private static RedisOptions laneOptions(RedisOptions options) {
@@ -96,16 +109,20 @@ public final class PipelinedRedis implements Redis {
     @Override
     public Future<Void> close() {
         closed = true;
-        for (Lane lane : lanes.values()) {
-            lane.close();
+        for (Lanes loop : lanes.values()) {
+            loop.close();
         }
         lanes.clear();
         return client.close();
     }
 
-    /** The number of event loops that have a lane open (for tests and diagnostics). */
+    /** The number of lanes open, over all event loops (for tests and diagnostics). */
     public int openLanes() {
-        return lanes.size();
+        int open = 0;
+        for (Lanes loop : lanes.values()) {
+            open += loop.open();
+        }
+        return open;
     }
 
     private Lane laneOfCurrentEventLoop() {
@@ -114,24 +131,70 @@ public final class PipelinedRedis implements Redis {
             return null;
         }
         Thread thread = Thread.currentThread();
-        Lane lane = lanes.get(thread);
-        if (lane == null) {
-            lane = new Lane(thread, ((ContextInternal) context).unwrap());
-            lanes.put(thread, lane);
+        Lanes loop = lanes.get(thread);
+        if (loop == null) {
+            loop = new Lanes(((ContextInternal) context).unwrap());
+            lanes.put(thread, loop);
         }
-        return lane;
+        return loop.next();
     }
 
-    /** One event loop's connection. Touched only on that event loop, except by {@link #close()}. */
+    /**
+     * One event loop's lanes, taken in turn; a dropped lane is replaced when its turn comes. Touched only on that event
+     * loop, except by {@link #close()} and {@link #openLanes()}.
+     */
+    private final class Lanes {
+
+        private final ContextInternal eventLoop;
+        private final Lane[] ring = new Lane[lanesPerLoop];
+        private int turn;
+
+        Lanes(ContextInternal eventLoop) {
+            this.eventLoop = eventLoop;
+        }
+
+        Lane next() {
+            int at = turn;
+            turn = at + 1 == ring.length ? 0 : at + 1;
+            Lane lane = ring[at];
+            if (lane == null) {
+                lane = new Lane(this, at, eventLoop);
+                ring[at] = lane;
+            }
+            return lane;
+        }
+
+        int open() {
+            int open = 0;
+            for (Lane lane : ring) {
+                if (lane != null) {
+                    open++;
+                }
+            }
+            return open;
+        }
+
+        void close() {
+            for (Lane lane : ring) {
+                if (lane != null) {
+                    lane.close();
+                }
+            }
+        }
+    }
+
+    /** One connection of an event loop. Touched only on that event loop, except by {@link #close()}. */
     private final class Lane {
 
-        private final Thread thread;
+        private final Lanes loop;
+        private final int slot;
         private final ContextInternal eventLoop;
         private RedisConnection connection;
         private Future<RedisConnection> opening;
 
-        Lane(Thread thread, ContextInternal eventLoop) {
-            this.thread = thread;
+        Lane(Lanes loop, int slot, ContextInternal eventLoop) {
+            this.loop = loop;
+            this.slot = slot;
             this.eventLoop = eventLoop;
         }
 
@@ -158,13 +221,13 @@ public final class PipelinedRedis implements Redis {
             Promise<RedisConnection> opened = Promise.promise();
             eventLoop.runOnContext(v -> client.connect().onComplete(ar -> {
                 if (ar.failed()) {
-                    lanes.remove(thread, this);
+                    forget();
                     opened.fail(ar.cause());
                     return;
                 }
                 RedisConnection c = ar.result();
                 c.exceptionHandler(e -> {
-                    LOG.warn("event=redis_lane_failed thread={} error=\"{}\"", thread.getName(), e.toString());
+                    LOG.warn("event=redis_lane_failed thread={} error=\"{}\"", Thread.currentThread().getName(), e.toString());
                     drop(c);
                 });
                 c.endHandler(end -> drop(c));
@@ -184,9 +247,18 @@ public final class PipelinedRedis implements Redis {
          * (returning what still works of it to the pool: on a cluster, the connections to the nodes that did not fail).
          */
         private void drop(RedisConnection c) {
-            if (lanes.remove(thread, this)) {
+            if (forget()) {
                 c.close();
             }
+        }
+
+        /** Takes this lane out of its event loop's turn, if it is still there. */
+        private boolean forget() {
+            if (loop.ring[slot] != this) {
+                return false;
+            }
+            loop.ring[slot] = null;
+            return true;
         }
 
         void close() {

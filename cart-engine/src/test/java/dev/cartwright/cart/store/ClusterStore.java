@@ -35,7 +35,7 @@ final class ClusterStore implements AutoCloseable {
         // As the Checkout Service builds it: 16 commands in progress at most, the pools sized for them and for the
         // connections each stream's write-behind and Kafka bridge hold.
         this.redis = ClusterRedis.create(vertx, options(cluster.endpoints()), 16, ClusterRedis.backgroundConnections(shards));
-        this.lanes = PipelinedRedis.cluster(vertx, options(cluster.endpoints()), 16, LANES);
+        this.lanes = PipelinedRedis.cluster(vertx, options(cluster.endpoints()), 16, EVENT_LOOPS, 1);
         this.pool = StoreHarness.pool(vertx, postgres, schema);
         this.repository = new PgCartRepository(pool);
         String prefix = cluster.keyPrefix(name);
@@ -44,7 +44,7 @@ final class ClusterStore implements AutoCloseable {
     }
 
     /** Event loops of the test's Vert.x that may open a lane. */
-    static final int LANES = io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    static final int EVENT_LOOPS = io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
 
     static RedisOptions options(List<String> nodes) {
         RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER)
