@@ -232,10 +232,10 @@ public final class CheckoutApplication {
                 // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
                 // On a Redis Cluster a lane is a cluster connection (one connection to each node, MOVED and ASK followed).
                 RedisOptions cartOptions = new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts");
+                int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
                 Redis cartRedis = opened(config.redis().cluster()
-                    ? PipelinedRedis.cluster(vertx, cartOptions, config.redisPoolSize(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
-                        config.redis().lanes())
-                    : PipelinedRedis.create(vertx, cartOptions, config.redis().lanes()), Redis::close);
+                    ? PipelinedRedis.cluster(vertx, cartOptions, config.redisPoolSize(), eventLoops, config.redis().lanes())
+                    : PipelinedRedis.create(vertx, cartOptions, eventLoops, config.redis().lanes()), Redis::close);
                 return legacy(db, pool).map(legacy -> new Clients(pool, redis, cartRedis, legacy));
             })
             .compose(clients -> carts(clients, storeConfig).compose(carts -> {

@@ -36,6 +36,22 @@ class CheckoutConfigTest {
     }
 
     @Test
+    void redisLanesAreOneWithoutAReplicaWaitAndEightWithOne() {
+        RedisTopology single = read(Map.of()).redis();
+        assertThat(single.waitReplicas()).isZero();
+        assertThat(single.lanes()).isEqualTo(1);
+        RedisTopology cluster = read(Map.of("CARTWRIGHT_REDIS_CLUSTER", "127.0.0.1:17000")).redis();
+        assertThat(cluster.shards()).isEqualTo(3);
+        assertThat(cluster.waitReplicas()).isEqualTo(1);
+        assertThat(cluster.lanes()).isEqualTo(RedisTopology.DEFAULT_WAITING_LANES).isEqualTo(8);
+        assertThat(read(Map.of("CARTWRIGHT_REDIS_CLUSTER", "127.0.0.1:17000", "CARTWRIGHT_REDIS_WAIT_REPLICAS", "0")).redis().lanes())
+            .isEqualTo(1);
+        assertThat(read(Map.of("CARTWRIGHT_REDIS_LANES", "4")).redis().lanes()).isEqualTo(4);
+        assertBadKey(Map.of("CARTWRIGHT_REDIS_LANES", "0"), "CARTWRIGHT_REDIS_LANES");
+        assertBadKey(Map.of("CARTWRIGHT_REDIS_LANES", "65"), "CARTWRIGHT_REDIS_LANES");
+    }
+
+    @Test
     void theDrainDelayIsReadAndBounded() {
         assertThat(read(Map.of("CARTWRIGHT_CHECKOUT_DRAIN_DELAY", "5s")).drainDelay()).isEqualTo(Duration.ofSeconds(5));
         assertBadKey(Map.of("CARTWRIGHT_CHECKOUT_DRAIN_DELAY", "16s"), "CARTWRIGHT_CHECKOUT_DRAIN_DELAY");

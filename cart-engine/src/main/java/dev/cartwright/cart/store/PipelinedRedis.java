@@ -63,12 +63,16 @@ public final class PipelinedRedis implements Redis {
      * at least {@link #DEFAULT_MAX_IN_FLIGHT} commands in flight.
      */
     public static PipelinedRedis create(Vertx vertx, RedisOptions options) {
-        return create(vertx, options, 1);
+        return new PipelinedRedis(Redis.createClient(vertx, laneOptions(options)), 1);
     }
 
-    /** As {@link #create(Vertx, RedisOptions)}, with {@code lanesPerLoop} connections per event loop taken in turn. */
-    public static PipelinedRedis create(Vertx vertx, RedisOptions options, int lanesPerLoop) {
-        return new PipelinedRedis(Redis.createClient(vertx, laneOptions(options)), lanesPerLoop);
+    /**
+     * As {@link #create(Vertx, RedisOptions)}, with {@code lanesPerLoop} connections per event loop taken in turn; the
+     * pool holds the lanes of {@code eventLoops} event loops on top of its size for the callers off an event loop.
+     */
+    public static PipelinedRedis create(Vertx vertx, RedisOptions options, int eventLoops, int lanesPerLoop) {
+        RedisOptions sized = laneOptions(options).setMaxPoolSize(options.getMaxPoolSize() + eventLoops * lanesPerLoop);
+        return new PipelinedRedis(Redis.createClient(vertx, sized), lanesPerLoop);
     }
 
     /**

@@ -149,6 +149,39 @@ class PipelinedRedisIT {
         assertThat(on(loop, () -> redis.send(Request.cmd(Command.INCR).arg(key)).map(Response::toLong))).isEqualTo(1L);
     }
 
+    /**
+     * Several lanes per event loop (for changes that WAIT for replicas, each holding up its connection) are taken in
+     * turn, and the pool is sized for them on top of its own size: with a pool of one and three lanes, a caller off the
+     * event loops is still answered.
+     */
+    @Test
+    void severalLanesOfAnEventLoopAreTakenInTurnAndLeaveThePoolItsSize(RedisInfo info) {
+        PipelinedRedis three = PipelinedRedis.create(vertx, new RedisOptions().setConnectionString(info.url()).setMaxPoolSize(1), 2, 3);
+        try {
+            Context loop = vertx.getOrCreateContext();
+            List<Long> ids = on(loop, () -> {
+                List<Future<Response>> sends = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    sends.add(three.send(Request.cmd(Command.CLIENT).arg("ID")));
+                }
+                return Future.all(sends).map(all -> {
+                    List<Long> values = new ArrayList<>();
+                    for (int i = 0; i < all.size(); i++) {
+                        values.add(all.<Response>resultAt(i).toLong());
+                    }
+                    return values;
+                });
+            });
+
+            assertThat(new HashSet<>(ids.subList(0, 3))).hasSize(3);
+            assertThat(ids.subList(3, 6)).isEqualTo(ids.subList(0, 3));
+            assertThat(three.openLanes()).isEqualTo(3);
+            assertThat(await(three.send(Request.cmd(Command.CLIENT).arg("ID"))).toLong()).isNotIn(ids);
+        } finally {
+            await(three.close());
+        }
+    }
+
     @Test
     void aCallerOffTheEventLoopsIsAnsweredThroughThePool() {
         assertThat(await(redis.send(Request.cmd(Command.INCRBY).arg(key).arg(5))).toLong()).isEqualTo(5);

@@ -221,11 +221,12 @@ class RedisClusterCartStoreIT {
     /**
      * Shard 0's slot moves to another master while its carts change. Without a replica wait the client's own MOVED and
      * ASK handling carries the change; with one, the change and its WAIT go as one batch, which the store sends again
-     * while the cluster redirects it. Sent from the test's thread the changes take the pooled client; sent from an
-     * event loop, the event loop's lane (a cluster connection shared by every change of that loop).
+     * while the cluster redirects it. Sent from an event loop, as the Checkout Service sends them, the changes go on
+     * the event loop's lane (a cluster connection shared by every change of that loop); sent from the test's thread,
+     * through the pooled client (as callers off the event loops do), here with the replica wait.
      */
     @ParameterizedTest(name = "replicas waited for: {0}, from an event loop: {1}")
-    @CsvSource({"0, false", "1, false", "0, true", "1, true"})
+    @CsvSource({"1, false", "0, true", "1, true"})
     void aSlotMigratedWhileItsCartsChangeLosesAndDoublesNothing(int replicas, boolean fromEventLoop) throws Exception {
         CartStoreConfig config = cluster.config.withReplicaWait(replicas == 0 ? CartStoreConfig.ReplicaWait.NONE
             : new CartStoreConfig.ReplicaWait(replicas, Duration.ofSeconds(2)));
@@ -333,7 +334,7 @@ class RedisClusterCartStoreIT {
                 if (!moved.equals("OK") && !moved.equals("NOKEY")) {
                     throw new IllegalStateException("MIGRATE " + key + ": " + moved);
                 }
-                Thread.sleep(30);
+                Thread.sleep(10);
             }
         }
         // The target first, then the source, then the others, as Redis Cluster's resharding does.

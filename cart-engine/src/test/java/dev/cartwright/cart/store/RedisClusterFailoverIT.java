@@ -68,7 +68,8 @@ class RedisClusterFailoverIT {
     static void open(PostgresInfo postgres) {
         cluster = new ClusterStore(postgres, "cluster_failover", 3, REPLICAS == 0 ? CartStoreConfig.ReplicaWait.NONE
             : new CartStoreConfig.ReplicaWait(REPLICAS, Duration.ofSeconds(1)));
-        store = cluster.store();
+        // As the Checkout Service sends changes: from event loops, on their lanes (one cluster connection each).
+        store = cluster.laneStore(cluster.config);
     }
 
     @AfterAll
