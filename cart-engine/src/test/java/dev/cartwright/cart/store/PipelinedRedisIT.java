@@ -68,6 +68,17 @@ class PipelinedRedisIT {
         return await(Future.fromCompletionStage(done));
     }
 
+    /** The replies, in the order sent, as numbers. */
+    private static Future<List<Long>> longs(List<Future<Response>> sends) {
+        return Future.all(sends).map(all -> {
+            List<Long> values = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                values.add(all.<Response>resultAt(i).toLong());
+            }
+            return values;
+        });
+    }
+
     private Future<Long> clientId() {
         return redis.send(Request.cmd(Command.CLIENT).arg("ID")).map(Response::toLong);
     }
@@ -83,13 +94,7 @@ class PipelinedRedisIT {
             }
             sends.add(redis.send(Request.cmd(Command.CLIENT).arg("ID")));
             sends.add(redis.send(Request.cmd(Command.CLIENT).arg("ID")));
-            return Future.all(sends).map(all -> {
-                List<Long> values = new ArrayList<>();
-                for (int i = 0; i < all.size(); i++) {
-                    values.add(all.<Response>resultAt(i).toLong());
-                }
-                return values;
-            });
+            return longs(sends);
         });
 
         for (int i = 0; i < 3000; i++) {
@@ -164,13 +169,7 @@ class PipelinedRedisIT {
                 for (int i = 0; i < 6; i++) {
                     sends.add(three.send(Request.cmd(Command.CLIENT).arg("ID")));
                 }
-                return Future.all(sends).map(all -> {
-                    List<Long> values = new ArrayList<>();
-                    for (int i = 0; i < all.size(); i++) {
-                        values.add(all.<Response>resultAt(i).toLong());
-                    }
-                    return values;
-                });
+                return longs(sends);
             });
 
             assertThat(new HashSet<>(ids.subList(0, 3))).hasSize(3);
