@@ -95,12 +95,18 @@ RUN="${CARTWRIGHT_RUN_DIR:-$ROOT/.run}"
 service_pid() { [[ -f "$RUN/pids/$1.pid" ]] && cat "$RUN/pids/$1.pid" || true; }
 CHECKOUT_PID=$( [[ $LOCAL == 1 ]] && service_pid checkout || true)
 [[ -n "$CHECKOUT_PID" ]] && ! kill -0 "$CHECKOUT_PID" 2>/dev/null && CHECKOUT_PID=""
+# A setting the running service was started with (the launcher keeps its environment), or $2.
+service_env() {
+    local value
+    value=$(tr '\0' '\n' <"$RUN/env/checkout.env" 2>/dev/null | sed -n "s/^$1=//p" | tail -1 || true)
+    echo "${value:-$2}"
+}
 # Whether the running service links to order_db: what it was started with (the launcher keeps its environment).
-LEGACY=$(tr '\0' '\n' <"$RUN/env/checkout.env" 2>/dev/null | sed -n 's/^CARTWRIGHT_LEGACY_DB=//p' | tail -1 || true)
+LEGACY=$(service_env CARTWRIGHT_LEGACY_DB "")
 
 # The change streams: cartwright:cart-changes, or one per shard (cartwright:cart-changes:{s<k>}) with
 # CARTWRIGHT_REDIS_SHARDS; looked up once, since the shards do not change while the service runs.
-STREAM_BASE=$(tr '\0' '\n' <"$RUN/env/checkout.env" 2>/dev/null | sed -n 's/^CARTWRIGHT_CART_CHANGES_STREAM=//p' | tail -1 || true)
+STREAM_BASE=$(service_env CARTWRIGHT_CART_CHANGES_STREAM "")
 STREAM_BASE=${STREAM_BASE:-${CARTWRIGHT_CART_CHANGES_STREAM:-cartwright:cart-changes}}
 mapfile -t STREAMS < <( { rcli --scan --pattern "$STREAM_BASE"; rcli --scan --pattern "$STREAM_BASE:{s*}"; } \
     | sort -u | while read -r key; do [[ "$(rcli TYPE "$key")" == stream ]] && echo "$key"; done)
@@ -119,6 +125,9 @@ mapfile -t STREAMS < <( { rcli --scan --pattern "$STREAM_BASE"; rcli --scan --pa
     echo "clk_tck=$(getconf CLK_TCK)"
     [[ -n "$CHECKOUT_PID" ]] && echo "service_jvm=$(tr '\0' ' ' <"/proc/$CHECKOUT_PID/cmdline" | sed 's/ -jar .*//; s/^[^ ]* //')"
     echo "service_order_db=${LEGACY:-no (data following off)}"
+    # How long carts and idempotency records stay in Redis: what Redis memory levels off at (the launcher keeps the env).
+    echo "service_idle_ttl=$(service_env CARTWRIGHT_CART_IDLE_TTL '7d (default)')"
+    echo "service_idempotency_ttl=$(service_env CARTWRIGHT_CART_IDEMPOTENCY_TTL '24h (default)')"
     echo "service_started_by_run=$STARTED"
     echo "streams=${STREAMS[*]:-none found}"
 } >"$OUT/machine.txt"

@@ -263,7 +263,9 @@ def markdown(stamp, s, verdicts):
              f"PostgreSQL autovacuum {m.get('pg_autovacuum', '?')}.",
              f"Service: `{m.get('service_jvm', '?')}`; order_db: {m.get('service_order_db', '?')}; "
              f"started by this run: {'yes' if m.get('service_started_by_run') == '1' else 'no'}"
-             + (f"; {m['service_warmup']}" if m.get("service_warmup") else "") + ".",
+             + (f"; {m['service_warmup']}" if m.get("service_warmup") else "")
+             + (f"; carts idle TTL {m['service_idle_ttl']}, idempotency records TTL {m['service_idempotency_ttl']}"
+                if m.get("service_idle_ttl") else "") + ".",
              f"Streams: {m.get('streams', '?')}.", "", "Verdicts:", ""]
     lines += [f"- {text}" for text, _ in verdicts]
     o = s["overall"]
