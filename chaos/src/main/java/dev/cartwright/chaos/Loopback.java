@@ -63,9 +63,21 @@ public final class Loopback {
      */
     public static void finishStorm(java.util.concurrent.ExecutorService callers, Duration limit,
                                    java.util.concurrent.atomic.AtomicBoolean storming, Thread trouble) {
+        finishStorm(callers, limit, () -> true, Duration.ZERO, storming, trouble);
+    }
+
+    /**
+     * Ends a storm once it has done what it is for: waits (at most {@code limit}) for the callers' calls to finish,
+     * then lets the trouble go on until {@code met} holds (at most {@code patience} more) before stopping it. Calls
+     * that all failed fast, while the neighbour could not be reached, may finish before any of them met the trouble
+     * armed for them; the service's own retries then meet it.
+     */
+    public static void finishStorm(java.util.concurrent.ExecutorService callers, Duration limit, BooleanSupplier met,
+                                   Duration patience, java.util.concurrent.atomic.AtomicBoolean storming, Thread trouble) {
         callers.shutdown();
         try {
             callers.awaitTermination(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            waitFor(met, patience);
             storming.set(false);
             trouble.join();
         } catch (InterruptedException e) {

@@ -116,7 +116,10 @@ public final class RefundStorm {
                 });
             }
         }
-        Loopback.finishStorm(callers, Duration.ofMinutes(15), storming, trouble);
+        // The storm is for refunds that meet a lost answer: when every call failed fast (payment's connection cut as
+        // they came, its breaker open), the trouble goes on until the service's retries have met one.
+        Loopback.finishStorm(callers, Duration.ofMinutes(15),
+            () -> rig.sim.knobs(SimService.PAYMENT).injectedFailures() > heldBefore, settle, storming, trouble);
         Map<String, ReturnRequest> settled = settle(rig, ready, settle);
         Map<String, Long> counts = new HashMap<>();
         outcomes.forEach((k, v) -> counts.put(k, v.get()));

@@ -32,7 +32,7 @@ class RefundStormIT {
             System.out.println("RefundStormIT: " + result.summary() + " " + result.problems());
 
             assertThat(result.attempts()).isEqualTo(60);
-            assertThat(result.heldAnswers()).as("payment answers held after the refund was made").isPositive();
+            assertThat(result.heldAnswers()).as("payment answers held after the refund was made: %s", result.summary()).isPositive();
             assertThat(result.problems()).isEmpty();
             assertThat(result.doubleRefunds()).isZero();
             assertThat(result.failedWhilePaid()).isZero();
