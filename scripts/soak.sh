@@ -8,9 +8,11 @@
 # from Gatling's simulation.log) and one verdict per criterion, computed from the data by scripts/soak_summary.py:
 #   latency     p95 of the last 5 minutes against the first 5 minutes after the ramp (for runs shorter than 15 minutes:
 #               thirds of the run instead of 5 minutes): drifted if more than 25 % and 2 ms higher;
-#   heap        the live data after the last major GC where the run had major GCs in both its first and last thirds,
-#               otherwise the old generation after the young GCs (which also grows with garbage promoted before a major
-#               GC collects it): the maximum of the last third against the first third, grew if more than 10 %;
+#   heap        the live data after a full GC the run asks for (jcmd GC.run) just before the load and just after it:
+#               grew if more than 10 % higher after; without jcmd (or a service on another host), the live data after
+#               the last major GC where the run had major GCs in both its first and last thirds, otherwise the old
+#               generation after the young GCs (which also grows with garbage promoted before a major GC collects it):
+#               the maximum of the last third against the first third, grew if more than 10 %;
 #   Redis       used_memory, the same comparison, with the key count beside it (every visit makes a new cart, kept for
 #               the idle TTL: memory that follows the keys is the carts, not a leak; DBSIZE counts the whole database);
 #   stream      the longest XLEN seen, and whether the last third's maximum is above the first third's by more than 10 %;
@@ -18,9 +20,14 @@
 #               passes 1000 entries, what bench.sh calls caught up, is bounded whatever the ratio).
 # Only the samples under load (after Gatling's 30 s ramp, up to its last request) count in the verdicts; the table
 # also shows the ones before (what a warm-up left) and after (how the backlog drains).
+# PostgreSQL: against a local database the run starts with VACUUM ANALYZE of the cart tables, as bench.sh does, and
+# when the server's autovacuum is off it vacuums them again every --vacuum-min minutes (5) while the load runs, as
+# autovacuum would on a production server: without it the write-behind's upserts leave dead rows that make every
+# batch slower, and the backlog that builds says more about the box than about the service. --vacuum-min 0 never does.
+# The samples include the dead rows in the cart tables (pg_stat_user_tables.n_dead_tup).
 # With RECORD (the default) soak.md goes into BENCHMARKS.md under "## Soak" (newest first); --no-record leaves it out.
 #
-#   ./cartwright soak [--minutes 30] [--users 1000] [--think-ms 1000] [--sample-s 30] [--warmup 60]
+#   ./cartwright soak [--minutes 30] [--users 1000] [--think-ms 1000] [--sample-s 30] [--warmup 60] [--vacuum-min 5]
 #                     [--target 127.0.0.1:9003] [--redis 127.0.0.1:6379] [--admin http://127.0.0.1:9013] [--no-record]
 #
 # The shoppers are CartSoakSimulation (Gatling, over HTTP/JSON): they arrive over 30 s and each visits again and again
@@ -42,7 +49,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"  # Maven runs with -pl, relative to the project root
-MINUTES=30 USERS=1000 THINK_MS=1000 SAMPLE_S=30 WARMUP=60 RECORD=1
+MINUTES=30 USERS=1000 THINK_MS=1000 SAMPLE_S=30 WARMUP=60 VACUUM_MIN=5 RECORD=1
 TARGET=127.0.0.1:9003 REDIS=127.0.0.1:6379 ADMIN=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -51,6 +58,7 @@ while [[ $# -gt 0 ]]; do
         --think-ms) THINK_MS=$2; shift ;;
         --sample-s) SAMPLE_S=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
+        --vacuum-min) VACUUM_MIN=$2; shift ;;
         --target) TARGET=$2; shift ;;
         --redis) REDIS=$2; shift ;;
         --admin) ADMIN=$2; shift ;;
@@ -59,8 +67,8 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-for value in "$MINUTES" "$USERS" "$THINK_MS" "$SAMPLE_S" "$WARMUP"; do
-    [[ "$value" =~ ^[0-9]+$ ]] || { echo "--minutes, --users, --think-ms, --sample-s and --warmup take whole numbers, got '$value'" >&2; exit 2; }
+for value in "$MINUTES" "$USERS" "$THINK_MS" "$SAMPLE_S" "$WARMUP" "$VACUUM_MIN"; do
+    [[ "$value" =~ ^[0-9]+$ ]] || { echo "--minutes, --users, --think-ms, --sample-s, --warmup and --vacuum-min take whole numbers, got '$value'" >&2; exit 2; }
 done
 (( MINUTES >= 1 && SAMPLE_S >= 1 )) || { echo "--minutes and --sample-s are at least 1" >&2; exit 2; }
 HOST=${TARGET%:*}
@@ -71,6 +79,9 @@ OUT="$ROOT/loadtest/results/$STAMP"
 mkdir -p "$OUT"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 rcli() { redis-cli -h "$RH" -p "$RP" "$@"; }
+pg() { psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" \
+    -d "${CARTWRIGHT_CHECKOUT_DB:-checkout_db}" "$@"; }
+CART_TABLES="checkout.carts, checkout.cart_items, checkout.cart_promotions"
 
 # --- the services ---------------------------------------------------------------------------
 LOCAL=0
@@ -111,6 +122,9 @@ STREAM_BASE=${STREAM_BASE:-${CARTWRIGHT_CART_CHANGES_STREAM:-cartwright:cart-cha
 mapfile -t STREAMS < <( { rcli --scan --pattern "$STREAM_BASE"; rcli --scan --pattern "$STREAM_BASE:{s*}"; } \
     | sort -u | while read -r key; do [[ "$(rcli TYPE "$key")" == stream ]] && echo "$key"; done)
 
+AUTOVACUUM=$(pg -Atc 'SHOW autovacuum' 2>/dev/null || echo unknown)
+# The run stands in for autovacuum only on a local database whose server has it off.
+[[ $LOCAL == 1 && "$AUTOVACUUM" == off ]] || VACUUM_MIN=0
 {
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "cpu=$(lscpu | sed -n 's/^Model name:\s*//p' | head -1)"
@@ -120,8 +134,7 @@ mapfile -t STREAMS < <( { rcli --scan --pattern "$STREAM_BASE"; rcli --scan --pa
     echo "redis=$(redis-server --version | awk '{print $3}')"
     echo "redis_aof=$(rcli CONFIG GET appendonly | tail -1)"
     echo "redis_fsync=$(rcli CONFIG GET appendfsync | tail -1)"
-    echo "pg_autovacuum=$(psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" \
-        -d "${CARTWRIGHT_CHECKOUT_DB:-checkout_db}" -Atc 'SHOW autovacuum' 2>/dev/null || echo unknown)"
+    echo "pg_autovacuum=$AUTOVACUUM"
     echo "clk_tck=$(getconf CLK_TCK)"
     [[ -n "$CHECKOUT_PID" ]] && echo "service_jvm=$(tr '\0' ' ' <"/proc/$CHECKOUT_PID/cmdline" | sed 's/ -jar .*//; s/^[^ ]* //')"
     echo "service_order_db=${LEGACY:-no (data following off)}"
@@ -133,6 +146,7 @@ mapfile -t STREAMS < <( { rcli --scan --pattern "$STREAM_BASE"; rcli --scan --pa
 } >"$OUT/machine.txt"
 {
     echo "minutes=$MINUTES"
+    echo "vacuum_min=$VACUUM_MIN"
     echo "users=$USERS"
     echo "think_ms=$THINK_MS"
     echo "sample_s=$SAMPLE_S"
@@ -179,7 +193,9 @@ mib() { # file, metric name, label text: the value in MiB, or empty
 cpu_ticks() { [[ -r /proc/$1/stat ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 CLK_TCK=$(getconf CLK_TCK)
 SAMPLES="$OUT/samples.csv"
-echo "epoch_s,elapsed_s,heap_used_mib,old_gen_mib,live_after_major_gc_mib,major_gcs,rss_mib,cpu_pct,redis_used_mib,redis_keys,stream_len_total,stream_len_max,writebehind_pending,writebehind_oldest_s,bridge_lag,bridge_oldest_s" >"$SAMPLES"
+echo "epoch_s,elapsed_s,heap_used_mib,old_gen_mib,live_after_major_gc_mib,major_gcs,rss_mib,cpu_pct,redis_used_mib,redis_keys,stream_len_total,stream_len_max,writebehind_pending,writebehind_oldest_s,bridge_lag,bridge_oldest_s,pg_dead_rows" >"$SAMPLES"
+DEAD_ROWS_SQL="SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables WHERE schemaname = 'checkout'
+    AND relname IN ('carts', 'cart_items', 'cart_promotions')"
 sample_loop() { # runs until killed
     local start=$SECONDS scrape="$OUT/.scrape" ticks0 ticks1 t0 t1 rss cpu redis total max len key
     ticks0=$(cpu_ticks "${CHECKOUT_PID:-0}") t0=$(date +%s%N)
@@ -195,29 +211,60 @@ sample_loop() { # runs until killed
             len=$(rcli XLEN "$key" 2>/dev/null || echo 0)
             total=$((total + len)); ((len > max)) && max=$len
         done
-        echo "$(date +%s),$((SECONDS - start)),$(mib "$scrape" jvm_memory_used_bytes 'area="heap"'),$(mib "$scrape" jvm_memory_used_bytes 'Old Gen'),$(mib "$scrape" jvm_gc_live_data_size_bytes ''),$(from_scrape "$scrape" jvm_gc_pause_seconds_count 'end of major GC'),${rss},${cpu},${redis},$(rcli DBSIZE 2>/dev/null || true),${total},${max},$(from_scrape "$scrape" cartwright_writebehind_pending ''),$(from_scrape "$scrape" cartwright_writebehind_oldest_age_seconds ''),$(from_scrape "$scrape" cartwright_kafka_bridge_lag ''),$(from_scrape "$scrape" cartwright_kafka_bridge_oldest_age_seconds '')" >>"$SAMPLES"
+        echo "$(date +%s),$((SECONDS - start)),$(mib "$scrape" jvm_memory_used_bytes 'area="heap"'),$(mib "$scrape" jvm_memory_used_bytes 'Old Gen'),$(mib "$scrape" jvm_gc_live_data_size_bytes ''),$(from_scrape "$scrape" jvm_gc_pause_seconds_count 'end of major GC'),${rss},${cpu},${redis},$(rcli DBSIZE 2>/dev/null || true),${total},${max},$(from_scrape "$scrape" cartwright_writebehind_pending ''),$(from_scrape "$scrape" cartwright_writebehind_oldest_age_seconds ''),$(from_scrape "$scrape" cartwright_kafka_bridge_lag ''),$(from_scrape "$scrape" cartwright_kafka_bridge_oldest_age_seconds ''),$(pg -Atc "$DEAD_ROWS_SQL" 2>/dev/null || true)" >>"$SAMPLES"
         sleep "$SAMPLE_S"
     done
 }
 
+# The live heap after a full GC of the service (jcmd GC.run, from the service's own JDK), in MiB; empty without one.
+live_after_full_gc() {
+    [[ -n "$CHECKOUT_PID" ]] || return 0
+    local jcmd
+    jcmd="$(dirname "$(readlink -f "/proc/$CHECKOUT_PID/exe")")/jcmd"
+    [[ -x "$jcmd" ]] || jcmd=$(command -v jcmd || true)
+    [[ -n "$jcmd" ]] && "$jcmd" "$CHECKOUT_PID" GC.run >/dev/null 2>&1 || return 0
+    sleep 2  # the GC's notification reaches the metrics a moment after it ends
+    curl -s -m 5 "$ADMIN/metrics" >"$OUT/.gc-scrape" || return 0
+    mib "$OUT/.gc-scrape" jvm_gc_live_data_size_bytes ''
+}
+vacuum_loop() { # runs until killed
+    while :; do
+        sleep $((VACUUM_MIN * 60))
+        pg -qc "VACUUM (ANALYZE) $CART_TABLES" >/dev/null 2>&1 && echo "$(date +%s)" >>"$OUT/vacuums.txt" || true
+    done
+}
+
 # --- the soak -----------------------------------------------------------------------------------
+if [[ $LOCAL == 1 ]]; then
+    pg -qc "VACUUM ANALYZE $CART_TABLES" 2>/dev/null || true
+fi
+echo "live_before_mib=$(live_after_full_gc)" >"$OUT/fullgc.txt"
 step "Soak: $USERS shoppers, think time ${THINK_MS} ms, for $MINUTES min; a sample every ${SAMPLE_S}s into $SAMPLES"
 echo "streams sampled: ${STREAMS[*]:-none found}"
 sample_loop &
 SAMPLER=$!
-trap 'kill "$SAMPLER" 2>/dev/null || true' EXIT
+VACUUMER=""
+if (( VACUUM_MIN > 0 )); then
+    echo "PostgreSQL's autovacuum is off: the cart tables are vacuumed every $VACUUM_MIN min while the load runs"
+    vacuum_loop &
+    VACUUMER=$!
+fi
+trap 'kill $SAMPLER $VACUUMER 2>/dev/null || true' EXIT
 set +e
 "$ROOT/mvnw" -B -q -pl loadtest gatling:test -Dcheckstyle.skip \
     -Dgatling.simulationClass=dev.cartwright.loadtest.gatling.CartSoakSimulation -Dgatling.resultsFolder="$OUT/gatling" \
     -DbaseUrl="http://$TARGET" -Dusers="$USERS" -DthinkMs="$THINK_MS" -DsoakMinutes="$MINUTES" >"$OUT/gatling.log" 2>&1
 GATLING_RC=$?
 set -e
+[[ -n "$VACUUMER" ]] && { kill "$VACUUMER" 2>/dev/null || true; wait "$VACUUMER" 2>/dev/null || true; }
 # One last sample after the load: where the backlog and the memory settle.
 sleep "$SAMPLE_S"
 kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
 trap - EXIT
-rm -f "$OUT/.scrape"
+echo "live_after_mib=$(live_after_full_gc)" >>"$OUT/fullgc.txt"
+echo "vacuums=$(wc -l <"$OUT/vacuums.txt" 2>/dev/null || echo 0)" >>"$OUT/fullgc.txt"
+rm -f "$OUT/.scrape" "$OUT/.gc-scrape"
 echo "gatling_exit=$GATLING_RC" >>"$OUT/settings.txt"
 sed -n '/---- Global Information/,/^=====/p' "$OUT/gatling.log" | tail -16
 echo "gatling exit code $GATLING_RC (non-zero when an assertion of the bar failed)"

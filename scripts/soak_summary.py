@@ -152,6 +152,7 @@ def growth_verdict(label, samples, column, unit, words=("GREW", "flat"), floor=0
 def summarise(out_dir):
     settings = read_kv(os.path.join(out_dir, "settings.txt"))
     machine = read_kv(os.path.join(out_dir, "machine.txt"))
+    full_gc = read_kv(os.path.join(out_dir, "fullgc.txt")) if os.path.exists(os.path.join(out_dir, "fullgc.txt")) else {}
     samples = list(csv.DictReader(open(os.path.join(out_dir, "samples.csv"))))
     for s in samples:
         s["elapsed_s"] = int(s["elapsed_s"])
@@ -214,15 +215,23 @@ def summarise(out_dir):
     else:
         verdicts.append((f"latency: not measured ({log_error})", None))
 
-    # Heap: the live data after a major GC where there were major GCs early and late, else the old generation.
-    majors = [num(s["major_gcs"]) or 0 for s in samples]
-    n = len(samples) // 3
-    live_usable = n > 0 and majors[n - 1] > 0 and majors[-1] > majors[-n]
-    heap_column = "live_after_major_gc_mib" if live_usable else "old_gen_mib"
-    heap_label = ("heap (live data after major GC)" if live_usable
-                  else "heap (old generation; no major GC in both thirds, so this includes promoted garbage)")
-    for label, column, unit in ((heap_label, heap_column, "MiB"), ("Redis used_memory", "redis_used_mib", "MiB"),
-                                ("RSS of the service", "rss_mib", "MiB")):
+    # Heap: the live data after the full GCs the run asked for, just before the load and just after it; without
+    # them, the live data after a major GC where there were major GCs early and late, else the old generation.
+    live_before, live_after = num(full_gc.get("live_before_mib")), num(full_gc.get("live_after_mib"))
+    memories = [("Redis used_memory", "redis_used_mib", "MiB"), ("RSS of the service", "rss_mib", "MiB")]
+    if live_before and live_after is not None:
+        grew = live_after > live_before * GROWTH_RATIO
+        verdicts.append((f"heap (live data after a full GC, jcmd GC.run): {'GREW' if grew else 'flat'}: {live_after:g} MiB "
+                         f"after the load against {live_before:g} MiB before it ({live_after / live_before:.2f}x; grew "
+                         f"means more than {GROWTH_RATIO:.2f}x)", not grew))
+    else:
+        majors = [num(s["major_gcs"]) or 0 for s in samples]
+        n = len(samples) // 3
+        live_usable = n > 0 and majors[n - 1] > 0 and majors[-1] > majors[-n]
+        memories.insert(0, ("heap (live data after major GC)" if live_usable
+                            else "heap (old generation; no major GC in both thirds, so this includes promoted garbage)",
+                            "live_after_major_gc_mib" if live_usable else "old_gen_mib", "MiB"))
+    for label, column, unit in memories:
         text, ok = growth_verdict(label, samples, column, unit)
         if column == "redis_used_mib":
             # Every visit makes a new cart, kept for the idle TTL: memory that follows the keys is not a leak.
@@ -243,7 +252,7 @@ def summarise(out_dir):
                                   samples, column, unit, words=("GREW (unbounded?)", "bounded"), floor=floor)
         verdicts.append((text, ok))
 
-    summary = {"settings": settings, "machine": machine, "samples": samples, "windows": windows,
+    summary = {"settings": settings, "machine": machine, "full_gc": full_gc, "samples": samples, "windows": windows,
                "overall": latency(requests) if requests else None, "verdicts": [v[0] for v in verdicts],
                "simulation_log": logs[-1] if logs else None, "simulation_log_error": log_error}
     json.dump(summary, open(os.path.join(out_dir, "soak.json"), "w"), indent=2, default=str)
@@ -266,7 +275,10 @@ def markdown(stamp, s, verdicts):
              + (f"; {m['service_warmup']}" if m.get("service_warmup") else "")
              + (f"; carts idle TTL {m['service_idle_ttl']}, idempotency records TTL {m['service_idempotency_ttl']}"
                 if m.get("service_idle_ttl") else "") + ".",
-             f"Streams: {m.get('streams', '?')}.", "", "Verdicts:", ""]
+             f"Streams: {m.get('streams', '?')}."
+             + (f" The cart tables vacuumed every {st['vacuum_min']} min under load (autovacuum off), "
+                f"{s['full_gc'].get('vacuums', '?')} times." if st.get("vacuum_min", "0") != "0" else ""),
+             "", "Verdicts:", ""]
     lines += [f"- {text}" for text, _ in verdicts]
     o = s["overall"]
     if o:
@@ -279,16 +291,17 @@ def markdown(stamp, s, verdicts):
             lines.append(f"| {w['from_s']}-{w['to_s']} | {w['count']} | {w['ko']} | {w['p50']} | {w['p95']} | {w['p99']} | {w['max']} |")
     lines += ["", "Samples (load: before the ramp ended, under load, or after the last request; only the samples under "
                   "load count in the verdicts; heap, old generation and live data after the last major GC from the service's /metrics; RSS "
-                  "and CPU of its process; CPU in % of one core since the sample before; latency of the requests that "
+                  "and CPU of its process; CPU in % of one core since the sample before; PG dead rows in the cart tables; "
+                  "latency of the requests that "
                   "ended since the sample before):", "",
               "| s | load | heap MiB | old gen MiB | live after major GC MiB | major GCs | RSS MiB | CPU % | Redis MiB | Redis keys | XLEN | "
-              "write-behind pending | write-behind oldest s | bridge lag | bridge oldest s | requests | p95 ms | p99 ms |",
-              "|" + "---|" * 18]
+              "write-behind pending | write-behind oldest s | bridge lag | bridge oldest s | PG dead rows | requests | p95 ms | p99 ms |",
+              "|" + "---|" * 19]
     for r in s["samples"]:
-        lines.append("| " + " | ".join(str(r[c]) for c in (
+        lines.append("| " + " | ".join("" if r.get(c) is None else str(r[c]) for c in (
             "elapsed_s", "phase", "heap_used_mib", "old_gen_mib", "live_after_major_gc_mib", "major_gcs", "rss_mib", "cpu_pct",
             "redis_used_mib", "redis_keys", "stream_len_total", "writebehind_pending", "writebehind_oldest_s", "bridge_lag",
-            "bridge_oldest_s", "requests", "p95_ms", "p99_ms")) + " |")
+            "bridge_oldest_s", "pg_dead_rows", "requests", "p95_ms", "p99_ms")) + " |")
     lines.append("")
     return "\n".join(lines)
 
