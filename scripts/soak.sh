@@ -15,7 +15,11 @@
 #               the maximum of the last third against the first third, grew if more than 10 %;
 #   Redis       used_memory, the same comparison, with the key count beside it (every visit makes a new cart, kept for
 #               the idle TTL: memory that follows the keys is the carts, not a leak; DBSIZE counts the whole database);
-#   stream      the longest XLEN seen, and whether the last third's maximum is above the first third's by more than 10 %;
+#   stream      the age of the oldest entry left in the change stream(s): whether the last third's maximum is above the
+#               first third's by more than 10 % and above 60 s. The trimmer runs every 10 s and keeps what a group has not
+#               acknowledged, so the stream holds 10 s and a write-behind cycle of changes just before a trim and less after
+#               it: its length (XLEN, shown beside) is a sawtooth that samples every 30 s catch at a phase that drifts, and
+#               which by itself says little. An oldest entry that stays young says the trimming keeps up;
 #   lags        the largest write-behind pending and Kafka bridge lag seen, and the same comparison (a lag that never
 #               passes 1000 entries, what bench.sh calls caught up, is bounded whatever the ratio).
 # Only the samples under load (after Gatling's 30 s ramp, up to its last request) count in the verdicts; the table
@@ -24,7 +28,9 @@
 # when the server's autovacuum is off it vacuums them again every --vacuum-min minutes (5) while the load runs, as
 # autovacuum would on a production server: without it the write-behind's upserts leave dead rows that make every
 # batch slower, and the backlog that builds says more about the box than about the service. --vacuum-min 0 never does.
-# The samples include the dead rows in the cart tables (pg_stat_user_tables.n_dead_tup).
+# The samples include the dead rows in the cart tables (pg_stat_user_tables.n_dead_tup) and the write-behind's mean
+# batch time since the sample before (cartwright_writebehind_batch_seconds): how far the trimming trails the stream's
+# head follows it.
 # With RECORD (the default) soak.md goes into BENCHMARKS.md under "## Soak" (newest first); --no-record leaves it out.
 #
 #   ./cartwright soak [--minutes 30] [--users 1000] [--think-ms 1000] [--sample-s 30] [--warmup 60] [--vacuum-min 5]
@@ -193,25 +199,35 @@ mib() { # file, metric name, label text: the value in MiB, or empty
 cpu_ticks() { [[ -r /proc/$1/stat ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 CLK_TCK=$(getconf CLK_TCK)
 SAMPLES="$OUT/samples.csv"
-echo "epoch_s,elapsed_s,heap_used_mib,old_gen_mib,live_after_major_gc_mib,major_gcs,rss_mib,cpu_pct,redis_used_mib,redis_keys,stream_len_total,stream_len_max,writebehind_pending,writebehind_oldest_s,bridge_lag,bridge_oldest_s,pg_dead_rows" >"$SAMPLES"
+echo "epoch_s,elapsed_s,heap_used_mib,old_gen_mib,live_after_major_gc_mib,major_gcs,rss_mib,cpu_pct,redis_used_mib,redis_keys,stream_len_total,stream_len_max,writebehind_pending,writebehind_oldest_s,bridge_lag,bridge_oldest_s,pg_dead_rows,writebehind_batch_ms,stream_oldest_s" >"$SAMPLES"
 DEAD_ROWS_SQL="SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables WHERE schemaname = 'checkout'
     AND relname IN ('carts', 'cart_items', 'cart_promotions')"
 sample_loop() { # runs until killed
     local start=$SECONDS scrape="$OUT/.scrape" ticks0 ticks1 t0 t1 rss cpu redis total max len key
+    local batch_sum0=0 batch_count0=0 batch_sum1 batch_count1 batch_ms first age oldest
     ticks0=$(cpu_ticks "${CHECKOUT_PID:-0}") t0=$(date +%s%N)
     while :; do
         curl -s -m 5 "$ADMIN/metrics" >"$scrape" || : >"$scrape"
         ticks1=$(cpu_ticks "${CHECKOUT_PID:-0}") t1=$(date +%s%N)
         cpu=$(awk -v d="$((ticks1 - ticks0))" -v ns="$((t1 - t0))" -v hz="$CLK_TCK" 'BEGIN {if (ns > 0) printf "%.0f", 100 * d / hz / (ns / 1e9)}')
         ticks0=$ticks1 t0=$t1
+        batch_sum1=$(from_scrape "$scrape" cartwright_writebehind_batch_seconds_sum '') batch_count1=$(from_scrape "$scrape" cartwright_writebehind_batch_seconds_count '')
+        batch_ms=$(awk -v s0="$batch_sum0" -v c0="$batch_count0" -v s1="${batch_sum1:-0}" -v c1="${batch_count1:-0}" \
+            'BEGIN {if (c1 > c0) printf "%.1f", 1000 * (s1 - s0) / (c1 - c0)}')
+        batch_sum0=${batch_sum1:-0} batch_count0=${batch_count1:-0}
         rss=$( [[ -n "$CHECKOUT_PID" ]] && awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$CHECKOUT_PID/status" 2>/dev/null || true)
         redis=$(rcli INFO memory 2>/dev/null | awk -F: '/^used_memory:/ {printf "%.1f", $2 / 1048576}')
-        total=0 max=0
+        total=0 max=0 oldest=""
         for key in "${STREAMS[@]}"; do
             len=$(rcli XLEN "$key" 2>/dev/null || echo 0)
             total=$((total + len)); ((len > max)) && max=$len
+            first=$(rcli XRANGE "$key" - + COUNT 1 2>/dev/null | head -1 | cut -d- -f1)
+            if [[ "$first" =~ ^[0-9]+$ ]]; then
+                age=$(( ($(date +%s%3N) - first) / 1000 ))
+                [[ -z "$oldest" ]] || (( age > oldest )) && oldest=$age
+            fi
         done
-        echo "$(date +%s),$((SECONDS - start)),$(mib "$scrape" jvm_memory_used_bytes 'area="heap"'),$(mib "$scrape" jvm_memory_used_bytes 'Old Gen'),$(mib "$scrape" jvm_gc_live_data_size_bytes ''),$(from_scrape "$scrape" jvm_gc_pause_seconds_count 'end of major GC'),${rss},${cpu},${redis},$(rcli DBSIZE 2>/dev/null || true),${total},${max},$(from_scrape "$scrape" cartwright_writebehind_pending ''),$(from_scrape "$scrape" cartwright_writebehind_oldest_age_seconds ''),$(from_scrape "$scrape" cartwright_kafka_bridge_lag ''),$(from_scrape "$scrape" cartwright_kafka_bridge_oldest_age_seconds ''),$(pg -Atc "$DEAD_ROWS_SQL" 2>/dev/null || true)" >>"$SAMPLES"
+        echo "$(date +%s),$((SECONDS - start)),$(mib "$scrape" jvm_memory_used_bytes 'area="heap"'),$(mib "$scrape" jvm_memory_used_bytes 'Old Gen'),$(mib "$scrape" jvm_gc_live_data_size_bytes ''),$(from_scrape "$scrape" jvm_gc_pause_seconds_count 'end of major GC'),${rss},${cpu},${redis},$(rcli DBSIZE 2>/dev/null || true),${total},${max},$(from_scrape "$scrape" cartwright_writebehind_pending ''),$(from_scrape "$scrape" cartwright_writebehind_oldest_age_seconds ''),$(from_scrape "$scrape" cartwright_kafka_bridge_lag ''),$(from_scrape "$scrape" cartwright_kafka_bridge_oldest_age_seconds ''),$(pg -Atc "$DEAD_ROWS_SQL" 2>/dev/null || true),${batch_ms},${oldest}" >>"$SAMPLES"
         sleep "$SAMPLE_S"
     done
 }

@@ -23,6 +23,7 @@ DRIFT_RATIO, DRIFT_MS = 1.25, 2.0   # latency drifted: last p95 above first p95 
 GROWTH_RATIO = 1.10                 # memory, stream or lag grew: last third's maximum above the first third's by 10 %
 LAG_FLOOR = 1000                    # a lag never above this is bounded (bench.sh's "caught up"): one write-behind batch
 RAMP_S = 30                         # CartSoakSimulation's ramp: the first window starts after it
+STREAM_AGE_FLOOR = 60               # a stream whose oldest entry is never older than this is trimmed (10 s trim period)
 
 
 class LogReader:
@@ -129,7 +130,7 @@ def num(v):
 
 
 def thirds(samples, column):
-    values = [(s["elapsed_s"], num(s[column])) for s in samples if s["steady"]]
+    values = [(s["elapsed_s"], num(s.get(column))) for s in samples if s["steady"]]
     values = [(t, v) for t, v in values if v is not None]
     if len(values) < 3:
         return None, None
@@ -241,10 +242,15 @@ def summarise(out_dir):
         verdicts.append((text, ok))
 
     def peak(column):
-        values = [num(s[column]) for s in samples if num(s[column]) is not None]
+        values = [num(s.get(column)) for s in samples if num(s.get(column)) is not None]
         return max(values) if values else None
 
-    for label, column, unit, floor in (("change stream length (XLEN, longest stream)", "stream_len_max", "entries", 0),
+    # The stream by the age of its oldest entry where the samples have it (its length is a sawtooth of the trimming's
+    # 10 s period, caught at a drifting phase); runs from before that column by the length.
+    stream = (("change stream trimming (age of its oldest entry)", "stream_oldest_s", "s", STREAM_AGE_FLOOR)
+              if any(num(s.get("stream_oldest_s")) is not None for s in samples)
+              else ("change stream length (XLEN, longest stream)", "stream_len_max", "entries", 0))
+    for label, column, unit, floor in (stream,
                                        ("write-behind pending", "writebehind_pending", "entries", LAG_FLOOR),
                                        ("Kafka bridge lag", "bridge_lag", "entries", LAG_FLOOR)):
         top = peak(column)
@@ -291,17 +297,18 @@ def markdown(stamp, s, verdicts):
             lines.append(f"| {w['from_s']}-{w['to_s']} | {w['count']} | {w['ko']} | {w['p50']} | {w['p95']} | {w['p99']} | {w['max']} |")
     lines += ["", "Samples (load: before the ramp ended, under load, or after the last request; only the samples under "
                   "load count in the verdicts; heap, old generation and live data after the last major GC from the service's /metrics; RSS "
-                  "and CPU of its process; CPU in % of one core since the sample before; PG dead rows in the cart tables; "
+                  "and CPU of its process; CPU in % of one core since the sample before; PG dead rows in the cart tables; the write-behind's mean batch "
+                  "time since the sample before; "
                   "latency of the requests that "
                   "ended since the sample before):", "",
               "| s | load | heap MiB | old gen MiB | live after major GC MiB | major GCs | RSS MiB | CPU % | Redis MiB | Redis keys | XLEN | "
-              "write-behind pending | write-behind oldest s | bridge lag | bridge oldest s | PG dead rows | requests | p95 ms | p99 ms |",
-              "|" + "---|" * 19]
+              "write-behind pending | write-behind oldest s | bridge lag | bridge oldest s | PG dead rows | write-behind batch ms | oldest stream entry s | requests | p95 ms | p99 ms |",
+              "|" + "---|" * 21]
     for r in s["samples"]:
         lines.append("| " + " | ".join("" if r.get(c) is None else str(r[c]) for c in (
             "elapsed_s", "phase", "heap_used_mib", "old_gen_mib", "live_after_major_gc_mib", "major_gcs", "rss_mib", "cpu_pct",
             "redis_used_mib", "redis_keys", "stream_len_total", "writebehind_pending", "writebehind_oldest_s", "bridge_lag",
-            "bridge_oldest_s", "pg_dead_rows", "requests", "p95_ms", "p99_ms")) + " |")
+            "bridge_oldest_s", "pg_dead_rows", "writebehind_batch_ms", "stream_oldest_s", "requests", "p95_ms", "p99_ms")) + " |")
     lines.append("")
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import dev.cartwright.cart.store.change.CartChange;
 import dev.cartwright.cart.store.change.CartSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
@@ -77,6 +79,7 @@ public final class WriteBehind extends VerticleBase {
     private final Clock clock;
     private final ChangeStreamConsumer consumer;
     private final Counter cartsWritten;
+    private final Timer batchTime;
     private final Counter cartsParked;
     private final AtomicLong parkedNow = new AtomicLong();
     private final String idleTtlSeconds;
@@ -103,6 +106,10 @@ public final class WriteBehind extends VerticleBase {
             "cartwright.writebehind.oldest.age", "cartwright.writebehind.entries.acked", "cartwright.writebehind.batch.failures", tags);
         this.consumer = new ChangeStreamConsumer(redis, settings, clock, registry, meters, this::persist);
         this.cartsWritten = Counter.builder("cartwright.writebehind.carts.written").tags(tags).register(registry);
+        this.batchTime = Timer.builder("cartwright.writebehind.batch")
+            .description("Time to persist one batch read from the change stream: its carts read from Redis, written to PostgreSQL"
+                + " and their idle TTL started (what bounds how far the stream's trimming trails its head)")
+            .tags(tags).register(registry);
         this.cartsParked = Counter.builder("cartwright.writebehind.carts.parked")
             .description("Carts set aside because PostgreSQL refused them or they could not be read").tags(tags).register(registry);
         Gauge.builder("cartwright.writebehind.parked", parkedNow, AtomicLong::get)
@@ -170,6 +177,11 @@ public final class WriteBehind extends VerticleBase {
      * Every entry is then done but those of carts that must wait for another cart's write (see {@link #write}).
      */
     private Future<BatchOutcome> persist(List<CartChange> batch) {
+        long started = System.nanoTime();
+        return persistNewest(batch).onComplete(done -> batchTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    }
+
+    private Future<BatchOutcome> persistNewest(List<CartChange> batch) {
         Map<String, CartChange> newest = new LinkedHashMap<>();
         for (CartChange change : batch) {
             if (!change.cartId().isEmpty()) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -31,6 +32,8 @@ import dev.cartwright.testkit.Migrations;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
 import dev.cartwright.testkit.RedisInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -101,8 +104,12 @@ class WriteBehindIT {
     }
 
     private static WriteBehind deploy(CartStoreConfig config, Pool pool) {
+        return deploy(config, pool, new SimpleMeterRegistry());
+    }
+
+    private static WriteBehind deploy(CartStoreConfig config, Pool pool, MeterRegistry registry) {
         WriteBehind writeBehind = new WriteBehind(harness.redis, new PgCartRepository(pool), new ParkedCarts(pool), config,
-            Clock.systemUTC(), new SimpleMeterRegistry());
+            Clock.systemUTC(), registry);
         await(harness.vertx.deployVerticle(writeBehind));
         return writeBehind;
     }
@@ -146,9 +153,14 @@ class WriteBehindIT {
         RedisCartStore store = harness.store(Clock.systemUTC(), config);
         List<Cart> finals = burst(store, 5, 30);
 
-        WriteBehind writeBehind = deploy(config, harness.pool);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        WriteBehind writeBehind = deploy(config, harness.pool, registry);
         try {
             eventually(() -> finals.stream().allMatch(WriteBehindIT::persisted));
+            // The batches that wrote them were timed (batches of 50 entries: at least 5 * 32 / 50 of them).
+            Timer batches = registry.get("cartwright.writebehind.batch").timer();
+            assertThat(batches.count()).isGreaterThanOrEqualTo(4);
+            assertThat(batches.totalTime(TimeUnit.NANOSECONDS)).isPositive();
             for (Cart cart : finals) {
                 assertThat(stored(cart.cartId())).map(StoredCart::cart).contains(cart);
             }
