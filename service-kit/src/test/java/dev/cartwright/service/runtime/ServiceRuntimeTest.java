@@ -1,0 +1,52 @@
+package dev.cartwright.service.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cartwright.service.config.ConfigException;
+import dev.cartwright.service.tracing.Tracing;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ServiceRuntimeTest {
+
+    @Test
+    void theNativeTransportIsOnUnlessTurnedOff() {
+        assertThat(ServiceRuntime.nativeTransport(Map.of())).isTrue();
+        assertThat(ServiceRuntime.nativeTransport(Map.of(ServiceRuntime.NATIVE_TRANSPORT, "on"))).isTrue();
+        assertThat(ServiceRuntime.nativeTransport(Map.of(ServiceRuntime.NATIVE_TRANSPORT, "OFF"))).isFalse();
+    }
+
+    @Test
+    void anotherValueIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> ServiceRuntime.nativeTransport(Map.of(ServiceRuntime.NATIVE_TRANSPORT, "epoll")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining(ServiceRuntime.NATIVE_TRANSPORT)
+            .hasMessageContaining("'epoll'");
+    }
+
+    @Test
+    void onLinuxTheServiceRunsOnTheNativeTransportAndWithoutItWhenTurnedOff() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        assumeTrue(System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+            && Set.of("amd64", "x86_64", "aarch64").contains(arch), "the epoll jars shipped are for Linux on x86_64 and aarch64");
+
+        ServiceRuntime withNative = ServiceRuntime.create("transport-on", Tracing.OFF, true);
+        try {
+            assertThat(withNative.vertx().isNativeTransportEnabled())
+                .as("native transport (cause when not: %s)", withNative.vertx().unavailableNativeTransportCause())
+                .isTrue();
+        } finally {
+            withNative.vertx().close().await();
+        }
+        ServiceRuntime withNio = ServiceRuntime.create("transport-off", Tracing.OFF, false);
+        try {
+            assertThat(withNio.vertx().isNativeTransportEnabled()).isFalse();
+        } finally {
+            withNio.vertx().close().await();
+        }
+    }
+}
