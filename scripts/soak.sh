@@ -187,13 +187,9 @@ echo "settled=$((SECONDS - settle_start)) s before the soak (write-behind ${wb:-
 # --- sampling ---------------------------------------------------------------------------------
 # One value from a /metrics scrape: the sum over the series of that name whose labels contain the given text (label
 # values may hold spaces, "PS Old Gen": the value is the last field).
-from_scrape() { # file, metric name, label text (may be empty)
-    awk -v n="$2" -v l="$3" '(index($0, n " ") == 1 || index($0, n "{") == 1) && index($0, l) {s += $NF; f = 1}
-        END {if (f) printf "%.0f", s}' "$1"
-}
-from_scrape_exact() { # as from_scrape, without rounding (a sum of seconds)
-    awk -v n="$2" -v l="$3" '(index($0, n " ") == 1 || index($0, n "{") == 1) && index($0, l) {s += $NF; f = 1}
-        END {if (f) printf "%.6f", s}' "$1"
+from_scrape() { # file, metric name, label text (may be empty), printf format (whole numbers unless given)
+    awk -v n="$2" -v l="$3" -v fmt="${4:-%.0f}" '(index($0, n " ") == 1 || index($0, n "{") == 1) && index($0, l) {s += $NF; f = 1}
+        END {if (f) printf fmt, s}' "$1"
 }
 mib() { # file, metric name, label text: the value in MiB, or empty
     local v
@@ -215,7 +211,7 @@ sample_loop() { # runs until killed
         ticks1=$(cpu_ticks "${CHECKOUT_PID:-0}") t1=$(date +%s%N)
         cpu=$(awk -v d="$((ticks1 - ticks0))" -v ns="$((t1 - t0))" -v hz="$CLK_TCK" 'BEGIN {if (ns > 0) printf "%.0f", 100 * d / hz / (ns / 1e9)}')
         ticks0=$ticks1 t0=$t1
-        batch_sum1=$(from_scrape_exact "$scrape" cartwright_writebehind_batch_seconds_sum '') batch_count1=$(from_scrape "$scrape" cartwright_writebehind_batch_seconds_count '')
+        batch_sum1=$(from_scrape "$scrape" cartwright_writebehind_batch_seconds_sum '' %.6f) batch_count1=$(from_scrape "$scrape" cartwright_writebehind_batch_seconds_count '')
         batch_ms=$(awk -v s0="$batch_sum0" -v c0="$batch_count0" -v s1="${batch_sum1:-0}" -v c1="${batch_count1:-0}" \
             'BEGIN {if (c1 > c0) printf "%.1f", 1000 * (s1 - s0) / (c1 - c0)}')
         batch_sum0=${batch_sum1:-0} batch_count0=${batch_count1:-0}
