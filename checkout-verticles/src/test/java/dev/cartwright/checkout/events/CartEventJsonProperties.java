@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.util.Timestamps;
 import dev.cartwright.cart.store.change.CartChange.Applied;
 import dev.cartwright.cart.store.change.CartChange.Cleared;
 import dev.cartwright.cart.store.change.CartChange.Converted;
@@ -93,5 +94,23 @@ class CartEventJsonProperties {
             assertThat(new String(direct, StandardCharsets.UTF_8)).isEqualTo(expected);
         }
         assertThat(data).isEqualTo(expected);
+    }
+
+    /** Every valid timestamp, 0001-01-01 to 9999-12-31, and fractions of each precision protobuf prints. */
+    @Provide
+    Arbitrary<Timestamp> timestamps() {
+        Arbitrary<Long> seconds = Arbitraries.oneOf(Arbitraries.longs().between(-62_135_596_800L, 253_402_300_799L),
+            Arbitraries.longs().between(-86_400L, 86_400L), Arbitraries.of(-62_135_596_800L, 253_402_300_799L, 951_782_400L));
+        Arbitrary<Integer> nanos = Arbitraries.oneOf(Arbitraries.integers().between(0, 999_999_999),
+            Arbitraries.integers().between(0, 999).map(n -> n * 1_000_000), Arbitraries.integers().between(0, 999_999).map(n -> n * 1000),
+            Arbitraries.of(0, 1, 999_999_999));
+        return Combinators.combine(seconds, nanos).as((s, n) -> Timestamp.newBuilder().setSeconds(s).setNanos(n).build());
+    }
+
+    @Property(tries = 5000)
+    void timestampsAreWrittenAsProtobufWritesThem(@ForAll("timestamps") Timestamp at) {
+        StringBuilder out = new StringBuilder();
+        CartEventJson.rfc3339(out, at.getSeconds(), at.getNanos());
+        assertThat(out.toString()).isEqualTo(Timestamps.toString(at));
     }
 }
