@@ -5,7 +5,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.vertx.core.Handler;
 import io.vertx.grpc.server.GrpcServerRequest;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,25 +30,22 @@ final class RequestIds {
     }
 
     /** {@code request} with a message handler that answers INVALID_ARGUMENT for an undecodable request or an odd id. */
-    @SuppressWarnings("unchecked")
     static <Q, R> GrpcServerRequest<Q, R> checked(GrpcServerRequest<Q, R> request) {
-        return (GrpcServerRequest<Q, R>) Proxy.newProxyInstance(RequestIds.class.getClassLoader(),
-            new Class<?>[] {GrpcServerRequest.class}, (proxy, method, args) -> {
-                if (StatusDetails.isMessageHandler(method) && args[0] != null) {
-                    Handler<Object> handler = (Handler<Object>) args[0];
-                    return StatusDetails.invoke(method, request, new Object[] {(Handler<Object>) message -> {
-                        if (message instanceof Undecodable undecodable) {
-                            throw RpcError.malformed(undecodable.reason());
-                        }
-                        RpcError odd = problem(message);
-                        if (odd != null) {
-                            throw odd;
-                        }
-                        handler.handle(message);
-                    }});
-                }
-                return StatusDetails.invoke(method, request, args);
-            });
+        return new ForwardingServerRequest<>(request) {
+            @Override
+            public GrpcServerRequest<Q, R> handler(Handler<Q> handler) {
+                return super.handler(handler == null ? null : message -> {
+                    if (message instanceof Undecodable undecodable) {
+                        throw RpcError.malformed(undecodable.reason());
+                    }
+                    RpcError odd = problem(message);
+                    if (odd != null) {
+                        throw odd;
+                    }
+                    handler.handle(message);
+                });
+            }
+        };
     }
 
     /** Null when every id of {@code request} is clean, else INVALID_ARGUMENT naming the field. */

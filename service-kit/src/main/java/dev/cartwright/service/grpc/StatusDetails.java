@@ -4,9 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 
 /**
  * Owns how a failed call's answer carries its google.rpc details. Vert.x's {@code StatusException} holds a status
@@ -21,38 +18,30 @@ final class StatusDetails {
     }
 
     /** {@code request} whose response sends details with every failure. */
-    @SuppressWarnings("unchecked")
     static <Q, R> GrpcServerRequest<Q, R> of(GrpcServerRequest<Q, R> request) {
-        GrpcServerResponse<Q, R> response = detailed(request.response());
-        return (GrpcServerRequest<Q, R>) Proxy.newProxyInstance(StatusDetails.class.getClassLoader(),
-            new Class<?>[] {GrpcServerRequest.class}, (proxy, method, args) -> {
-                if (method.getName().equals("response") && method.getParameterCount() == 0) {
-                    return response;
-                }
-                if (isMessageHandler(method) && args[0] != null) {
-                    Handler<Object> handler = (Handler<Object>) args[0];
-                    return invoke(method, request, new Object[] {(Handler<Object>) message -> {
-                        try {
-                            handler.handle(message);
-                        } catch (RuntimeException e) {
-                            fail(request.response(), e);
-                        }
-                    }});
-                }
-                return invoke(method, request, args);
-            });
-    }
+        GrpcServerResponse<Q, R> response = new ForwardingServerResponse<>(request.response()) {
+            @Override
+            public void fail(Throwable failure) {
+                StatusDetails.fail(delegate, failure);
+            }
+        };
+        return new ForwardingServerRequest<>(request) {
+            @Override
+            public GrpcServerResponse<Q, R> response() {
+                return response;
+            }
 
-    @SuppressWarnings("unchecked")
-    private static <Q, R> GrpcServerResponse<Q, R> detailed(GrpcServerResponse<Q, R> response) {
-        return (GrpcServerResponse<Q, R>) Proxy.newProxyInstance(StatusDetails.class.getClassLoader(),
-            new Class<?>[] {GrpcServerResponse.class}, (proxy, method, args) -> {
-                if (method.getName().equals("fail") && method.getParameterCount() == 1) {
-                    fail(response, (Throwable) args[0]);
-                    return null;
-                }
-                return invoke(method, response, args);
-            });
+            @Override
+            public GrpcServerRequest<Q, R> handler(Handler<Q> handler) {
+                return super.handler(handler == null ? null : message -> {
+                    try {
+                        handler.handle(message);
+                    } catch (RuntimeException e) {
+                        StatusDetails.fail(delegate.response(), e);
+                    }
+                });
+            }
+        };
     }
 
     /** Fails {@code response} with {@code failure}, its details in the trailers when it is a status. */
@@ -75,17 +64,5 @@ final class StatusDetails {
     static Future<Void> end(GrpcServerResponse<?, ?> response, RpcError error) {
         response.trailers().set(RpcError.DETAILS_HEADER, error.detailsHeader());
         return response.status(error.status()).statusMessage(error.getMessage()).end();
-    }
-
-    static boolean isMessageHandler(Method method) {
-        return method.getName().equals("handler") && method.getParameterCount() == 1 && method.getParameterTypes()[0] == Handler.class;
-    }
-
-    static Object invoke(Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }
