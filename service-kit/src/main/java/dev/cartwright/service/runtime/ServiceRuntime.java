@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the process-wide pieces one service needs exactly once: the Vert.x instance, the Prometheus registry that
- * Vert.x's own metrics (HTTP, pools, event bus), the JVM binders and the service's meters all report to, and the
- * tracing Vert.x reports spans to ({@link Tracing}: off unless an OTLP endpoint is configured).
+ * Vert.x's own metrics (HTTP clients, pools, event bus; its HTTP server's only when asked for), the JVM binders and the
+ * service's meters all report to, and the tracing Vert.x reports spans to ({@link Tracing}: off unless an OTLP endpoint
+ * is configured).
  *
  * <p>Sockets go through the native transport (epoll on Linux) where it loads, Java NIO elsewhere or with
  * {@value #NATIVE_TRANSPORT}{@code =off}. It is what Vert.x recommends on Linux; here it cut the service's read system
@@ -35,6 +37,13 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Trac
     /** Turns the native transport off ({@code off}) or leaves it on where it loads ({@code on}, the default). */
     public static final String NATIVE_TRANSPORT = "CARTWRIGHT_NATIVE_TRANSPORT";
 
+    /**
+     * Turns Vert.x's own per-request HTTP server meters ({@code vertx_http_server_*}) on; {@code off} by default. Every
+     * call is already measured by {@code cartwright_rpc_seconds}; the four Vert.x meters of each request cost about 6 % of
+     * the service's CPU at capacity, looked up by their tags one by one (BENCHMARKS.md, "Where the CPU goes now").
+     */
+    public static final String VERTX_HTTP_SERVER_METRICS = "CARTWRIGHT_VERTX_HTTP_SERVER_METRICS";
+
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
 
     /** The runtime of {@code serviceName}, tracing as the {@code OTEL_*} environment variables say. */
@@ -44,7 +53,7 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Trac
 
     /** The runtime of {@code serviceName} with {@code tracing}, the transport as {@value #NATIVE_TRANSPORT} says. */
     public static ServiceRuntime create(String serviceName, Tracing tracing) {
-        return create(serviceName, tracing, nativeTransport(System.getenv()));
+        return create(serviceName, tracing, nativeTransport(System.getenv()), vertxHttpServerMetrics(System.getenv()));
     }
 
     /**
@@ -56,8 +65,25 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Trac
         return ConfigReader.from(env).bool(NATIVE_TRANSPORT, true);
     }
 
+    /**
+     * Whether {@code env} asks for Vert.x's per-request HTTP server meters: {@code off} (or unset), or {@code on}.
+     *
+     * @throws ConfigException for any other value, naming the variable
+     */
+    public static boolean vertxHttpServerMetrics(Map<String, String> env) {
+        return ConfigReader.from(env).bool(VERTX_HTTP_SERVER_METRICS, false);
+    }
+
     /** The runtime of {@code serviceName}; with {@code preferNative}, on the native transport where it loads. */
     public static ServiceRuntime create(String serviceName, Tracing tracing, boolean preferNative) {
+        return create(serviceName, tracing, preferNative, false);
+    }
+
+    /**
+     * The runtime of {@code serviceName}; with {@code preferNative}, on the native transport where it loads; with
+     * {@code httpServerMetrics}, with Vert.x's per-request HTTP server meters.
+     */
+    public static ServiceRuntime create(String serviceName, Tracing tracing, boolean preferNative, boolean httpServerMetrics) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("application", serviceName);
         new JvmMemoryMetrics().bindTo(registry);
@@ -65,6 +91,9 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Trac
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false);
+        if (!httpServerMetrics) {
+            metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+        }
         VertxBuilder builder = Vertx.builder()
             .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(preferNative))
             .withMetrics(new MicrometerMetricsFactory(registry));

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.tracing.Tracing;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +51,36 @@ class ServiceRuntimeTest {
             assertThat(withNio.vertx().isNativeTransportEnabled()).isFalse();
         } finally {
             withNio.vertx().close().await();
+        }
+    }
+
+    @Test
+    void vertxsOwnHttpServerMetersAreOffUnlessTurnedOn() {
+        assertThat(ServiceRuntime.vertxHttpServerMetrics(Map.of())).isFalse();
+        assertThat(ServiceRuntime.vertxHttpServerMetrics(Map.of(ServiceRuntime.VERTX_HTTP_SERVER_METRICS, "on"))).isTrue();
+        assertThatThrownBy(() -> ServiceRuntime.vertxHttpServerMetrics(Map.of(ServiceRuntime.VERTX_HTTP_SERVER_METRICS, "yes please")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining(ServiceRuntime.VERTX_HTTP_SERVER_METRICS);
+
+        assertThat(scrapeAfterOneRequest(false)).doesNotContain("vertx_http_server_").contains("vertx_http_client_");
+        assertThat(scrapeAfterOneRequest(true)).contains("vertx_http_server_requests_total").contains("vertx_http_client_");
+    }
+
+    /** The registry's scrape after one HTTP request, client and server on one runtime. */
+    private static String scrapeAfterOneRequest(boolean httpServerMetrics) {
+        ServiceRuntime runtime = ServiceRuntime.create("http-meters", Tracing.OFF, false, httpServerMetrics);
+        try {
+            Vertx vertx = runtime.vertx();
+            HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end("ok")).listen(0).await();
+            HttpClient client = vertx.createHttpClient();
+            String body = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+                .compose(request -> request.send().compose(response -> response.body()))
+                .await().toString();
+            assertThat(body).isEqualTo("ok");
+            client.close().await();
+            return runtime.registry().scrape();
+        } finally {
+            runtime.vertx().close().await();
         }
     }
 }
