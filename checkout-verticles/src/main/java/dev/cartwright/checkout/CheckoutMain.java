@@ -25,7 +25,7 @@ public final class CheckoutMain {
         CheckoutConfig config;
         try {
             config = CheckoutConfig.read(ConfigReader.fromEnvironment());
-            ServiceRuntime.nativeTransport(System.getenv()); // a bad value stops the start here, with the others
+            ServiceRuntime.checkSettings(System.getenv()); // a bad value stops the start here, with the others
         } catch (ConfigException e) {
             LOG.error("event=bad_configuration key={} message=\"{}\"", e.key(), e.getMessage());
             System.err.println(e.getMessage());

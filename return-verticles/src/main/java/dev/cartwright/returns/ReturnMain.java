@@ -31,7 +31,7 @@ public final class ReturnMain {
         ReturnConfig config;
         try {
             config = ReturnConfig.read(ConfigReader.fromEnvironment());
-            ServiceRuntime.nativeTransport(System.getenv()); // a bad value stops the start here, with the others
+            ServiceRuntime.checkSettings(System.getenv()); // a bad value stops the start here, with the others
         } catch (ConfigException e) {
             System.err.println("Return Service cannot start: " + e.getMessage());
             System.exit(2);

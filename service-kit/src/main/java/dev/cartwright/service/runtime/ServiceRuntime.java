@@ -40,7 +40,7 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Trac
     /**
      * Turns Vert.x's own per-request HTTP server meters ({@code vertx_http_server_*}) on; {@code off} by default. Every
      * call is already measured by {@code cartwright_rpc_seconds}; the four Vert.x meters of each request cost about 6 % of
-     * the service's CPU at capacity, looked up by their tags one by one (BENCHMARKS.md, "Where the CPU goes now").
+     * the service's CPU at capacity, looked up by their tags one by one (BENCHMARKS.md, "What a request costs").
      */
     public static final String VERTX_HTTP_SERVER_METRICS = "CARTWRIGHT_VERTX_HTTP_SERVER_METRICS";
 
@@ -54,6 +54,17 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Trac
     /** The runtime of {@code serviceName} with {@code tracing}, the transport as {@value #NATIVE_TRANSPORT} says. */
     public static ServiceRuntime create(String serviceName, Tracing tracing) {
         return create(serviceName, tracing, nativeTransport(System.getenv()), vertxHttpServerMetrics(System.getenv()));
+    }
+
+    /**
+     * Reads this runtime's settings from {@code env} as {@link #create(String, Tracing)} will, so that a service stops
+     * on a bad value at start-up, together with its other configuration errors.
+     *
+     * @throws ConfigException for a value that is neither on nor off, naming the variable
+     */
+    public static void checkSettings(Map<String, String> env) {
+        nativeTransport(env);
+        vertxHttpServerMetrics(env);
     }
 
     /**
