@@ -152,25 +152,12 @@ if [[ $LOAD == 1 ]] && [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]]; then
         -qc 'VACUUM ANALYZE checkout.carts, checkout.cart_items, checkout.cart_promotions' 2>/dev/null || true
 fi
 
-# --- 1. the ceiling: redis-benchmark running the cart script ---------------------------------
+# --- 1. the ceiling: redis-benchmark running the cart script (scripts/ceiling.sh) -------------------
 if [[ $CEILING == 1 ]]; then
     step "Ceiling: redis-benchmark calling cart-mutate.lua (add item), $CONNECTIONS clients"
-    RH=${REDIS%:*} RP=${REDIS##*:}
-    SHA=$(redis-cli -h "$RH" -p "$RP" SCRIPT LOAD "$(cat "$ROOT/cart-engine/src/main/resources/lua/cart-mutate.lua")")
-    NOW=$(date +%s000)
-    STREAM="cartwright:bench-changes"
-    # The carts the benchmark changes: the same creation path as the service's (kind "create").
-    for i in $(seq 0 999); do
-        printf 'EVALSHA %s 4 {cart:bench-%012d} {cart:bench-%012d}:idem %s customer-cart:{} create "" 0 %s 3600 3600 bench-%012d "" "" USD US-CA\n' \
-            "$SHA" "$i" "$i" "$STREAM" "$NOW" "$i"
-    done | redis-cli -h "$RH" -p "$RP" >/dev/null
     REQUESTS=$((RATE * DURATION > 200000 ? RATE * DURATION : 200000))
-    redis-benchmark -h "$RH" -p "$RP" -c "$CONNECTIONS" -n "$REQUESTS" -r 1000 --csv \
-        EVALSHA "$SHA" 4 "{cart:bench-__rand_int__}" "{cart:bench-x}:idem" "$STREAM" "customer-cart:{}" \
-        add "" 0 "$NOW" 3600 3600 bench "" 1 c1 "Bench product" 1 1999 1 999 200 >"$OUT/ceiling.csv"
+    "$ROOT/scripts/ceiling.sh" --redis "$REDIS" --connections "$CONNECTIONS" --requests "$REQUESTS" >"$OUT/ceiling.csv"
     cat "$OUT/ceiling.csv"
-    redis-cli -h "$RH" -p "$RP" DEL "$STREAM" >/dev/null
-    redis-cli -h "$RH" -p "$RP" --scan --pattern '{cart:bench-*' | xargs -r -n 500 redis-cli -h "$RH" -p "$RP" DEL >/dev/null
 fi
 
 # --- 2. the native gRPC driver ----------------------------------------------------------------
