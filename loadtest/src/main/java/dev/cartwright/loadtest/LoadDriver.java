@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * <p>With {@code --closed N} it instead keeps N requests in flight and reports the throughput
  * the stack reaches, the figure to compare with redis-benchmark's at the same concurrency.
  *
+ * <p>The report holds, besides the latency percentiles, a {@link Timeline} of the measured phase: the answers and their
+ * mean latency per 100 ms, which shows when the slow requests came back (a stall hits every request in flight at once).
+ *
  * <p>Each of {@code --shoppers} shoppers works through a session on their own cart: add 1 to
  * 10 products, change a quantity, remove a line, read the cart, clear it and start over.
  */
@@ -43,6 +46,7 @@ public final class LoadDriver {
     private final RpcStats stats = new RpcStats();
     private final SplittableRandom random;
     private final Shopper[] shoppers;
+    private Timeline timeline = Timeline.startingNow();
     private long inFlight;
 
     private LoadDriver(Vertx vertx, DriverOptions options, CartCalls carts) {
@@ -101,6 +105,7 @@ public final class LoadDriver {
             .compose(v -> phase(options.warmupSeconds(), false))
             .compose(v -> {
                 stats.reset();
+                timeline = Timeline.startingNow();
                 cpuBefore[0] = ServiceCpu.ticks(options.servicePid());
                 return phase(options.durationSeconds(), true);
             })
@@ -251,13 +256,16 @@ public final class LoadDriver {
             inFlight--;
             shopper.busy = false;
             if (measured) {
-                stats.record(step.name(), System.nanoTime() - dueNanos, ar.failed() ? ar.cause() : null);
+                long now = System.nanoTime();
+                stats.record(step.name(), now - dueNanos, ar.failed() ? ar.cause() : null);
+                timeline.record(now, now - dueNanos);
             }
         });
     }
 
     private JsonObject report(long elapsedNanos) {
         return stats.toJson(elapsedNanos)
+            .put("timeline", timeline.toJson())
             .put("driver", (options.httpJson() ? "http-json" : "grpc") + (options.closedLoop() > 0 ? "-closed-loop" : "-open-loop"))
             .put("protocol", options.httpJson() ? "http-json" : "grpc")
             .put("closedLoopConcurrency", options.closedLoop())
