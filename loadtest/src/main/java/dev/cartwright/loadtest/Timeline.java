@@ -58,8 +58,9 @@ final class Timeline {
     }
 
     /**
-     * {@code startEpochMs} (when the first slot began, to line the slots up with other logs), {@code slotMs}, the answers and the mean latency in ms of each slot, and a summary of the answers per slot:
-     * min, p5, median and max, and how many slots had fewer than half the median (stalls).
+     * {@code startEpochMs} (when the first slot began, to line the slots up with other logs), {@code slotMs}, the
+     * answers and the mean latency in ms of each slot, and a summary of the answers per slot: min, p5, median and max,
+     * and how many slots had fewer than half the median (stalls).
      */
     JsonObject toJson() {
         JsonArray counts = new JsonArray();
