@@ -82,19 +82,6 @@ def ceiling(out_dir):
             "p95Ms": float(row.get("p95_latency_ms", 0)), "p99Ms": float(row.get("p99_latency_ms", 0))}
 
 
-def steadiness(timeline):
-    """How steadily the stack answered: the driver's answers per slot (min, p5, median, max, the slots under half the
-    median) and their coefficient of variation, over the whole slots (the first and last are cut short by the phase's
-    ends). A wide spread of latency at a fixed number in flight comes from slots with few answers."""
-    whole = timeline["answers"][1:-1]
-    out = dict(timeline["answersPerSlot"], slotMs=timeline["slotMs"])
-    if len(whole) > 1:
-        mean = sum(whole) / len(whole)
-        sd = (sum((n - mean) ** 2 for n in whole) / len(whole)) ** 0.5
-        out["variation"] = round(sd / mean, 2) if mean else None
-    return out
-
-
 def gatling_phases(out_dir):
     """(think time in ms or None, phase name) of each Gatling run in the folder, by think time; runs recorded before
     Gatling ran once per think time have a single gatling.log."""
@@ -236,7 +223,7 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
             summary["grpcCapacity"]["mutationRatioToCeiling"] = round(mutations / c["scriptsPerSecond"], 3)
         summary["grpcCapacity"]["backlog"] = backlog(out_dir, "capacity")
         if k.get("timeline", {}).get("answersPerSlot"):
-            summary["grpcCapacity"]["answersPerSlot"] = steadiness(k["timeline"])
+            summary["grpcCapacity"]["answersPerSlot"] = dict(k["timeline"]["answersPerSlot"], slotMs=k["timeline"]["slotMs"])
     protocols = protocol_cost(out_dir, duration, clk)
     if protocols:
         summary["protocolCost"] = protocols

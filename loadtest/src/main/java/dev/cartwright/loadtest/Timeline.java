@@ -60,7 +60,7 @@ final class Timeline {
     /**
      * {@code startEpochMs} (when the first slot began, to line the slots up with other logs), {@code slotMs}, the
      * answers and the mean latency in ms of each slot, and a summary of the answers per slot: min, p5, median and max,
-     * and how many slots had fewer than half the median (stalls).
+     * their coefficient of variation, and how many slots had fewer than half the median (stalls).
      */
     JsonObject toJson() {
         JsonArray counts = new JsonArray();
@@ -71,15 +71,19 @@ final class Timeline {
         }
         JsonObject out = new JsonObject().put("startEpochMs", startEpochMillis).put("slotMs", slotNanos / 1_000_000.0)
             .put("answers", counts).put("meanLatencyMs", means);
-        // The last slot is usually cut short by the end of the phase: left out of the summary.
-        int whole = Math.max(0, used - 1);
-        if (whole > 0) {
-            long[] sorted = Arrays.copyOf(answers, whole);
+        // The first and the last slot are cut short by the phase's ends (a closed loop starts every request at once):
+        // left out of the summary.
+        if (used > 2) {
+            long[] whole = Arrays.copyOfRange(answers, 1, used - 1);
+            long[] sorted = whole.clone();
             Arrays.sort(sorted);
-            long median = sorted[whole / 2];
-            long stalls = Arrays.stream(answers, 0, whole).filter(n -> n * 2 < median).count();
-            out.put("answersPerSlot", new JsonObject().put("min", sorted[0]).put("p5", sorted[(int) ((whole - 1) * 0.05)])
-                .put("median", median).put("max", sorted[whole - 1]).put("slotsUnderHalfTheMedian", stalls));
+            long median = sorted[sorted.length / 2];
+            long stalls = Arrays.stream(whole).filter(n -> n * 2 < median).count();
+            double mean = Arrays.stream(whole).average().orElse(0);
+            double sd = Math.sqrt(Arrays.stream(whole).mapToDouble(n -> (n - mean) * (n - mean)).sum() / whole.length);
+            out.put("answersPerSlot", new JsonObject().put("min", sorted[0]).put("p5", sorted[(int) ((sorted.length - 1) * 0.05)])
+                .put("median", median).put("max", sorted[sorted.length - 1])
+                .put("variation", mean == 0 ? null : Math.round(sd / mean * 100) / 100.0).put("slotsUnderHalfTheMedian", stalls));
         }
         return out;
     }

@@ -38,7 +38,7 @@ class TimelineTest {
 
         JsonObject summary = timeline.toJson().getJsonObject("answersPerSlot");
 
-        // the last slot (7, cut short by the end of the phase) is left out of the summary
+        // the first and the last slot (7, cut short by the end of the phase) are left out of the summary
         assertThat(summary.getLong("min")).isEqualTo(2);
         assertThat(summary.getLong("median")).isEqualTo(10);
         assertThat(summary.getLong("max")).isEqualTo(10);
