@@ -2,6 +2,7 @@ package dev.cartwright.cart.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,8 +35,11 @@ import io.vertx.redis.client.Request;
  * <p>The order of reads: entries to take over (when a takeover is due: each time reading starts, and with
  * {@link Settings#claimPeriodically()} every {@link Settings#claimMinIdle()}), then this consumer's own pending entries
  * from the start of its pending list (after a start or a failure), then new entries, waiting up to
- * {@link Settings#readBlock()} for them. Only a read of new entries that did not fill a batch is followed by a pause:
- * what is left of {@link Settings#pace()} since the read began. After a failure (Redis, or the handler) it waits,
+ * {@link Settings#readBlock()} for them. A read of new entries that filled {@link Settings#batchSize()} is followed at
+ * once by another, and their entries are handed over as one batch, up to {@link Settings#gatherUpTo()} entries: behind,
+ * a handler that keeps only the newest change of each cart then does the work once for a longer stretch of the stream.
+ * Only a read of new entries that did not fill a batch (the consumer has caught up: {@link #caughtUp()}) is followed by
+ * a pause: what is left of {@link Settings#pace()} since the read began. After a failure (Redis, or the handler) it waits,
  * doubling from {@link Settings#backoffInitial()} up to {@link Settings#backoffMax()}, and reads its pending entries
  * again first, so nothing is skipped and each cart's entries are handled in order.
  *
@@ -88,14 +92,24 @@ public final class ChangeStreamConsumer {
      * Where and how to read.
      *
      * @param batchSize entries read at once
+     * @param gatherUpTo the most entries of new reads handed over as one batch: reads that fill {@code batchSize} are
+     *     followed at once by another until one does not or this many are gathered ({@code batchSize}: one read per batch)
      * @param readBlock how long a read of new entries waits for some
      * @param pace the least time between the starts of two reads that found the consumer caught up (zero: none)
      * @param claimMinIdle entries pending this long with another consumer are taken over (zero: all of them)
      * @param claimPeriodically whether to look for such entries every {@code claimMinIdle} too, not only when reading
      *     starts (for groups with several live consumers; a single relay takes everything over when it starts)
      */
-    public record Settings(String streamKey, String group, String consumerName, int batchSize, Duration readBlock, Duration pace,
-                           Duration claimMinIdle, boolean claimPeriodically, Duration backoffInitial, Duration backoffMax) {
+    public record Settings(String streamKey, String group, String consumerName, int batchSize, int gatherUpTo, Duration readBlock,
+                           Duration pace, Duration claimMinIdle, boolean claimPeriodically, Duration backoffInitial,
+                           Duration backoffMax) {
+
+        /** Settings with one read per batch. */
+        public Settings(String streamKey, String group, String consumerName, int batchSize, Duration readBlock, Duration pace,
+                        Duration claimMinIdle, boolean claimPeriodically, Duration backoffInitial, Duration backoffMax) {
+            this(streamKey, group, consumerName, batchSize, batchSize, readBlock, pace, claimMinIdle, claimPeriodically,
+                backoffInitial, backoffMax);
+        }
 
         public Settings {
             Objects.requireNonNull(streamKey, "streamKey");
@@ -103,6 +117,9 @@ public final class ChangeStreamConsumer {
             Objects.requireNonNull(consumerName, "consumerName");
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
+            }
+            if (gatherUpTo < batchSize) {
+                throw new IllegalArgumentException("gatherUpTo must be at least batchSize (" + batchSize + "): " + gatherUpTo);
             }
             Objects.requireNonNull(readBlock, "readBlock");
             Objects.requireNonNull(pace, "pace");
@@ -161,6 +178,8 @@ public final class ChangeStreamConsumer {
     private String ownPendingFrom;
     /** Set when a Redis command of the loop failed: the connection is replaced before the next read. */
     private boolean connectionSuspect;
+    /** Whether the batch in hand came from reads of new entries that emptied the stream (see {@link #caughtUp()}). */
+    private boolean caughtUp;
 
     public ChangeStreamConsumer(Redis redis, Settings settings, Clock clock, MeterRegistry registry, Meters meters,
                                 BatchHandler handler) {
@@ -247,6 +266,16 @@ public final class ChangeStreamConsumer {
         return oldestAgeSeconds.get();
     }
 
+    /**
+     * Whether the batch being handled came from reads of new entries whose last did not fill {@code batchSize}: nothing
+     * was left to read when it was taken. False for a takeover, for this consumer's own pending entries (read after a
+     * start or a failure), and for a batch that stopped at {@code gatherUpTo}: the handler is behind and should not
+     * hold back. Valid while a batch is being handled.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
     private void endLoop() {
         Promise<Void> ended = loopEnded;
         loopEnded = null;
@@ -262,17 +291,22 @@ public final class ChangeStreamConsumer {
             return;
         }
         long startedNanos = System.nanoTime();
-        connection().compose(this::nextBatch).compose(batch -> handle(batch.changes())
-            .compose(outcome -> acknowledge(outcome.handled()).map(acked -> outcome))
-            .map(outcome -> {
-                afterBatch(outcome, batch, startedNanos);
-                return outcome;
-            }))
-            .onFailure(this::afterFailure);
+        connection().compose(this::nextBatch).compose(batch -> {
+            caughtUp = batch.fresh() && !batch.full();
+            return handle(batch.changes())
+                .compose(outcome -> acknowledge(outcome.handled()).map(acked -> outcome))
+                .map(outcome -> {
+                    afterBatch(outcome, batch, startedNanos);
+                    return outcome;
+                });
+        }).onFailure(this::afterFailure);
     }
 
-    /** A read and the flag saying whether it was a read of new entries. */
-    private record Batch(List<CartChange> changes, boolean fresh) {
+    /**
+     * What one or more reads brought: whether they were reads of new entries, and whether the last one filled
+     * {@code batchSize} (more may be waiting).
+     */
+    private record Batch(List<CartChange> changes, boolean fresh, boolean full) {
     }
 
     private Future<BatchOutcome> handle(List<CartChange> changes) {
@@ -293,7 +327,7 @@ public final class ChangeStreamConsumer {
         }
         failures = 0;
         long pause = 0;
-        if (batch.fresh() && batch.changes().size() < settings.batchSize()) {
+        if (batch.fresh() && !batch.full()) {
             pause = settings.pace().toMillis() - (System.nanoTime() - startedNanos) / 1_000_000;
         }
         next(pause);
@@ -372,17 +406,39 @@ public final class ChangeStreamConsumer {
                     LOG.info("event=change_stream_takeover group={} consumer={} entries={}", settings.group(), settings.consumerName(),
                         claimed.size());
                 }
-                return new Batch(claimed, false);
+                return new Batch(claimed, false, true);
             });
         }
         if (ownPendingFrom != null) {
             return send(redisConnection, readGroup(ownPendingFrom, false)).map(reply -> {
                 List<CartChange> changes = ChangeRecords.fromReadGroup(reply);
                 ownPendingFrom = changes.isEmpty() ? null : changes.get(changes.size() - 1).entryId();
-                return new Batch(changes, false);
+                return new Batch(changes, false, true);
             });
         }
-        return send(redisConnection, readGroup(">", true)).map(reply -> new Batch(ChangeRecords.fromReadGroup(reply), true));
+        return send(redisConnection, readGroup(">", true)).compose(reply -> {
+            List<CartChange> changes = ChangeRecords.fromReadGroup(reply);
+            return gather(redisConnection, changes, changes.size());
+        });
+    }
+
+    /**
+     * New entries read so far (the last read brought {@code lastRead} of them), and as long as that read filled a batch
+     * and there is room for another under {@code gatherUpTo}, the next ones (read without waiting: a full read means more
+     * were there).
+     */
+    private Future<Batch> gather(RedisConnection redisConnection, List<CartChange> changes, int lastRead) {
+        boolean full = lastRead == settings.batchSize();
+        if (!full || changes.size() + settings.batchSize() > settings.gatherUpTo()) {
+            return Future.succeededFuture(new Batch(changes, true, full));
+        }
+        return send(redisConnection, readGroup(">", false)).compose(reply -> {
+            List<CartChange> more = ChangeRecords.fromReadGroup(reply);
+            List<CartChange> all = new ArrayList<>(changes.size() + more.size());
+            all.addAll(changes);
+            all.addAll(more);
+            return gather(redisConnection, all, more.size());
+        });
     }
 
     private Future<io.vertx.redis.client.Response> send(RedisConnection redisConnection, Request request) {

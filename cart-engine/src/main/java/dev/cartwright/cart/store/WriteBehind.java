@@ -1,6 +1,7 @@
 package dev.cartwright.cart.store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -63,7 +64,12 @@ import io.vertx.sqlclient.DatabaseException;
  *
  * <p>Once caught up it reads at most once per {@link CartStoreConfig#writeBehindPace()}: a busy cart changed ten times
  * in that while is written once, which is most of what the write-behind (and PostgreSQL) would otherwise spend under
- * load. A backlog is read without pausing.
+ * load. A backlog is read without pausing, up to {@value #GATHER_READS} reads of a batch at once, so that behind too a
+ * cart is written about once per stretch of stream the write-behind takes in. A batch read once caught up is written in
+ * transactions of {@value #SPREAD_CHUNK} carts, each followed by a rest as long as it took, for at most half the pace:
+ * PostgreSQL's work is spread over the pace instead of taking a core in one burst, which on a machine it shares with
+ * the service and Redis stalls the requests in flight (BENCHMARKS.md, "Where the stack's spread comes from"). Behind,
+ * or after a start or a failure, nothing rests.
  */
 public final class WriteBehind extends VerticleBase {
 
@@ -71,6 +77,12 @@ public final class WriteBehind extends VerticleBase {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private static final long PARKED_COUNT_INTERVAL_MS = 15_000;
+
+    /** Reads of {@link CartStoreConfig#batchSize()} entries gathered into one batch while behind. */
+    static final int GATHER_READS = 3;
+
+    /** Carts per transaction when a batch read once caught up is spread out. */
+    static final int SPREAD_CHUNK = 200;
 
     private final Redis redis;
     private final PgCartRepository repository;
@@ -99,8 +111,8 @@ public final class WriteBehind extends VerticleBase {
         // Tagged by consumer too: two instances in one process must not share (and so hide) each other's meters.
         Tags tags = Tags.of("stream", config.streamKey(), "consumer", config.consumerName());
         ChangeStreamConsumer.Settings settings = new ChangeStreamConsumer.Settings(config.streamKey(), config.writeBehindGroup(),
-            config.consumerName(), config.batchSize(), config.readBlock(), config.writeBehindPace(), config.claimMinIdle(), true,
-            config.backoffInitial(), config.backoffMax());
+            config.consumerName(), config.batchSize(), config.batchSize() * GATHER_READS, config.readBlock(), config.writeBehindPace(),
+            config.claimMinIdle(), true, config.backoffInitial(), config.backoffMax());
         ChangeStreamConsumer.Meters meters = new ChangeStreamConsumer.Meters("cartwright.writebehind.pending",
             "Change-stream entries not yet persisted by the write-behind group (pending and undelivered)",
             "cartwright.writebehind.oldest.age", "cartwright.writebehind.entries.acked", "cartwright.writebehind.batch.failures", tags);
@@ -178,10 +190,11 @@ public final class WriteBehind extends VerticleBase {
      */
     private Future<BatchOutcome> persist(List<CartChange> batch) {
         long started = System.nanoTime();
-        return persistNewest(batch).onComplete(done -> batchTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+        return persistNewest(batch, consumer.caughtUp(), started)
+            .onComplete(done -> batchTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
     }
 
-    private Future<BatchOutcome> persistNewest(List<CartChange> batch) {
+    private Future<BatchOutcome> persistNewest(List<CartChange> batch, boolean spread, long startedNanos) {
         Map<String, CartChange> newest = new LinkedHashMap<>();
         for (CartChange change : batch) {
             if (!change.cartId().isEmpty()) {
@@ -194,10 +207,45 @@ public final class WriteBehind extends VerticleBase {
         return cartsOf(newest).compose(read -> {
             List<Candidate> ordered = new ArrayList<>(read.carts());
             ordered.sort(Comparator.comparing(Candidate::cart, PgCartRepository.ACTIVE_LAST));
-            return write(ordered).map(written -> written.plus(WriteResult.refused(read.unreadable())));
+            Future<WriteResult> writing = spread ? writeSpread(ordered, 0, startedNanos) : write(ordered);
+            return writing.map(written -> written.plus(WriteResult.refused(read.unreadable())));
         }).compose(result -> park(result.refused())
             .compose(parkedAll -> startIdleTtl(result.written()))
             .map(started -> done(batch, result.waiting())));
+    }
+
+    /**
+     * Writes the carts from {@code from} on, {@value #SPREAD_CHUNK} per transaction in write order (terminal carts
+     * first, so the order across transactions is the one a single transaction would have had), resting after each as
+     * {@link #restAfterChunk} says. A failure stops it: the carts written before are written again with the batch,
+     * which changes nothing (a version never moves backwards).
+     */
+    private Future<WriteResult> writeSpread(List<Candidate> ordered, int from, long batchStartedNanos) {
+        int to = Math.min(ordered.size(), from + SPREAD_CHUNK);
+        long chunkStarted = System.nanoTime();
+        return write(ordered.subList(from, to)).compose(chunk -> {
+            if (to == ordered.size()) {
+                return Future.succeededFuture(chunk);
+            }
+            long now = System.nanoTime();
+            long rest = restAfterChunk(now - chunkStarted, now - batchStartedNanos, config.writeBehindPace());
+            Future<Void> rested = rest == 0 ? Future.succeededFuture() : vertx.timer(rest, TimeUnit.MILLISECONDS).mapEmpty();
+            return rested.compose(go -> writeSpread(ordered, to, batchStartedNanos)).map(chunk::plus);
+        });
+    }
+
+    /**
+     * How long to rest, in milliseconds, after a transaction of a spread batch that took {@code chunkNanos}, the batch
+     * in hand for {@code batchNanos}: as long as the transaction took, so that PostgreSQL is busy at most half the time,
+     * but never past half the pace since the batch was taken (then the rest is written at once: the next read must not
+     * wait on this one).
+     */
+    static long restAfterChunk(long chunkNanos, long batchNanos, Duration pace) {
+        long budget = pace.toNanos() / 2 - batchNanos;
+        if (budget <= 0) {
+            return 0;
+        }
+        return TimeUnit.NANOSECONDS.toMillis(Math.min(chunkNanos, budget));
     }
 
     /** A cart to write and the entry that carried it. */

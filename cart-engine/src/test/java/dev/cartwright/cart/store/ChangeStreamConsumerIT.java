@@ -63,14 +63,21 @@ class ChangeStreamConsumerIT {
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         final List<String> handed = new CopyOnWriteArrayList<>();
         final List<String> handled = new CopyOnWriteArrayList<>();
+        /** Each batch handed over: its size, and whether the consumer said it had caught up. */
+        final List<String> batches = new CopyOnWriteArrayList<>();
 
         Reader(ChangeStreamConsumer.Settings settings, Function<List<CartChange>, Future<BatchOutcome>> policy) {
             this.consumer = new ChangeStreamConsumer(harness.redis, settings, Clock.systemUTC(), registry,
                 new ChangeStreamConsumer.Meters("test.lag", "lag", "test.oldest.age", "test.acked", "test.failed", Tags.empty()),
                 batch -> {
+                    batches.add(batch.size() + (consumer().caughtUp() ? " caught up" : " behind"));
                     batch.forEach(change -> handed.add(change.entryId()));
                     return policy.apply(batch).onSuccess(outcome -> handled.addAll(outcome.handled()));
                 });
+        }
+
+        private ChangeStreamConsumer consumer() {
+            return consumer;
         }
 
         @Override
@@ -199,6 +206,63 @@ class ChangeStreamConsumerIT {
             await(reader.consumer.refreshLag());
             assertThat(reader.consumer.lag()).isZero();
             assertThat(reader.consumer.oldestAgeSeconds()).isZero();
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void aBacklogIsGatheredFromSeveralFullReadsIntoOneBatchUpToTheLimit() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 10);
+        // Reads of 4, gathered up to 8: two full reads make the first batch (still behind: the second read was full),
+        // then a read of the 2 left, which catches up.
+        ChangeStreamConsumer.Settings gathering = new ChangeStreamConsumer.Settings(stream, "readers", "r1", 4, 8, Duration.ofMillis(100),
+            Duration.ZERO, Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
+        Reader reader = deploy(new Reader(gathering, batch -> Future.succeededFuture(BatchOutcome.all(batch))));
+        try {
+            eventually(() -> reader.handled.size() == 10);
+            assertThat(reader.batches).containsExactly("8 behind", "2 caught up");
+            assertThat(reader.handed).containsExactlyElementsOf(ids);
+            eventually(() -> pending(stream) == 0);
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void withoutGatheringEachReadIsABatchAndOnlyTheOneThatEmptiedTheStreamHasCaughtUp() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 10);
+        ChangeStreamConsumer.Settings oneRead = new ChangeStreamConsumer.Settings(stream, "readers", "r1", 4, Duration.ofMillis(100),
+            Duration.ZERO, Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
+        assertThat(oneRead.gatherUpTo()).isEqualTo(4);
+        Reader reader = deploy(new Reader(oneRead, batch -> Future.succeededFuture(BatchOutcome.all(batch))));
+        try {
+            eventually(() -> reader.handled.size() == 10);
+            assertThat(reader.batches).containsExactly("4 behind", "4 behind", "2 caught up");
+            assertThat(reader.handed).containsExactlyElementsOf(ids);
+        } finally {
+            undeploy(reader);
+        }
+    }
+
+    @Test
+    void aGatheredBatchThatFailsIsReadAgainWholeAndNothingIsLost() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 10);
+        ChangeStreamConsumer.Settings gathering = new ChangeStreamConsumer.Settings(stream, "readers", "r1", 4, 12, Duration.ofMillis(100),
+            Duration.ZERO, Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
+        AtomicInteger calls = new AtomicInteger();
+        Reader reader = deploy(new Reader(gathering, batch -> calls.getAndIncrement() == 0
+            ? Future.failedFuture(new IllegalStateException("database away"))
+            : Future.succeededFuture(BatchOutcome.all(batch))));
+        try {
+            eventually(() -> reader.handled.size() == 10);
+            // The gathered 10, failed; then the same 10 from the consumer's own pending list (read after a failure: not caught up).
+            assertThat(reader.batches.get(0)).isEqualTo("10 caught up");
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+            eventually(() -> pending(stream) == 0);
         } finally {
             undeploy(reader);
         }

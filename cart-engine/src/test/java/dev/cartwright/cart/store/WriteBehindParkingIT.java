@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +32,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 
 /**
  * One cart PostgreSQL refuses (here a line above the schema's quantity CHECK) never stops persistence for the
@@ -173,6 +175,75 @@ class WriteBehindParkingIT {
             // Not stored, so it does not expire.
             assertThat(millisToLive(config, refused.cartId())).isEqualTo(-1);
             assertThat(millisToLive(config, before.cartId())).isPositive();
+        } finally {
+            undeploy(writeBehind);
+        }
+    }
+
+    /** How many transactions last wrote the carts' rows (their distinct xmin). */
+    private static long transactionsOf(List<Cart> carts) {
+        String[] ids = carts.stream().map(Cart::cartId).toArray(String[]::new);
+        return await(harness.pool.preparedQuery("SELECT count(DISTINCT xmin::text) FROM carts WHERE cart_id = ANY($1)")
+            .execute(Tuple.of(ids))).iterator().next().getLong(0);
+    }
+
+    private static long storedCount(List<Cart> carts) {
+        String[] ids = carts.stream().map(Cart::cartId).toArray(String[]::new);
+        return await(harness.pool.preparedQuery("SELECT count(*) FROM carts WHERE cart_id = ANY($1)")
+            .execute(Tuple.of(ids))).iterator().next().getLong(0);
+    }
+
+    @Test
+    void aBatchTakenOnceCaughtUpIsWrittenInSeveralTransactionsAndAllOfItLands() {
+        // 450 carts, each created and changed: 900 entries, all in the stream before the write-behind starts, and taken
+        // in one read (of up to 2 000), which empties the stream: caught up, so the batch is spread out.
+        CartStoreConfig config = freshConfig("wb-spread").withBatchSize(2_000).withWriteBehindPace(Duration.ofMillis(400));
+        RedisCartStore store = harness.store(Clock.systemUTC(), config);
+        List<Cart> carts = new ArrayList<>();
+        for (int i = 0; i < 450; i++) {
+            carts.add(cartWith(store, 1 + i % 5, LIMITS));
+        }
+        WriteBehind writeBehind = deploy(config, new SimpleMeterRegistry());
+        try {
+            eventually(() -> storedCount(carts) == carts.size() && pendingOf(config) == 0);
+            assertThat(carts).allMatch(WriteBehindParkingIT::persisted);
+            // Written 200, 200 and 50 to a transaction, in the order of the batch.
+            assertThat(transactionsOf(carts)).isEqualTo(3);
+            assertThat(transactionsOf(carts.subList(0, 200))).isEqualTo(1);
+            assertThat(transactionsOf(carts.subList(400, 450))).isEqualTo(1);
+            // Every one stored, so every one's idle TTL started.
+            assertThat(carts).allMatch(cart -> millisToLive(config, cart.cartId()) > 0);
+        } finally {
+            undeploy(writeBehind);
+        }
+    }
+
+    @Test
+    void aCartRefusedInALaterTransactionOfASpreadBatchIsParkedAndTheRestLands() {
+        CartStoreConfig config = freshConfig("wb-spread-refused").withBatchSize(2_000).withWriteBehindPace(Duration.ofMillis(400));
+        RedisCartStore store = harness.store(Clock.systemUTC(), config);
+        List<Cart> good = new ArrayList<>();
+        Cart refused = null;
+        for (int i = 0; i < 450; i++) {
+            if (i == 420) {
+                refused = cartWith(store, 1_500, LOOSE);
+            } else {
+                good.add(cartWith(store, 1, LIMITS));
+            }
+        }
+        Cart atFault = refused;
+        WriteBehind writeBehind = deploy(config, new SimpleMeterRegistry());
+        try {
+            eventually(() -> storedCount(good) == good.size() && pendingOf(config) == 0);
+            assertThat(good).allMatch(WriteBehindParkingIT::persisted);
+            assertThat(stored(atFault.cartId())).isEmpty();
+            assertThat(parked(atFault.cartId())).hasValueSatisfying(parking -> {
+                assertThat(parking.version()).isEqualTo(atFault.version());
+                assertThat(parking.sqlState()).contains("23514");
+            });
+            // The first two transactions were not touched by the refusal in the third.
+            assertThat(transactionsOf(good.subList(0, 200))).isEqualTo(1);
+            assertThat(transactionsOf(good.subList(200, 400))).isEqualTo(1);
         } finally {
             undeploy(writeBehind);
         }
