@@ -72,19 +72,35 @@ public final class PgCartRepository {
         + " WHERE carts.version < excluded.version"
         + " RETURNING cart_id";
 
-    private static final String DELETE_ITEMS = "DELETE FROM cart_items WHERE cart_id = ANY($1::text[])";
-    private static final String DELETE_PROMOTIONS = "DELETE FROM cart_promotions WHERE cart_id = ANY($1::text[])";
+    // A written cart's lines and codes are made what it holds by difference, not by deleting and inserting them all:
+    // the rows it no longer holds go, new ones are inserted, and a row is updated only where it differs. A change to
+    // one line of a ten-line cart so costs one new row version, not ten deleted and ten inserted (and their index
+    // entries, and the dead rows autovacuum must clear).
+    private static final String DELETE_GONE_ITEMS = "DELETE FROM cart_items i WHERE i.cart_id = ANY($1::text[])"
+        + " AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS kept(cart_id, product_id)"
+        + " WHERE kept.cart_id = i.cart_id AND kept.product_id = i.product_id)";
+    private static final String DELETE_GONE_PROMOTIONS = "DELETE FROM cart_promotions p WHERE p.cart_id = ANY($1::text[])"
+        + " AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS kept(cart_id, code)"
+        + " WHERE kept.cart_id = p.cart_id AND kept.code = p.code)";
 
-    private static final String INSERT_ITEMS = "INSERT INTO cart_items (cart_id, product_id, category_id, name, quantity,"
+    private static final String UPSERT_ITEMS = "INSERT INTO cart_items AS i (cart_id, product_id, category_id, name, quantity,"
         + " unit_price_minor, currency, added_at)"
         + " SELECT t.cart_id, t.product_id, t.category_id, NULLIF(t.name, ''), t.quantity, t.price, t.currency, "
         + INSTANT.formatted("t.added_ms")
         + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::bigint[])"
-        + " AS t(cart_id, product_id, category_id, name, quantity, price, currency, added_ms)";
+        + " AS t(cart_id, product_id, category_id, name, quantity, price, currency, added_ms)"
+        + " ON CONFLICT (cart_id, product_id) DO UPDATE SET category_id = excluded.category_id, name = excluded.name,"
+        + " quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor, currency = excluded.currency,"
+        + " added_at = excluded.added_at"
+        + " WHERE (i.category_id, i.name, i.quantity, i.unit_price_minor, i.currency, i.added_at)"
+        + " IS DISTINCT FROM (excluded.category_id, excluded.name, excluded.quantity, excluded.unit_price_minor,"
+        + " excluded.currency, excluded.added_at)";
 
-    private static final String INSERT_PROMOTIONS = "INSERT INTO cart_promotions (cart_id, code, applied_at)"
+    private static final String UPSERT_PROMOTIONS = "INSERT INTO cart_promotions AS p (cart_id, code, applied_at)"
         + " SELECT t.cart_id, t.code, " + INSTANT.formatted("t.applied_ms")
-        + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(cart_id, code, applied_ms)";
+        + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(cart_id, code, applied_ms)"
+        + " ON CONFLICT (cart_id, code) DO UPDATE SET applied_at = excluded.applied_at"
+        + " WHERE p.applied_at IS DISTINCT FROM excluded.applied_at";
 
     // A parked cart (ParkedCarts) leaves the parking once a version at least as new is stored.
     private static final String RELEASE_PARKED = "DELETE FROM parked_carts p USING unnest($1::text[], $2::bigint[]) AS t(cart_id, version)"
@@ -183,9 +199,10 @@ public final class PgCartRepository {
 
     /**
      * Writes the carts (at most one per cart id) in one transaction: one upsert of all headers, guarded so that a
-     * version never moves backwards, then the lines and codes of exactly the carts whose version advanced are
-     * replaced, and those carts leave the parked carts if they were parked at that version or an older one. Returns
-     * the ids of those carts.
+     * version never moves backwards, then the lines and codes of exactly the carts whose version advanced are made
+     * what those carts hold (rows no longer held deleted, new ones inserted, changed ones updated, unchanged ones left
+     * as they are), and those carts leave the parked carts if they were parked at that version or an older one.
+     * Returns the ids of those carts.
      */
     public Future<Set<String>> upsert(List<StoredCart> carts) {
         if (carts.isEmpty()) {
@@ -215,11 +232,16 @@ public final class PgCartRepository {
 
     private static Future<Void> replaceContents(SqlConnection connection, List<StoredCart> carts, Set<String> advanced) {
         List<StoredCart> written = carts.stream().filter(stored -> advanced.contains(stored.cart().cartId())).toList();
-        Tuple ids = Tuple.of(advanced.toArray(new String[0]));
-        Future<RowSet<Row>> items = connection.preparedQuery(DELETE_ITEMS).execute(ids)
-            .compose(deleted -> connection.preparedQuery(INSERT_ITEMS).execute(items(written)));
-        Future<RowSet<Row>> promotions = connection.preparedQuery(DELETE_PROMOTIONS).execute(ids)
-            .compose(deleted -> connection.preparedQuery(INSERT_PROMOTIONS).execute(promotions(written)));
+        String[] ids = advanced.toArray(new String[0]);
+        Tuple items = items(written);
+        Tuple promotions = promotions(written);
+        // The kept rows are named by the (cart, product) and (cart, code) columns of the rows about to be written.
+        Future<RowSet<Row>> itemsDone = connection.preparedQuery(DELETE_GONE_ITEMS)
+            .execute(Tuple.of(ids, items.getValue(0), items.getValue(1)))
+            .compose(deleted -> connection.preparedQuery(UPSERT_ITEMS).execute(items));
+        Future<RowSet<Row>> promotionsDone = connection.preparedQuery(DELETE_GONE_PROMOTIONS)
+            .execute(Tuple.of(ids, promotions.getValue(0), promotions.getValue(1)))
+            .compose(deleted -> connection.preparedQuery(UPSERT_PROMOTIONS).execute(promotions));
         String[] parkedIds = new String[written.size()];
         Long[] parkedVersions = new Long[written.size()];
         for (int i = 0; i < written.size(); i++) {
@@ -228,7 +250,7 @@ public final class PgCartRepository {
         }
         Future<RowSet<Row>> parked = connection.preparedQuery(RELEASE_PARKED)
             .execute(Tuple.tuple().addValue(parkedIds).addValue(parkedVersions));
-        return Future.all(items, promotions, parked).mapEmpty();
+        return Future.all(itemsDone, promotionsDone, parked).mapEmpty();
     }
 
     private static Tuple headers(List<StoredCart> carts) {
