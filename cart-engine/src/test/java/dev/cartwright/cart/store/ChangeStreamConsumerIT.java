@@ -211,61 +211,59 @@ class ChangeStreamConsumerIT {
         }
     }
 
-    @Test
-    void aBacklogIsGatheredFromSeveralFullReadsIntoOneBatchUpToTheLimit() {
-        String stream = freshStream();
-        List<String> ids = append(stream, 10);
-        // Reads of 4, gathered up to 8: two full reads make the first batch (still behind: the second read was full),
-        // then a read of the 2 left, which catches up.
-        ChangeStreamConsumer.Settings gathering = new ChangeStreamConsumer.Settings(stream, "readers", "r1", 4, 8, Duration.ofMillis(100),
+    private static ChangeStreamConsumer.Settings gathering(String streamKey, int batchSize, int gatherUpTo) {
+        return new ChangeStreamConsumer.Settings(streamKey, "readers", "r1", batchSize, gatherUpTo, Duration.ofMillis(100),
             Duration.ZERO, Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
-        Reader reader = deploy(new Reader(gathering, batch -> Future.succeededFuture(BatchOutcome.all(batch))));
+    }
+
+    /**
+     * The batches a consumer with these settings hands over for {@code entries} entries already in the stream, each
+     * as its size and whether the consumer said it had caught up; every entry handed over once, in order, and
+     * acknowledged.
+     */
+    private static List<String> batchesFor(int entries, ChangeStreamConsumer.Settings settings,
+                                           Function<List<CartChange>, Future<BatchOutcome>> policy) {
+        List<String> ids = append(settings.streamKey(), entries);
+        Reader reader = deploy(new Reader(settings, policy));
         try {
-            eventually(() -> reader.handled.size() == 10);
-            assertThat(reader.batches).containsExactly("8 behind", "2 caught up");
-            assertThat(reader.handed).containsExactlyElementsOf(ids);
-            eventually(() -> pending(stream) == 0);
+            eventually(() -> reader.handled.size() == entries);
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+            eventually(() -> pending(settings.streamKey()) == 0);
+            return List.copyOf(reader.batches);
         } finally {
             undeploy(reader);
         }
+    }
+
+    private static Future<BatchOutcome> allDone(List<CartChange> batch) {
+        return Future.succeededFuture(BatchOutcome.all(batch));
+    }
+
+    @Test
+    void aBacklogIsGatheredFromSeveralFullReadsIntoOneBatchUpToTheLimit() {
+        // Reads of 4, gathered up to 8: two full reads make the first batch (still behind: the second read was full),
+        // then a read of the 2 left, which catches up.
+        assertThat(batchesFor(10, gathering(freshStream(), 4, 8), ChangeStreamConsumerIT::allDone))
+            .containsExactly("8 behind", "2 caught up");
     }
 
     @Test
     void withoutGatheringEachReadIsABatchAndOnlyTheOneThatEmptiedTheStreamHasCaughtUp() {
-        String stream = freshStream();
-        List<String> ids = append(stream, 10);
-        ChangeStreamConsumer.Settings oneRead = new ChangeStreamConsumer.Settings(stream, "readers", "r1", 4, Duration.ofMillis(100),
-            Duration.ZERO, Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
+        ChangeStreamConsumer.Settings oneRead = new ChangeStreamConsumer.Settings(freshStream(), "readers", "r1", 4,
+            Duration.ofMillis(100), Duration.ZERO, Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
         assertThat(oneRead.gatherUpTo()).isEqualTo(4);
-        Reader reader = deploy(new Reader(oneRead, batch -> Future.succeededFuture(BatchOutcome.all(batch))));
-        try {
-            eventually(() -> reader.handled.size() == 10);
-            assertThat(reader.batches).containsExactly("4 behind", "4 behind", "2 caught up");
-            assertThat(reader.handed).containsExactlyElementsOf(ids);
-        } finally {
-            undeploy(reader);
-        }
+        assertThat(batchesFor(10, oneRead, ChangeStreamConsumerIT::allDone)).containsExactly("4 behind", "4 behind", "2 caught up");
     }
 
     @Test
     void aGatheredBatchThatFailsIsReadAgainWholeAndNothingIsLost() {
-        String stream = freshStream();
-        List<String> ids = append(stream, 10);
-        ChangeStreamConsumer.Settings gathering = new ChangeStreamConsumer.Settings(stream, "readers", "r1", 4, 12, Duration.ofMillis(100),
-            Duration.ZERO, Duration.ofMillis(300), true, Duration.ofMillis(20), Duration.ofMillis(200));
         AtomicInteger calls = new AtomicInteger();
-        Reader reader = deploy(new Reader(gathering, batch -> calls.getAndIncrement() == 0
+        List<String> batches = batchesFor(10, gathering(freshStream(), 4, 12), batch -> calls.getAndIncrement() == 0
             ? Future.failedFuture(new IllegalStateException("database away"))
-            : Future.succeededFuture(BatchOutcome.all(batch))));
-        try {
-            eventually(() -> reader.handled.size() == 10);
-            // The gathered 10, failed; then the same 10 from the consumer's own pending list (read after a failure: not caught up).
-            assertThat(reader.batches.get(0)).isEqualTo("10 caught up");
-            assertThat(reader.handled).containsExactlyElementsOf(ids);
-            eventually(() -> pending(stream) == 0);
-        } finally {
-            undeploy(reader);
-        }
+            : allDone(batch));
+        // The gathered 10 failed; then the same 10 again, from the consumer's own pending list one read at a time (after
+        // a failure: not caught up).
+        assertThat(batches).containsExactly("10 caught up", "4 behind", "4 behind", "2 behind");
     }
 
     @Test
