@@ -292,7 +292,7 @@ public final class ChangeStreamConsumer {
         }
         long startedNanos = System.nanoTime();
         connection().compose(this::nextBatch).compose(batch -> {
-            caughtUp = batch.fresh() && !batch.full();
+            caughtUp = batch.caughtUp();
             return handle(batch.changes())
                 .compose(outcome -> acknowledge(outcome.handled()).map(acked -> outcome))
                 .map(outcome -> {
@@ -307,6 +307,11 @@ public final class ChangeStreamConsumer {
      * {@code batchSize} (more may be waiting).
      */
     private record Batch(List<CartChange> changes, boolean fresh, boolean full) {
+
+        /** Reads of new entries whose last did not fill a batch: nothing was left to read. */
+        boolean caughtUp() {
+            return fresh && !full;
+        }
     }
 
     private Future<BatchOutcome> handle(List<CartChange> changes) {
@@ -327,7 +332,7 @@ public final class ChangeStreamConsumer {
         }
         failures = 0;
         long pause = 0;
-        if (batch.fresh() && !batch.full()) {
+        if (batch.caughtUp()) {
             pause = settings.pace().toMillis() - (System.nanoTime() - startedNanos) / 1_000_000;
         }
         next(pause);
