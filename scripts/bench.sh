@@ -26,7 +26,8 @@
 # --jmh also builds the JMH benchmarks of cart-engine and checkout-verticles (-Pjmh) and runs them all with short
 # settings ($JMH_SETTINGS below: one fork, 2 warm-up and 3 measured iterations of 1 s, allocation profiler), writing
 # jmh-<module>.json and .log into the run's folder and one summary line per benchmark. The store benchmarks need
-# Redis at --redis. For the JMH part alone: --jmh --no-ceiling --no-driver --no-gatling (nothing else is started).
+# Redis at --redis, and CartRowsWriteBenchmark a PostgreSQL on this machine (CARTWRIGHT_PG_HOST, _PORT, _USER and
+# CARTWRIGHT_CHECKOUT_DB). For the JMH part alone: --jmh --no-ceiling --no-driver --no-gatling (nothing else is started).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -273,7 +274,9 @@ if [[ $JMH == 1 ]]; then
     echo "$JMH_SETTINGS" >"$OUT/jmh-settings.txt"
     for module in cart-engine checkout-verticles; do
         # shellcheck disable=SC2086
-        java -Dcartwright.redis="redis://$REDIS" -jar "$ROOT/$module/target/benchmarks.jar" $JMH_SETTINGS \
+        java -Dcartwright.redis="redis://$REDIS" \
+            -Dcartwright.pg="${CARTWRIGHT_PG_HOST:-127.0.0.1}:${CARTWRIGHT_PG_PORT:-5432}/${CARTWRIGHT_CHECKOUT_DB:-checkout_db}" \
+            -Dcartwright.pg.user="${CARTWRIGHT_PG_USER:-postgres}" -jar "$ROOT/$module/target/benchmarks.jar" $JMH_SETTINGS \
             -rf json -rff "$OUT/jmh-$module.json" >"$OUT/jmh-$module.log" 2>&1 \
             || { echo "JMH in $module failed:"; tail -20 "$OUT/jmh-$module.log"; exit 1; }
         sed -n '/^Benchmark /,$p' "$OUT/jmh-$module.log" | grep -v ':gc\.\(count\|time\|alloc\.rate \)'
