@@ -111,6 +111,13 @@ snapshot_cpu() { # file
     done >"$1"
     # Busy time of the whole machine (user, nice, system, irq, softirq, steal): on a shared box, what the others took.
     awk '/^cpu / {print "machine", $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat >>"$1"
+    # PostgreSQL process by process, with the title it shows (a connection's user and database, or the background
+    # process it is: checkpointer, walwriter...), so that the summary can say which of them did the work.
+    local pid
+    for pid in $(pids_of postgres); do
+        [[ -r /proc/$pid/stat ]] || continue
+        echo "$pid $(awk '{print $14 + $15}' "/proc/$pid/stat") $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+    done >"${1%.txt}-postgres.txt"
 }
 scrape() { curl -s -m 5 "$ADMIN/metrics" >"$1" || true; }
 

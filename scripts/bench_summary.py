@@ -41,6 +41,61 @@ def cpu_use(out_dir, phase, seconds, clk_tck):
             for name in after if name in before}
 
 
+PG_BACKGROUND = ("checkpointer", "background writer", "walwriter", "autovacuum launcher", "autovacuum worker",
+                 "logical replication launcher", "logical replication worker", "stats collector", "archiver",
+                 "walsender", "walreceiver", "startup")
+
+
+def postgres_process_kind(title):
+    """What a PostgreSQL process is, from the title it shows: a background process by name, a connection as
+    'connections to <database>', the postmaster as 'postmaster'."""
+    words = title.split()
+    if not words or not words[0].startswith("postgres:"):
+        return "postmaster"
+    rest = words[1:]
+    if rest and rest[0].endswith(":"):  # the cluster's name, as Debian's clusters show it ("15/main:")
+        rest = rest[1:]
+    text = " ".join(rest)
+    for kind in PG_BACKGROUND:
+        if text.startswith(kind):
+            return kind
+    return f"connections to {rest[1]}" if len(rest) > 1 else text or "postmaster"
+
+
+def read_postgres(path):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split(" ", 2)
+            if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+                out[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+    return out
+
+
+def postgres_use(out_dir, phase, seconds, clk_tck):
+    """PostgreSQL's CPU over a phase by kind of process, in cores, largest first: a process that started during the
+    phase counts whole, one that ended during it is not counted (its share is lost, as in the total above)."""
+    before = read_postgres(os.path.join(out_dir, f"cpu-{phase}-before-postgres.txt"))
+    after = read_postgres(os.path.join(out_dir, f"cpu-{phase}-after-postgres.txt"))
+    if not seconds or not after:
+        return {}
+    kinds = {}
+    for pid, (ticks, title) in after.items():
+        used = ticks - before.get(pid, (0, ""))[0]
+        kind = postgres_process_kind(title)
+        kinds[kind] = kinds.get(kind, 0) + max(used, 0)
+    cores = {kind: round(ticks / clk_tck / seconds, 2) for kind, ticks in kinds.items()}
+    return dict(sorted(((k, v) for k, v in cores.items() if v > 0), key=lambda kv: (-kv[1], kv[0])))
+
+
+def postgres_sentence(phase):
+    """' PostgreSQL by process: ...' for a phase's line, or nothing when the run did not record it."""
+    by = phase.get("postgresByProcess")
+    return " PostgreSQL by process: " + ", ".join(f"{k} {v}" for k, v in by.items()) + "." if by else ""
+
+
 def gc(out_dir, phase):
     def parse(path):
         total = count = 0.0
@@ -222,6 +277,7 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
         d = json.load(open(driver_path))
         summary["grpcDriver"] = {"all": d["all"], "rpcs": d["rpcs"], "errors": d["errors"], "errorCount": d["errorCount"],
                                  "cpuCoresUsed": cpu_use(out_dir, "driver", duration, clk), "gc": gc(out_dir, "driver"),
+                                 "postgresByProcess": postgres_use(out_dir, "driver", duration, clk),
                                  "writeBehind": write_behind_lag(out_dir, "driver")}
     capacity_path = os.path.join(out_dir, "capacity.json")
     if os.path.exists(capacity_path):
@@ -229,7 +285,8 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
         mutations = sum(r["throughputPerSecond"] for name, r in k["rpcs"].items() if name != "GET")
         summary["grpcCapacity"] = {"all": k["all"], "rpcs": k["rpcs"], "errors": k["errors"], "errorCount": k["errorCount"],
                                    "mutationsPerSecond": mutations,
-                                   "cpuCoresUsed": cpu_use(out_dir, "capacity", duration, clk), "gc": gc(out_dir, "capacity")}
+                                   "cpuCoresUsed": cpu_use(out_dir, "capacity", duration, clk), "gc": gc(out_dir, "capacity"),
+                                   "postgresByProcess": postgres_use(out_dir, "capacity", duration, clk)}
         if c:
             summary["grpcCapacity"]["mutationRatioToCeiling"] = round(mutations / c["scriptsPerSecond"], 3)
         summary["grpcCapacity"]["backlog"] = backlog(out_dir, "capacity")
@@ -248,6 +305,7 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
         if g:
             g["thinkMs"] = think if think is not None else think_ms
             g["cpuCoresUsed"] = cpu_use(out_dir, phase, duration, clk)
+            g["postgresByProcess"] = postgres_use(out_dir, phase, duration, clk)
             g["gc"] = gc(out_dir, phase)
             g["backlog"] = backlog(out_dir, phase)
             runs.append(g)
@@ -334,7 +392,7 @@ def markdown(s):
     lines.append("")
     if k:
         cpu = ", ".join(f"{n} {v}" for n, v in k["cpuCoresUsed"].items())
-        lines.append(f"CPU during the gRPC capacity run, in cores: {cpu}.")
+        lines.append(f"CPU during the gRPC capacity run, in cores: {cpu}.{postgres_sentence(k)}")
         if k.get("gc"):
             lines.append(f"Checkout service GC during the capacity run: {k['gc']['pauses']} pauses, {k['gc']['pauseTotalMs']} ms in all.")
         if k.get("answersPerSlot"):
@@ -347,7 +405,7 @@ def markdown(s):
                          + ", ".join(f"{n} {b[0] if b[0] is None else f'{b[0]:g}'} → {b[1]:g}" for n, b in k["backlog"].items()) + ".")
     if d:
         cpu = ", ".join(f"{n} {v}" for n, v in d["cpuCoresUsed"].items())
-        lines.append(f"CPU during the gRPC open-loop run, in cores: {cpu}.")
+        lines.append(f"CPU during the gRPC open-loop run, in cores: {cpu}.{postgres_sentence(d)}")
         if d.get("gc"):
             lines.append(f"Checkout service GC during the open-loop run: {d['gc']['pauses']} pauses, {d['gc']['pauseTotalMs']} ms in all.")
         if d.get("writeBehind"):
@@ -356,7 +414,7 @@ def markdown(s):
         think = g["thinkMs"]
         if g.get("cpuCoresUsed"):
             cpu = ", ".join(f"{n} {v}" for n, v in g["cpuCoresUsed"].items())
-            lines.append(f"CPU during Gatling with think time {think} ms (after the ramp), in cores: {cpu}.")
+            lines.append(f"CPU during Gatling with think time {think} ms (after the ramp), in cores: {cpu}.{postgres_sentence(g)}")
         if g.get("backlog"):
             lines.append(f"Background backlog over that run (start → end): "
                          + ", ".join(f"{n} {b[0] if b[0] is None else f'{b[0]:g}'} → {b[1]:g}" for n, b in g["backlog"].items()) + ".")

@@ -1,4 +1,5 @@
-"""Unit tests of bench_summary.py's reading of the ceiling (run by ./cartwright test: python3 -m unittest)."""
+"""Unit tests of bench_summary.py's reading of the ceiling and of PostgreSQL's CPU by process (run by ./cartwright test:
+python3 -m unittest)."""
 import os
 import sys
 import tempfile
@@ -42,6 +43,52 @@ class CeilingTest(unittest.TestCase):
             self.assertIsNone(bench_summary.ceiling(folder))
             write_ceiling(folder, "ceiling-after.csv", 24000.0, 30.0, 45.0, 60.0)
             self.assertIsNone(bench_summary.ceiling(folder))
+
+
+def write_postgres(folder, name, rows):
+    with open(os.path.join(folder, name), "w") as f:
+        for pid, ticks, title in rows:
+            f.write(f"{pid} {ticks} {title}\n")
+
+
+class PostgresByProcessTest(unittest.TestCase):
+
+    def test_kinds_of_process_from_their_titles(self):
+        kind = bench_summary.postgres_process_kind
+        self.assertEqual(kind("/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main"), "postmaster")
+        self.assertEqual(kind("postgres: 15/main: checkpointer   "), "checkpointer")
+        self.assertEqual(kind("postgres: 15/main: background writer "), "background writer")
+        self.assertEqual(kind("postgres: walwriter "), "walwriter")
+        self.assertEqual(kind("postgres: 15/main: autovacuum worker checkout_db"), "autovacuum worker")
+        self.assertEqual(kind("postgres: 15/main: postgres checkout_db 127.0.0.1(50032) idle"), "connections to checkout_db")
+        self.assertEqual(kind("postgres: cartwright return_db 127.0.0.1(50040) INSERT"), "connections to return_db")
+
+    def test_cores_by_kind_over_the_phase(self):
+        with tempfile.TemporaryDirectory() as folder:
+            write_postgres(folder, "cpu-capacity-before-postgres.txt", [
+                (10, 500, "postgres: 15/main: checkpointer "),
+                (11, 1000, "postgres: 15/main: postgres checkout_db 127.0.0.1(1) idle"),
+                (12, 700, "postgres: 15/main: postgres checkout_db 127.0.0.1(2) idle"),
+                (13, 900, "postgres: 15/main: postgres return_db 127.0.0.1(3) idle"),  # ends during the phase
+            ])
+            write_postgres(folder, "cpu-capacity-after-postgres.txt", [
+                (10, 530, "postgres: 15/main: checkpointer "),
+                (11, 1600, "postgres: 15/main: postgres checkout_db 127.0.0.1(1) UPDATE"),
+                (12, 700, "postgres: 15/main: postgres checkout_db 127.0.0.1(2) idle"),
+                (14, 300, "postgres: 15/main: postgres order_db 127.0.0.1(4) idle"),  # starts during the phase: counted whole
+                (15, 0, "postgres: 15/main: walwriter "),
+            ])
+            by = bench_summary.postgres_use(folder, "capacity", 30, 100)
+            self.assertEqual(list(by.items()), [("connections to checkout_db", 0.2), ("connections to order_db", 0.1),
+                                                ("checkpointer", 0.01)])
+            self.assertEqual(bench_summary.postgres_sentence({"postgresByProcess": by}),
+                             " PostgreSQL by process: connections to checkout_db 0.2, connections to order_db 0.1, checkpointer 0.01.")
+
+    def test_a_run_without_the_files_says_nothing(self):
+        with tempfile.TemporaryDirectory() as folder:
+            self.assertEqual(bench_summary.postgres_use(folder, "capacity", 30, 100), {})
+            self.assertEqual(bench_summary.postgres_sentence({"postgresByProcess": {}}), "")
+            self.assertEqual(bench_summary.postgres_sentence({}), "")
 
 
 if __name__ == "__main__":
