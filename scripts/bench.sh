@@ -116,7 +116,7 @@ snapshot_cpu() { # file
     local pid
     for pid in $(pids_of postgres); do
         [[ -r /proc/$pid/stat ]] || continue
-        echo "$pid $(awk '{print $14 + $15}' "/proc/$pid/stat") $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+        echo "$pid $(cpu_ticks "$pid") $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
     done >"${1%.txt}-postgres.txt"
 }
 scrape() { curl -s -m 5 "$ADMIN/metrics" >"$1" || true; }
