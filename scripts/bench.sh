@@ -21,7 +21,10 @@
 # always in flight). Before each measured phase the run waits, at most --settle seconds, until the write-behind and
 # the Kafka bridge have caught up with what the previous phase left them, so that no phase pays for another; the
 # wait is recorded. At the start it runs VACUUM ANALYZE on the cart tables (a local target only), so that every run
-# starts from tables with statistics whatever autovacuum does on the box.
+# starts from tables with statistics whatever autovacuum does on the box; when the server's autovacuum is off it does
+# so again before every phase, as autovacuum would: a table analyzed while empty (cart_promotions on a fresh stack,
+# before Gatling applies the first codes) has no statistics, and the write-behind's cached batch deletes then scan it
+# whole however large it grows, which once took PostgreSQL 0.57 of a core in the Gatling phase after.
 #
 # --jmh also builds the JMH benchmarks of cart-engine and checkout-verticles (-Pjmh) and runs them all with short
 # settings ($JMH_SETTINGS below: one fork, 2 warm-up and 3 measured iterations of 1 s, allocation profiler), writing
@@ -97,15 +100,25 @@ cpu_ticks() { # sum of utime+stime of the given pids, in clock ticks
 }
 pids_of() { # name: pids of the processes this benchmark accounts to that name
     case "$1" in
-        checkout) service_pid checkout ;;
         redis) pgrep -x redis-server || true ;;
         postgres) pgrep -x postgres || true ;;
-        kafka) service_pid kafka ;;
+        *) service_pid "$1" ;;
     esac
+}
+stack_names() { # the processes accounted by name: the four the summary leads with, then the rest of the stack
+    local file name
+    echo checkout redis postgres kafka
+    for file in "$ROOT"/.run/pids/*.pid; do
+        [[ -e "$file" ]] || continue
+        name=$(basename "$file" .pid)
+        case "$name" in checkout | redis | postgres | kafka) ;; *) echo "$name" ;; esac
+    done
 }
 snapshot_cpu() { # file
     local name
-    for name in checkout redis postgres kafka; do
+    # Every process the stack started (.run/pids: the gateway, the simulators, the Order service, the Return Service,
+    # the storefront, a second Checkout Service...) by its name, so that a phase where one of them is busy says which.
+    for name in $(stack_names); do
         # shellcheck disable=SC2046
         echo "$name $(cpu_ticks $(pids_of "$name"))"
     done >"$1"
@@ -139,8 +152,18 @@ scrape() { curl -s -m 5 "$ADMIN/metrics" >"$1" || true; }
 metric() { # name: its value (summed over labels) on the service's /metrics, or empty
     curl -s -m 5 "$ADMIN/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 {s += $2; f = 1} END {if (f) printf "%d", s}'
 }
+LOCAL_PG=0
+if [[ $LOAD == 1 ]] && [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]]; then LOCAL_PG=1; fi
+vacuum_cart_tables() { # VACUUM ANALYZE of the cart tables (a local target only)
+    [[ $LOCAL_PG == 1 ]] || return 0
+    psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" -d "${CARTWRIGHT_CHECKOUT_DB:-checkout_db}" \
+        -qc 'VACUUM ANALYZE checkout.carts, checkout.cart_items, checkout.cart_promotions' 2>/dev/null || true
+}
 settle() { # phase: wait until the write-behind and the Kafka bridge are caught up, at most $SETTLE s
     local phase=$1 start=$SECONDS pending lag
+    # With autovacuum off, what it would have done since the last phase: statistics for the tables that grew (the
+    # plans of the write-behind's cached statements are made again from them) and their dead rows cleared.
+    if grep -qx 'pg_autovacuum=off' "$OUT/machine.txt"; then vacuum_cart_tables; fi
     while :; do
         pending=$(metric cartwright_writebehind_pending) lag=$(metric cartwright_kafka_bridge_lag)
         if [[ -z "$pending" || ( ${pending:-0} -le 1000 && ${lag:-0} -le 1000 ) ]]; then
@@ -156,10 +179,7 @@ settle() { # phase: wait until the write-behind and the Kafka bridge are caught 
     (( SECONDS - start > 0 )) && echo "  waited $((SECONDS - start))s for the write-behind ($pending) and the bridge ($lag) to catch up"
     return 0
 }
-if [[ $LOAD == 1 ]] && [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]]; then
-    psql -h "${CARTWRIGHT_PG_HOST:-127.0.0.1}" -p "${CARTWRIGHT_PG_PORT:-5432}" -U "${CARTWRIGHT_PG_USER:-postgres}" -d "${CARTWRIGHT_CHECKOUT_DB:-checkout_db}" \
-        -qc 'VACUUM ANALYZE checkout.carts, checkout.cart_items, checkout.cart_promotions' 2>/dev/null || true
-fi
+vacuum_cart_tables
 
 # --- 1. the ceiling: redis-benchmark running the cart script (scripts/ceiling.sh) -------------------
 # Measured before the capacity run and again right after it, each once the stack's background has caught up: the
@@ -250,6 +270,16 @@ if [[ $GATLING == 1 ]]; then
         || { echo "the Gatling warm-up failed:"; tail -20 "$OUT/gatling-warmup.txt"; exit 1; }
     for think in ${THINK_MS//,/ }; do
         phase="gatling-think$think"
+        if (( think > 0 )); then
+            # Shoppers who wait between requests are another load than back-to-back ones: each request arrives alone
+            # on an idle connection to an idle event loop. A fresh service compiles (and recompiles) for that too, and
+            # did so in the first such phase of a series: twice the slow requests of the next run's, in the ramp and
+            # the 10 s after it. The same shoppers and think time, unrecorded, first.
+            step "Gatling warm-up: $USERS shoppers for ${WARMUP}s, think time ${think} ms (not recorded)"
+            cart_simulation "gatling-warmup-think$think" "$USERS" "$think" "$WARMUP" 10 -DmaxP95Ms=100000 \
+                >"$OUT/gatling-warmup-think$think.txt" 2>&1 \
+                || { echo "the Gatling warm-up failed:"; tail -20 "$OUT/gatling-warmup-think$think.txt"; exit 1; }
+        fi
         step "Gatling CartSimulation: $USERS concurrent shoppers for ${DURATION}s, think time ${think} ms"
         settle "$phase"
         cart_simulation "$phase" "$USERS" "$think" "$DURATION" 10 >"$OUT/$phase.log" 2>&1 &
