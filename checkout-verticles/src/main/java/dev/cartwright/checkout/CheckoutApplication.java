@@ -25,6 +25,7 @@ import io.vertx.sqlclient.PoolOptions;
 import dev.cartwright.cart.store.ClusterRedis;
 import dev.cartwright.cart.store.PipelinedRedis;
 import dev.cartwright.cart.store.RedisCartStore;
+import dev.cartwright.cart.store.AutovacuumCheck;
 import dev.cartwright.cart.store.RedisDurabilityCheck;
 import dev.cartwright.cart.store.WriteBehind;
 import dev.cartwright.checkout.admin.ParkedCartsAdmin;
@@ -229,6 +230,8 @@ public final class CheckoutApplication {
             .compose(migrated -> {
                 Pool pool = opened(PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connectOptions(config.schema())).using(vertx)
                     .build(), Pool::close);
+                // Says (a warning, never a refusal) when autovacuum does not look after the tables the write-behind rewrites.
+                AutovacuumCheck.run(pool);
                 // Cart changes pipeline on one connection per event loop; the pooled client (redis) serves the background parts.
                 // On a Redis Cluster a lane is a cluster connection (one connection to each node, MOVED and ASK followed).
                 RedisOptions cartOptions = new RedisOptions(redisOptions).setMetricsName("checkout-redis-carts");
