@@ -24,7 +24,7 @@
 # starts from tables with statistics whatever autovacuum does on the box; when the server's autovacuum is off it does
 # so again before every phase, as autovacuum would: a table analyzed while empty (cart_promotions on a fresh stack,
 # before Gatling applies the first codes) has no statistics, and the write-behind's cached batch deletes then scan it
-# whole however large it grows, which once took PostgreSQL 0.57 of a core in the Gatling phase after.
+# whole however large it grows (BENCHMARKS.md, "Plans made for an empty table, and the first run of a series").
 #
 # --jmh also builds the JMH benchmarks of cart-engine and checkout-verticles (-Pjmh) and runs them all with short
 # settings ($JMH_SETTINGS below: one fork, 2 warm-up and 3 measured iterations of 1 s, allocation profiler), writing
@@ -272,9 +272,10 @@ if [[ $GATLING == 1 ]]; then
         phase="gatling-think$think"
         if (( think > 0 )); then
             # Shoppers who wait between requests are another load than back-to-back ones: each request arrives alone
-            # on an idle connection to an idle event loop. A fresh service compiles (and recompiles) for that too, and
-            # did so in the first such phase of a series: twice the slow requests of the next run's, in the ramp and
-            # the 10 s after it. The same shoppers and think time, unrecorded, first.
+            # on an idle connection to an idle event loop. A fresh service compiles (and recompiles) for that too: in
+            # the first such phase of a series it spent more CPU than in the next run's, and most of its slow requests
+            # came in the ramp and the 10 s after it (BENCHMARKS.md, "Plans made for an empty table, and the first run
+            # of a series"). The same shoppers and think time, unrecorded, first.
             step "Gatling warm-up: $USERS shoppers for ${WARMUP}s, think time ${think} ms (not recorded)"
             cart_simulation "gatling-warmup-think$think" "$USERS" "$think" "$WARMUP" 10 -DmaxP95Ms=100000 \
                 >"$OUT/gatling-warmup-think$think.txt" 2>&1 \
