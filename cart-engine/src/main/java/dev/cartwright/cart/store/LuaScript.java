@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -118,6 +119,9 @@ final class LuaScript {
         }
     }
 
+    /** The most calls {@link #callAll} sends in one batch: well inside a client's waiting queue (2 048 by default). */
+    static final int MAX_BATCH = 1_000;
+
     /** The keys and arguments of one call of the script. */
     record Invocation(List<String> keys, List<String> args) {
     }
@@ -128,6 +132,25 @@ final class LuaScript {
      * {@code ERR [index] <error>}, so NOSCRIPT is looked for anywhere in the message.)
      */
     Future<List<Response>> callAll(Redis client, List<Invocation> calls) {
+        if (calls.size() <= MAX_BATCH) {
+            return callBatch(client, calls);
+        }
+        // A client refuses a batch of more commands than its waiting queue holds (2 048 by default: "Redis waiting queue
+        // is full"), and a write-behind batch refused so would be refused again at every retry: in batches one after
+        // the other, the replies in the order of the calls.
+        List<Response> replies = new ArrayList<>(calls.size());
+        Future<Void> done = Future.succeededFuture();
+        for (int from = 0; from < calls.size(); from += MAX_BATCH) {
+            List<Invocation> part = calls.subList(from, Math.min(calls.size(), from + MAX_BATCH));
+            done = done.compose(v -> callBatch(client, part).map(answered -> {
+                replies.addAll(answered);
+                return null;
+            }));
+        }
+        return done.map(v -> replies);
+    }
+
+    private Future<List<Response>> callBatch(Redis client, List<Invocation> calls) {
         return client.batch(requests(Command.EVALSHA, shaBytes, calls)).recover(failure -> {
             String message = failure.getMessage();
             if (message != null && message.contains("NOSCRIPT")) {
@@ -138,7 +161,7 @@ final class LuaScript {
     }
 
     private static List<Request> requests(Command command, byte[] script, List<Invocation> calls) {
-        List<Request> requests = new java.util.ArrayList<>(calls.size());
+        List<Request> requests = new ArrayList<>(calls.size());
         for (Invocation call : calls) {
             requests.add(request(command, script, call.keys(), call.args()));
         }
