@@ -179,7 +179,8 @@ settle() { # phase: wait until the write-behind and the Kafka bridge are caught 
     (( SECONDS - start > 0 )) && echo "  waited $((SECONDS - start))s for the write-behind ($pending) and the bridge ($lag) to catch up"
     return 0
 }
-vacuum_cart_tables
+# With autovacuum off, the first phase's settle does it (as before every phase).
+grep -qx 'pg_autovacuum=off' "$OUT/machine.txt" || vacuum_cart_tables
 
 # --- 1. the ceiling: redis-benchmark running the cart script (scripts/ceiling.sh) -------------------
 # Measured before the capacity run and again right after it, each once the stack's background has caught up: the
