@@ -212,7 +212,7 @@ run_driver() { # phase name, extra driver options...
     snapshot_cpu "$OUT/cpu-$phase-after.txt"; scrape "$OUT/metrics-$phase-after.txt"
     echo "driver $(cpu_ticks "$pid")" >>"$OUT/cpu-$phase-after.txt"
     wait "$pid" || { echo "the driver failed:"; tail -20 "$OUT/$phase.log"; exit 1; }
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d['all'], indent=2)); print('errors:', d['errors'])" \
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d['all'], indent=2)); print('errors:', d['errors']); print('errors by what the shopper had going on (none = nothing in the driver explains it):', d.get('errorsByCircumstance', {}))" \
         "$OUT/$phase.json"
 }
 # A service started less than five minutes ago (by this run or just before it) is still being compiled by the JIT,

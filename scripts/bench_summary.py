@@ -276,6 +276,7 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
     if os.path.exists(driver_path):
         d = json.load(open(driver_path))
         summary["grpcDriver"] = {"all": d["all"], "rpcs": d["rpcs"], "errors": d["errors"], "errorCount": d["errorCount"],
+                                 "errorsByCircumstance": d.get("errorsByCircumstance"),
                                  "cpuCoresUsed": cpu_use(out_dir, "driver", duration, clk), "gc": gc(out_dir, "driver"),
                                  "postgresByProcess": postgres_use(out_dir, "driver", duration, clk),
                                  "writeBehind": write_behind_lag(out_dir, "driver")}
@@ -284,6 +285,7 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
         k = json.load(open(capacity_path))
         mutations = sum(r["throughputPerSecond"] for name, r in k["rpcs"].items() if name != "GET")
         summary["grpcCapacity"] = {"all": k["all"], "rpcs": k["rpcs"], "errors": k["errors"], "errorCount": k["errorCount"],
+                                   "errorsByCircumstance": k.get("errorsByCircumstance"),
                                    "mutationsPerSecond": mutations,
                                    "cpuCoresUsed": cpu_use(out_dir, "capacity", duration, clk), "gc": gc(out_dir, "capacity"),
                                    "postgresByProcess": postgres_use(out_dir, "capacity", duration, clk)}
@@ -410,6 +412,10 @@ def markdown(s):
             lines.append(f"Checkout service GC during the open-loop run: {d['gc']['pauses']} pauses, {d['gc']['pauseTotalMs']} ms in all.")
         if d.get("writeBehind"):
             lines.append("Write-behind at the end of the open-loop run: " + ", ".join(f"{k} {v:g}" for k, v in d["writeBehind"].items()) + ".")
+    for name, phase in (("capacity", k), ("open-loop", d)):
+        if phase and phase.get("errorsByCircumstance"):
+            lines.append(f"Errors in the {name} run by what the shopper had going on (\"none\": nothing in the driver explains "
+                         "them): " + ", ".join(f"{n} {v}" for n, v in phase["errorsByCircumstance"].items()) + ".")
     for g in runs:
         think = g["thinkMs"]
         if g.get("cpuCoresUsed"):

@@ -49,7 +49,7 @@ public final class LoadDriver {
     private Timeline timeline = Timeline.startingNow();
     private long inFlight;
 
-    private LoadDriver(Vertx vertx, DriverOptions options, CartCalls carts) {
+    LoadDriver(Vertx vertx, DriverOptions options, CartCalls carts) {
         this.vertx = vertx;
         this.options = options;
         this.carts = carts;
@@ -127,7 +127,7 @@ public final class LoadDriver {
     }
 
     /** Creates every shopper's cart, a bounded number at a time. */
-    private Future<Void> createCarts() {
+    Future<Void> createCarts() {
         Promise<Void> promise = Promise.promise();
         int[] next = {0};
         int[] done = {0};
@@ -231,13 +231,22 @@ public final class LoadDriver {
      */
     private Shopper idleShopper() {
         Shopper shopper = shoppers[random.nextInt(shoppers.length)];
-        for (int tries = 0; shopper.busy && tries < 16; tries++) {
+        for (int tries = 0; shopper.inFlight > 0 && tries < 16; tries++) {
             shopper = shoppers[random.nextInt(shoppers.length)];
         }
         return shopper;
     }
 
-    private Future<?> fire(Shopper shopper, long dueNanos, boolean measured) {
+    Future<?> fire(Shopper shopper, long dueNanos, boolean measured) {
+        // Taken before the step moves on: a CLEAR still belongs to the session it ends.
+        int session = shopper.session;
+        RpcStats.Circumstance before = shopper.troubledSession == session ? shopper.trouble : RpcStats.Circumstance.NONE;
+        boolean sentOverlapping = shopper.inFlight > 0;
+        if (sentOverlapping) {
+            shopper.overlaps++;
+            shopper.troubled(session, RpcStats.Circumstance.AFTER_AN_OVERLAP);
+        }
+        long overlapsAtSend = shopper.overlaps;
         Step step = shopper.nextStep();
         String product = options.productIds().get(random.nextInt(options.productIds().size()));
         Future<?> call = switch (step) {
@@ -251,16 +260,33 @@ public final class LoadDriver {
             shopper.lastProduct = product;
         }
         inFlight++;
-        shopper.busy = true;
+        shopper.inFlight++;
         return call.andThen(ar -> {
             inFlight--;
-            shopper.busy = false;
+            shopper.inFlight--;
+            // Overlapping when another request of the shopper was in flight at any time during this one: sent before
+            // it and still unanswered, or sent after it.
+            boolean overlapped = sentOverlapping || shopper.overlaps != overlapsAtSend;
+            if (ar.failed()) {
+                shopper.troubled(session, RpcStats.Circumstance.AFTER_A_FAILURE);
+            }
             if (measured) {
                 long now = System.nanoTime();
-                stats.record(step.name(), now - dueNanos, ar.failed() ? ar.cause() : null);
+                stats.record(step.name(), now - dueNanos, ar.failed() ? ar.cause() : null,
+                    overlapped ? RpcStats.Circumstance.OVERLAPPING : before);
                 timeline.record(now, now - dueNanos);
             }
         });
+    }
+
+    /** The shoppers, once {@link #createCarts()} has made their carts. */
+    Shopper shopper(int index) {
+        return shoppers[index];
+    }
+
+    /** The latencies and errors recorded so far, over {@code elapsedNanos}. */
+    JsonObject stats(long elapsedNanos) {
+        return stats.toJson(elapsedNanos);
     }
 
     private JsonObject report(long elapsedNanos) {
@@ -278,12 +304,28 @@ public final class LoadDriver {
     }
 
     /** One shopper's position in their session. Touched only from the driver's event loop. */
-    private static final class Shopper {
+    static final class Shopper {
         final String cartId;
         final int itemsPerSession;
         int position;
         String lastProduct;
-        boolean busy;
+        /** Requests of this shopper sent and not yet answered: more than one only when the open loop runs out of idle shoppers. */
+        int inFlight;
+        /** Counts the sessions (a session ends with CLEAR). */
+        int session;
+        /** How many of this shopper's requests were sent while another was in flight. */
+        long overlaps;
+        /** The last session in which a request failed or two overlapped ({@link #trouble} says which came first). */
+        int troubledSession = -1;
+        RpcStats.Circumstance trouble = RpcStats.Circumstance.NONE;
+
+        /** Marks a session as troubled, keeping the first cause: later requests of it may fail for that reason. */
+        void troubled(int inSession, RpcStats.Circumstance cause) {
+            if (troubledSession != inSession) {
+                troubledSession = inSession;
+                trouble = cause;
+            }
+        }
 
         Shopper(String cartId, int itemsPerSession) {
             this.cartId = cartId;
@@ -299,6 +341,7 @@ public final class LoadDriver {
             Step step = tail[p - itemsPerSession];
             if (step == Step.CLEAR) {
                 position = 0;
+                session++;
             }
             return step;
         }

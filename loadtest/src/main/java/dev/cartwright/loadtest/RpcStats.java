@@ -10,18 +10,49 @@ import org.HdrHistogram.Histogram;
 /**
  * Latency histograms and error counts per RPC, recorded from a single event loop (so plain
  * HdrHistograms, no locks). Values are nanoseconds, one to sixty seconds, three significant digits.
+ *
+ * <p>Each error is also counted under what its shopper had going on ({@link Circumstance}): two
+ * requests of one shopper in flight together may arrive in either order, and a request later in a
+ * session where that happened, or where a request failed, may find its line missing. The errors
+ * under {@link Circumstance#NONE} are the ones nothing in the driver explains: an UPDATE or REMOVE
+ * there answered FAILED_PRECONDITION would mean the cart lost a change it had acknowledged.
  */
 final class RpcStats {
 
     private final Map<String, Histogram> latencies = new TreeMap<>();
     private final Map<String, Histogram> all = new TreeMap<>();
     private final Map<String, Long> errors = new TreeMap<>();
+    private final Map<String, Long> errorsByCircumstance = new TreeMap<>();
+
+    /** What the shopper of a request had going on when it was sent. */
+    enum Circumstance {
+        /** Nothing: the shopper's earlier requests were all answered, and answered well. */
+        NONE("none"),
+        /** Another request of the same shopper was in flight at the same time, so the two may arrive in either order. */
+        OVERLAPPING("overlapping"),
+        /** Earlier in the same session two requests overlapped, so the cart may not hold what the session expects. */
+        AFTER_AN_OVERLAP("after-an-overlap"),
+        /** An earlier request of the same session failed, so the cart may lack what the session added. */
+        AFTER_A_FAILURE("after-a-failure");
+
+        final String label;
+
+        Circumstance(String label) {
+            this.label = label;
+        }
+    }
 
     void record(String rpc, long nanos, Throwable failure) {
+        record(rpc, nanos, failure, Circumstance.NONE);
+    }
+
+    void record(String rpc, long nanos, Throwable failure, Circumstance circumstance) {
         histogram(latencies, rpc).recordValue(Math.max(1, Math.min(nanos, 60_000_000_000L)));
         histogram(all, "ALL").recordValue(Math.max(1, Math.min(nanos, 60_000_000_000L)));
         if (failure != null) {
-            errors.merge(rpc + ":" + status(failure), 1L, Long::sum);
+            String key = rpc + ":" + status(failure);
+            errors.merge(key, 1L, Long::sum);
+            errorsByCircumstance.merge(circumstance.label + ":" + key, 1L, Long::sum);
         }
     }
 
@@ -29,6 +60,7 @@ final class RpcStats {
         latencies.clear();
         all.clear();
         errors.clear();
+        errorsByCircumstance.clear();
     }
 
     JsonObject toJson(long elapsedNanos) {
@@ -41,6 +73,11 @@ final class RpcStats {
         errors.forEach(errorCounts::put);
         out.put("errors", errorCounts);
         out.put("errorCount", errors.values().stream().mapToLong(Long::longValue).sum());
+        JsonObject byCircumstance = new JsonObject();
+        errorsByCircumstance.forEach(byCircumstance::put);
+        out.put("errorsByCircumstance", byCircumstance);
+        out.put("unexplainedErrorCount", errorsByCircumstance.entrySet().stream()
+            .filter(e -> e.getKey().startsWith(Circumstance.NONE.label + ":")).mapToLong(Map.Entry::getValue).sum());
         return out;
     }
 
