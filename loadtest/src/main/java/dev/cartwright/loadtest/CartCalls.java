@@ -120,13 +120,44 @@ interface CartCalls {
         };
     }
 
-    /** An HTTP/JSON answer other than 200, named by its grpc-status (as gRPC failures are) in the driver's error counts. */
+    /**
+     * An HTTP/JSON answer other than 200, named in the driver's error counts by its grpc-status (as gRPC failures are)
+     * and the reason of its ErrorInfo, which the JSON body carries: {@code FAILED_PRECONDITION/NO_SUCH_LINE}.
+     */
     final class HttpStatusException extends RuntimeException {
 
         private static final long serialVersionUID = 1L;
+        private final String name;
 
         HttpStatusException(HttpClientResponse response, Buffer body) {
             super("HTTP " + response.statusCode() + " grpc-status " + response.getHeader("grpc-status") + ": " + body, null, false, false);
+            this.name = nameOf(response.getHeader("grpc-status"), body);
+        }
+
+        /** The grpc-status's name, and the reason of the body's ErrorInfo when there is one. */
+        String statusAndReason() {
+            return name;
+        }
+
+        static String nameOf(String grpcStatus, Buffer body) {
+            String status;
+            try {
+                status = io.vertx.grpc.common.GrpcStatus.valueOf(Integer.parseInt(grpcStatus)).name();
+            } catch (RuntimeException notAStatus) {
+                status = "HTTP";
+            }
+            try {
+                io.vertx.core.json.JsonArray details = new JsonObject(body).getJsonArray("details");
+                for (int i = 0; details != null && i < details.size(); i++) {
+                    String reason = details.getJsonObject(i).getString("reason");
+                    if (reason != null) {
+                        return status + "/" + reason;
+                    }
+                }
+            } catch (RuntimeException notJson) {
+                // No reason to add.
+            }
+            return status;
         }
     }
 }

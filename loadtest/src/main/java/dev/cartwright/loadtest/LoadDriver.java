@@ -319,9 +319,12 @@ public final class LoadDriver {
         int troubledSession = -1;
         RpcStats.Circumstance trouble = RpcStats.Circumstance.NONE;
 
-        /** Marks a session as troubled, keeping the first cause: later requests of it may fail for that reason. */
+        /**
+         * Marks a session as troubled, keeping the first cause: later requests of it may fail for that reason. The mark
+         * only moves forward: a late answer from an earlier session must not hide the trouble of the current one.
+         */
         void troubled(int inSession, RpcStats.Circumstance cause) {
-            if (troubledSession != inSession) {
+            if (inSession > troubledSession) {
                 troubledSession = inSession;
                 trouble = cause;
             }

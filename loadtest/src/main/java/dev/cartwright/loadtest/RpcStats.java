@@ -108,6 +108,9 @@ final class RpcStats {
         if (failure instanceof StatusException e) {
             return e.status().name();
         }
+        if (failure instanceof CartCalls.HttpStatusException e) {
+            return e.statusAndReason();
+        }
         return failure.getClass().getSimpleName();
     }
 }

@@ -91,6 +91,24 @@ class OverlapCircumstanceTest {
     }
 
     @Test
+    void aLateFailureOfAnEarlierSessionDoesNotHideTheOverlapOfTheCurrentOne() {
+        answerInTurn(3); // ADD X, UPDATE X, GET
+        send(); // REMOVE X, sent alone
+        send(); // GET, overlapping
+        send(); // CLEAR, overlapping
+        send(); // the next session's ADD Y, overlapping
+        cart.answerNewest(); // ADD Y lands first
+        cart.answerNewest(); // then the CLEAR takes Y away
+        cart.answerNewest(); // GET
+        cart.answerNewest(); // REMOVE X finds no line: a failure of the earlier session, answered last
+        send(); // UPDATE Y, sent alone: its line is gone because of the overlap in this session
+        cart.answerOldest();
+
+        assertThat(errors().getJsonObject("errorsByCircumstance").getMap()).containsOnly(
+            Map.entry("overlapping:REMOVE:FAILED_PRECONDITION", 1L), Map.entry("after-an-overlap:UPDATE:FAILED_PRECONDITION", 1L));
+    }
+
+    @Test
     void aLaterRequestOfASessionWithAFailureIsCountedAsAfterAFailure() {
         cart.failNext = () -> new InvalidStatusException(GrpcStatus.OK, GrpcStatus.UNAVAILABLE);
         send(); // ADD, fails and changes nothing
