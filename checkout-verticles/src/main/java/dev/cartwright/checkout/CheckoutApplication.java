@@ -54,6 +54,7 @@ import dev.cartwright.service.auth.Authenticator;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.db.DbConfig;
 import dev.cartwright.service.db.SchemaMigrations;
+import dev.cartwright.service.grpc.RequestLimit;
 import dev.cartwright.service.grpc.Rpc;
 import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxRelay;
@@ -339,8 +340,10 @@ public final class CheckoutApplication {
             config.defaultRegion()), cartRpc);
         CheckoutGrpc checkouts = new CheckoutGrpc(workflow, checkoutRpc);
         AtomicInteger bound = new AtomicInteger(-1);
-        return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, config.cors(), carts,
-                checkouts, () -> Future.succeededFuture(pricingLoaded.get() && !stopping.get()), bound),
+        // One limit for every event loop's listener: it bounds the process.
+        RequestLimit limit = RequestLimit.of(config.maxRequestsInFlight()).bindTo(runtime.registry(), "checkout");
+        return runtime.vertx().deployVerticle(() -> new CartApiVerticle(config.host(), config.port(), authenticator, config.cors(), limit,
+                carts, checkouts, () -> Future.succeededFuture(pricingLoaded.get() && !stopping.get()), bound),
                 new DeploymentOptions().setInstances(config.apiInstances()))
             .map(id -> {
                 deployments.add(id);

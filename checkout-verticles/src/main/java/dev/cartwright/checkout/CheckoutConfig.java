@@ -14,6 +14,7 @@ import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
 import dev.cartwright.service.db.LegacyDbConfig;
 import dev.cartwright.service.grpc.CorsPolicy;
+import dev.cartwright.service.grpc.RequestLimit;
 import dev.cartwright.service.kafka.TopicSettings;
 import java.time.Duration;
 import java.util.Currency;
@@ -69,6 +70,8 @@ import java.util.regex.Pattern;
  * @param topics               partitions and replication of the topics the service publishes to (cart and checkout
  *                             events), made at start-up when missing ({@link TopicSettings})
  * @param redis                one Redis or a Redis Cluster, and how many change streams ({@link RedisTopology})
+ * @param maxRequestsInFlight  the most calls the process works on at once; the excess is answered UNAVAILABLE, reason
+ *                             OVERLOADED ({@code CARTWRIGHT_MAX_REQUESTS_IN_FLIGHT}, {@link RequestLimit})
  */
 public record CheckoutConfig(
     String host,
@@ -107,7 +110,8 @@ public record CheckoutConfig(
     CorsPolicy cors,
     Duration drainDelay,
     TopicSettings topics,
-    RedisTopology redis) {
+    RedisTopology redis,
+    int maxRequestsInFlight) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -193,7 +197,8 @@ public record CheckoutConfig(
             CorsPolicy.read(config, auth.development()),
             drainDelay,
             TopicSettings.read(config),
-            RedisTopology.read(config));
+            RedisTopology.read(config),
+            RequestLimit.setting(config));
     }
 
     private static RedisDurabilityCheck.Mode redisCheck(String value) {

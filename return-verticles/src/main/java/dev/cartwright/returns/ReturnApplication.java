@@ -29,6 +29,8 @@ import dev.cartwright.service.db.DbConfig;
 import dev.cartwright.service.db.LegacyDbConfig;
 import dev.cartwright.service.db.SchemaMigrations;
 import dev.cartwright.service.grpc.GrpcEndpoint;
+import dev.cartwright.service.grpc.JsonCodecs;
+import dev.cartwright.service.grpc.RequestLimit;
 import dev.cartwright.service.grpc.Rpc;
 import dev.cartwright.service.outbox.Outbox;
 import dev.cartwright.service.outbox.OutboxRelay;
@@ -194,7 +196,8 @@ public final class ReturnApplication {
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.endpoints().kafkaBootstrap(),
             ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
             ConsumerConfig.CLIENT_ID_CONFIG, "return-service-orders");
-        return vertx.deployVerticle(new ApiVerticle(grpc, authenticator))
+        RequestLimit limit = RequestLimit.of(config.maxRequestsInFlight()).bindTo(registry, "returns");
+        return vertx.deployVerticle(new ApiVerticle(grpc, authenticator, limit))
             .compose(id -> {
                 apiDeployment = id;
                 return config.relayOutbox() ? startRelay() : Future.succeededFuture();
@@ -220,11 +223,13 @@ public final class ReturnApplication {
 
         private final ReturnGrpc grpc;
         private final Authenticator authenticator;
+        private final RequestLimit limit;
         private HttpServer server;
 
-        ApiVerticle(ReturnGrpc grpc, Authenticator authenticator) {
+        ApiVerticle(ReturnGrpc grpc, Authenticator authenticator, RequestLimit limit) {
             this.grpc = grpc;
             this.authenticator = authenticator;
+            this.limit = limit;
         }
 
         @Override
@@ -233,7 +238,7 @@ public final class ReturnApplication {
             health.register(SERVICE_NAME, () -> stopping ? Future.succeededFuture(false)
                 : pool.query("SELECT 1").execute().map(rows -> true).otherwise(false));
             return GrpcEndpoint.start(vertx, config.host(), config.port(), authenticator, config.cors(), health, List.of(
-                    ReturnServiceGrpcService.of(grpc)))
+                    ReturnServiceGrpcService.of(grpc)), JsonCodecs.NONE, limit)
                 .onSuccess(s -> {
                     server = s;
                     grpcPort = s.actualPort();

@@ -11,6 +11,7 @@ import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.config.Endpoints;
 import dev.cartwright.service.db.LegacyDbConfig;
 import dev.cartwright.service.grpc.CorsPolicy;
+import dev.cartwright.service.grpc.RequestLimit;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,6 +51,8 @@ import java.util.regex.Pattern;
  *   <li>{@code CARTWRIGHT_AUTH_MODE} (development by default; jwt with {@code CARTWRIGHT_JWT_KEY} or
  *       {@code CARTWRIGHT_JWT_JWKS_URL}, {@code CARTWRIGHT_JWT_ISSUER} and {@code CARTWRIGHT_JWT_AUDIENCE})</li>
  *   <li>{@code CARTWRIGHT_CORS_ORIGINS}: the web origins whose pages may call from a browser ({@link CorsPolicy})</li>
+ *   <li>{@code CARTWRIGHT_MAX_REQUESTS_IN_FLIGHT}: the most calls the process works on at once; the excess is answered
+ *       UNAVAILABLE, reason OVERLOADED ({@link RequestLimit})</li>
  * </ul>
  */
 public record ReturnConfig(String host, int port, int adminPort, ReturnWindow window, int restockingFeeBasisPoints,
@@ -57,7 +60,7 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
                            String orderEventsTopic, String consumerGroup, String database, String schema, int poolSize,
                            Duration retryBase, Duration retryMax, int maxRefundAttempts, Duration workerInterval, Duration attemptLease,
                            Duration relayPoll, boolean relayOutbox, AuthConfig auth, Optional<LegacyDbConfig> legacy,
-                           CorsPolicy cors, TopicSettings topics) {
+                           CorsPolicy cors, TopicSettings topics, int maxRequestsInFlight) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -108,7 +111,8 @@ public record ReturnConfig(String host, int port, int adminPort, ReturnWindow wi
             auth,
             LegacyDbConfig.read(config),
             CorsPolicy.read(config, auth.development()),
-            TopicSettings.read(config));
+            TopicSettings.read(config),
+            RequestLimit.setting(config));
     }
 
     private static Duration positive(ConfigReader config, String key, Duration defaultValue) {

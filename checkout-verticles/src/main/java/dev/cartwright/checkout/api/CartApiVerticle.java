@@ -4,6 +4,7 @@ import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.CheckoutServiceGrpcService;
 import dev.cartwright.service.auth.Authenticator;
 import dev.cartwright.service.grpc.CorsPolicy;
+import dev.cartwright.service.grpc.RequestLimit;
 import dev.cartwright.service.grpc.GrpcEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,18 +31,20 @@ public final class CartApiVerticle extends VerticleBase {
     private final int port;
     private final Authenticator authenticator;
     private final CorsPolicy cors;
+    private final RequestLimit limit;
     private final CartGrpc carts;
     private final CheckoutGrpc checkouts;
     private final Supplier<Future<Boolean>> serving;
     private final AtomicInteger boundPort;
     private HttpServer server;
 
-    public CartApiVerticle(String host, int port, Authenticator authenticator, CorsPolicy cors, CartGrpc carts, CheckoutGrpc checkouts,
-                           Supplier<Future<Boolean>> serving, AtomicInteger boundPort) {
+    public CartApiVerticle(String host, int port, Authenticator authenticator, CorsPolicy cors, RequestLimit limit, CartGrpc carts,
+                           CheckoutGrpc checkouts, Supplier<Future<Boolean>> serving, AtomicInteger boundPort) {
         this.host = host;
         this.port = port;
         this.authenticator = authenticator;
         this.cors = cors;
+        this.limit = limit;
         this.carts = carts;
         this.checkouts = checkouts;
         this.serving = serving;
@@ -54,7 +57,7 @@ public final class CartApiVerticle extends VerticleBase {
         health.register(CartServiceGrpcService.SERVICE_NAME, serving::get);
         health.register(CheckoutServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true));
         return GrpcEndpoint.start(vertx, host, port, authenticator, cors, health,
-                List.of(CartServiceGrpcService.of(carts), CheckoutServiceGrpcService.of(checkouts)), CartRequestJson.codecs())
+                List.of(CartServiceGrpcService.of(carts), CheckoutServiceGrpcService.of(checkouts)), CartRequestJson.codecs(), limit)
             .onSuccess(s -> {
                 server = s;
                 boundPort.compareAndSet(-1, s.actualPort());

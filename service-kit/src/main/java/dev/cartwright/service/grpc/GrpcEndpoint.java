@@ -82,9 +82,21 @@ public final class GrpcEndpoint {
         return start(vertx, host, port, authenticator, cors, health, services, JsonCodecs.NONE);
     }
 
-    /** As above, with the web origins {@code cors} allows and HTTP/JSON {@code codecs}. */
+    /**
+     * As above, with the web origins {@code cors} allows and HTTP/JSON {@code codecs}; at most {@link RequestLimit#DEFAULT}
+     * calls in flight on this listener.
+     */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator, CorsPolicy cors,
                                            HealthService health, List<Service> services, JsonCodecs codecs) {
+        return start(vertx, host, port, authenticator, cors, health, services, codecs, RequestLimit.of(RequestLimit.DEFAULT));
+    }
+
+    /**
+     * As above, at most {@code limit}'s calls in flight; the excess is answered UNAVAILABLE (reason OVERLOADED) without
+     * being started. Give every listener of one service the same limit, so that it holds for the process.
+     */
+    public static Future<HttpServer> start(Vertx vertx, String host, int port, Authenticator authenticator, CorsPolicy cors,
+                                           HealthService health, List<Service> services, JsonCodecs codecs, RequestLimit limit) {
         if (authenticator.isDevelopment() && !BindHost.isLoopback(host)) {
             return Future.failedFuture(new IllegalStateException(BindHost.refusal(host, BindHost.SETTING)));
         }
@@ -108,13 +120,13 @@ public final class GrpcEndpoint {
             .invalidRequestHandler(request -> unreadable(vertx, request))
             .requestHandler(request -> {
                 if (!cors.answer(request)) {
-                    dispatch(grpc, authenticator, request);
+                    dispatch(grpc, authenticator, limit, request);
                 }
             })
             .listen());
     }
 
-    private static void dispatch(GrpcServer grpc, Authenticator authenticator, HttpServerRequest request) {
+    private static void dispatch(GrpcServer grpc, Authenticator authenticator, RequestLimit limit, HttpServerRequest request) {
         defaultJsonContentType(request);
         // The transcoder sees an HTTP/JSON call through a wrapper that gives its error replies a body.
         HttpServerRequest call = HttpJsonErrors.isHttpJson(request) ? HttpJsonCall.open(request, MAX_MESSAGE_SIZE) : request;
@@ -123,6 +135,13 @@ public final class GrpcEndpoint {
             grpc.handle(call);
             return;
         }
+        RequestLimit.Admission admission = limit.tryEnter();
+        if (admission == null) {
+            answer(request, limit.overloaded(), 503);
+            return;
+        }
+        // Once per call: when its answer ends, or its stream or connection closes first.
+        request.response().endHandler(ended -> admission.leave());
         Future<Caller> caller = authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (caller.isComplete()) {
             proceed(grpc, request, call, caller);
@@ -191,6 +210,11 @@ public final class GrpcEndpoint {
     private static void reject(HttpServerRequest request, Throwable cause) {
         RpcError error = cause instanceof TokenRejected rejected ? RpcError.unauthenticated(rejected.errorReason(), rejected.getMessage())
             : RpcError.unauthenticated(RpcError.INVALID_TOKEN, "unauthenticated");
+        answer(request, error, 401);
+    }
+
+    /** Answers {@code error} before the call reaches a service: trailers only on gRPC and gRPC-Web, else a JSON body. */
+    private static void answer(HttpServerRequest request, RpcError error, int httpStatus) {
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && contentType.startsWith("application/grpc")) {
             request.response()
@@ -201,7 +225,7 @@ public final class GrpcEndpoint {
                 .putHeader(RpcError.DETAILS_HEADER, error.detailsHeader())
                 .end();
         } else {
-            HttpJsonCall.send(request.response().setStatusCode(401), error);
+            HttpJsonCall.send(request.response().setStatusCode(httpStatus), error);
         }
     }
 }
