@@ -8,7 +8,7 @@
 #   ./cartwright bench [--duration 60] [--warmup 15] [--rate 3000] [--connections 1000]
 #                      [--users 1000] [--think-ms 0,1000] [--target 127.0.0.1:9003] [--redis 127.0.0.1:6379]
 #                      [--settle 180] [--no-gatling] [--no-driver] [--no-ceiling] [--no-record] [--jmh]
-#                      [--protocol-rate 1000] [--protocol-rounds 2] [--no-protocols]
+#                      [--protocol-rate 1000] [--protocol-rounds 2] [--no-protocols] [--no-floor]
 #
 # The protocol phases measure what a request costs the service over each protocol: the driver runs the same shopper
 # sessions over native gRPC and over HTTP/JSON (the storefronts' path), alternately, --protocol-rounds times each, at
@@ -37,7 +37,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"  # Maven runs with -pl, relative to the project root
 DURATION=60 WARMUP=15 RATE=3000 CONNECTIONS=1000 USERS=1000 THINK_MS=0,1000 SETTLE=180
 TARGET=127.0.0.1:9003 REDIS=127.0.0.1:6379 ADMIN=""
-GATLING=1 DRIVER=1 CEILING=1 RECORD=1 JMH=0 PROTOCOLS=1 PROTOCOL_RATE=1000 PROTOCOL_ROUNDS=2
+GATLING=1 DRIVER=1 CEILING=1 RECORD=1 JMH=0 PROTOCOLS=1 PROTOCOL_RATE=1000 PROTOCOL_ROUNDS=2 FLOOR=1
+FLOOR_PORT=${CARTWRIGHT_FLOOR_PORT:-9199}
 JMH_SETTINGS="-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc"
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -59,6 +60,7 @@ while [[ $# -gt 0 ]]; do
         --protocol-rate) PROTOCOL_RATE=$2; shift ;;
         --protocol-rounds) PROTOCOL_ROUNDS=$2; shift ;;
         --no-protocols) PROTOCOLS=0 ;;
+        --no-floor) FLOOR=0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -197,6 +199,33 @@ if [[ $CEILING == 1 ]]; then
 fi
 
 # --- 2. the native gRPC driver ----------------------------------------------------------------
+# The floor: the ceiling's own call (one EVALSHA of cart-mutate.lua per cart change) behind a bare Vert.x gRPC server
+# (loadtest's GrpcFloor: no validation, pricing, write-behind, Kafka or metrics), the same driver and the same requests
+# in flight, on the same Redis. What any Vert.x gRPC front of the script costs on this machine, in this run: the
+# Checkout Service's figures next to it say what the service's own work adds.
+measure_floor() {
+    step "gRPC floor: the ceiling's call behind a bare Vert.x gRPC server (GrpcFloor on :$FLOOR_PORT), $CONNECTIONS requests in flight"
+    java ${CARTWRIGHT_JAVA_OPTS:--Xms1g -Xmx1g -Xmn768m -XX:+UseParallelGC} -cp "$DRIVER_CP" dev.cartwright.loadtest.GrpcFloor \
+        --port "$FLOOR_PORT" --redis "$REDIS" --script "$ROOT/cart-engine/src/main/resources/lua/cart-mutate.lua" \
+        >"$OUT/floor-server.log" 2>&1 &
+    local pid=$! waited=0
+    until grep -q "GrpcFloor listening" "$OUT/floor-server.log"; do
+        if ! kill -0 "$pid" 2>/dev/null || (( waited >= 60 )); then
+            echo "GrpcFloor did not start:"; tail -20 "$OUT/floor-server.log"; kill "$pid" 2>/dev/null; exit 1
+        fi
+        sleep 1; waited=$((waited + 1))
+    done
+    # Its JIT gets the warm-up the service had (a minute of full load), not recorded.
+    java -Xmx1g -XX:+UseParallelGC -cp "$DRIVER_CP" dev.cartwright.loadtest.LoadDriver --target "127.0.0.1:$FLOOR_PORT" \
+        --duration 60 --warmup 0 --shoppers "$USERS" --connections "$CONNECTIONS" --closed "$CONNECTIONS" \
+        --out "$OUT/floor-warmup.json" >"$OUT/floor-warmup.txt" 2>&1 \
+        || { echo "the floor's warm-up failed:"; tail -20 "$OUT/floor-warmup.txt"; kill "$pid"; exit 1; }
+    TARGET="127.0.0.1:$FLOOR_PORT" run_driver floor --closed "$CONNECTIONS" --service-pid "$pid" --clk-tck "$(getconf CLK_TCK)"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    local rh=${REDIS%:*} rp=${REDIS##*:}
+    redis-cli -h "$rh" -p "$rp" DEL cartwright:floor-changes cartwright:floor-idem-count >/dev/null
+    redis-cli -h "$rh" -p "$rp" --scan --pattern '{cart:floor-*' | xargs -r -n 500 redis-cli -h "$rh" -p "$rp" DEL >/dev/null
+}
 run_driver() { # phase name, extra driver options...
     local phase=$1; shift
     settle "$phase"
@@ -230,10 +259,13 @@ if [[ $LOAD == 1 && -n "$SERVICE_AGE" && $SERVICE_AGE -lt 300 ]]; then
 fi
 if [[ $DRIVER == 1 ]]; then
     step "gRPC capacity: $CONNECTIONS requests kept in flight (closed loop, as redis-benchmark's clients) for ${DURATION}s"
-    run_driver capacity --closed "$CONNECTIONS"
+    run_driver capacity --closed "$CONNECTIONS" --service-pid "$(service_pid checkout)" --clk-tck "$(getconf CLK_TCK)"
     if [[ $CEILING == 1 ]]; then
         step "Ceiling again, right after the capacity run (the ratios take the mean of the two)"
         measure_ceiling ceiling-after
+    fi
+    if [[ $FLOOR == 1 ]]; then
+        measure_floor
     fi
     step "gRPC latency: $RATE requests/s open loop for ${DURATION}s after ${WARMUP}s warm-up, $CONNECTIONS connections"
     run_driver driver --rate "$RATE"

@@ -264,6 +264,23 @@ def protocol_cost(out_dir, duration, clk_tck):
     return out
 
 
+
+def floor_comparison(s):
+    """One sentence setting the Checkout Service's capacity run beside the floor's (GrpcFloor) and the ceiling."""
+    fl, k, c = s.get("grpcFloor"), s.get("grpcCapacity"), s.get("ceiling")
+    if not fl or not k:
+        return None
+    f, a = fl["all"], k["all"]
+    parts = [f"the floor answered {f['throughputPerSecond']} requests/s (p95 {f['p95Ms']} ms), the Checkout Service "
+             f"{a['throughputPerSecond']} ({a['p95Ms']} ms): {round(a['throughputPerSecond'] / f['throughputPerSecond'], 2)} of the "
+             f"floor's throughput, its p95 {round(a['p95Ms'] / f['p95Ms'], 2)}x the floor's"]
+    if c:
+        parts.append(f"the floor's own p95 ÷ the ceiling's {round(f['p95Ms'] / c['p95Ms'], 2)} (the bar of 1.5 is the service's)")
+    fs, ks = fl.get("service") or {}, k.get("service") or {}
+    if fs.get("cpuMsPer1000Requests") and ks.get("cpuMsPer1000Requests"):
+        parts.append(f"CPU per 1000 requests: Checkout Service {ks['cpuMsPer1000Requests']} ms, floor {fs['cpuMsPer1000Requests']} ms")
+    return "Against the floor, the same driver and requests in flight: " + "; ".join(parts) + "."
+
 def summarise(out_dir, rate, duration, connections, users, think_ms):
     machine = read_kv(os.path.join(out_dir, "machine.txt"))
     clk = int(machine.get("clk_tck", "100"))
@@ -292,8 +309,15 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
         if c:
             summary["grpcCapacity"]["mutationRatioToCeiling"] = round(mutations / c["scriptsPerSecond"], 3)
         summary["grpcCapacity"]["backlog"] = backlog(out_dir, "capacity")
+        if k.get("service"):
+            summary["grpcCapacity"]["service"] = k["service"]
         if k.get("timeline", {}).get("answersPerSlot"):
             summary["grpcCapacity"]["answersPerSlot"] = dict(k["timeline"]["answersPerSlot"], slotMs=k["timeline"]["slotMs"])
+    floor_path = os.path.join(out_dir, "floor.json")
+    if os.path.exists(floor_path):
+        f = json.load(open(floor_path))
+        summary["grpcFloor"] = {"all": f["all"], "errorCount": f["errorCount"], "service": f.get("service"),
+                                "cpuCoresUsed": cpu_use(out_dir, "floor", duration, clk)}
     protocols = protocol_cost(out_dir, duration, clk)
     if protocols:
         summary["protocolCost"] = protocols
@@ -377,6 +401,12 @@ def markdown(s):
                      f"{a['p95Ms']} | {a['p99Ms']} | {a['p999Ms']} | {a['maxMs']} | {k['errorCount']} | |")
         lines.append(f"| gRPC capacity, cart mutations only | {k['mutationsPerSecond']} | | | | | | | "
                      f"{k.get('mutationRatioToCeiling', '')} |")
+    fl = s.get("grpcFloor")
+    if fl:
+        a = fl["all"]
+        lines.append(f"| gRPC floor (GrpcFloor: the ceiling's call behind a bare Vert.x gRPC server), {st['connections']} in flight | "
+                     f"{a['throughputPerSecond']} | {a['p50Ms']} | {a['p95Ms']} | {a['p99Ms']} | {a['p999Ms']} | {a['maxMs']} | "
+                     f"{fl['errorCount']} | |")
     d = s.get("grpcDriver")
     if d:
         a = d["all"]
@@ -433,6 +463,9 @@ def markdown(s):
     bars = scale_bars(s, runs)
     if bars:
         lines.append("The bars at scale, each a ratio within this run: " + "; ".join(bars) + ".")
+    floor_sentence = floor_comparison(s)
+    if floor_sentence:
+        lines.append(floor_sentence)
     pc = s.get("protocolCost")
     if pc and "grpc" in pc and "http-json" in pc:
         g, h = pc["grpc"], pc["http-json"]

@@ -93,3 +93,18 @@ class PostgresByProcessTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FloorComparisonTest(unittest.TestCase):
+
+    def test_the_service_is_set_beside_the_floor_and_the_floor_beside_the_ceiling(self):
+        s = {"grpcFloor": {"all": {"throughputPerSecond": 20000, "p95Ms": 80.0}, "service": {"cpuMsPer1000Requests": 20.0}},
+             "grpcCapacity": {"all": {"throughputPerSecond": 15000, "p95Ms": 120.0}, "service": {"cpuMsPer1000Requests": 50.0}},
+             "ceiling": {"p95Ms": 64.0}}
+        sentence = bench_summary.floor_comparison(s)
+        self.assertIn("0.75 of the floor's throughput, its p95 1.5x the floor's", sentence)
+        self.assertIn("the floor's own p95 ÷ the ceiling's 1.25", sentence)
+        self.assertIn("Checkout Service 50.0 ms, floor 20.0 ms", sentence)
+
+    def test_no_floor_no_sentence(self):
+        self.assertIsNone(bench_summary.floor_comparison({"grpcCapacity": {"all": {}}}))
