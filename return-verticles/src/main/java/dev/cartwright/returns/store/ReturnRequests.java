@@ -8,9 +8,11 @@ import dev.cartwright.returns.domain.Resolution;
 import dev.cartwright.returns.domain.ReturnReason;
 import dev.cartwright.returns.domain.ReturnStatus;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * Owns the return requests of return_db: each return with its items, status history and label
@@ -141,8 +144,31 @@ public final class ReturnRequests {
             .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The return and everything that belongs to it; with {@code lock} its row is locked for the transaction. */
-    public Future<Optional<StoredReturn>> load(SqlClient c, String returnId, boolean lock) {
+    /**
+     * The return as of one moment: its header, items, refund, label and history read in one read-only repeatable-read
+     * transaction, so a read never sees part of a transaction that committed between its statements (a refund
+     * completed while the return still items_received).
+     */
+    public Future<Optional<StoredReturn>> read(Pool pool, String returnId) {
+        return snapshot(pool, c -> load(c, returnId, false));
+    }
+
+    /** A page of returns as of one moment; see {@link #read} and {@link #list}. */
+    public Future<List<StoredReturn>> readPage(Pool pool, Optional<String> customerId, Optional<String> orderId,
+                                               Optional<PageCursor> after, int limit) {
+        return snapshot(pool, c -> list(c, customerId, orderId, after, limit));
+    }
+
+    private static <T> Future<T> snapshot(Pool pool, Function<SqlConnection, Future<T>> reads) {
+        return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+            .compose(v -> reads.apply(c)));
+    }
+
+    /**
+     * The return and everything that belongs to it, on a connection the caller holds; with {@code lock} its row is locked
+     * for the transaction. Outside a transaction use {@link #read}: these statements would each see their own moment.
+     */
+    public Future<Optional<StoredReturn>> load(SqlConnection c, String returnId, boolean lock) {
         return c.preparedQuery("SELECT " + RETURN_COLUMNS + " FROM return_requests WHERE return_id = $1" + (lock ? " FOR UPDATE" : ""))
             .execute(Tuple.of(returnId))
             .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty())
@@ -150,8 +176,8 @@ public final class ReturnRequests {
     }
 
     /** A page of returns of a customer and/or an order, newest first, starting after {@code after}. */
-    public Future<List<StoredReturn>> list(SqlClient c, Optional<String> customerId, Optional<String> orderId, Optional<PageCursor> after,
-                                           int limit) {
+    public Future<List<StoredReturn>> list(SqlConnection c, Optional<String> customerId, Optional<String> orderId,
+                                           Optional<PageCursor> after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + RETURN_COLUMNS + " FROM return_requests WHERE true");
         Tuple args = Tuple.tuple();
         if (customerId.isPresent()) {
@@ -177,7 +203,7 @@ public final class ReturnRequests {
         });
     }
 
-    private Future<List<StoredReturn>> assemble(SqlClient c, List<Row> headers) {
+    private Future<List<StoredReturn>> assemble(SqlConnection c, List<Row> headers) {
         String[] ids = headers.stream().map(r -> r.getString("return_id")).toArray(String[]::new);
         Future<RowSet<Row>> items = c.preparedQuery("SELECT return_id, order_item_id, product_id, category_id, quantity, reason, note, "
                 + "exchange_product_id, quantity_received, condition, passed_inspection, refund_amount_minor, restock_status "

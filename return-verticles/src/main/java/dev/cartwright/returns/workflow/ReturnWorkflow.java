@@ -241,7 +241,7 @@ public final class ReturnWorkflow {
     }
 
     private Future<StoredReturn> load(Caller caller, String returnId) {
-        return requests.load(pool, returnId, false).map(found -> visible(caller, returnId, found));
+        return requests.read(pool, returnId).map(found -> visible(caller, returnId, found));
     }
 
     /** Newest first; a customer sees only their own returns. */
@@ -262,7 +262,7 @@ public final class ReturnWorkflow {
         }
         Future<Void> refreshed = customer.isPresent() ? mirror.refreshCustomer(customer.get()) : mirror.refreshOrder(orderId.get());
         Optional<String> listed = customer;
-        return refreshed.compose(v -> requests.list(pool, listed, orderId, after, pageSize + 1)).map(rows -> {
+        return refreshed.compose(v -> requests.readPage(pool, listed, orderId, after, pageSize + 1)).map(rows -> {
             if (rows.size() <= pageSize) {
                 return new ReturnPage(rows, Optional.empty());
             }
@@ -302,7 +302,7 @@ public final class ReturnWorkflow {
             }).compose(v -> more.apply(c, r)).compose(evts -> outbox.append(c, evts));
         }))).compose(v -> {
             afterCommit.run();
-            return requests.load(pool, returnId, false).map(Optional::orElseThrow);
+            return requests.read(pool, returnId).map(Optional::orElseThrow);
         });
     }
 
@@ -310,7 +310,7 @@ public final class ReturnWorkflow {
         requireStaff(caller, "ApproveReturn");
         Instant now = now();
         // Check first, so no label is made for a return that cannot be approved; the label call is idempotent on the return.
-        return mirror.refresh(returnId).compose(fresh -> requests.load(pool, returnId, false)).compose(found -> {
+        return mirror.refresh(returnId).compose(fresh -> requests.read(pool, returnId)).compose(found -> {
             StoredReturn r = found.orElseThrow(() -> ReturnFailure.notFound("return " + returnId + " not found"));
             if (ReturnStateMachine.apply(r.status(), ReturnAction.APPROVE) instanceof Transition.Refused refused) {
                 throw ReturnFailure.precondition("TRANSITION_NOT_ALLOWED", refused.message());
@@ -402,7 +402,7 @@ public final class ReturnWorkflow {
             : settlements.settle(attempt.get(), actor(caller)).recover(e -> Future.succeededFuture()))
             .compose(v -> {
                 afterCommit.run();
-                return requests.load(pool, returnId, false).map(Optional::orElseThrow);
+                return requests.read(pool, returnId).map(Optional::orElseThrow);
             });
     }
 

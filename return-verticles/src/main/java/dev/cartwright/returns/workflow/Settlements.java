@@ -109,7 +109,7 @@ public final class Settlements {
 
     /** One attempt at a refund the caller has claimed (it is pending and its lease is ours). */
     public Future<Void> settle(StoredRefund refund, String actor) {
-        return requests.load(pool, refund.returnId(), false)
+        return requests.read(pool, refund.returnId())
             .compose(r -> remote(refund, r.orElseThrow()))
             .compose(settled -> complete(refund, settled, actor), failure -> recordFailure(refund, failure, actor))
             .onComplete(ar -> afterCommit.run());
@@ -266,7 +266,7 @@ public final class Settlements {
         })).compose(refund -> {
             LOG.warn("return={} refund={} retried by {} after it had failed: {}", returnId, refund.refundId(), actor, refund.lastError());
             return settle(refund, actor).recover(e -> Future.succeededFuture());
-        }).compose(v -> requests.load(pool, returnId, false).map(Optional::orElseThrow));
+        }).compose(v -> requests.read(pool, returnId).map(Optional::orElseThrow));
     }
 
     /** One attempt at putting a received line back on the shelf. */
