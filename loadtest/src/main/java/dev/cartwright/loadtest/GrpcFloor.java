@@ -1,5 +1,6 @@
 package dev.cartwright.loadtest;
 
+import dev.cartwright.cart.store.LaneFlushes;
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Service in the same run. Each cart change is the ceiling's own call ({@code scripts/ceiling.sh}): one EVALSHA of
  * cart-mutate.lua adding one unit of product 1 to the caller's cart, whatever the RPC; GetCart is one HGETALL; the
  * answer is a Cart naming the cart. No validation, pricing, write-behind, Kafka, metrics or logs. One Redis connection
- * per event loop, pipelined, as the service's lanes.
+ * per event loop, pipelined, the commands of a turn of the event loop flushed together, as the service's lanes.
  *
  * <pre>
  * java -cp ... dev.cartwright.loadtest.GrpcFloor [--port 9103] [--redis 127.0.0.1:6379] [--loops N]
@@ -92,6 +93,7 @@ public final class GrpcFloor extends VerticleBase {
         return Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://" + redisAddress).setMaxWaitingHandlers(16_384))
             .connect()
             .compose(connection -> {
+                LaneFlushes.consolidate(connection);
                 redis = connection;
                 return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script));
             })

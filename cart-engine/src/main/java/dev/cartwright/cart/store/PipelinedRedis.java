@@ -30,12 +30,13 @@ import io.vertx.redis.client.Response;
  * node, so a thousand changes in flight do not need a thousand connections to every node (which the pooled cluster
  * client would take, one to each node per command).
  *
- * <p>Callers off an event loop (start-up code, tests on their own thread) go through the pool of the same client.
- * A lane whose connection fails or ends is dropped and its connection closed (on a cluster: its connections to every
+ * <p>Callers off an event loop (start-up code, tests on their own thread) go through the pool of the same client. A
+ * lane whose connection fails or ends is dropped and its connection closed (on a cluster: its connections to every
  * node, so a failed-over master does not leave the others held for good); the commands in flight on it fail (the
- * caller reports the store unavailable) and the next command from that event loop opens a new connection. Only commands that answer at once
- * belong here: a blocking read (XREADGROUP BLOCK) would hold up every command behind it, and pub/sub or MULTI would
- * change the connection's state for everyone sharing it.
+ * caller reports the store unavailable) and the next command from that event loop opens a new connection. The commands
+ * a lane writes in one turn of its event loop leave in one write to the socket ({@link LaneFlushes}). Only commands
+ * that answer at once belong here: a blocking read (XREADGROUP BLOCK) would hold up every command behind it, and
+ * pub/sub or MULTI would change the connection's state for everyone sharing it.
  */
 public final class PipelinedRedis implements Redis {
 
@@ -127,6 +128,12 @@ public final class PipelinedRedis implements Redis {
             open += loop.open();
         }
         return open;
+    }
+
+    /** The connection of the calling event loop's next lane (for tests); fails off an event loop. */
+    Future<RedisConnection> laneConnection() {
+        Lane lane = laneOfCurrentEventLoop();
+        return lane == null ? Future.failedFuture("not on an event loop") : lane.connection();
     }
 
     private Lane laneOfCurrentEventLoop() {
@@ -240,6 +247,7 @@ public final class PipelinedRedis implements Redis {
                     opened.fail("the cart store's Redis client is closed");
                     return;
                 }
+                LaneFlushes.consolidate(c);
                 connection = c;
                 opened.complete(c);
             }));

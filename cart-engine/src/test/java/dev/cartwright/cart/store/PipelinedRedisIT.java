@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.cartwright.testkit.RealServices;
 import dev.cartwright.testkit.RedisInfo;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -102,6 +106,40 @@ class PipelinedRedisIT {
         }
         assertThat(replies.get(3000)).isEqualTo(replies.get(3001));
         assertThat(redis.openLanes()).isEqualTo(1);
+    }
+
+    /**
+     * The client flushes each command as it writes it; on a lane, the commands written in one turn of the event loop
+     * reach the socket in one flush (counted by a handler at the head of the lane's channel), and are all answered, in
+     * order.
+     */
+    @Test
+    void theCommandsOfOneTurnOfTheEventLoopLeaveInOneFlush() {
+        Context loop = vertx.getOrCreateContext();
+        AtomicInteger flushes = new AtomicInteger();
+        List<Channel> channels = on(loop, () -> redis.laneConnection().map(LaneFlushes::channels));
+        assertThat(channels).hasSize(1);
+        assertThat(channels.get(0).pipeline().get(LaneFlushes.HANDLER)).isNotNull();
+        channels.get(0).pipeline().addFirst("count-flushes", new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+
+        List<Long> replies = on(loop, () -> {
+            List<Future<Response>> sends = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                sends.add(redis.send(Request.cmd(Command.INCR).arg(key)));
+            }
+            return longs(sends);
+        });
+
+        for (int i = 0; i < 200; i++) {
+            assertThat(replies.get(i)).isEqualTo(i + 1L);
+        }
+        assertThat(flushes.get()).as("flushes reaching the socket for 200 commands written in one turn").isEqualTo(1);
     }
 
     @Test

@@ -203,6 +203,14 @@ class RedisClusterCartStoreIT {
             for (String cartId : cartIds) {
                 assertThat(await(lanes.find(cartId)).map(Cart::version)).as("version of %s", cartId).contains(11L);
             }
+            // Each lane's connection to every node (the client connects to the replicas too) writes the commands of a turn
+            // of its event loop in one flush.
+            for (io.vertx.core.Context loop : loops) {
+                List<io.netty.channel.Channel> channels =
+                    await(onLoop(loop, () -> waited.lanes.laneConnection().map(LaneFlushes::channels)));
+                assertThat(channels).hasSizeGreaterThanOrEqualTo(masters.size())
+                    .allSatisfy(channel -> assertThat(channel.pipeline().get(LaneFlushes.HANDLER)).isNotNull());
+            }
         }
     }
 
