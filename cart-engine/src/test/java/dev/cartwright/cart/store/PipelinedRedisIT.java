@@ -142,6 +142,19 @@ class PipelinedRedisIT {
         assertThat(flushes.get()).as("flushes reaching the socket for 200 commands written in one turn").isEqualTo(1);
     }
 
+    /**
+     * A held flush never waits for anything but its own turn's end: one command at a time on an otherwise idle lane,
+     * each sent only once the one before is answered, is answered every time.
+     */
+    @Test
+    void aLoneCommandOnAnIdleLaneIsAnsweredEveryTime() {
+        Context loop = vertx.getOrCreateContext();
+        for (int i = 1; i <= 500; i++) {
+            assertThat(on(loop, () -> redis.send(Request.cmd(Command.INCR).arg(key)).map(Response::toLong))).isEqualTo(i);
+        }
+        assertThat(redis.openLanes()).isEqualTo(1);
+    }
+
     @Test
     void eachEventLoopHasItsOwnConnection() {
         List<Context> loops = eventLoops(2);
