@@ -48,10 +48,10 @@ public final class LaneFlushes {
     }
 
     /**
-     * Consolidates the flushes of {@code connection}'s channels (one, or one per node of a cluster); returns how many
-     * channels consolidate their flushes now. Call it before the connection carries commands.
+     * Consolidates the flushes of {@code connection}'s channels (one, or one per node of a cluster). Call it before the
+     * connection carries commands.
      */
-    public static int consolidate(RedisConnection connection) {
+    public static void consolidate(RedisConnection connection) {
         List<Channel> channels;
         try {
             channels = channels(connection);
@@ -60,7 +60,7 @@ public final class LaneFlushes {
                 LOG.warn("event=redis_flush_consolidation_unavailable connection={} error=\"{}\": each command is flushed on its own",
                     connection.getClass().getName(), e.toString());
             }
-            return 0;
+            return;
         }
         for (Channel channel : channels) {
             ChannelPipeline pipeline = channel.pipeline();
@@ -68,7 +68,6 @@ public final class LaneFlushes {
                 pipeline.addFirst(HANDLER, new TurnFlush());
             }
         }
-        return channels.size();
     }
 
     /**
@@ -129,6 +128,7 @@ public final class LaneFlushes {
             ctx.flush();
         }
     }
+
     /**
      * The channels under {@code connection}: its socket's, or its connection's to each node of a cluster; an
      * IllegalStateException when the client's classes no longer hold them where this looks.
