@@ -4,17 +4,13 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.cartwright.net.TurnFlush;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.impl.PooledRedisConnection;
@@ -25,8 +21,8 @@ import io.vertx.redis.client.impl.RedisStandaloneConnection;
  * Makes the commands a pipelined connection writes in one turn of its event loop leave in one write to the socket.
  * The Redis client flushes each command as it writes it: one system call per command, and as many reads for Redis,
  * although under load one turn of an event loop writes tens of commands on a lane (one per cart request read in that
- * turn). A {@link TurnFlush} at the head of the connection's channel makes the flushes of a turn one, made by a task
- * of the event loop once the turn's other work is done.
+ * turn). A {@link TurnFlush} (netkit) at the head of the connection's channel makes the flushes of a turn one, made by
+ * a task of the event loop once the turn's other work is done.
  *
  * <p>The client does not hand out its channel: it is reached through the client's connection classes of
  * vertx-redis-client 5.0 (a standalone connection's socket, a cluster connection's connection to each node), and
@@ -34,12 +30,6 @@ import io.vertx.redis.client.impl.RedisStandaloneConnection;
  * flush per command, and a warning says so once.
  */
 public final class LaneFlushes {
-
-    /** The handler's name in the channel's pipeline. */
-    public static final String HANDLER = "cartwright-lane-flushes";
-
-    /** Flushes held back in one turn before one is let through at once, so a turn's writes stay bounded. */
-    static final int MOST_HELD = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(LaneFlushes.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
@@ -62,71 +52,7 @@ public final class LaneFlushes {
             }
             return;
         }
-        for (Channel channel : channels) {
-            ChannelPipeline pipeline = channel.pipeline();
-            if (pipeline.get(HANDLER) == null) {
-                pipeline.addFirst(HANDLER, new TurnFlush());
-            }
-        }
-    }
-
-    /**
-     * Holds a channel's flushes until a task of its event loop, submitted at the first of them, flushes once; the
-     * {@link #MOST_HELD}th flush held in a turn goes through at once. Nothing is kept between turns: the task always
-     * flushes, and a flush is let through before the channel closes. Netty's FlushConsolidationHandler was tried first
-     * and not kept: it tracks reads, and a flush it held could wait for a read that did not come.
-     */
-    static final class TurnFlush extends ChannelOutboundHandlerAdapter {
-
-        private ChannelHandlerContext context;
-        private boolean scheduled;
-        private int held;
-        private final Runnable flushTask = () -> {
-            scheduled = false;
-            held = 0;
-            context.flush();
-        };
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            context = ctx;
-        }
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            if (++held >= MOST_HELD) {
-                held = 0;
-                ctx.flush();
-                return;
-            }
-            if (!scheduled) {
-                scheduled = true;
-                try {
-                    ctx.executor().execute(flushTask);
-                } catch (RejectedExecutionException shuttingDown) {
-                    scheduled = false;
-                    held = 0;
-                    ctx.flush();
-                }
-            }
-        }
-
-        @Override
-        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-            ctx.flush();
-            ctx.close(promise);
-        }
-
-        @Override
-        public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-            ctx.flush();
-            ctx.disconnect(promise);
-        }
-
-        @Override
-        public void handlerRemoved(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
+        channels.forEach(TurnFlush::install);
     }
 
     /**

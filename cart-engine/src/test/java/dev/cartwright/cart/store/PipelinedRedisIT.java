@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.cartwright.net.TurnFlush;
 import dev.cartwright.testkit.RealServices;
 import dev.cartwright.testkit.RedisInfo;
 import io.netty.channel.Channel;
@@ -119,7 +120,7 @@ class PipelinedRedisIT {
         AtomicInteger flushes = new AtomicInteger();
         List<Channel> channels = on(loop, () -> redis.laneConnection().map(LaneFlushes::channels));
         assertThat(channels).hasSize(1);
-        assertThat(channels.get(0).pipeline().get(LaneFlushes.HANDLER)).isNotNull();
+        assertThat(channels.get(0).pipeline().get(TurnFlush.NAME)).isInstanceOf(TurnFlush.class);
         channels.get(0).pipeline().addFirst("count-flushes", new ChannelOutboundHandlerAdapter() {
             @Override
             public void flush(ChannelHandlerContext ctx) {

@@ -31,6 +31,7 @@ import dev.cartwright.cart.CartLine;
 import dev.cartwright.cart.Mutation;
 import dev.cartwright.cart.MutationResult;
 import dev.cartwright.cart.store.change.CartChange;
+import dev.cartwright.net.TurnFlush;
 import dev.cartwright.pricing.CartLimits;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RealServices;
@@ -209,7 +210,7 @@ class RedisClusterCartStoreIT {
                 List<io.netty.channel.Channel> channels =
                     await(onLoop(loop, () -> waited.lanes.laneConnection().map(LaneFlushes::channels)));
                 assertThat(channels).hasSizeGreaterThanOrEqualTo(masters.size())
-                    .allSatisfy(channel -> assertThat(channel.pipeline().get(LaneFlushes.HANDLER)).isNotNull());
+                    .allSatisfy(channel -> assertThat(channel.pipeline().get(TurnFlush.NAME)).isInstanceOf(TurnFlush.class));
             }
         }
     }

@@ -117,6 +117,7 @@ public final class GrpcEndpoint {
                 .setInitialWindowSize(STREAM_WINDOW))
             .setHttp2ConnectionWindowSize(CONNECTION_WINDOW);
         return authenticator.ready().compose(ready -> vertx.createHttpServer(options)
+            .connectionHandler(AnswerFlushes::consolidate)
             .invalidRequestHandler(request -> unreadable(vertx, request))
             .requestHandler(request -> {
                 if (!cors.answer(request)) {

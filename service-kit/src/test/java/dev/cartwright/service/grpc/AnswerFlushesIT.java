@@ -1,0 +1,206 @@
+package dev.cartwright.service.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Descriptors;
+import dev.cartwright.net.TurnFlush;
+import dev.cartwright.proto.checkout.v1.Cart;
+import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
+import dev.cartwright.proto.checkout.v1.GetCartRequest;
+import dev.cartwright.service.auth.Authenticator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.health.HealthService;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the endpoint writes on an HTTP/2 connection in one turn of its event loop reaches the socket in one flush. In
+ * the services an answer is written when its cart's store replies: in a task of the connection's event loop, outside the
+ * connection's read. Here GetCart holds each call until the test answers it in such a task, and a handler next to the
+ * socket counts the flushes that reach it. Vert.x flushes an answer's message and its trailers each on its own: two
+ * flushes per answer, one more for its headers, without {@link AnswerFlushes}.
+ */
+class AnswerFlushesIT {
+
+    private static final int PATIENCE_SECONDS = 30;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Held held = new Held();
+    private HttpClient h2;
+    private int port;
+
+    /** A call GetCart holds: its request, the context and channel of its connection. */
+    private record Call(GrpcServerRequest<GetCartRequest, Cart> request, Context context, Channel channel) {
+    }
+
+    /** Counts the flushes that reach the socket; put at the head of the pipeline, below the TurnFlush. */
+    private static final class Flushes extends ChannelOutboundHandlerAdapter {
+        final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            count.incrementAndGet();
+            ctx.flush();
+        }
+    }
+
+    /** GetCart, bound by hand to see each call's connection; it holds the calls until the test answers them. */
+    private static final class Held implements Service {
+        final Queue<Call> calls = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public ServiceName name() {
+            return CartServiceGrpcService.SERVICE_NAME;
+        }
+
+        @Override
+        public Descriptors.ServiceDescriptor descriptor() {
+            return CartServiceGrpcService.SERVICE_DESCRIPTOR;
+        }
+
+        @Override
+        public void bind(GrpcServer server) {
+            server.callHandler(CartServiceGrpcService.GetCart, request -> {
+                Context context = Vertx.currentContext();
+                Channel channel = ((ConnectionBase) request.connection()).channel();
+                request.last().onSuccess(message -> calls.add(new Call(request, context, channel)));
+            });
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        HttpServer server = GrpcEndpoint.start(vertx, "127.0.0.1", 0, Authenticator.development(), CorsPolicy.none(),
+            HealthService.create(vertx), List.of(held), JsonCodecs.NONE,
+            RequestLimit.of(RequestLimit.DEFAULT).bindTo(new SimpleMeterRegistry(), "test"))
+            .await(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        port = server.actualPort();
+        h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+            .setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp2MaxSize(1));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().await(PATIENCE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Sends one GetCart over gRPC; its grpc-status once answered. */
+    private Future<String> getCart(String cartId) throws Exception {
+        byte[] message = GetCartRequest.newBuilder().setCartId(cartId).build().toByteArray();
+        Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
+        HttpClientRequest request = h2.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/checkout.v1.CartService/GetCart")
+            .putHeader("content-type", "application/grpc").putHeader("te", "trailers")).await(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        return request.send(frame).compose(resp -> resp.body().map(body -> {
+            assertThat(body.length()).as("one gRPC frame holding the cart").isGreaterThan(5);
+            return resp.trailers().get("grpc-status");
+        }));
+    }
+
+    private List<Call> waitUntilHeld(int count) throws InterruptedException {
+        for (int waited = 0; held.calls.size() < count && waited < PATIENCE_SECONDS * 100; waited++) {
+            Thread.sleep(10);
+        }
+        assertThat(held.calls).as("calls that reached the service").hasSize(count);
+        List<Call> calls = new ArrayList<>(held.calls);
+        held.calls.clear();
+        return calls;
+    }
+
+    /**
+     * Answers {@code calls} (all on one connection) in one task of their event loop; the flushes that reached the
+     * socket from that task until the loop's next task, submitted after the answers were written, ran.
+     */
+    private static int flushesToAnswer(List<Call> calls) throws Exception {
+        Call first = calls.get(0);
+        Flushes flushes = new Flushes();
+        Promise<Integer> counted = Promise.promise();
+        first.context().runOnContext(v -> {
+            first.channel().pipeline().addFirst("count-flushes", flushes);
+            first.context().runOnContext(answer -> {
+                for (Call call : calls) {
+                    call.request().response().end(Cart.newBuilder().setCartId(call.request().toString()).build());
+                }
+                first.context().runOnContext(after -> {
+                    counted.complete(flushes.count.get());
+                    first.channel().pipeline().remove(flushes);
+                });
+            });
+        });
+        return counted.future().await(PATIENCE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anAnswerWrittenOutsideTheReadReachesTheSocketInOneFlush() throws Exception {
+        Future<String> status = getCart("c-1");
+        List<Call> calls = waitUntilHeld(1);
+
+        assertThat(TurnFlush.installed(calls.get(0).channel())).as("a TurnFlush on the HTTP/2 connection").isTrue();
+        assertThat(flushesToAnswer(calls)).as("flushes reaching the socket for one answer").isEqualTo(1);
+        assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
+    }
+
+    @Test
+    void theAnswersOfOneTurnReachTheSocketInOneFlushAndAllArrive() throws Exception {
+        List<Future<String>> statuses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            statuses.add(getCart("c-" + i));
+        }
+        List<Call> calls = waitUntilHeld(20);
+        assertThat(calls).extracting(Call::channel).containsOnly(calls.get(0).channel());
+
+        assertThat(flushesToAnswer(calls)).as("flushes reaching the socket for 20 answers written in one turn").isEqualTo(1);
+        for (Future<String> status : statuses) {
+            assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void anAnswerWrittenAloneIsNeverLeftWaiting() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Future<String> status = getCart("c-" + i);
+            Call call = waitUntilHeld(1).get(0);
+            call.context().runOnContext(v -> call.request().response().end(Cart.newBuilder().setCartId("c").build()));
+            assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("answer %d", i).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void anHttp11ConnectionIsLeftAsItWas() throws Exception {
+        HttpClient http1 = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+        Future<Integer> status = http1.request(HttpMethod.GET, "/v1/carts/c-1").compose(HttpClientRequest::send)
+            .map(response -> response.statusCode());
+        Call call = waitUntilHeld(1).get(0);
+
+        assertThat(TurnFlush.installed(call.channel())).as("a TurnFlush on the HTTP/1.1 connection").isFalse();
+        call.context().runOnContext(v -> call.request().response().end(Cart.newBuilder().setCartId("c-1").build()));
+        assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(200);
+    }
+}
