@@ -7,7 +7,6 @@ import dev.cartwright.net.TurnFlush;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.GetCartRequest;
-import dev.cartwright.service.auth.Authenticator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,13 +20,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.grpc.common.ServiceName;
-import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
@@ -98,13 +93,9 @@ class AnswerFlushesIT {
 
     @BeforeEach
     void start() throws Exception {
-        HttpServer server = GrpcEndpoint.start(vertx, "127.0.0.1", 0, Authenticator.development(), CorsPolicy.none(),
-            HealthService.create(vertx), List.of(held), JsonCodecs.NONE,
-            RequestLimit.of(RequestLimit.DEFAULT).bindTo(new SimpleMeterRegistry(), "test"))
-            .await(PATIENCE_SECONDS, TimeUnit.SECONDS);
-        port = server.actualPort();
-        h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-            .setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp2MaxSize(1));
+        port = LoopbackEndpoint.start(vertx, held, RequestLimit.of(RequestLimit.DEFAULT).bindTo(new SimpleMeterRegistry(), "test"))
+            .actualPort();
+        h2 = LoopbackEndpoint.oneConnection(vertx, port);
     }
 
     @AfterEach

@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.grpc.health.HealthService;
 import java.util.ArrayList;
@@ -101,8 +100,7 @@ class LargeRequestsIT {
 
     @Test
     void smallCallsNextToMultiMegabyteOnesOnOneConnectionAreAnswered() {
-        HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp2MaxSize(1));
+        HttpClient h2 = LoopbackEndpoint.oneConnection(vertx, port);
         byte[] small = GetCartRequest.newBuilder().setCartId("c-1").build().toByteArray();
         List<Future<String>> big = new ArrayList<>();
         List<Future<String>> smalls = new ArrayList<>();

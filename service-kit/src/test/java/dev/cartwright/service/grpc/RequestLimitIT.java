@@ -10,7 +10,6 @@ import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.CartServiceService;
 import dev.cartwright.proto.checkout.v1.GetCartRequest;
-import dev.cartwright.service.auth.Authenticator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,11 +20,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.grpc.health.HealthService;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -77,12 +72,8 @@ class RequestLimitIT {
 
     @BeforeEach
     void start() throws Exception {
-        HttpServer server = GrpcEndpoint.start(vertx, "127.0.0.1", 0, Authenticator.development(), CorsPolicy.none(),
-            HealthService.create(vertx), List.of(CartServiceGrpcService.of(gate)), JsonCodecs.NONE, limit)
-            .await(PATIENCE_SECONDS, TimeUnit.SECONDS);
-        port = server.actualPort();
-        h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-            .setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp2MaxSize(1));
+        port = LoopbackEndpoint.start(vertx, CartServiceGrpcService.of(gate), limit).actualPort();
+        h2 = LoopbackEndpoint.oneConnection(vertx, port);
     }
 
     @AfterEach
