@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param consumerName this process's consumer name in the groups (unique per instance)
  * @param idleTtl a cart untouched this long leaves Redis (it stays in PostgreSQL)
  * @param idempotencyTtl how long the reply to a request with an idempotency key is remembered
- * @param batchSize entries the write-behind reads at once (behind, it gathers up to {@value WriteBehind#GATHER_READS} such
- *     reads into one batch)
+ * @param batchSize entries the write-behind takes in at once, in reads of at most {@value WriteBehind#READ_AT_MOST} (behind, it
+ *     gathers up to {@value WriteBehind#GATHER_READS} times as many into one batch)
  * @param readBlock how long one XREADGROUP waits for new entries
  * @param writeBehindPace the least time between the starts of two write-behind reads that found it caught up: under
  *     load a read then gathers several changes of the same cart, and only the newest state of each is written, so

@@ -293,10 +293,13 @@ public final class ChangeStreamConsumer {
         long startedNanos = System.nanoTime();
         connection().compose(this::nextBatch).compose(batch -> {
             caughtUp = batch.caughtUp();
+            boolean pacedAfter = batch.caughtUp();
+            // Only the handler holds the changes from here: it may let go of what it no longer needs while its batch
+            // is in hand (the write-behind's for most of the pace), so this loop keeps none of them.
             return handle(batch.changes())
                 .compose(outcome -> acknowledge(outcome.handled()).map(acked -> outcome))
                 .map(outcome -> {
-                    afterBatch(outcome, batch, startedNanos);
+                    afterBatch(outcome, pacedAfter, startedNanos);
                     return outcome;
                 });
         }).onFailure(this::afterFailure);
@@ -325,14 +328,14 @@ public final class ChangeStreamConsumer {
         }
     }
 
-    private void afterBatch(BatchOutcome outcome, Batch batch, long startedNanos) {
+    private void afterBatch(BatchOutcome outcome, boolean caughtUpBatch, long startedNanos) {
         if (outcome instanceof BatchOutcome.Interrupted interrupted) {
             afterFailure(interrupted.cause());
             return;
         }
         failures = 0;
         long pause = 0;
-        if (batch.caughtUp()) {
+        if (caughtUpBatch) {
             pause = settings.pace().toMillis() - (System.nanoTime() - startedNanos) / 1_000_000;
         }
         next(pause);

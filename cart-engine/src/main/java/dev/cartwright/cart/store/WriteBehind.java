@@ -81,6 +81,14 @@ public final class WriteBehind extends VerticleBase {
     /** Reads of {@link CartStoreConfig#batchSize()} entries gathered into one batch while behind. */
     static final int GATHER_READS = 3;
 
+    /**
+     * The most entries one XREADGROUP asks for; a larger batch size is taken in by several reads in a row. The Redis
+     * client keeps a reply's bytes until the next reply arrives, for the whole pace once caught up: a reply of
+     * 10 000 entries with their carts held megabytes the collector copied at every pause, and kept Redis busy with one
+     * command for about 2 ms.
+     */
+    static final int READ_AT_MOST = 1_000;
+
     /** Carts per transaction when a batch read once caught up is spread out. */
     static final int SPREAD_CHUNK = 200;
 
@@ -110,9 +118,7 @@ public final class WriteBehind extends VerticleBase {
         this.idleTtlSeconds = Long.toString(Math.max(1, config.idleTtl().toSeconds()));
         // Tagged by consumer too: two instances in one process must not share (and so hide) each other's meters.
         Tags tags = Tags.of("stream", config.streamKey(), "consumer", config.consumerName());
-        ChangeStreamConsumer.Settings settings = new ChangeStreamConsumer.Settings(config.streamKey(), config.writeBehindGroup(),
-            config.consumerName(), config.batchSize(), config.batchSize() * GATHER_READS, config.readBlock(), config.writeBehindPace(),
-            config.claimMinIdle(), true, config.backoffInitial(), config.backoffMax());
+        ChangeStreamConsumer.Settings settings = consumerSettings(config);
         ChangeStreamConsumer.Meters meters = new ChangeStreamConsumer.Meters("cartwright.writebehind.pending",
             "Change-stream entries not yet persisted by the write-behind group (pending and undelivered)",
             "cartwright.writebehind.oldest.age", "cartwright.writebehind.entries.acked", "cartwright.writebehind.batch.failures", tags);
@@ -184,6 +190,16 @@ public final class WriteBehind extends VerticleBase {
     }
 
     /**
+     * How the write-behind reads its stream: {@link CartStoreConfig#batchSize()} entries at once, in reads of at most
+     * {@value #READ_AT_MOST}; behind, up to {@value #GATHER_READS} times as many gathered into one batch.
+     */
+    static ChangeStreamConsumer.Settings consumerSettings(CartStoreConfig config) {
+        return new ChangeStreamConsumer.Settings(config.streamKey(), config.writeBehindGroup(), config.consumerName(),
+            Math.min(config.batchSize(), READ_AT_MOST), config.batchSize() * GATHER_READS, config.readBlock(), config.writeBehindPace(),
+            config.claimMinIdle(), true, config.backoffInitial(), config.backoffMax());
+    }
+
+    /**
      * Writes the newest state of every cart named in the batch, as its newest entry carries it; sets aside the carts
      * PostgreSQL refuses or that cannot be read; starts the idle TTL of each cart stored at the version Redis holds.
      * Every entry is then done but those of carts that must wait for another cart's write (see {@link #write}).
@@ -204,6 +220,9 @@ public final class WriteBehind extends VerticleBase {
         if (newest.isEmpty()) {
             return Future.succeededFuture(BatchOutcome.all(batch));
         }
+        // While the batch is written (for up to half the pace when spread), only the entries' ids are kept, not the
+        // changes: a batch of 10 000 changes with their carts is megabytes the collector would copy at every pause.
+        Entries entries = Entries.of(batch);
         return cartsOf(newest).compose(read -> {
             List<Candidate> ordered = new ArrayList<>(read.carts());
             ordered.sort(Comparator.comparing(Candidate::cart, PgCartRepository.ACTIVE_LAST));
@@ -211,7 +230,7 @@ public final class WriteBehind extends VerticleBase {
             return writing.map(written -> written.plus(WriteResult.refused(read.unreadable())));
         }).compose(result -> park(result.refused())
             .compose(parkedAll -> startIdleTtl(result.written()))
-            .map(started -> done(batch, result.waiting())));
+            .map(started -> entries.done(result.waiting())));
     }
 
     /**
@@ -279,14 +298,29 @@ public final class WriteBehind extends VerticleBase {
         }
     }
 
-    private static BatchOutcome done(List<CartChange> batch, Set<String> waitingCarts) {
-        List<String> handled = new ArrayList<>(batch.size());
-        for (CartChange change : batch) {
-            if (!waitingCarts.contains(change.cartId())) {
-                handled.add(change.entryId());
+    /** A batch's entry ids and the cart each names, in stream order: all that its outcome needs. */
+    private record Entries(String[] entryIds, String[] cartIds) {
+
+        static Entries of(List<CartChange> batch) {
+            String[] entryIds = new String[batch.size()];
+            String[] cartIds = new String[batch.size()];
+            for (int i = 0; i < entryIds.length; i++) {
+                entryIds[i] = batch.get(i).entryId();
+                cartIds[i] = batch.get(i).cartId();
             }
+            return new Entries(entryIds, cartIds);
         }
-        return new BatchOutcome.Done(handled);
+
+        /** Every entry done but those of carts left waiting. */
+        BatchOutcome done(Set<String> waitingCarts) {
+            List<String> handled = new ArrayList<>(entryIds.length);
+            for (int i = 0; i < entryIds.length; i++) {
+                if (!waitingCarts.contains(cartIds[i])) {
+                    handled.add(entryIds[i]);
+                }
+            }
+            return new BatchOutcome.Done(handled);
+        }
     }
 
     /**

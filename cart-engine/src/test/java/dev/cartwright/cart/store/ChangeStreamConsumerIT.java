@@ -3,6 +3,7 @@ package dev.cartwright.cart.store;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -237,6 +238,45 @@ class ChangeStreamConsumerIT {
 
     private static Future<BatchOutcome> allDone(List<CartChange> batch) {
         return Future.succeededFuture(BatchOutcome.all(batch));
+    }
+
+    /**
+     * While a batch is in hand (the write-behind's for up to half its pace), only the handler decides what of it stays
+     * in memory: the consumer keeps none of the changes it handed over, so a handler that keeps only the entry ids lets
+     * the collector drop the rest instead of copying megabytes of changes and carts at every pause.
+     */
+    @Test
+    void aBatchInHandIsHeldByItsHandlerAloneSoWhatItDropsCanBeCollected() {
+        String stream = freshStream();
+        List<String> ids = append(stream, 40);
+        List<WeakReference<Object>> handedOver = new CopyOnWriteArrayList<>();
+        Promise<BatchOutcome> finish = Promise.promise();
+        AtomicInteger calls = new AtomicInteger();
+        Reader reader = deploy(new Reader(gathering(stream, 20, 40), batch -> {
+            if (calls.incrementAndGet() > 1) {
+                return allDone(batch);
+            }
+            handedOver.add(new WeakReference<>(batch));
+            batch.forEach(change -> handedOver.add(new WeakReference<>(change)));
+            List<String> entryIds = batch.stream().map(CartChange::entryId).toList();
+            return finish.future().map(outcome -> new BatchOutcome.Done(entryIds));
+        }));
+        try {
+            eventually(() -> handedOver.size() == 41);
+            eventually(() -> {
+                System.gc();
+                return handedOver.stream().allMatch(reference -> reference.get() == null);
+            });
+            reader.onContext(() -> {
+                finish.complete();
+                return Future.succeededFuture();
+            });
+            eventually(() -> reader.handled.size() == 40);
+            assertThat(reader.handled).containsExactlyElementsOf(ids);
+            eventually(() -> pending(stream) == 0);
+        } finally {
+            undeploy(reader);
+        }
     }
 
     @Test
