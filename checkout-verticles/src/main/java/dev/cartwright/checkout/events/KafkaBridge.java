@@ -14,11 +14,12 @@ import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -27,11 +28,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +49,15 @@ import org.slf4j.LoggerFactory;
  * event. Changes that are not published are acknowledged at once.
  *
  * <p>Order: one cart's changes must reach Kafka in version order. The stream holds them in that order and the
- * consumer hands over one batch at a time in stream order. Within a batch, different carts' events are sent side by
- * side, but a cart's next event is handed to the producer only once the broker has acknowledged the one before it:
- * a send can fail while a later one of the same key succeeds (the first send of a fresh producer waiting for the
- * topic's metadata, a batch expiring in the producer), so handing them over together is not enough. Once one of a
- * cart's sends failed, its later changes in the batch are not sent; they stay pending with it and are retried after
- * it, oldest first, before anything newer is read. Only one bridge in the whole deployment relays at a time, the
+ * consumer hands over one batch at a time in stream order. Within a batch, events go out in rounds: the first change
+ * of every cart side by side, then, once the broker has answered all of those, the second of each, and so on. So a
+ * cart's next event is handed to the producer only once the broker has acknowledged the one before it: a send can
+ * fail while a later one of the same key succeeds (the first send of a fresh producer waiting for the topic's
+ * metadata, a batch expiring in the producer), so handing them over together is not enough. Once one of a cart's
+ * sends failed, its later changes in the batch are not sent; they stay pending with it and are retried after it,
+ * oldest first, before anything newer is read. A round is handed to the producer in one task off the bridge's
+ * context, and its answers come back to that context once: a task and a hop per event cost the service more CPU
+ * than building the event did. Only one bridge in the whole deployment relays at a time, the
  * holder of a lease in Redis; the others wait to take over, so two processes never interleave one cart's events.
  *
  * <p>Kafka down: sends fail, nothing is acknowledged, the entries stay pending in the stream, and the consumer
@@ -86,6 +95,8 @@ public final class KafkaBridge extends VerticleBase {
     private final Counter skipped;
     private final Counter sendFailures;
     private KafkaProducer<String, CloudEvent> producer;
+    /** The producer underneath, sent to directly from a blocking task: one task per round of sends, not per event. */
+    private Producer<String, CloudEvent> sender;
     private boolean running;
     /** Written on the bridge's event loop; read by health and status checks from other threads. */
     private volatile boolean leader;
@@ -147,6 +158,7 @@ public final class KafkaBridge extends VerticleBase {
     @Override
     public Future<?> start() {
         producer = producers.apply(vertx);
+        sender = producer.unwrap();
         producer.exceptionHandler(e -> LOG.warn("event=bridge_producer_error error=\"{}\"", e.toString()));
         consumer.open(vertx);
         running = true;
@@ -215,15 +227,15 @@ public final class KafkaBridge extends VerticleBase {
     }
 
     /**
-     * Sends the batch's events, different carts side by side and each cart's one after the other: a cart's event goes
-     * to the producer only once the broker acknowledged its previous one, and not at all once one of them failed.
-     * Every entry whose event the broker acked (or that has none) is handled; the others stay pending.
+     * Sends the batch's events in rounds: the first change of every cart in the batch, then the second of each, and so
+     * on; a round goes to the producer once the broker has answered every send of the round before it. A cart's
+     * change is not sent once one of its earlier ones failed. Every entry whose event the broker acked (or that has
+     * none) is handled; the others stay pending.
      */
     private Future<BatchOutcome> relay(List<CartChange> batch) {
-        List<Future<String>> sends = new ArrayList<>(batch.size());
-        // The last send of each cart in this batch: the next one of that cart waits for its acknowledgement.
-        Map<String, Future<Void>> lastOfCart = new HashMap<>();
-        int events = 0;
+        List<String> handled = new ArrayList<>(batch.size());
+        List<List<Applied>> rounds = new ArrayList<>();
+        Map<String, Integer> changesOfCart = new HashMap<>();
         for (CartChange change : batch) {
             if (!(change instanceof Applied applied) || !CartEvents.isPublished(change)) {
                 if (change instanceof Unreadable unreadable) {
@@ -231,60 +243,119 @@ public final class KafkaBridge extends VerticleBase {
                     LOG.error("event=bridge_entry_unreadable id={} cart_id={} reason=\"{}\"", unreadable.entryId(), unreadable.cartId(),
                         unreadable.reason());
                 }
-                sends.add(Future.succeededFuture(change.entryId()));
+                handled.add(change.entryId());
                 skipped.increment();
                 continue;
             }
-            events++;
-            Future<Void> previous = lastOfCart.getOrDefault(applied.cartId(), Future.succeededFuture());
-            Future<String> acked = previous
-                .recover(failed -> Future.failedFuture(new EarlierChangeUnpublished(applied, failed)))
-                .compose(v -> cartFor(applied))
-                .compose(cart -> send(applied, cart));
-            lastOfCart.put(applied.cartId(), acked.mapEmpty());
-            sends.add(acked);
+            int round = changesOfCart.merge(applied.cartId(), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(applied);
         }
-        int eventsInBatch = events;
-        return Future.join(new ArrayList<>(sends)).transform(ar -> {
-            List<String> done = new ArrayList<>(sends.size());
-            Throwable failure = null;
-            for (Future<String> send : sends) {
-                if (send.succeeded()) {
-                    done.add(send.result());
-                } else if (failure == null) {
-                    failure = send.cause();
+        Relay relay = new Relay(handled);
+        Future<Void> sent = Future.succeededFuture();
+        for (List<Applied> round : rounds) {
+            sent = sent.compose(previous -> relay.send(round));
+        }
+        return sent.map(all -> relay.outcome());
+    }
+
+    /** One batch's sends: what is handled so far, the carts that must wait, and the first failure. */
+    private final class Relay {
+
+        private final List<String> handled;
+        private final Set<String> failedCarts = new HashSet<>();
+        private Throwable failure;
+
+        Relay(List<String> handled) {
+            this.handled = handled;
+        }
+
+        /** One round: at most one change per cart, those of carts with a failed earlier change left out. */
+        Future<Void> send(List<Applied> round) {
+            List<Applied> going = new ArrayList<>(round.size());
+            for (Applied change : round) {
+                if (!failedCarts.contains(change.cartId())) {
+                    going.add(change);
                 }
             }
+            if (going.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            List<Future<Optional<Cart>>> carts = new ArrayList<>(going.size());
+            for (Applied change : going) {
+                carts.add(cartFor(change));
+            }
+            return Future.all(carts).compose(found -> sendAll(going, carts)).map(results -> {
+                int acked = 0;
+                for (int i = 0; i < results.length; i++) {
+                    Applied change = going.get(i);
+                    if (results[i] == null) {
+                        handled.add(change.entryId());
+                        acked++;
+                    } else {
+                        failedCarts.add(change.cartId());
+                        if (failure == null) {
+                            failure = results[i];
+                        }
+                    }
+                }
+                published.increment(acked);
+                return null;
+            });
+        }
+
+        BatchOutcome outcome() {
             if (failure != null) {
                 sendFailures.increment();
-                published.increment(eventsInBatch - (sends.size() - done.size()));
-                return Future.succeededFuture(new BatchOutcome.Interrupted(done, failure));
+                return new BatchOutcome.Interrupted(handled, failure);
             }
-            published.increment(eventsInBatch);
-            return Future.succeededFuture(new BatchOutcome.Done(done));
-        });
+            return new BatchOutcome.Done(handled);
+        }
     }
 
-    /** One change's event, sent; the entry id once the broker acknowledged it (at once for a change with no event). */
-    private Future<String> send(Applied applied, Optional<Cart> cart) {
-        CloudEvent event;
-        try {
-            event = CartEvents.toCloudEvent(applied, cart);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            LOG.error("event=bridge_entry_unreadable id={} cart_id={} error=\"{}\"", applied.entryId(), applied.cartId(),
-                e.getMessage());
-            return Future.succeededFuture(applied.entryId());
-        }
-        return producer.send(KafkaProducerRecord.create(settings.topic(), applied.cartId(), event)).map(meta -> applied.entryId());
-    }
-
-    /** A change not sent because an earlier change of its cart in the same batch was not published. */
-    private static final class EarlierChangeUnpublished extends RuntimeException {
-
-        EarlierChangeUnpublished(Applied change, Throwable earlier) {
-            super("cart " + change.cartId() + " version " + change.stamp().version() + " waits for an earlier change: "
-                + earlier.getMessage(), null, false, false);
-        }
+    /**
+     * Hands every change's event to the producer in one task off the bridge's context (a send may wait for the topic's
+     * metadata or for room in the producer's buffer), and completes on that context once the broker has answered them
+     * all: for each change, null when acked (or when it has no event to send), else why not.
+     */
+    private Future<Throwable[]> sendAll(List<Applied> changes, List<Future<Optional<Cart>>> carts) {
+        Context owner = vertx.getOrCreateContext();
+        Promise<Throwable[]> answered = Promise.promise();
+        Throwable[] results = new Throwable[changes.size()];
+        AtomicInteger waiting = new AtomicInteger(changes.size());
+        Runnable oneAnswered = () -> {
+            if (waiting.decrementAndGet() == 0) {
+                owner.runOnContext(go -> answered.tryComplete(results));
+            }
+        };
+        vertx.executeBlocking(() -> {
+            for (int i = 0; i < results.length; i++) {
+                Applied change = changes.get(i);
+                CloudEvent event;
+                try {
+                    event = CartEvents.toCloudEvent(change, carts.get(i).result());
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    LOG.error("event=bridge_entry_unreadable id={} cart_id={} error=\"{}\"", change.entryId(), change.cartId(),
+                        e.getMessage());
+                    oneAnswered.run();
+                    continue;
+                }
+                int index = i;
+                try {
+                    sender.send(new ProducerRecord<>(settings.topic(), change.cartId(), event), (metadata, error) -> {
+                        results[index] = error;
+                        oneAnswered.run();
+                    });
+                } catch (RuntimeException refused) {
+                    results[index] = refused;
+                    oneAnswered.run();
+                }
+            }
+            return null;
+        }).onFailure(answered::tryFail);
+        return answered.future();
     }
 
     /** The cart an abandoned cart's event lists: as the change left it, else (an older entry) as stored now. */

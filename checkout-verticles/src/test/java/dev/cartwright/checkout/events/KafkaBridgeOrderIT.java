@@ -71,13 +71,20 @@ class KafkaBridgeOrderIT {
     private static final class Broker extends MockProducer<String, CloudEvent> {
 
         private final String failingCart;
+        /** Sends of the failing cart that go through before the failures start. */
+        private final AtomicInteger passing;
         private final AtomicInteger failures;
         /** Every send as the producer was handed it: cart id and version, and whether it failed. */
         final List<String> attempts = new CopyOnWriteArrayList<>();
 
         Broker(String failingCart, int failures) {
+            this(failingCart, 0, failures);
+        }
+
+        Broker(String failingCart, int passing, int failures) {
             super(true, null, new StringSerializer(), serializer());
             this.failingCart = failingCart;
+            this.passing = new AtomicInteger(passing);
             this.failures = new AtomicInteger(failures);
         }
 
@@ -90,7 +97,7 @@ class KafkaBridgeOrderIT {
         @Override
         public synchronized java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<String, CloudEvent> record, Callback callback) {
             String version = versionOf(record.value());
-            if (record.key().equals(failingCart) && failures.getAndDecrement() > 0) {
+            if (record.key().equals(failingCart) && passing.getAndDecrement() <= 0 && failures.getAndDecrement() > 0) {
                 attempts.add(record.key() + "@" + version + " failed");
                 TimeoutException timeout = new TimeoutException("Topic cart not present in metadata after 5000 ms.");
                 callback.onCompletion(null, timeout);
@@ -144,6 +151,35 @@ class KafkaBridgeOrderIT {
         assertThat(broker.attempts).as("the later events of the failed cart are sent after it, once each")
             .containsSubsequence(slow + "@1", slow + "@2", slow + "@3")
             .filteredOn(attempt -> attempt.startsWith(slow)).containsExactly(slow + "@1 failed", slow + "@1", slow + "@2", slow + "@3");
+        eventually(() -> pending(stream) == 0);
+    }
+
+    @Test
+    void aFailedSecondChangeHoldsBackTheCartsThirdOnlyAndIsSentAgainBeforeIt(RedisInfo redisInfo) throws Exception {
+        redis = Redis.createClient(vertx, redisInfo.url());
+        String stream = redisInfo.key("bridge-order-second");
+        String slow = "cart-slow";
+        String other = "cart-other";
+        Broker broker = new Broker(slow, 1, 1);
+        KafkaBridge bridge = new KafkaBridge(redis,
+            new KafkaBridge.Settings(stream, "kafka-bridge", "bridge-order-second", "cart", 100, Duration.ofMillis(100)),
+            owner -> KafkaProducer.create(owner, broker), Optional.empty(), Clock.systemUTC(),
+            cartId -> Future.succeededFuture(Optional.empty()), new SimpleMeterRegistry());
+        for (int version = 1; version <= 3; version++) {
+            append(stream, slow, version);
+            append(stream, other, version);
+        }
+        deployment = await(vertx.deployVerticle(bridge));
+        eventually(bridge::isLeader);
+
+        eventually(() -> broker.published(slow).size() == 3 && broker.published(other).size() == 3);
+        assertThat(broker.published(slow)).containsExactly(1L, 2L, 3L);
+        assertThat(broker.published(other)).containsExactly(1L, 2L, 3L);
+        assertThat(broker.attempts).as("the third change waits for the second, sent again first")
+            .filteredOn(attempt -> attempt.startsWith(slow))
+            .containsExactly(slow + "@1", slow + "@2 failed", slow + "@2", slow + "@3");
+        assertThat(broker.attempts).as("the other cart went on meanwhile")
+            .containsSubsequence(slow + "@2 failed", other + "@3", slow + "@2");
         eventually(() -> pending(stream) == 0);
     }
 
