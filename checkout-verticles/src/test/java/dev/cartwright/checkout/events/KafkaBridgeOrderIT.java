@@ -123,63 +123,60 @@ class KafkaBridgeOrderIT {
         return new JsonObject(new String(event.getData().toBytes(), StandardCharsets.UTF_8)).getString("version");
     }
 
-    @Test
-    void aCartsLaterEventsWaitForAFailedEarlierOneWhileOtherCartsFlow(RedisInfo redisInfo) throws Exception {
+    private static final String SLOW = "cart-slow";
+    private static final String OTHER = "cart-other";
+
+    /**
+     * A bridge relaying to {@code broker} from a stream holding three changes each of {@link #SLOW} and {@link #OTHER},
+     * written before it starts so that its first batch holds both carts' changes, interleaved as customers make them;
+     * started, and the lease taken. The stream's key.
+     */
+    private String relayInterleavedChanges(RedisInfo redisInfo, String name, Broker broker) throws InterruptedException {
         redis = Redis.createClient(vertx, redisInfo.url());
-        String stream = redisInfo.key("bridge-order");
-        String slow = "cart-slow";
-        String other = "cart-other";
-        Broker broker = new Broker(slow, 1);
+        String stream = redisInfo.key(name);
         KafkaBridge bridge = new KafkaBridge(redis,
-            new KafkaBridge.Settings(stream, "kafka-bridge", "bridge-order-test", "cart", 100, Duration.ofMillis(100)),
+            new KafkaBridge.Settings(stream, "kafka-bridge", name, "cart", 100, Duration.ofMillis(100)),
             owner -> KafkaProducer.create(owner, broker), Optional.empty(), Clock.systemUTC(),
             cartId -> Future.succeededFuture(Optional.empty()), new SimpleMeterRegistry());
-        // Written before the bridge starts, so its first batch holds both carts' changes, interleaved as customers make them.
         for (int version = 1; version <= 3; version++) {
-            append(stream, slow, version);
-            append(stream, other, version);
+            append(stream, SLOW, version);
+            append(stream, OTHER, version);
         }
         deployment = await(vertx.deployVerticle(bridge));
         eventually(bridge::isLeader);
+        return stream;
+    }
 
-        eventually(() -> broker.published(slow).size() == 3 && broker.published(other).size() == 3);
-        assertThat(broker.published(slow)).as("the cart whose first send failed, as published")
+    @Test
+    void aCartsLaterEventsWaitForAFailedEarlierOneWhileOtherCartsFlow(RedisInfo redisInfo) throws Exception {
+        Broker broker = new Broker(SLOW, 1);
+        String stream = relayInterleavedChanges(redisInfo, "bridge-order", broker);
+
+        eventually(() -> broker.published(SLOW).size() == 3 && broker.published(OTHER).size() == 3);
+        assertThat(broker.published(SLOW)).as("the cart whose first send failed, as published")
             .containsExactly(1L, 2L, 3L);
-        assertThat(broker.published(other)).containsExactly(1L, 2L, 3L);
+        assertThat(broker.published(OTHER)).containsExactly(1L, 2L, 3L);
         // The other cart was not held up by the failure: all of it went out before the failed event was sent again.
-        assertThat(broker.attempts).containsSubsequence(slow + "@1 failed", other + "@3", slow + "@1");
+        assertThat(broker.attempts).containsSubsequence(SLOW + "@1 failed", OTHER + "@3", SLOW + "@1");
         assertThat(broker.attempts).as("the later events of the failed cart are sent after it, once each")
-            .containsSubsequence(slow + "@1", slow + "@2", slow + "@3")
-            .filteredOn(attempt -> attempt.startsWith(slow)).containsExactly(slow + "@1 failed", slow + "@1", slow + "@2", slow + "@3");
+            .containsSubsequence(SLOW + "@1", SLOW + "@2", SLOW + "@3")
+            .filteredOn(attempt -> attempt.startsWith(SLOW)).containsExactly(SLOW + "@1 failed", SLOW + "@1", SLOW + "@2", SLOW + "@3");
         eventually(() -> pending(stream) == 0);
     }
 
     @Test
     void aFailedSecondChangeHoldsBackTheCartsThirdOnlyAndIsSentAgainBeforeIt(RedisInfo redisInfo) throws Exception {
-        redis = Redis.createClient(vertx, redisInfo.url());
-        String stream = redisInfo.key("bridge-order-second");
-        String slow = "cart-slow";
-        String other = "cart-other";
-        Broker broker = new Broker(slow, 1, 1);
-        KafkaBridge bridge = new KafkaBridge(redis,
-            new KafkaBridge.Settings(stream, "kafka-bridge", "bridge-order-second", "cart", 100, Duration.ofMillis(100)),
-            owner -> KafkaProducer.create(owner, broker), Optional.empty(), Clock.systemUTC(),
-            cartId -> Future.succeededFuture(Optional.empty()), new SimpleMeterRegistry());
-        for (int version = 1; version <= 3; version++) {
-            append(stream, slow, version);
-            append(stream, other, version);
-        }
-        deployment = await(vertx.deployVerticle(bridge));
-        eventually(bridge::isLeader);
+        Broker broker = new Broker(SLOW, 1, 1);
+        String stream = relayInterleavedChanges(redisInfo, "bridge-order-second", broker);
 
-        eventually(() -> broker.published(slow).size() == 3 && broker.published(other).size() == 3);
-        assertThat(broker.published(slow)).containsExactly(1L, 2L, 3L);
-        assertThat(broker.published(other)).containsExactly(1L, 2L, 3L);
+        eventually(() -> broker.published(SLOW).size() == 3 && broker.published(OTHER).size() == 3);
+        assertThat(broker.published(SLOW)).containsExactly(1L, 2L, 3L);
+        assertThat(broker.published(OTHER)).containsExactly(1L, 2L, 3L);
         assertThat(broker.attempts).as("the third change waits for the second, sent again first")
-            .filteredOn(attempt -> attempt.startsWith(slow))
-            .containsExactly(slow + "@1", slow + "@2 failed", slow + "@2", slow + "@3");
+            .filteredOn(attempt -> attempt.startsWith(SLOW))
+            .containsExactly(SLOW + "@1", SLOW + "@2 failed", SLOW + "@2", SLOW + "@3");
         assertThat(broker.attempts).as("the other cart went on meanwhile")
-            .containsSubsequence(slow + "@2 failed", other + "@3", slow + "@2");
+            .containsSubsequence(SLOW + "@2 failed", OTHER + "@3", SLOW + "@2");
         eventually(() -> pending(stream) == 0);
     }
 
