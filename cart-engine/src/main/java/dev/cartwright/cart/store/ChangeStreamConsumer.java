@@ -442,8 +442,8 @@ public final class ChangeStreamConsumer {
         }
         return send(redisConnection, readGroup(">", false)).compose(reply -> {
             List<CartChange> more = ChangeRecords.fromReadGroup(reply);
-            List<CartChange> all = new ArrayList<>(changes.size() + more.size());
-            all.addAll(changes);
+            // One list grows over the reads (up to gatherUpTo / batchSize of them), instead of a copy per read.
+            List<CartChange> all = changes instanceof ArrayList<CartChange> growing ? growing : new ArrayList<>(changes);
             all.addAll(more);
             return gather(redisConnection, all, more.size());
         });
