@@ -293,13 +293,12 @@ public final class ChangeStreamConsumer {
         long startedNanos = System.nanoTime();
         connection().compose(this::nextBatch).compose(batch -> {
             caughtUp = batch.caughtUp();
-            boolean pacedAfter = batch.caughtUp();
             // Only the handler holds the changes from here: it may let go of what it no longer needs while its batch
             // is in hand (the write-behind's for most of the pace), so this loop keeps none of them.
             return handle(batch.changes())
                 .compose(outcome -> acknowledge(outcome.handled()).map(acked -> outcome))
                 .map(outcome -> {
-                    afterBatch(outcome, pacedAfter, startedNanos);
+                    afterBatch(outcome, startedNanos);
                     return outcome;
                 });
         }).onFailure(this::afterFailure);
@@ -328,14 +327,14 @@ public final class ChangeStreamConsumer {
         }
     }
 
-    private void afterBatch(BatchOutcome outcome, boolean caughtUpBatch, long startedNanos) {
+    private void afterBatch(BatchOutcome outcome, long startedNanos) {
         if (outcome instanceof BatchOutcome.Interrupted interrupted) {
             afterFailure(interrupted.cause());
             return;
         }
         failures = 0;
         long pause = 0;
-        if (caughtUpBatch) {
+        if (caughtUp) {
             pause = settings.pace().toMillis() - (System.nanoTime() - startedNanos) / 1_000_000;
         }
         next(pause);

@@ -14,7 +14,6 @@ import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -321,13 +320,12 @@ public final class KafkaBridge extends VerticleBase {
      * all: for each change, null when acked (or when it has no event to send), else why not.
      */
     private Future<Throwable[]> sendAll(List<Applied> changes, List<Future<Optional<Cart>>> carts) {
-        Context owner = vertx.getOrCreateContext();
         Promise<Throwable[]> answered = Promise.promise();
         Throwable[] results = new Throwable[changes.size()];
         AtomicInteger waiting = new AtomicInteger(changes.size());
         Runnable oneAnswered = () -> {
             if (waiting.decrementAndGet() == 0) {
-                owner.runOnContext(go -> answered.tryComplete(results));
+                context.runOnContext(go -> answered.tryComplete(results));
             }
         };
         vertx.executeBlocking(() -> {
