@@ -144,7 +144,11 @@ public final class LoadDriver {
                         promise.tryFail(new IllegalStateException("cannot create carts: " + ar.cause().getMessage(), ar.cause()));
                         return;
                     }
-                    shoppers[i] = new Shopper(ar.result(), 1 + random.nextInt(options.maxItemsPerSession()));
+                    int items = 1 + random.nextInt(options.maxItemsPerSession());
+                    // The closed loop moves every shopper one step per answer, all from the same start: see Shopper.
+                    // The open loop picks a random idle shopper for each request, so its shoppers never keep in step.
+                    int leadingReads = options.closedLoop() > 0 ? random.nextInt(Shopper.sessionLength(items)) : 0;
+                    shoppers[i] = new Shopper(ar.result(), items, leadingReads);
                     if (++done[0] == shoppers.length) {
                         promise.tryComplete();
                     } else {
@@ -306,7 +310,10 @@ public final class LoadDriver {
     /** One shopper's position in their session. Touched only from the driver's event loop. */
     static final class Shopper {
         final String cartId;
+        private static final Step[] TAIL = {Step.UPDATE, Step.GET, Step.REMOVE, Step.GET, Step.CLEAR};
         final int itemsPerSession;
+        /** Reads of the empty cart still to make before the first session. */
+        int leadingReads;
         int position;
         String lastProduct;
         /** Requests of this shopper sent and not yet answered: more than one only when the open loop runs out of idle shoppers. */
@@ -330,18 +337,35 @@ public final class LoadDriver {
             }
         }
 
-        Shopper(String cartId, int itemsPerSession) {
+        /**
+         * A shopper whose sessions each add {@code itemsPerSession} products, after first reading its empty cart
+         * {@code leadingReads} times. In the closed loop every shopper starts at the same moment and takes one step per
+         * answer, and one whose sessions are n steps long stays in step with every other of that length: begun
+         * together, the crowd fills and empties its carts in waves, and the service's cost per request (which grows
+         * with the cart) rises and falls with them through the run. From 0 to {@link #sessionLength} − 1 reads first
+         * put each shopper at its own point of its cycle; after them every session is the same.
+         */
+        Shopper(String cartId, int itemsPerSession, int leadingReads) {
             this.cartId = cartId;
             this.itemsPerSession = itemsPerSession;
+            this.leadingReads = leadingReads;
+        }
+
+        /** The steps of a session that adds {@code items} products: the adds, then update, get, remove, get, clear. */
+        static int sessionLength(int items) {
+            return items + TAIL.length;
         }
 
         Step nextStep() {
+            if (leadingReads > 0) {
+                leadingReads--;
+                return Step.GET;
+            }
             int p = position++;
             if (p < itemsPerSession) {
                 return Step.ADD;
             }
-            Step[] tail = {Step.UPDATE, Step.GET, Step.REMOVE, Step.GET, Step.CLEAR};
-            Step step = tail[p - itemsPerSession];
+            Step step = TAIL[p - itemsPerSession];
             if (step == Step.CLEAR) {
                 position = 0;
                 session++;
