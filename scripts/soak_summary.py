@@ -23,7 +23,7 @@ DRIFT_RATIO, DRIFT_MS = 1.25, 2.0   # latency drifted: last p95 above first p95 
 GROWTH_RATIO = 1.10                 # memory, stream or lag grew: last third's maximum above the first third's by 10 %
 LAG_FLOOR = 1000                    # a lag never above this is bounded (bench.sh's "caught up"): one write-behind batch
 RAMP_S = 30                         # CartSoakSimulation's ramp: the first window starts after it
-STREAM_AGE_FLOOR = 60               # a stream whose oldest entry is never older than this is trimmed (10 s trim period)
+STREAM_AGE_FLOOR = 60               # a stream whose oldest entry is never older than this is trimmed (1 s trim period)
 
 
 class LogReader:
@@ -246,7 +246,7 @@ def summarise(out_dir):
         return max(values) if values else None
 
     # The stream by the age of its oldest entry where the samples have it (its length is a sawtooth of the trimming's
-    # 10 s period, caught at a drifting phase); runs from before that column by the length.
+    # 1 s period, caught at a drifting phase); runs from before that column by the length.
     stream = (("change stream trimming (age of its oldest entry)", "stream_oldest_s", "s", STREAM_AGE_FLOOR)
               if any(num(s.get("stream_oldest_s")) is not None for s in samples)
               else ("change stream length (XLEN, longest stream)", "stream_len_max", "entries", 0))
