@@ -309,8 +309,8 @@ public final class LoadDriver {
 
     /** One shopper's position in their session. Touched only from the driver's event loop. */
     static final class Shopper {
-        final String cartId;
         private static final Step[] TAIL = {Step.UPDATE, Step.GET, Step.REMOVE, Step.GET, Step.CLEAR};
+        final String cartId;
         final int itemsPerSession;
         /** Reads of the empty cart still to make before the first session. */
         int leadingReads;

@@ -151,7 +151,8 @@ class OverlapCircumstanceTest {
     }
 
     /** One cart of lines, changed in the order the test answers the requests, with the service's rules for lines. */
-    private static final class InMemoryCart implements CartCalls {
+    /** One cart held in memory with the service's rules for lines; every cart created is that one. */
+    static final class InMemoryCart implements CartCalls {
 
         final Map<String, Integer> lines = new HashMap<>();
         final List<Pending> pending = new ArrayList<>();

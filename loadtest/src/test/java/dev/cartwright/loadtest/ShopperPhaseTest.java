@@ -3,7 +3,6 @@ package dev.cartwright.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartwright.loadtest.LoadDriver.Step;
-import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,40 +67,7 @@ class ShopperPhaseTest {
     }
 
     private static LoadDriver driver(String... args) {
-        CartCalls carts = new CartCalls() {
-            private int made;
-
-            @Override
-            public Future<String> create(String currency) {
-                return Future.succeededFuture("cart-" + made++);
-            }
-
-            @Override
-            public Future<?> add(String cartId, String productId, int quantity) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Future<?> update(String cartId, String productId, int quantity) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Future<?> remove(String cartId, String productId) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Future<?> get(String cartId) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Future<?> clear(String cartId) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        LoadDriver driver = new LoadDriver(null, LoadDriver.DriverOptions.parse(args), carts);
+        LoadDriver driver = new LoadDriver(null, LoadDriver.DriverOptions.parse(args), new OverlapCircumstanceTest.InMemoryCart());
         assertThat(driver.createCarts().succeeded()).isTrue();
         return driver;
     }
