@@ -10,6 +10,7 @@ import dev.cartwright.proto.checkout.v1.GetCartRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -64,6 +65,17 @@ class AnswerFlushesIT {
         public void flush(ChannelHandlerContext ctx) {
             count.incrementAndGet();
             ctx.flush();
+        }
+    }
+
+    /** Counts the times the channel turns unwritable or writable again; put at the head of the pipeline. */
+    private static final class WritabilityChanges extends ChannelInboundHandlerAdapter {
+        final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            count.incrementAndGet();
+            ctx.fireChannelWritabilityChanged();
         }
     }
 
@@ -168,6 +180,34 @@ class AnswerFlushesIT {
         assertThat(calls).extracting(Call::channel).containsOnly(calls.get(0).channel());
 
         assertThat(flushesToAnswer(calls)).as("flushes reaching the socket for 20 answers written in one turn").isEqualTo(1);
+        for (Future<String> status : statuses) {
+            assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void theAnswersOfABusyTurnDoNotMakeTheConnectionUnwritable() throws Exception {
+        List<Future<String>> statuses = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            statuses.add(getCart("c-" + i));
+        }
+        List<Call> calls = waitUntilHeld(60);
+        Call first = calls.get(0);
+        WritabilityChanges changes = new WritabilityChanges();
+        Cart large = Cart.newBuilder().setCartId("c").setCustomerId("x".repeat(2000)).build();
+        Promise<Integer> counted = Promise.promise();
+        first.context().runOnContext(v -> {
+            first.channel().pipeline().addFirst("count-writability", changes);
+            first.context().runOnContext(answer -> {
+                for (Call call : calls) {
+                    call.request().response().end(large);
+                }
+                first.context().runOnContext(after -> counted.complete(changes.count.get()));
+            });
+        });
+
+        assertThat(counted.future().await(PATIENCE_SECONDS, TimeUnit.SECONDS))
+            .as("writability changes while 60 answers of 2 KB (120 KB) written in one turn leave").isZero();
         for (Future<String> status : statuses) {
             assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
         }
