@@ -10,8 +10,7 @@ import dev.cartwright.proto.checkout.v1.GetCartRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +32,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,24 +57,23 @@ class AnswerFlushesIT {
     private record Call(GrpcServerRequest<GetCartRequest, Cart> request, Context context, Channel channel) {
     }
 
-    /** Counts the flushes that reach the socket; put at the head of the pipeline, below the TurnFlush. */
-    private static final class Flushes extends ChannelOutboundHandlerAdapter {
-        final AtomicInteger count = new AtomicInteger();
+    /**
+     * Counts the flushes that reach the socket and the times the channel turns unwritable or writable again; put at the
+     * head of the pipeline, below the TurnFlush.
+     */
+    private static final class Counts extends ChannelDuplexHandler {
+        final AtomicInteger flushes = new AtomicInteger();
+        final AtomicInteger writabilityChanges = new AtomicInteger();
 
         @Override
         public void flush(ChannelHandlerContext ctx) {
-            count.incrementAndGet();
+            flushes.incrementAndGet();
             ctx.flush();
         }
-    }
-
-    /** Counts the times the channel turns unwritable or writable again; put at the head of the pipeline. */
-    private static final class WritabilityChanges extends ChannelInboundHandlerAdapter {
-        final AtomicInteger count = new AtomicInteger();
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            count.incrementAndGet();
+            writabilityChanges.incrementAndGet();
             ctx.fireChannelWritabilityChanged();
         }
     }
@@ -138,26 +137,31 @@ class AnswerFlushesIT {
     }
 
     /**
-     * Answers {@code calls} (all on one connection) in one task of their event loop; the flushes that reached the
-     * socket from that task until the loop's next task, submitted after the answers were written, ran.
+     * Answers {@code calls} (all on one connection) in one task of their event loop, each with {@code answer}'s cart;
+     * what reached the socket from that task until the loop's next task, submitted after the answers were written, ran.
      */
-    private static int flushesToAnswer(List<Call> calls) throws Exception {
+    private static Counts answerInOneTask(List<Call> calls, Function<Call, Cart> answer) throws Exception {
         Call first = calls.get(0);
-        Flushes flushes = new Flushes();
-        Promise<Integer> counted = Promise.promise();
+        Counts counts = new Counts();
+        Promise<Counts> counted = Promise.promise();
         first.context().runOnContext(v -> {
-            first.channel().pipeline().addFirst("count-flushes", flushes);
-            first.context().runOnContext(answer -> {
+            first.channel().pipeline().addFirst("counts", counts);
+            first.context().runOnContext(answering -> {
                 for (Call call : calls) {
-                    call.request().response().end(Cart.newBuilder().setCartId(call.request().toString()).build());
+                    call.request().response().end(answer.apply(call));
                 }
                 first.context().runOnContext(after -> {
-                    counted.complete(flushes.count.get());
-                    first.channel().pipeline().remove(flushes);
+                    first.channel().pipeline().remove(counts);
+                    counted.complete(counts);
                 });
             });
         });
         return counted.future().await(PATIENCE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The flushes that reached the socket for {@code calls} answered in one task. */
+    private static int flushesToAnswer(List<Call> calls) throws Exception {
+        return answerInOneTask(calls, call -> Cart.newBuilder().setCartId(call.request().toString()).build()).flushes.get();
     }
 
     @Test
@@ -192,21 +196,9 @@ class AnswerFlushesIT {
             statuses.add(getCart("c-" + i));
         }
         List<Call> calls = waitUntilHeld(60);
-        Call first = calls.get(0);
-        WritabilityChanges changes = new WritabilityChanges();
         Cart large = Cart.newBuilder().setCartId("c").setCustomerId("x".repeat(2000)).build();
-        Promise<Integer> counted = Promise.promise();
-        first.context().runOnContext(v -> {
-            first.channel().pipeline().addFirst("count-writability", changes);
-            first.context().runOnContext(answer -> {
-                for (Call call : calls) {
-                    call.request().response().end(large);
-                }
-                first.context().runOnContext(after -> counted.complete(changes.count.get()));
-            });
-        });
 
-        assertThat(counted.future().await(PATIENCE_SECONDS, TimeUnit.SECONDS))
+        assertThat(answerInOneTask(calls, call -> large).writabilityChanges.get())
             .as("writability changes while 60 answers of 2 KB (120 KB) written in one turn leave").isZero();
         for (Future<String> status : statuses) {
             assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
