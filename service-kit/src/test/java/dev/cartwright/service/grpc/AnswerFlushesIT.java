@@ -126,6 +126,21 @@ class AnswerFlushesIT {
         }));
     }
 
+    /** Sends {@code count} GetCarts (carts c-0, c-1, ...); their grpc-status once answered. */
+    private List<Future<String>> getCarts(int count) throws Exception {
+        List<Future<String>> statuses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            statuses.add(getCart("c-" + i));
+        }
+        return statuses;
+    }
+
+    private static void assertAllAnswered(List<Future<String>> statuses) throws Exception {
+        for (Future<String> status : statuses) {
+            assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
+        }
+    }
+
     private List<Call> waitUntilHeld(int count) throws InterruptedException {
         for (int waited = 0; held.calls.size() < count && waited < PATIENCE_SECONDS * 100; waited++) {
             Thread.sleep(10);
@@ -176,33 +191,23 @@ class AnswerFlushesIT {
 
     @Test
     void theAnswersOfOneTurnReachTheSocketInOneFlushAndAllArrive() throws Exception {
-        List<Future<String>> statuses = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            statuses.add(getCart("c-" + i));
-        }
+        List<Future<String>> statuses = getCarts(20);
         List<Call> calls = waitUntilHeld(20);
         assertThat(calls).extracting(Call::channel).containsOnly(calls.get(0).channel());
 
         assertThat(flushesToAnswer(calls)).as("flushes reaching the socket for 20 answers written in one turn").isEqualTo(1);
-        for (Future<String> status : statuses) {
-            assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
-        }
+        assertAllAnswered(statuses);
     }
 
     @Test
     void theAnswersOfABusyTurnDoNotMakeTheConnectionUnwritable() throws Exception {
-        List<Future<String>> statuses = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            statuses.add(getCart("c-" + i));
-        }
+        List<Future<String>> statuses = getCarts(60);
         List<Call> calls = waitUntilHeld(60);
         Cart large = Cart.newBuilder().setCartId("c").setCustomerId("x".repeat(2000)).build();
 
         assertThat(answerInOneTask(calls, call -> large).writabilityChanges.get())
             .as("writability changes while 60 answers of 2 KB (120 KB) written in one turn leave").isZero();
-        for (Future<String> status : statuses) {
-            assertThat(status.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("0");
-        }
+        assertAllAnswered(statuses);
     }
 
     @Test
