@@ -63,7 +63,7 @@ public final class CloudEventProducers {
         config.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(waits.linger().toMillis()));
         config.putAll(given);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, BinaryCloudEventSerializer.class.getName());
         config.put(CloudEventSerializer.ENCODING_CONFIG, "BINARY");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -21,7 +21,7 @@ class CloudEventProducersTest {
             .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
             .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5")
             .containsEntry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())
-            .containsEntry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName())
+            .containsEntry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, BinaryCloudEventSerializer.class.getName())
             .containsEntry(CloudEventSerializer.ENCODING_CONFIG, "BINARY")
             .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")
             .containsEntry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000")
