@@ -8,8 +8,8 @@ import dev.cartwright.cart.store.change.CartChange.ItemAdded;
 import dev.cartwright.cart.store.change.CartChange.ItemRemoved;
 import dev.cartwright.cart.store.change.CartChange.ItemUpdated;
 import dev.cartwright.cart.store.change.CartChange.Stamp;
+import dev.cartwright.service.kafka.UtcTimes;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
 
 /**
  * Writes the protobuf JSON of the changes published most (created, item added, updated, removed) straight from the
@@ -136,46 +136,9 @@ final class CartEventJson {
         }
         name(name);
         out.append('"');
-        rfc3339(out, at.getSeconds(), at.getNanos());
+        UtcTimes.append(out, at.getSeconds(), at.getNanos(), UtcTimes.Fraction.PROTOBUF);
         out.append('"');
         return true;
-    }
-
-    /**
-     * Appends a valid timestamp as protobuf's {@code Timestamps.toString} writes it ({@code 2026-12-05T01:02:03.450Z}:
-     * UTC, a fraction of 0, 3, 6 or 9 digits), without the formatter objects and the thread-local it goes through.
-     */
-    static void rfc3339(StringBuilder out, long epochSeconds, int nanos) {
-        long days = Math.floorDiv(epochSeconds, 86_400L);
-        int secondOfDay = (int) Math.floorMod(epochSeconds, 86_400L);
-        LocalDate date = LocalDate.ofEpochDay(days);
-        digits(out, date.getYear(), 4).append('-');
-        digits(out, date.getMonthValue(), 2).append('-');
-        digits(out, date.getDayOfMonth(), 2).append('T');
-        digits(out, secondOfDay / 3600, 2).append(':');
-        digits(out, secondOfDay / 60 % 60, 2).append(':');
-        digits(out, secondOfDay % 60, 2);
-        if (nanos != 0) {
-            out.append('.');
-            if (nanos % 1_000_000 == 0) {
-                digits(out, nanos / 1_000_000, 3);
-            } else if (nanos % 1000 == 0) {
-                digits(out, nanos / 1000, 6);
-            } else {
-                digits(out, nanos, 9);
-            }
-        }
-        out.append('Z');
-    }
-
-    /** Appends {@code value} (not negative) in {@code width} digits at least, zeros first. */
-    private static StringBuilder digits(StringBuilder out, int value, int width) {
-        for (int limit = 10, left = width - 1; left > 0; limit *= 10, left--) {
-            if (value < limit) {
-                out.append('0');
-            }
-        }
-        return out.append(value);
     }
 
     private static boolean isPlain(String value) {

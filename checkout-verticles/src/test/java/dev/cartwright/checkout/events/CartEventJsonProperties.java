@@ -15,6 +15,7 @@ import dev.cartwright.cart.store.change.CartChange.ItemAdded;
 import dev.cartwright.cart.store.change.CartChange.ItemRemoved;
 import dev.cartwright.cart.store.change.CartChange.ItemUpdated;
 import dev.cartwright.cart.store.change.CartChange.Stamp;
+import dev.cartwright.service.kafka.UtcTimes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -110,7 +111,7 @@ class CartEventJsonProperties {
     @Property(tries = 5000)
     void timestampsAreWrittenAsProtobufWritesThem(@ForAll("timestamps") Timestamp at) {
         StringBuilder out = new StringBuilder();
-        CartEventJson.rfc3339(out, at.getSeconds(), at.getNanos());
+        UtcTimes.append(out, at.getSeconds(), at.getNanos(), UtcTimes.Fraction.PROTOBUF);
         assertThat(out.toString()).isEqualTo(Timestamps.toString(at));
     }
 }

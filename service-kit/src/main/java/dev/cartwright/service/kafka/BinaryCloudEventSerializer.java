@@ -10,7 +10,6 @@ import io.cloudevents.kafka.impl.KafkaSerializerMessageWriterImpl;
 import io.cloudevents.rw.CloudEventContextWriter;
 import io.cloudevents.rw.CloudEventWriter;
 import io.cloudevents.types.Time;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -50,34 +49,7 @@ public final class BinaryCloudEventSerializer extends CloudEventSerializer {
         if (!time.getOffset().equals(ZoneOffset.UTC) || year < 0 || year > 9999) {
             return Time.writeTime(time);
         }
-        StringBuilder out = new StringBuilder(30);
-        LocalDate date = time.toLocalDate();
-        digits(out, year, 4).append('-');
-        digits(out, date.getMonthValue(), 2).append('-');
-        digits(out, date.getDayOfMonth(), 2).append('T');
-        digits(out, time.getHour(), 2).append(':');
-        digits(out, time.getMinute(), 2).append(':');
-        digits(out, time.getSecond(), 2);
-        int nanos = time.getNano();
-        if (nanos != 0) {
-            int width = 9;
-            while (nanos % 10 == 0) {
-                nanos /= 10;
-                width--;
-            }
-            digits(out.append('.'), nanos, width);
-        }
-        return out.append('Z').toString();
-    }
-
-    /** Appends {@code value} (not negative) in {@code width} digits at least, zeros first. */
-    private static StringBuilder digits(StringBuilder out, int value, int width) {
-        for (int limit = 10, left = width - 1; left > 0; limit *= 10, left--) {
-            if (value < limit) {
-                out.append('0');
-            }
-        }
-        return out.append(value);
+        return UtcTimes.append(new StringBuilder(30), time.toEpochSecond(), time.getNano(), UtcTimes.Fraction.SHORTEST).toString();
     }
 
     /** The SDK's writer, with {@code time} written by {@link #rfc3339}. */
