@@ -3,6 +3,8 @@ package dev.cartwright.service.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
+import dev.cartwright.proto.checkout.v1.UpdateAddressRequest;
+import dev.cartwright.proto.common.v1.Address;
 import dev.cartwright.proto.returns.v1.CreateReturnRequest;
 import dev.cartwright.proto.returns.v1.ReturnItemRequest;
 import io.vertx.grpc.common.GrpcStatus;
@@ -32,5 +34,15 @@ class RequestIdsTest {
         assertThat(RequestIds.problem(CreateReturnRequest.newBuilder().setOrderId("o-1").setNote("line one\nline two")
             .addItems(ReturnItemRequest.newBuilder().setOrderItemId("1").setNote("a\tb")).build())).isNull();
         assertThat(RequestIds.problem("not a message")).isNull();
+    }
+
+    @Test
+    void aNestedMessageIsLookedIntoAndItsOtherFieldsAreLeftAlone() {
+        Address odd = Address.newBuilder().setName("Ada\u0007").setLine1("1 Main St").build();
+        assertThat(RequestIds.problem(UpdateAddressRequest.newBuilder().setCheckoutId("co-1").setAddress(odd).build())).isNull();
+        assertThat(RequestIds.problem(UpdateAddressRequest.newBuilder().setCheckoutId("co\u007f1").setAddress(odd).build())
+            .getMessage()).isEqualTo("checkout_id must not contain control characters");
+        assertThat(RequestIds.problem(UpdateAddressRequest.newBuilder().setAddress(odd).setIdempotencyKey("k\n").build())
+            .getMessage()).isEqualTo("idempotency_key must not contain control characters");
     }
 }
