@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
+import dev.cartwright.net.TurnFlush;
 import io.vertx.grpc.client.GrpcClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each of {@code --shoppers} shoppers works through a session on their own cart: add 1 to
  * 10 products, change a quantity, remove a line, read the cart, clear it and start over.
+ *
+ * <p>Over gRPC the calls a turn of the driver's event loop writes on one HTTP/2 connection leave in one write to the
+ * socket ({@code --flushes turn}, the default; a {@link TurnFlush} on each connection), as a production gRPC client
+ * writes them: grpc-java's Netty transport queues a call's frames and flushes once per batch of queued writes, grpc-go's
+ * writer flushes once nothing more is waiting. {@code --flushes each} flushes every call's frames on their own, one
+ * system call apiece, as the driver did before 2026-12-07 (BENCHMARKS.md compares the two).
  */
 public final class LoadDriver {
 
@@ -57,6 +65,23 @@ public final class LoadDriver {
         this.shoppers = new Shopper[options.shoppers()];
     }
 
+    /**
+     * The HTTP/2 client the gRPC calls go out on: up to {@code --connections} connections of up to {@code --streams}
+     * calls each, and with {@code --flushes turn} a {@link TurnFlush} on each connection as it opens.
+     */
+    static HttpClient grpcHttpClient(Vertx vertx, DriverOptions options) {
+        return vertx.httpClientBuilder()
+            .with(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                .setHttp2MultiplexingLimit(options.streamsPerConnection()).setTcpNoDelay(true))
+            .with(new PoolOptions().setHttp2MaxSize(options.connections()))
+            .withConnectHandler(connection -> {
+                if (options.turnFlushes() && connection instanceof ConnectionBase base) {
+                    TurnFlush.install(base.channel());
+                }
+            })
+            .build();
+    }
+
     public static void main(String[] args) throws Exception {
         DriverOptions options = DriverOptions.parse(args);
         Vertx vertx = Vertx.vertx();
@@ -68,10 +93,7 @@ public final class LoadDriver {
                 new PoolOptions().setHttp1MaxSize(options.connections()));
             client = CartCalls.httpJson(http, options.address());
         } else {
-            http = vertx.createHttpClient(
-                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-                    .setHttp2MultiplexingLimit(options.streamsPerConnection()).setTcpNoDelay(true),
-                new PoolOptions().setHttp2MaxSize(options.connections()));
+            http = grpcHttpClient(vertx, options);
             grpc = GrpcClient.client(vertx, http);
             client = CartCalls.grpc(CartServiceGrpcClient.create(grpc, options.address()));
         }
@@ -304,7 +326,8 @@ public final class LoadDriver {
             .put("durationSeconds", options.durationSeconds())
             .put("warmupSeconds", options.warmupSeconds())
             .put("shoppers", options.shoppers())
-            .put("connections", options.connections());
+            .put("connections", options.connections())
+            .put("flushes", options.turnFlushes() && !options.httpJson() ? "turn" : "each");
     }
 
     /** One shopper's position in their session. Touched only from the driver's event loop. */
@@ -378,7 +401,7 @@ public final class LoadDriver {
     record DriverOptions(String target, SocketAddress address, int rate, int durationSeconds, int warmupSeconds,
                          int shoppers, int connections, int streamsPerConnection, int maxItemsPerSession,
                          List<String> productIds, long seed, Path output, int closedLoop, boolean httpJson, long servicePid,
-                         int clockTicks) {
+                         int clockTicks, boolean turnFlushes) {
 
         static DriverOptions parse(String[] args) {
             String target = "127.0.0.1:9003";
@@ -396,6 +419,7 @@ public final class LoadDriver {
             String protocol = "grpc";
             long servicePid = 0;
             int clockTicks = 100;
+            String flushes = "turn";
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
@@ -414,6 +438,7 @@ public final class LoadDriver {
                     case "--protocol" -> protocol = value;
                     case "--service-pid" -> servicePid = Long.parseLong(value);
                     case "--clk-tck" -> clockTicks = Integer.parseInt(value);
+                    case "--flushes" -> flushes = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -421,11 +446,15 @@ public final class LoadDriver {
             if (!protocol.equals("grpc") && !protocol.equals("http-json")) {
                 throw new IllegalArgumentException("--protocol is grpc or http-json, was " + protocol);
             }
+            if (!flushes.equals("turn") && !flushes.equals("each")) {
+                throw new IllegalArgumentException("--flushes is turn or each, was " + flushes);
+            }
             int colon = target.lastIndexOf(':');
             SocketAddress address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
                 target.substring(0, colon));
             return new DriverOptions(target, address, rate, duration, warmup, shoppers, connections, streams, maxItems,
-                productRange(products), seed, output, closed, protocol.equals("http-json"), servicePid, clockTicks);
+                productRange(products), seed, output, closed, protocol.equals("http-json"), servicePid, clockTicks,
+                flushes.equals("turn"));
         }
 
         /**
