@@ -1,5 +1,6 @@
 package dev.cartwright.loadtest;
 
+import dev.cartwright.net.TurnFlush;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +12,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
-import dev.cartwright.net.TurnFlush;
 import io.vertx.grpc.client.GrpcClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
