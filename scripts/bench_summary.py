@@ -297,6 +297,15 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
                                  "cpuCoresUsed": cpu_use(out_dir, "driver", duration, clk), "gc": gc(out_dir, "driver"),
                                  "postgresByProcess": postgres_use(out_dir, "driver", duration, clk),
                                  "writeBehind": write_behind_lag(out_dir, "driver")}
+    # Which gRPC client the driver ran (reports before 2026-12-07 name none: the Vert.x gRPC client, pooled over
+    # --connections) and over how many connections.
+    for phase in ("capacity", "driver"):
+        path = os.path.join(out_dir, phase + ".json")
+        if os.path.exists(path):
+            d = json.load(open(path))
+            summary["settings"]["grpcClient"] = d.get("client", "vertx-grpc")
+            summary["settings"]["grpcConnections"] = d.get("connections", connections)
+            break
     capacity_path = os.path.join(out_dir, "capacity.json")
     if os.path.exists(capacity_path):
         k = json.load(open(capacity_path))
@@ -374,8 +383,8 @@ def markdown(s):
              f"Redis {m.get('redis', '?')} with appendonly={m.get('redis_aof', '?')} (appendfsync {m.get('redis_fsync', '?')}); "
              f"PostgreSQL autovacuum {m.get('pg_autovacuum', '?')}; "
              "services, Redis, PostgreSQL, Kafka and the load generators all on this machine.", "",
-             f"Settings: gRPC driver {st['rate']} requests/s open loop for {st['durationSeconds']} s over {st['connections']} "
-             f"connections; Gatling {st['users']} concurrent shoppers (closed model) for {st['durationSeconds']} s after a "
+             f"Settings: gRPC driver ({st.get('grpcClient', 'vertx-grpc')} client) {st['rate']} requests/s open loop for "
+             f"{st['durationSeconds']} s over {st.get('grpcConnections', st['connections'])} connections; Gatling {st['users']} concurrent shoppers (closed model) for {st['durationSeconds']} s after a "
              f"10 s ramp, think times {st['thinkMs']} ms.", "",
              "| measurement | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | ratio to ceiling |",
              "|---|---|---|---|---|---|---|---|---|"]

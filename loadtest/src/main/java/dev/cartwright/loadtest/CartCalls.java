@@ -1,6 +1,8 @@
 package dev.cartwright.loadtest;
 
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
+import dev.cartwright.proto.checkout.v1.Cart;
+import dev.cartwright.proto.checkout.v1.CartProto;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
 import dev.cartwright.proto.checkout.v1.ClearCartRequest;
 import dev.cartwright.proto.checkout.v1.CreateCartRequest;
@@ -67,6 +69,49 @@ interface CartCalls {
             @Override
             public Future<?> clear(String cartId) {
                 return carts.clearCart(ClearCartRequest.newBuilder().setCartId(cartId).build());
+            }
+        };
+    }
+
+    /**
+     * Native gRPC on {@link H2GrpcClient}: the same calls, with only CreateCart's answer decoded (the others are read
+     * to their grpc-status and dropped, as the driver drops them).
+     */
+    static CartCalls h2(H2GrpcClient client) {
+        String service = "/" + CartProto.getDescriptor().findServiceByName("CartService").getFullName() + "/";
+        return new CartCalls() {
+            @Override
+            public Future<String> create(String currency) {
+                return client.call(service + "CreateCart", CreateCartRequest.newBuilder().setCurrencyCode(currency).build(), Cart.parser())
+                    .map(Cart::getCartId);
+            }
+
+            @Override
+            public Future<?> add(String cartId, String productId, int quantity) {
+                return client.call(service + "AddItem",
+                    AddItemRequest.newBuilder().setCartId(cartId).setProductId(productId).setQuantity(quantity).build(), null);
+            }
+
+            @Override
+            public Future<?> update(String cartId, String productId, int quantity) {
+                return client.call(service + "UpdateItem",
+                    UpdateItemRequest.newBuilder().setCartId(cartId).setProductId(productId).setQuantity(quantity).build(), null);
+            }
+
+            @Override
+            public Future<?> remove(String cartId, String productId) {
+                return client.call(service + "RemoveItem", RemoveItemRequest.newBuilder().setCartId(cartId).setProductId(productId).build(),
+                    null);
+            }
+
+            @Override
+            public Future<?> get(String cartId) {
+                return client.call(service + "GetCart", GetCartRequest.newBuilder().setCartId(cartId).build(), null);
+            }
+
+            @Override
+            public Future<?> clear(String cartId) {
+                return client.call(service + "ClearCart", ClearCartRequest.newBuilder().setCartId(cartId).build(), null);
             }
         };
     }

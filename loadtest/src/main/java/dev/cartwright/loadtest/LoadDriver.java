@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -42,6 +44,13 @@ import java.util.concurrent.TimeUnit;
  * writes them: grpc-java's Netty transport queues a call's frames and flushes once per batch of queued writes, grpc-go's
  * writer flushes once nothing more is waiting. {@code --flushes each} flushes every call's frames on their own, one
  * system call apiece, as the driver did before 2026-12-07 (BENCHMARKS.md compares the two).
+ *
+ * <p>The gRPC calls go out on {@link H2GrpcClient} ({@code --client h2}, the default): {@code --h2-connections}
+ * connections (16 unless told), as many storefront processes with one channel each would hold, calls spread over them
+ * in turn up to the server's limit of streams per connection, written straight on Netty's HTTP/2 codec on the driver's
+ * own event loop. The driver shares the machine with what it measures, and this client costs about half the CPU per
+ * call of the Vert.x gRPC client ({@code --client vertx}, pooled over up to {@code --connections} connections), which
+ * BENCHMARKS.md measured against it; the HTTP/JSON mapping always goes through the Vert.x HTTP client.
  */
 public final class LoadDriver {
 
@@ -85,13 +94,20 @@ public final class LoadDriver {
     public static void main(String[] args) throws Exception {
         DriverOptions options = DriverOptions.parse(args);
         Vertx vertx = Vertx.vertx();
-        HttpClient http;
-        CartCalls client;
+        // The driver's one context: its state, its timers and (with --client h2) its connections live on this loop.
+        ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+        HttpClient http = null;
         GrpcClient grpc = null;
+        H2GrpcClient h2 = null;
+        CartCalls client;
         if (options.httpJson()) {
             http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(options.connections()));
             client = CartCalls.httpJson(http, options.address());
+        } else if (options.h2Client()) {
+            h2 = H2GrpcClient.connect(context.nettyEventLoop(), ((VertxInternal) vertx).transport().channelFactory(false),
+                options.address().host(), options.address().port(), options.h2Connections(), options.turnFlushes()).await();
+            client = CartCalls.h2(h2);
         } else {
             http = grpcHttpClient(vertx, options);
             grpc = GrpcClient.client(vertx, http);
@@ -99,7 +115,7 @@ public final class LoadDriver {
         }
         LoadDriver driver = new LoadDriver(vertx, options, client);
         CompletableFuture<JsonObject> done = new CompletableFuture<>();
-        vertx.runOnContext(v -> driver.run().onComplete(ar -> {
+        context.runOnContext(v -> driver.run().onComplete(ar -> {
             if (ar.succeeded()) {
                 done.complete(ar.result());
             } else {
@@ -116,7 +132,13 @@ public final class LoadDriver {
             if (grpc != null) {
                 grpc.close();
             }
-            http.close();
+            if (http != null) {
+                http.close();
+            }
+            if (h2 != null) {
+                H2GrpcClient closing = h2;
+                context.runOnContext(v -> closing.close());
+            }
             vertx.close();
         }
     }
@@ -326,8 +348,9 @@ public final class LoadDriver {
             .put("durationSeconds", options.durationSeconds())
             .put("warmupSeconds", options.warmupSeconds())
             .put("shoppers", options.shoppers())
-            .put("connections", options.connections())
-            .put("flushes", options.turnFlushes() && !options.httpJson() ? "turn" : "each");
+            .put("connections", options.h2Client() ? options.h2Connections() : options.connections())
+            .put("flushes", options.turnFlushes() && !options.httpJson() ? "turn" : "each")
+            .put("client", options.httpJson() ? "vertx-http" : options.h2Client() ? "h2" : "vertx-grpc");
     }
 
     /** One shopper's position in their session. Touched only from the driver's event loop. */
@@ -401,7 +424,7 @@ public final class LoadDriver {
     record DriverOptions(String target, SocketAddress address, int rate, int durationSeconds, int warmupSeconds,
                          int shoppers, int connections, int streamsPerConnection, int maxItemsPerSession,
                          List<String> productIds, long seed, Path output, int closedLoop, boolean httpJson, long servicePid,
-                         int clockTicks, boolean turnFlushes) {
+                         int clockTicks, boolean turnFlushes, boolean h2Client, int h2Connections) {
 
         static DriverOptions parse(String[] args) {
             String target = "127.0.0.1:9003";
@@ -420,6 +443,8 @@ public final class LoadDriver {
             long servicePid = 0;
             int clockTicks = 100;
             String flushes = "turn";
+            String client = "h2";
+            int h2Connections = 16;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
@@ -439,6 +464,8 @@ public final class LoadDriver {
                     case "--service-pid" -> servicePid = Long.parseLong(value);
                     case "--clk-tck" -> clockTicks = Integer.parseInt(value);
                     case "--flushes" -> flushes = value;
+                    case "--client" -> client = value;
+                    case "--h2-connections" -> h2Connections = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -449,12 +476,18 @@ public final class LoadDriver {
             if (!flushes.equals("turn") && !flushes.equals("each")) {
                 throw new IllegalArgumentException("--flushes is turn or each, was " + flushes);
             }
+            if (!client.equals("vertx") && !client.equals("h2")) {
+                throw new IllegalArgumentException("--client is vertx or h2, was " + client);
+            }
+            if (h2Connections < 1) {
+                throw new IllegalArgumentException("--h2-connections is at least 1, was " + h2Connections);
+            }
             int colon = target.lastIndexOf(':');
             SocketAddress address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
                 target.substring(0, colon));
             return new DriverOptions(target, address, rate, duration, warmup, shoppers, connections, streams, maxItems,
                 productRange(products), seed, output, closed, protocol.equals("http-json"), servicePid, clockTicks,
-                flushes.equals("turn"));
+                flushes.equals("turn"), client.equals("h2") && protocol.equals("grpc"), h2Connections);
         }
 
         /**

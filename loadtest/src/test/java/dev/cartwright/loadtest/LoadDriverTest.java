@@ -48,6 +48,21 @@ class LoadDriverTest {
     }
 
     @Test
+    void grpcGoesOutOnTheH2ClientUnlessTheVertxOneIsAskedFor() {
+        LoadDriver.DriverOptions defaults = LoadDriver.DriverOptions.parse(new String[] {});
+        assertThat(defaults.h2Client()).isTrue();
+        assertThat(defaults.h2Connections()).isEqualTo(16);
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {"--client", "vertx"}).h2Client()).isFalse();
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {"--h2-connections", "4"}).h2Connections()).isEqualTo(4);
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {"--protocol", "http-json"}).h2Client())
+            .as("HTTP/JSON always goes through the Vert.x HTTP client").isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadDriver.DriverOptions.parse(new String[] {"--client", "netty"}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("--client is vertx or h2, was netty");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadDriver.DriverOptions.parse(new String[] {"--h2-connections", "0"}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("--h2-connections is at least 1, was 0");
+    }
+
+    @Test
     void statsReportPercentilesThroughputAndErrorsByStatus() {
         RpcStats stats = new RpcStats();
         for (int i = 1; i <= 100; i++) {
