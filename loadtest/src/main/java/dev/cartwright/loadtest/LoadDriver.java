@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An open-loop load driver for CartService over native gRPC, or with {@code --protocol http-json} over the HTTP/JSON
@@ -137,7 +138,13 @@ public final class LoadDriver {
             }
             if (h2 != null) {
                 H2GrpcClient closing = h2;
-                context.runOnContext(v -> closing.close());
+                Promise<Void> closed = Promise.promise();
+                context.runOnContext(v -> closing.close().onComplete(closed));
+                try {
+                    closed.future().await(10, TimeUnit.SECONDS);
+                } catch (TimeoutException stillOpen) {
+                    // Closed with the event loops below.
+                }
             }
             vertx.close();
         }
