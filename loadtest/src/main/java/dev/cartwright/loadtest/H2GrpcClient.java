@@ -113,10 +113,9 @@ final class H2GrpcClient {
     <T> Future<T> call(String method, MessageLite request, Parser<T> answer) {
         Promise<T> promise = Promise.promise();
         Call<T> call = new Call<>(method, request, promise, answer);
-        if (waiting.isEmpty() && send(call)) {
-            return promise.future();
+        if (!waiting.isEmpty() || !send(call)) {
+            waiting.add(call);
         }
-        waiting.add(call);
         return promise.future();
     }
 
