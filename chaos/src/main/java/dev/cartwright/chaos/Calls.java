@@ -1,5 +1,6 @@
 package dev.cartwright.chaos;
 
+import dev.cartwright.net.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Unary gRPC calls to the service under test through the Vert.x gRPC client, as a storefront makes them, waited for
- * from the driver's own threads (never an event loop). A call never throws: a transport failure or a call that
+ * from the driver's own threads (never an event loop), each made on a Vert.x context ({@link OnContext}: chained on a
+ * plain thread, an answer could lose its end and read as a call with no answer). A call never throws: a transport failure or a call that
  * outlives its time limit comes back as an {@link Reply} without a status, an outcome the caller does not know.
  */
 public final class Calls implements AutoCloseable {
@@ -37,11 +39,13 @@ public final class Calls implements AutoCloseable {
         }
     }
 
+    private final Vertx vertx;
     private final GrpcClient client;
     private final SocketAddress address;
     private final Duration limit;
 
     public Calls(Vertx vertx, int port, Duration limit) {
+        this.vertx = vertx;
         this.client = GrpcClient.client(vertx);
         this.address = SocketAddress.inetSocketAddress(port, Loopback.HOST);
         this.limit = limit;
@@ -53,14 +57,14 @@ public final class Calls implements AutoCloseable {
 
     /** One call with an optional bearer token; waits at most the configured limit. */
     public <Q, R> Reply<R> call(ServiceMethod<R, Q> method, Q request, String bearerToken) {
-        Future<Reply<R>> reply = client.request(address, method).compose(req -> {
+        Future<Reply<R>> reply = OnContext.call(vertx, () -> client.request(address, method).compose(req -> {
             MultiMap headers = req.headers();
             if (bearerToken != null) {
                 headers.set("authorization", "Bearer " + bearerToken);
             }
             return req.send(request);
         }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(
-            new Reply<>(resp.status(), resp.statusMessage(), last.succeeded() ? last.result() : null))));
+            new Reply<>(resp.status(), resp.statusMessage(), last.succeeded() ? last.result() : null)))));
         try {
             return reply.await(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

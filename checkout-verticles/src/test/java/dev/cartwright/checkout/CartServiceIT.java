@@ -344,7 +344,7 @@ class CartServiceIT {
         try {
             RequestOptions create = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
                 .setPort(harness.service.grpcPort()).setURI("/v1/carts");
-            JsonObject created = CheckoutHarness.await(http.request(create)
+            JsonObject created = harness.exchange(() -> http.request(create)
                 .compose(req -> req.send(Buffer.buffer("{\"customer_id\":\"" + uniqueCustomer() + "\"}")))
                 .compose(resp -> {
                     assertThat(resp.statusCode()).isEqualTo(200);
@@ -356,7 +356,7 @@ class CartServiceIT {
             RequestOptions addItem = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
                 .setPort(harness.service.grpcPort()).setURI("/v1/carts/" + cartId + "/items")
                 .putHeader("content-type", "application/json");
-            JsonObject added = CheckoutHarness.await(http.request(addItem)
+            JsonObject added = harness.exchange(() -> http.request(addItem)
                 .compose(req -> req.send(Buffer.buffer("{\"product_id\":\"456\",\"quantity\":2}")))
                 .compose(resp -> resp.body())
                 .map(Buffer::toJsonObject));

@@ -322,7 +322,7 @@ class CheckoutApplicationIT {
     private static JsonObject post(HttpClient http, String uri, JsonObject body) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(harness.service.grpcPort())
             .setURI(uri).putHeader("content-type", "application/json");
-        return CheckoutHarness.await(http.request(options).compose(req -> req.send(body.toBuffer())).compose(resp -> resp.body().map(b -> {
+        return harness.exchange(() -> http.request(options).compose(req -> req.send(body.toBuffer())).compose(resp -> resp.body().map(b -> {
             assertThat(resp.statusCode()).as("HTTP status of %s: %s", uri, b.toString()).isEqualTo(200);
             return b;
         })).map(Buffer::toJsonObject));

@@ -1,5 +1,6 @@
 package dev.cartwright.checkout;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.service.config.ConfigReader;
 import dev.cartwright.service.grpc.RpcError;
 import dev.cartwright.service.runtime.ServiceRuntime;
@@ -11,6 +12,7 @@ import dev.cartwright.sim.SimTopics;
 import dev.cartwright.testkit.KafkaInfo;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RedisInfo;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -25,11 +27,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One Checkout Service running in-process for integration tests, on real PostgreSQL (a fresh schema), Redis (the
  * test's key prefix and its own change stream) and Kafka (fresh topics), with the neighbour simulators in-process on
- * ephemeral ports. Calls go through the Vert.x gRPC client, as a storefront's would.
+ * ephemeral ports. Calls go through the Vert.x gRPC client, as a storefront's would, made on a context of the
+ * harness's own ({@link OnContext}): chained on the test thread, a call's answer could lose its end.
  */
 final class CheckoutHarness implements AutoCloseable {
 
@@ -45,6 +49,7 @@ final class CheckoutHarness implements AutoCloseable {
     final String streamKey;
     final PostgresInfo postgres;
     final String schema;
+    private final Context context;
 
     private CheckoutHarness(Vertx clientVertx, PlatformSim sim, ServiceRuntime runtime, CheckoutApplication service,
                             String cartEventsTopic, String streamKey, PostgresInfo postgres, String schema) {
@@ -58,6 +63,8 @@ final class CheckoutHarness implements AutoCloseable {
         this.streamKey = streamKey;
         this.postgres = postgres;
         this.schema = schema;
+        // Made on the test thread, this is a new event-loop context that no one else uses.
+        this.context = clientVertx.getOrCreateContext();
     }
 
     static CheckoutHarness start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka, Map<String, String> extra) {
@@ -144,13 +151,13 @@ final class CheckoutHarness implements AutoCloseable {
 
     /** One unary call with these request headers (metadata). */
     <Q, R> Future<Reply<R>> callWith(ServiceMethod<R, Q> method, Q request, Map<String, String> metadata) {
-        return grpc.request(address, method).compose(req -> {
+        return OnContext.call(context, () -> grpc.request(address, method).compose(req -> {
             MultiMap headers = req.headers();
             metadata.forEach(headers::set);
             return req.send(request);
         }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(
             new Reply<>(resp.status(), resp.statusMessage(), last.succeeded() ? last.result() : null,
-                Reply.details(resp.headers(), resp.trailers())))));
+                Reply.details(resp.headers(), resp.trailers()))))));
     }
 
     <Q, R> Reply<R> callNow(ServiceMethod<R, Q> method, Q request) {
@@ -175,6 +182,11 @@ final class CheckoutHarness implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** Makes a client call (an HTTP request, say) on the harness's context and waits for its result. */
+    <T> T exchange(Supplier<Future<T>> call) {
+        return await(OnContext.call(context, call));
     }
 
     static <T> T await(Future<T> future) {

@@ -39,7 +39,7 @@ class DashboardMetricsIT {
             ok(flows.confirm(started.getCheckoutId(), "pm-visa"));
 
             HttpClient http = harness.clientVertx.createHttpClient();
-            String page = CheckoutHarness.await(http.request(HttpMethod.GET, harness.service.adminPort(), "127.0.0.1", "/metrics")
+            String page = harness.exchange(() -> http.request(HttpMethod.GET, harness.service.adminPort(), "127.0.0.1", "/metrics")
                 .compose(request -> request.send())
                 .compose(response -> response.body())
                 .map(Buffer::toString));

@@ -161,7 +161,7 @@ class EdgeTokensIT {
         RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(harness.service.grpcPort())
             .setURI(path).putHeader("authorization", "Bearer " + token).putHeader("content-type", "application/json");
         try {
-            return CheckoutHarness.await(http.request(options).compose(request -> (body == null ? request.send() : request.send(body))
+            return harness.exchange(() -> http.request(options).compose(request -> (body == null ? request.send() : request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))));
         } finally {
             CheckoutHarness.await(http.close());

@@ -59,7 +59,7 @@ class GracefulShutdownIT {
             int adminPort = harness.service.adminPort();
             Future<Void> stopped = harness.service.stop();
             HttpClient http = harness.clientVertx.createHttpClient();
-            int readiness = CheckoutHarness.await(http.request(HttpMethod.GET, adminPort, "127.0.0.1", "/ready")
+            int readiness = harness.exchange(() -> http.request(HttpMethod.GET, adminPort, "127.0.0.1", "/ready")
                 .compose(request -> request.send()).map(response -> response.statusCode()));
 
             Reply<Order> reply = CheckoutHarness.await(confirm);
@@ -81,7 +81,7 @@ class GracefulShutdownIT {
             int adminPort = harness.service.adminPort();
             Future<Void> stopped = harness.service.stop();
             HttpClient http = harness.clientVertx.createHttpClient();
-            int readiness = CheckoutHarness.await(http.request(HttpMethod.GET, adminPort, "127.0.0.1", "/ready")
+            int readiness = harness.exchange(() -> http.request(HttpMethod.GET, adminPort, "127.0.0.1", "/ready")
                 .compose(request -> request.send()).map(response -> response.statusCode()));
             Reply<Cart> read = harness.callNow(CartServiceGrpcClient.GetCart,
                 GetCartRequest.newBuilder().setCartId(cart.getCartId()).build());

@@ -130,7 +130,7 @@ class OddIdsIT {
                     .setIdleTimeout(10_000);
                 record Answer(int status, String body) {
                 }
-                Answer answer = CheckoutHarness.await(http.request(options)
+                Answer answer = harness.exchange(() -> http.request(options)
                     .compose(req -> call.body() == null ? req.send() : req.send(Buffer.buffer(call.body())))
                     .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), body.toString(StandardCharsets.UTF_8)))));
                 assertThat(answer.status()).as("%s %s: %s", call.method(), call.uri(), answer.body()).isEqualTo(400);

@@ -3,6 +3,7 @@ package dev.cartwright.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.net.TurnFlush;
 import io.netty.channel.Channel;
 import io.vertx.core.Vertx;
@@ -52,10 +53,13 @@ class DriverFlushesTest {
         args[1] = "127.0.0.1:" + server.actualPort();
         System.arraycopy(flushes, 0, args, 2, flushes.length);
         HttpClient client = LoadDriver.grpcHttpClient(vertx, LoadDriver.DriverOptions.parse(args));
-        HttpClientRequest request = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/").await();
-        String answer = request.send()
-            .compose(response -> response.body().map(body -> response.version() + " " + body)).await();
+        HttpClientRequest[] sent = new HttpClientRequest[1];
+        String answer = OnContext.call(vertx, () -> client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+            .compose(request -> {
+                sent[0] = request;
+                return request.send();
+            }).compose(response -> response.body().map(body -> response.version() + " " + body))).await();
         assertThat(answer).isEqualTo(HttpVersion.HTTP_2 + " answered");
-        return ((ConnectionBase) request.connection()).channel();
+        return ((ConnectionBase) sent[0].connection()).channel();
     }
 }

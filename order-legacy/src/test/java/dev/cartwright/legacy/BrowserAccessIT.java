@@ -56,7 +56,7 @@ class BrowserAccessIT {
     private static Reply send(int port, HttpMethod method, String uri, Map<String, String> headers, String body) {
         RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
         headers.forEach(options::putHeader);
-        return SplitStack.await(http.request(options).compose(request -> (body == null ? request.send() : request.send(body))
+        return stack.exchange(() -> http.request(options).compose(request -> (body == null ? request.send() : request.send(body))
             .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
     }
 

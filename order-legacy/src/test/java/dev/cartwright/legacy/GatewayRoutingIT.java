@@ -107,7 +107,7 @@ class GatewayRoutingIT {
             assertThat(added.ok()).as(added.message()).isTrue();
             assertThat(added.side()).isEqualTo(expected);
 
-            Answer json = SplitStack.await(http.request(new RequestOptions().setMethod(HttpMethod.GET)
+            Answer json = stack.exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
                     .setHost("127.0.0.1").setPort(stack.gateway.port()).setURI("/v1/carts/" + cartId)
                     .putHeader("x-customer-id", customer).putHeader("content-type", "application/json"))
                 .compose(req -> req.send().compose(Answer::of)));
@@ -117,7 +117,7 @@ class GatewayRoutingIT {
             assertThat(body.getString("cartId")).isEqualTo(cartId);
             assertThat(body.getString("version")).isEqualTo("2");
 
-            Answer web = SplitStack.await(http.request(new RequestOptions().setMethod(HttpMethod.POST)
+            Answer web = stack.exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
                     .setHost("127.0.0.1").setPort(stack.gateway.port()).setURI("/checkout.v1.CartService/GetCart")
                     .putHeader("x-customer-id", customer).putHeader("content-type", "application/grpc-web+proto")
                     .putHeader("x-grpc-web", "1"))
@@ -172,7 +172,7 @@ class GatewayRoutingIT {
     }
 
     private static int bucketAtGateway(String path, String subject) {
-        Answer answer = SplitStack.await(http.request(new RequestOptions().setMethod(HttpMethod.GET)
+        Answer answer = stack.exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
                 .setHost("127.0.0.1").setPort(stack.gateway.port()).setURI(path).putHeader("x-customer-id", subject))
             .compose(req -> req.send().compose(Answer::of)));
         return Integer.parseInt(answer.body().toString().trim());

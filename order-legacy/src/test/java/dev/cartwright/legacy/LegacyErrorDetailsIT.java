@@ -2,6 +2,7 @@ package dev.cartwright.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
@@ -35,6 +36,7 @@ import io.vertx.grpc.common.ServiceMethod;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,7 +177,7 @@ class LegacyErrorDetailsIT {
 
     @Test
     void overHttpJsonTheBodyCarriesTheSameDetails() {
-        String body = SplitStack.await(http.request(HttpMethod.GET, legacy.port(), "127.0.0.1", "/v1/carts/no-such-cart")
+        String body = exchange(() -> http.request(HttpMethod.GET, legacy.port(), "127.0.0.1", "/v1/carts/no-such-cart")
             .compose(request -> request.send())
             .compose(response -> response.body().map(buffer -> {
                 assertThat(response.statusCode()).isEqualTo(404);
@@ -186,7 +188,7 @@ class LegacyErrorDetailsIT {
     }
 
     private static <Q, R> R ok(ServiceMethod<R, Q> method, Q request) {
-        SplitStack.Reply<R> reply = SplitStack.await(grpc.request(address, method).compose(call -> call.send(request))
+        SplitStack.Reply<R> reply = exchange(() -> grpc.request(address, method).compose(call -> call.send(request))
             .compose(response -> response.last().transform(last -> Future.succeededFuture(new SplitStack.Reply<>(response.status(),
                 response.statusMessage(), last.succeeded() ? last.result() : null, null)))));
         assertThat(reply.status()).as("%s: %s", method.methodName(), reply.message()).isEqualTo(GrpcStatus.OK);
@@ -194,12 +196,17 @@ class LegacyErrorDetailsIT {
     }
 
     private static <Q, R> Failure fail(ServiceMethod<R, Q> method, Q request) {
-        return SplitStack.await(grpc.request(address, method).compose(call -> call.send(request))
+        return exchange(() -> grpc.request(address, method).compose(call -> call.send(request))
             .compose(response -> response.last().transform(last -> {
                 assertThat(last.succeeded()).as("%s succeeded, a failure was expected", method.methodName()).isFalse();
                 return Future.succeededFuture(new Failure(response.status(), response.statusMessage(),
                     details(response.headers(), response.trailers())));
             })));
+    }
+
+    /** Makes a client call on a context of the test's Vert.x ({@link OnContext}) and waits for its result. */
+    private static <T> T exchange(Supplier<Future<T>> call) {
+        return SplitStack.await(OnContext.call(vertx, call));
     }
 
     private static RpcError.Received details(MultiMap headers, MultiMap trailers) {

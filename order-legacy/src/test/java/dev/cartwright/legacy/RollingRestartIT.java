@@ -2,6 +2,7 @@ package dev.cartwright.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
@@ -215,11 +216,13 @@ class RollingRestartIT {
                                  ConcurrentLinkedQueue<String> failures) {
         calls.incrementAndGet();
         try {
-            SplitStack.Reply<R> reply = SplitStack.await(grpc.request(gatewayAddress, method).compose(req -> {
-                req.headers().set("x-customer-id", customer);
-                return req.send(request);
-            }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(new SplitStack.Reply<>(resp.status(),
-                resp.statusMessage(), last.succeeded() ? last.result() : null, resp.headers().get("x-cartwright-side"))))));
+            // Each shopper's thread makes its calls on a context of its own (OnContext).
+            SplitStack.Reply<R> reply = SplitStack.await(OnContext.call(stack.vertx, () -> grpc.request(gatewayAddress, method)
+                .compose(req -> {
+                    req.headers().set("x-customer-id", customer);
+                    return req.send(request);
+                }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(new SplitStack.Reply<>(resp.status(),
+                    resp.statusMessage(), last.succeeded() ? last.result() : null, resp.headers().get("x-cartwright-side")))))));
             if (reply.status() != GrpcStatus.OK || reply.body() == null) {
                 failures.add(method.methodName() + " " + customer + ": " + reply.status() + " " + reply.message());
                 return null;

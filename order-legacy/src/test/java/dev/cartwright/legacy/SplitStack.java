@@ -2,6 +2,7 @@ package dev.cartwright.legacy;
 
 import dev.cartwright.checkout.CheckoutApplication;
 import dev.cartwright.checkout.CheckoutConfig;
+import dev.cartwright.net.OnContext;
 import dev.cartwright.returns.ReturnApplication;
 import dev.cartwright.returns.ReturnConfig;
 import dev.cartwright.service.config.ConfigReader;
@@ -15,6 +16,7 @@ import dev.cartwright.testkit.Migrations;
 import dev.cartwright.testkit.PostgresInfo;
 import dev.cartwright.testkit.RedisInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -34,12 +36,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Both sides of the split running in-process behind the real gateway: the platform simulators (the Order service's
  * order book among them), the Checkout Service and the Return Service on real PostgreSQL, Redis and Kafka, the Order
  * service's own cart/checkout/return endpoints on order_db's legacy schema, and HAProxy in front. Calls go through
- * the gateway as a storefront's would, with the customer in {@code x-customer-id}.
+ * the gateway as a storefront's would, with the customer in {@code x-customer-id}, made on a context of the stack's
+ * own ({@link OnContext}): chained on the test thread, a call's answer could lose its end.
  *
  * <p>Data follows the customer as {@code ./cartwright start} sets it up: both new services are linked to the Order
  * service's order_db ({@code CARTWRIGHT_LEGACY_DB}, {@code CARTWRIGHT_LEGACY_SCHEMA}) with {@code migration.dual_write}
@@ -56,6 +60,7 @@ final class SplitStack implements AutoCloseable {
     final LegacyOrderService legacy;
     final GatewayProcess gateway;
     final GrpcClient grpc;
+    private final Context context;
     final SocketAddress gatewayAddress;
     /** The migration flags file both services watch (properties: {@code migration.dual_write=on}). */
     final Path flags;
@@ -82,6 +87,8 @@ final class SplitStack implements AutoCloseable {
         this.grpc = GrpcClient.client(vertx, new io.vertx.grpc.client.GrpcClientOptions(),
             new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         this.gatewayAddress = SocketAddress.inetSocketAddress(gateway.port(), "127.0.0.1");
+        // Made on the test thread, this is a new event-loop context that no one else uses.
+        this.context = vertx.getOrCreateContext();
     }
 
     static SplitStack start(PostgresInfo postgres, RedisInfo redis, KafkaInfo kafka) {
@@ -243,17 +250,22 @@ final class SplitStack implements AutoCloseable {
     }
 
     <Q, R> Future<Reply<R>> call(SocketAddress address, String customer, ServiceMethod<R, Q> method, Q request) {
-        return grpc.request(address, method).compose(req -> {
+        return OnContext.call(context, () -> grpc.request(address, method).compose(req -> {
             if (customer != null) {
                 req.headers().set("x-customer-id", customer);
             }
             return req.send(request);
         }).compose(resp -> resp.last().transform(last -> Future.succeededFuture(new Reply<>(resp.status(), resp.statusMessage(),
-            last.succeeded() ? last.result() : null, resp.headers().get("x-cartwright-side")))));
+            last.succeeded() ? last.result() : null, resp.headers().get("x-cartwright-side"))))));
     }
 
     <Q, R> Reply<R> callNow(String customer, ServiceMethod<R, Q> method, Q request) {
         return await(call(customer, method, request));
+    }
+
+    /** Makes a client call (an HTTP request, say) on the stack's context and waits for its result. */
+    <T> T exchange(Supplier<Future<T>> call) {
+        return await(OnContext.call(context, call));
     }
 
     static <T> T await(Future<T> future) {

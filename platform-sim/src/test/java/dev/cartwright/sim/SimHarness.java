@@ -1,5 +1,6 @@
 package dev.cartwright.sim;
 
+import dev.cartwright.net.OnContext;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +19,6 @@ import dev.cartwright.service.grpc.RpcError;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -36,9 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * service would make them, from a Vert.x context of the harness's own; the test thread (never an event loop) waits for
  * the answers.
  *
- * <p>Why a context: a client call chained from the test thread runs its continuations on whichever thread completes
- * (or attached to) a future first, so a fast response could be read on the test thread while its event loop still
- * delivers it, and the end of the response was sometimes lost. On one context every step runs on one event loop.
+ * <p>Why a context: a client call chained from the test thread can ask for a response's body after its end was
+ * handled, and then never completes ({@link OnContext}). On one context every step runs on one event loop.
  */
 final class SimHarness implements AutoCloseable {
 
@@ -80,15 +79,7 @@ final class SimHarness implements AutoCloseable {
     }
 
     private <T> Future<T> onContext(Supplier<Future<T>> call) {
-        Promise<T> promise = Promise.promise();
-        context.runOnContext(v -> {
-            try {
-                call.get().onComplete(promise);
-            } catch (RuntimeException e) {
-                promise.fail(e);
-            }
-        });
-        return promise.future();
+        return OnContext.call(context, call);
     }
 
     static SimHarness start(Vertx vertx, SimConfig config) {

@@ -1,5 +1,6 @@
 package dev.cartwright.returns.it;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.testkit.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,6 +92,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -274,26 +276,27 @@ class ReturnServiceIT {
     }
 
     private ReturnRequest create(String orderId, ReturnItemRequest... items) {
-        return client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(orderId).addAllItems(List.of(items)).build()).await();
+        CreateReturnRequest request = CreateReturnRequest.newBuilder().setOrderId(orderId).addAllItems(List.of(items)).build();
+        return exchange(() -> client.createReturnRequest(request));
     }
 
     private ReturnRequest get(String returnId) {
-        return client.getReturnRequest(GetReturnRequestRequest.newBuilder().setReturnId(returnId).build()).await();
+        return exchange(() -> client.getReturnRequest(GetReturnRequestRequest.newBuilder().setReturnId(returnId).build()));
     }
 
     private ReturnRequest approve(String returnId) {
-        return client.approveReturn(ApproveReturnRequest.newBuilder().setReturnId(returnId).build()).await();
+        return exchange(() -> client.approveReturn(ApproveReturnRequest.newBuilder().setReturnId(returnId).build()));
     }
 
     private ReturnRequest receiveAll(ReturnRequest r) {
         ReceiveItemsRequest.Builder b = ReceiveItemsRequest.newBuilder().setReturnId(r.getReturnId());
         r.getItemsList().forEach(i -> b.addItems(ReceivedItem.newBuilder().setOrderItemId(i.getOrderItemId())
             .setQuantityReceived(i.getQuantity()).setCondition("resellable").setPassedInspection(true)));
-        return client.receiveItems(b.build()).await();
+        return exchange(() -> client.receiveItems(b.build()));
     }
 
     private ReturnRequest refund(String returnId) {
-        return client.processRefund(ProcessRefundRequest.newBuilder().setReturnId(returnId).build()).await();
+        return exchange(() -> client.processRefund(ProcessRefundRequest.newBuilder().setReturnId(returnId).build()));
     }
 
     /** A call's status and message, as a client sees them, and the details of an error (null on success). */
@@ -308,16 +311,16 @@ class ReturnServiceIT {
     }
 
     private <Q, R> Outcome<R> invoke(ServiceMethod<R, Q> method, Q request) {
-        return grpc.request(address, method).compose(req -> {
+        return exchange(() -> grpc.request(address, method).compose(req -> {
             req.end(request);
             return req.response().compose(resp -> resp.last().transform(ar ->
                 Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null,
                     Outcome.details(resp.headers(), resp.trailers())))));
-        }).await();
+        }));
     }
 
     private <Q, R> Outcome<R> invokeAs(SocketAddress at, String token, ServiceMethod<R, Q> method, Q request) {
-        return grpc.request(at, method).compose(req -> {
+        return exchange(() -> grpc.request(at, method).compose(req -> {
             if (token != null) {
                 req.headers().set("authorization", "Bearer " + token);
             }
@@ -325,7 +328,15 @@ class ReturnServiceIT {
             return req.response().compose(resp -> resp.last().transform(ar ->
                 Future.succeededFuture(new Outcome<>(resp.status(), resp.statusMessage(), ar.succeeded() ? ar.result() : null,
                     Outcome.details(resp.headers(), resp.trailers())))));
-        }).await();
+        }));
+    }
+
+    /**
+     * Makes a client call on a context of the test's Vert.x and waits for its result: chained on the test thread, a
+     * call's answer could lose its end ({@link OnContext}).
+     */
+    private <T> T exchange(Supplier<Future<T>> call) {
+        return OnContext.call(vertx, call).await();
     }
 
     /** An HTTP/JSON reply: its status and its body (with the grpc-message header, where the error is told), and the body alone. */
@@ -346,10 +357,10 @@ class ReturnServiceIT {
             if (body != null) {
                 options.putHeader("content-type", "application/json");
             }
-            return http.request(options)
+            return OnContext.call(vertx, () -> http.request(options)
                 .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
                 .compose(resp -> resp.body().map(b -> new HttpReply(resp.statusCode(),
-                    String.valueOf(resp.getHeader("grpc-message")) + " " + b.toString(), b.toString())))
+                    String.valueOf(resp.getHeader("grpc-message")) + " " + b.toString(), b.toString()))))
                 .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(method + " " + uri + " failed", e);
@@ -495,11 +506,11 @@ class ReturnServiceIT {
         assertThat(paid).isEqualTo(shareOfOne - shareOfOne / 10 + shareOfTwo - shareOfTwo / 10);
         assertThat(sim.payment().refundedForOrder(order.getOrderId())).isEqualTo(paid);
 
-        ListReturnRequestsResponse listed = client.listReturnRequests(ListReturnRequestsRequest.newBuilder()
-            .setOrderId(order.getOrderId()).setPageSize(1).build()).await();
+        ListReturnRequestsResponse listed = exchange(() -> client.listReturnRequests(ListReturnRequestsRequest.newBuilder()
+            .setOrderId(order.getOrderId()).setPageSize(1).build()));
         assertThat(listed.getReturnRequestsList()).extracting(ReturnRequest::getReturnId).containsExactly(second.getReturnId());
-        ListReturnRequestsResponse next = client.listReturnRequests(ListReturnRequestsRequest.newBuilder()
-            .setOrderId(order.getOrderId()).setPageSize(1).setPageToken(listed.getNextPageToken()).build()).await();
+        ListReturnRequestsResponse next = exchange(() -> client.listReturnRequests(ListReturnRequestsRequest.newBuilder()
+            .setOrderId(order.getOrderId()).setPageSize(1).setPageToken(listed.getNextPageToken()).build()));
         assertThat(next.getReturnRequestsList()).extracting(ReturnRequest::getReturnId).containsExactly(first.getReturnId());
         assertThat(next.getNextPageToken()).isEmpty();
     }
@@ -523,8 +534,8 @@ class ReturnServiceIT {
         OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(3)), new OrderSimulator.Line(product(5), 1));
         awaitProjected(order.getOrderId());
         ReturnRequest r = create(order.getOrderId(), item("1", 1, "not_as_described"));
-        ReturnRequest rejected = client.rejectReturn(RejectReturnRequest.newBuilder().setReturnId(r.getReturnId())
-            .setReason("photos show wear").build()).await();
+        ReturnRequest rejected = exchange(() -> client.rejectReturn(RejectReturnRequest.newBuilder().setReturnId(r.getReturnId())
+            .setReason("photos show wear").build()));
         assertThat(rejected.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_REJECTED);
         assertThat(rejected.getRejectionReason()).isEqualTo("photos show wear");
         assertThat(rejected.getHistoryList()).last().satisfies(h -> {
@@ -551,8 +562,8 @@ class ReturnServiceIT {
         awaitProjected(order.getOrderId());
         ReturnRequest a = create(order.getOrderId(), item("1", 1, "other"));
         approve(a.getReturnId());
-        ReturnRequest cancelled = client.cancelReturn(CancelReturnRequest.newBuilder().setReturnId(a.getReturnId())
-            .setReason("kept it").build()).await();
+        ReturnRequest cancelled = exchange(() -> client.cancelReturn(CancelReturnRequest.newBuilder().setReturnId(a.getReturnId())
+            .setReason("kept it").build()));
         assertThat(cancelled.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_CANCELLED);
 
         ReturnRequest b = create(order.getOrderId(), item("1", 2, "other"));
@@ -614,7 +625,8 @@ class ReturnServiceIT {
         ReturnRequest r = receiveAll(approve(create(order.getOrderId(), item("1", 2, "damaged")).getReturnId()));
         List<Future<ReturnRequest>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            calls.add(client.processRefund(ProcessRefundRequest.newBuilder().setReturnId(r.getReturnId()).build()));
+            ProcessRefundRequest refund = ProcessRefundRequest.newBuilder().setReturnId(r.getReturnId()).build();
+            calls.add(OnContext.call(vertx, () -> client.processRefund(refund)));
         }
         Future.join(new ArrayList<>(calls)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         Set<String> refundIds = new HashSet<>();
@@ -712,8 +724,8 @@ class ReturnServiceIT {
         OrderDetails order = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)),
             new OrderSimulator.Line(product(13), 1), new OrderSimulator.Line(product(14), 1));
         awaitProjected(order.getOrderId());
-        ReturnRequest credit = client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
-            .setResolution("store_credit").addItems(item("1", 1, "other")).build()).await();
+        ReturnRequest credit = exchange(() -> client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+            .setResolution("store_credit").addItems(item("1", 1, "other")).build()));
         ReturnRequest credited = refund(receiveAll(approve(credit.getReturnId())).getReturnId());
         assertThat(credited.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
         assertThat(credited.getRefunds(0).getKind()).isEqualTo("store_credit");
@@ -723,8 +735,8 @@ class ReturnServiceIT {
         assertThat(sim.payment().refundsForOrder(order.getOrderId())).isEmpty();
 
         String replacement = product(15);
-        ReturnRequest exchange = client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
-            .setResolution("exchange").addItems(item("2", 1, "wrong_item").toBuilder().setExchangeProductId(replacement)).build()).await();
+        ReturnRequest exchange = exchange(() -> client.createReturnRequest(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+            .setResolution("exchange").addItems(item("2", 1, "wrong_item").toBuilder().setExchangeProductId(replacement)).build()));
         ReturnRequest exchanged = refund(receiveAll(approve(exchange.getReturnId())).getReturnId());
         assertThat(exchanged.getStatus()).isEqualTo(ReturnStatus.RETURN_STATUS_COMPLETED);
         assertThat(exchanged.getRefunds(0).getKind()).isEqualTo("exchange");
@@ -954,9 +966,9 @@ class ReturnServiceIT {
         String key = "key-" + UUID.randomUUID();
         CreateReturnRequest one = CreateReturnRequest.newBuilder().setOrderId(order.getOrderId()).setIdempotencyKey(key)
             .addItems(item("1", 1, "changed_mind")).build();
-        ReturnRequest first = client.createReturnRequest(one).await();
+        ReturnRequest first = exchange(() -> client.createReturnRequest(one));
         // The same request again: the same return, nothing new.
-        assertThat(client.createReturnRequest(one).await().getReturnId()).isEqualTo(first.getReturnId());
+        assertThat(exchange(() -> client.createReturnRequest(one)).getReturnId()).isEqualTo(first.getReturnId());
         // The same key with another request is refused, never answered with the first one's return.
         for (CreateReturnRequest other : List.of(one.toBuilder().setItems(0, item("1", 2, "changed_mind")).build(),
             one.toBuilder().setNote("a different note").build(), one.toBuilder().setResolution("store_credit").build())) {
@@ -972,7 +984,7 @@ class ReturnServiceIT {
         OrderDetails another = deliveredOrder(customer(), clock.instant().minus(Duration.ofDays(2)),
             new OrderSimulator.Line(product(18), 1));
         awaitProjected(another.getOrderId());
-        ReturnRequest theirs = client.createReturnRequest(one.toBuilder().setOrderId(another.getOrderId()).build()).await();
+        ReturnRequest theirs = exchange(() -> client.createReturnRequest(one.toBuilder().setOrderId(another.getOrderId()).build()));
         assertThat(theirs.getReturnId()).isNotEqualTo(first.getReturnId());
         assertThat(theirs.getCustomerId()).isEqualTo(another.getCustomerId());
 
@@ -983,7 +995,7 @@ class ReturnServiceIT {
         }
         assertThat(keysGauge()).isEqualTo(countKeys()).isGreaterThanOrEqualTo(2);
         clock.advance(Duration.ofHours(25));
-        ReturnRequest later = client.createReturnRequest(one.toBuilder().setItems(0, item("1", 2, "changed_mind")).build()).await();
+        ReturnRequest later = exchange(() -> client.createReturnRequest(one.toBuilder().setItems(0, item("1", 2, "changed_mind")).build()));
         assertThat(later.getReturnId()).isNotEqualTo(first.getReturnId());
         assertThat(later.getItems(0).getQuantity()).isEqualTo(2);
         until = Instant.now().plus(PATIENCE);
@@ -1125,7 +1137,7 @@ class ReturnServiceIT {
             .setIdempotencyKey("key-" + UUID.randomUUID()).addItems(item("1", 2, "damaged")).build();
         List<Future<ReturnRequest>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            calls.add(client.createReturnRequest(same));
+            calls.add(OnContext.call(vertx, () -> client.createReturnRequest(same)));
         }
         Future.join(new ArrayList<>(calls)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         Set<String> ids = new HashSet<>();
@@ -1164,13 +1176,14 @@ class ReturnServiceIT {
 
         String callTrace = hex(32);
         String callerSpan = hex(16);
-        ReturnRequest created = grpc.request(address, ReturnServiceGrpcClient.CreateReturnRequest).compose(req -> {
-            req.headers().set("traceparent", "00-" + callTrace + "-" + callerSpan + "-01");
-            return req.send(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
-                .addItems(ReturnItemRequest.newBuilder().setOrderItemId("1").setQuantity(1).setReason("defective")).build());
-        }).compose(resp -> resp.last().onFailure(e -> {
-            throw new AssertionError("CreateReturnRequest answered " + resp.status() + ": " + resp.statusMessage());
-        })).await(30, TimeUnit.SECONDS);
+        ReturnRequest created = OnContext.call(vertx, () -> grpc.request(address, ReturnServiceGrpcClient.CreateReturnRequest)
+            .compose(req -> {
+                req.headers().set("traceparent", "00-" + callTrace + "-" + callerSpan + "-01");
+                return req.send(CreateReturnRequest.newBuilder().setOrderId(order.getOrderId())
+                    .addItems(ReturnItemRequest.newBuilder().setOrderItemId("1").setQuantity(1).setReason("defective")).build());
+            }).compose(resp -> resp.last().onFailure(e -> {
+                throw new AssertionError("CreateReturnRequest answered " + resp.status() + ": " + resp.statusMessage());
+            }))).await(30, TimeUnit.SECONDS);
         SpanData call = awaitSpan(callTrace, "return.v1.ReturnService/CreateReturnRequest");
         assertThat(call.getKind()).isEqualTo(SpanKind.SERVER);
         assertThat(call.getParentSpanId()).isEqualTo(callerSpan);

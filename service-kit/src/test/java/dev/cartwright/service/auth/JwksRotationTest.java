@@ -3,6 +3,7 @@ package dev.cartwright.service.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
@@ -97,11 +98,11 @@ class JwksRotationTest {
     private GrpcStatus call(SocketAddress address, String token) throws Exception {
         GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false));
-        return JwtEdgeTest.await(client.request(address, CartServiceGrpcClient.GetCart).compose(request -> {
+        return JwtEdgeTest.await(OnContext.call(vertx, () -> client.request(address, CartServiceGrpcClient.GetCart).compose(request -> {
             request.headers().set("authorization", "Bearer " + token);
             request.end(GetCartRequest.newBuilder().setCartId("c1").build());
             return request.response().compose(response -> response.last().transform(ignored -> Future.succeededFuture(response.status())));
-        }));
+        })));
     }
 
     /** Calls until the call answers {@code wanted}, for at most {@link #WAIT}; returns what it answered last. */

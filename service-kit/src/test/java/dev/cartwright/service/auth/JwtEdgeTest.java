@@ -3,6 +3,7 @@ package dev.cartwright.service.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
@@ -78,11 +79,11 @@ class JwtEdgeTest {
     private GrpcStatus call(SocketAddress address, String token) throws Exception {
         GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false));
-        return await(client.request(address, CartServiceGrpcClient.GetCart).compose(request -> {
+        return await(OnContext.call(vertx, () -> client.request(address, CartServiceGrpcClient.GetCart).compose(request -> {
             request.headers().set("authorization", "Bearer " + token);
             request.end(GetCartRequest.newBuilder().setCartId("c1").build());
             return request.response().compose(response -> response.last().transform(ignored -> Future.succeededFuture(response.status())));
-        }));
+        })));
     }
 
     @Test

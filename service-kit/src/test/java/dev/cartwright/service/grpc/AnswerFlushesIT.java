@@ -3,6 +3,7 @@ package dev.cartwright.service.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Descriptors;
+import dev.cartwright.net.OnContext;
 import dev.cartwright.net.TurnFlush;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
@@ -118,12 +119,12 @@ class AnswerFlushesIT {
     private Future<String> getCart(String cartId) throws Exception {
         byte[] message = GetCartRequest.newBuilder().setCartId(cartId).build().toByteArray();
         Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
-        HttpClientRequest request = h2.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/checkout.v1.CartService/GetCart")
-            .putHeader("content-type", "application/grpc").putHeader("te", "trailers")).await(PATIENCE_SECONDS, TimeUnit.SECONDS);
-        return request.send(frame).compose(resp -> resp.body().map(body -> {
-            assertThat(body.length()).as("one gRPC frame holding the cart").isGreaterThan(5);
-            return resp.trailers().get("grpc-status");
-        }));
+        return OnContext.call(vertx, () -> h2.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
+            .compose(request -> request.send(frame)).compose(resp -> resp.body().map(body -> {
+                assertThat(body.length()).as("one gRPC frame holding the cart").isGreaterThan(5);
+                return resp.trailers().get("grpc-status");
+            })));
     }
 
     /** Sends {@code count} GetCarts (carts c-0, c-1, ...); their grpc-status once answered. */

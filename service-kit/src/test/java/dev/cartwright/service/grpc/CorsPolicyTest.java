@@ -3,6 +3,7 @@ package dev.cartwright.service.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.CartServiceService;
@@ -109,8 +110,9 @@ class CorsPolicyTest {
     private Reply send(int port, HttpMethod method, String uri, Map<String, String> headers, Buffer body) throws Exception {
         RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
         headers.forEach(options::putHeader);
-        return await(vertx.createHttpClient().request(options).compose(request -> (body == null ? request.send() : request.send(body))
-            .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
+        return await(OnContext.call(vertx, () ->
+            vertx.createHttpClient().request(options).compose(request -> (body == null ? request.send() : request.send(body))
+            .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b))))));
     }
 
     private Reply preflight(int port, String origin) throws Exception {

@@ -3,6 +3,7 @@ package dev.cartwright.service.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcClient;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,7 +144,7 @@ class GrpcEndpointTest {
     @Test
     void developmentModeTrustsEveryCaller() throws Exception {
         int port = start(Authenticator.development());
-        Cart cart = await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId("c1").build()));
+        Cart cart = exchange(() -> grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId("c1").build()));
         assertThat(cart.getCartId()).isEqualTo("c1");
         assertThat(cart.getRegion()).isEqualTo("development");
     }
@@ -182,21 +184,21 @@ class GrpcEndpointTest {
             .hasMessageContaining("UNAUTHENTICATED");
     }
 
-    private static Future<Cart> call(GrpcClient client, SocketAddress address, String authorization) {
-        return client.request(address, CartServiceGrpcClient.GetCart).compose(request -> {
+    private Future<Cart> call(GrpcClient client, SocketAddress address, String authorization) {
+        return OnContext.call(vertx, () -> client.request(address, CartServiceGrpcClient.GetCart).compose(request -> {
             if (authorization != null) {
                 request.headers().set("authorization", authorization);
             }
             request.end(GetCartRequest.newBuilder().setCartId("c1").build());
             return request.response().compose(GrpcClientResponse::last);
-        });
+        }));
     }
 
     @Test
     void httpJsonWithoutAContentTypeIsTranscoded() throws Exception {
         int port = start(jwt());
         HttpClient http = vertx.createHttpClient();
-        Buffer body = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        Buffer body = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                 .setURI("/v1/carts/abc").putHeader("authorization", "Bearer " + token("carol")))
             .compose(request -> request.send().compose(HttpClientResponse::body)));
         JsonObject json = new JsonObject(body);
@@ -237,11 +239,11 @@ class GrpcEndpointTest {
         int port = server.actualPort();
         HttpClient http = vertx.createHttpClient();
 
-        Buffer written = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        Buffer written = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                 .setURI("/v1/carts/abc")).compose(r -> r.send().compose(HttpClientResponse::body)));
-        Buffer leftToJsonFormat = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-                .setURI("/v1/carts/left")).compose(r -> r.send().compose(HttpClientResponse::body)));
-        Cart overGrpc = await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId("abc").build()));
+        Buffer leftToJsonFormat = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+                .setPort(port).setURI("/v1/carts/left")).compose(r -> r.send().compose(HttpClientResponse::body)));
+        Cart overGrpc = exchange(() -> grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId("abc").build()));
 
         assertThat(written.toString()).isEqualTo("{\"written\":\"abc-read\"}");
         assertThat(new JsonObject(leftToJsonFormat).getString("cartId")).isEqualTo("left-read");
@@ -252,7 +254,7 @@ class GrpcEndpointTest {
     void httpJsonWithACharsetIsTranscoded() throws Exception {
         int port = start(Authenticator.development());
         HttpClient http = vertx.createHttpClient();
-        Buffer body = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        Buffer body = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                 .setURI("/v1/carts/abc").putHeader("content-type", "application/json; charset=utf-8"))
             .compose(request -> request.send().compose(HttpClientResponse::body)));
         assertThat(new JsonObject(body).getString("cartId")).isEqualTo("abc");
@@ -264,7 +266,7 @@ class GrpcEndpointTest {
         HttpClient http = vertx.createHttpClient();
         // A gRPC-Web frame: flag 0, length 0, an empty HealthCheckRequest (the server as a whole).
         Buffer frame = Buffer.buffer(new byte[] {0, 0, 0, 0, 0});
-        Buffer reply = await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        Buffer reply = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI("/grpc.health.v1.Health/Check").putHeader("content-type", "application/grpc-web+proto")
                 .putHeader("x-grpc-web", "1"))
             .compose(request -> request.send(frame).compose(HttpClientResponse::body)));
@@ -287,7 +289,7 @@ class GrpcEndpointTest {
     private Reply httpJson(int port, HttpMethod method, String uri, String body) throws Exception {
         HttpClient http = vertx.createHttpClient();
         RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
-        return await(http.request(options).compose(request -> (body == null ? request.send() : request.send(body))
+        return exchange(() -> http.request(options).compose(request -> (body == null ? request.send() : request.send(body))
             .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
     }
 
@@ -336,7 +338,7 @@ class GrpcEndpointTest {
         int port = start(Authenticator.development());
         String padding = "x".repeat(20_000);
         HttpClient http = vertx.createHttpClient();
-        Reply reply = await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        Reply reply = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI("/v1/carts").putHeader("content-type", "application/json"))
             .compose(request -> {
                 request.setChunked(true);
@@ -380,7 +382,7 @@ class GrpcEndpointTest {
     void anUnauthenticatedHttpJsonCallGetsTheSameBody() throws Exception {
         int port = start(jwt());
         HttpClient http = vertx.createHttpClient();
-        Reply reply = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        Reply reply = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                 .setURI("/v1/carts/abc").putHeader("authorization", "Bearer not.a.token"))
             .compose(request -> request.send()
                 .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
@@ -391,7 +393,7 @@ class GrpcEndpointTest {
         assertThat(error.errorInfo().getDomain()).isEqualTo(RpcError.DOMAIN);
 
         // Over gRPC the same reason travels in grpc-status-details-bin.
-        Reply grpc = await(vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        Reply grpc = exchange(() -> vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false)).request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
                 .setPort(port).setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc")
                 .putHeader("authorization", "Bearer not.a.token"))
@@ -406,7 +408,7 @@ class GrpcEndpointTest {
     void aNativeGrpcCallThatFailsGetsTheStatusMessageAndDetailsInTrailers() throws Exception {
         int port = start(Authenticator.development());
         // Through the gRPC client: the status and the message, as ever.
-        assertThatThrownBy(() -> await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(INVALID_CART).build())))
+        assertThatThrownBy(() -> exchange(() -> grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(INVALID_CART).build())))
             .isInstanceOfSatisfying(InvalidStatusException.class,
                 e -> assertThat(e.actualStatus()).isEqualTo(GrpcStatus.INVALID_ARGUMENT));
         // On the wire: 200, application/grpc, no body, and the status in a trailers-only response.
@@ -414,7 +416,7 @@ class GrpcEndpointTest {
             .setHttp2ClearTextUpgrade(false));
         byte[] message = GetCartRequest.newBuilder().setCartId(INVALID_CART).build().toByteArray();
         Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
-        Reply reply = await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        Reply reply = exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
             .compose(request -> request.send(frame)
                 .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
@@ -429,7 +431,7 @@ class GrpcEndpointTest {
         assertThat(details.errorInfo().getReason()).isEqualTo("INVALID_ARGUMENT");
 
         // gRPC-Web over HTTP/1.1 likewise: the status and message in the headers, no JSON anywhere.
-        Reply web = await(vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        Reply web = exchange(() -> vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
                 .setPort(port).setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc-web+proto")
                 .putHeader("x-grpc-web", "1"))
             .compose(request -> request.send(frame)
@@ -451,12 +453,12 @@ class GrpcEndpointTest {
     void aRefusalRepeatingAHugeValueIsStillAStatusWithBoundedDetails() throws Exception {
         int port = start(Authenticator.development());
         String huge = ECHO_CART + "x".repeat(300_000);
-        assertThatThrownBy(() -> await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(huge).build())))
+        assertThatThrownBy(() -> exchange(() -> grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(huge).build())))
             .isInstanceOfSatisfying(InvalidStatusException.class,
                 e -> assertThat(e.actualStatus()).isEqualTo(GrpcStatus.INVALID_ARGUMENT));
         // Cut by bytes, not characters: a thousand characters of three bytes each, percent-encoded, are 9 KB.
-        assertThatThrownBy(() -> await(grpcClient(port).getCart(GetCartRequest.newBuilder().setCartId(ECHO_CART + "界".repeat(100_000))
-                .build())))
+        assertThatThrownBy(() -> exchange(() -> grpcClient(port).getCart(GetCartRequest.newBuilder()
+                .setCartId(ECHO_CART + "界".repeat(100_000)).build())))
             .isInstanceOfSatisfying(InvalidStatusException.class,
                 e -> assertThat(e.actualStatus()).isEqualTo(GrpcStatus.INVALID_ARGUMENT));
         Reply reply = grpcGetCart(port, huge);
@@ -475,7 +477,7 @@ class GrpcEndpointTest {
             .setHttp2ClearTextUpgrade(false));
         byte[] message = GetCartRequest.newBuilder().setCartId(cartId).build().toByteArray();
         Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
-        return await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        return exchange(() -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI("/checkout.v1.CartService/GetCart").putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
             .compose(request -> request.send(frame)
                 .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
@@ -545,7 +547,7 @@ class GrpcEndpointTest {
         GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false));
         List<Buffer> messages = new ArrayList<>();
-        GrpcStatus status = await(client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1")).compose(request -> {
+        GrpcStatus status = exchange(() -> client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1")).compose(request -> {
             request.fullMethodName("grpc.reflection.v1.ServerReflection/ServerReflectionInfo");
             // ServerReflectionRequest { list_services: "" } is field 7, length-delimited, empty.
             request.end(Buffer.buffer(new byte[] {0x3a, 0x00}));
@@ -557,6 +559,11 @@ class GrpcEndpointTest {
         assertThat(status).isEqualTo(GrpcStatus.OK);
         String listing = messages.stream().map(Buffer::toString).reduce("", String::concat);
         assertThat(listing).contains("checkout.v1.CartService").contains("grpc.health.v1.Health");
+    }
+
+    /** Makes a client call on a context of the test's Vert.x ({@link OnContext}) and waits for its result. */
+    private <T> T exchange(Supplier<Future<T>> call) throws Exception {
+        return await(OnContext.call(vertx, call));
     }
 
     private static <T> T await(Future<T> future) throws Exception {

@@ -2,6 +2,7 @@ package dev.cartwright.service.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.CartServiceService;
@@ -79,15 +80,15 @@ class LargeRequestsIT {
     }
 
     /** One gRPC call written by hand (so any bytes can be sent): its grpc-status name, or "no answer". */
-    private static Future<String> grpc(HttpClient h2, byte[] message) {
+    private Future<String> grpc(HttpClient h2, byte[] message) {
         Buffer frame = Buffer.buffer(message.length + 5).appendByte((byte) 0).appendInt(message.length).appendBytes(message);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/checkout.v1.CartService/GetCart")
             .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
-        return h2.request(options).compose(req -> req.send(frame)).compose(resp -> resp.body().map(body -> {
+        return OnContext.call(vertx, () -> h2.request(options).compose(req -> req.send(frame)).compose(resp -> resp.body().map(body -> {
             String status = resp.getHeader("grpc-status");
             MultiMap trailers = resp.trailers();
             return status != null ? status : trailers.get("grpc-status");
-        }));
+        })));
     }
 
     private static String answer(Future<String> call) {
@@ -127,9 +128,11 @@ class LargeRequestsIT {
         Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/checkout.v1.CartService/GetCart")
             .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
-        HttpClientRequest request = h2.request(options).await(PATIENCE_SECONDS, TimeUnit.SECONDS);
-        MultiMap answer = answerOf(request.send(frame)
-            .compose(resp -> resp.body().map(body -> resp.getHeader("grpc-status") != null ? resp.headers() : resp.trailers())));
+        HttpClientRequest[] sent = new HttpClientRequest[1];
+        MultiMap answer = answerOf(OnContext.call(vertx, () -> h2.request(options).compose(request -> {
+            sent[0] = request;
+            return request.send(frame);
+        }).compose(resp -> resp.body().map(body -> resp.getHeader("grpc-status") != null ? resp.headers() : resp.trailers()))));
 
         assertThat(answer.get("grpc-status")).isEqualTo("8");
         assertThat(answer.get("grpc-message")).contains("1048576");
@@ -139,7 +142,7 @@ class LargeRequestsIT {
             .containsEntry("message_bytes", Integer.toString(message.length));
         // A whole message fits in a stream's flow-control window: with the protocol's 64 KiB, every call on a
         // connection waits while megabytes crawl through it one WINDOW_UPDATE at a time.
-        assertThat(request.connection().remoteSettings().getInitialWindowSize()).isGreaterThanOrEqualTo(MIB);
+        assertThat(sent[0].connection().remoteSettings().getInitialWindowSize()).isGreaterThanOrEqualTo(MIB);
     }
 
     @Test
@@ -166,10 +169,10 @@ class LargeRequestsIT {
         }
     }
 
-    private static int httpStatus(HttpClient h1, HttpMethod method, String uri, Buffer body) {
+    private int httpStatus(HttpClient h1, HttpMethod method, String uri, Buffer body) {
         RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).putHeader("content-type", "application/json");
-        Future<Integer> status = h1.request(options).compose(req -> (body == null ? req.send() : req.send(body)))
-            .compose(resp -> resp.body().map(b -> resp.statusCode()));
+        Future<Integer> status = OnContext.call(vertx, () -> h1.request(options)
+            .compose(req -> (body == null ? req.send() : req.send(body))).compose(resp -> resp.body().map(b -> resp.statusCode())));
         try {
             return status.await(PATIENCE_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -6,6 +6,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceGrpcService;
 import dev.cartwright.proto.checkout.v1.CartServiceService;
@@ -96,10 +97,14 @@ class RequestLimitIT {
 
     private Call call(String path, byte[] message) throws Exception {
         Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
-        HttpClientRequest request = h2.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
-            .putHeader("content-type", "application/grpc").putHeader("te", "trailers")).await(PATIENCE_SECONDS, TimeUnit.SECONDS);
-        Future<Answer> answer = request.send(frame).compose(resp -> resp.body().map(body -> answerOf(resp)));
-        return new Call(request, answer);
+        Promise<HttpClientRequest> made = Promise.promise();
+        Future<Answer> answer = OnContext.call(vertx, () -> h2.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+            .putHeader("content-type", "application/grpc").putHeader("te", "trailers")).compose(request -> {
+                made.complete(request);
+                return request.send(frame);
+            }).compose(resp -> resp.body().map(body -> answerOf(resp))));
+        answer.onFailure(made::tryFail);
+        return new Call(made.future().await(PATIENCE_SECONDS, TimeUnit.SECONDS), answer);
     }
 
     private static Answer answerOf(HttpClientResponse resp) {
@@ -186,11 +191,11 @@ class RequestLimitIT {
         HttpClient http1 = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
 
         int[] status = new int[1];
-        String body = http1.request(HttpMethod.GET, "/v1/carts/c-1").compose(HttpClientRequest::send)
+        String body = OnContext.call(vertx, () -> http1.request(HttpMethod.GET, "/v1/carts/c-1").compose(HttpClientRequest::send)
             .compose(response -> {
                 status[0] = response.statusCode();
                 return response.body();
-            }).await(PATIENCE_SECONDS, TimeUnit.SECONDS).toString();
+            })).await(PATIENCE_SECONDS, TimeUnit.SECONDS).toString();
 
         assertThat(status[0]).isEqualTo(503);
         assertThat(body).contains(RequestLimit.OVERLOADED).contains("retryDelay");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.service.config.ConfigException;
 import dev.cartwright.service.tracing.Tracing;
 import io.vertx.core.Vertx;
@@ -73,9 +74,8 @@ class ServiceRuntimeTest {
             Vertx vertx = runtime.vertx();
             HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end("ok")).listen(0).await();
             HttpClient client = vertx.createHttpClient();
-            String body = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
-                .compose(request -> request.send().compose(response -> response.body()))
-                .await().toString();
+            String body = OnContext.call(vertx, () -> client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+                .compose(request -> request.send().compose(response -> response.body()))).await().toString();
             assertThat(body).isEqualTo("ok");
             client.close().await();
             return runtime.registry().scrape();

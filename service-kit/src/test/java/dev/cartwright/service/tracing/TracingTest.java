@@ -2,6 +2,7 @@ package dev.cartwright.service.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.service.tracing.RpcSpans.Rpc;
 import dev.cartwright.service.runtime.ServiceRuntime;
 import io.vertx.core.Vertx;
@@ -52,8 +53,8 @@ class TracingTest {
             HttpServer served = runtime.vertx().createHttpServer().requestHandler(r -> r.response().end("ok"))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
             HttpClient client = collectorVertx.createHttpClient();
-            client.request(HttpMethod.GET, served.actualPort(), "127.0.0.1", "/traced").compose(r -> r.send())
-                .compose(r -> r.body()).await(10, TimeUnit.SECONDS);
+            OnContext.call(collectorVertx, () -> client.request(HttpMethod.GET, served.actualPort(), "127.0.0.1", "/traced")
+                .compose(r -> r.send()).compose(r -> r.body())).await(10, TimeUnit.SECONDS);
             runtime.close().await(20, TimeUnit.SECONDS);
             assertThat(received).anySatisfy(r -> assertThat(r).startsWith("POST /v1/traces application/x-protobuf")
                 .contains("tracing-test").contains("/traced"));
