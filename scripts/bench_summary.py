@@ -298,13 +298,15 @@ def summarise(out_dir, rate, duration, connections, users, think_ms):
                                  "postgresByProcess": postgres_use(out_dir, "driver", duration, clk),
                                  "writeBehind": write_behind_lag(out_dir, "driver")}
     # Which gRPC client the driver ran (reports before 2026-12-07 name none: the Vert.x gRPC client, pooled over
-    # --connections) and over how many connections.
+    # --connections), over how many connections, and how it chose one for a call (reports before the choice was
+    # reported took them in turn).
     for phase in ("capacity", "driver"):
         path = os.path.join(out_dir, phase + ".json")
         if os.path.exists(path):
             d = json.load(open(path))
             summary["settings"]["grpcClient"] = d.get("client", "vertx-grpc")
             summary["settings"]["grpcConnections"] = d.get("connections", connections)
+            summary["settings"]["grpcPick"] = d.get("pick", "turn" if d.get("client") == "h2" else "pool")
             break
     capacity_path = os.path.join(out_dir, "capacity.json")
     if os.path.exists(capacity_path):
@@ -384,7 +386,8 @@ def markdown(s):
              f"PostgreSQL autovacuum {m.get('pg_autovacuum', '?')}; "
              "services, Redis, PostgreSQL, Kafka and the load generators all on this machine.", "",
              f"Settings: gRPC driver ({st.get('grpcClient', 'vertx-grpc')} client) {st['rate']} requests/s open loop for "
-             f"{st['durationSeconds']} s over {st.get('grpcConnections', st['connections'])} connections; Gatling {st['users']} concurrent shoppers (closed model) for {st['durationSeconds']} s after a "
+             f"{st['durationSeconds']} s over {st.get('grpcConnections', st['connections'])} connections"
+             f"{' (each call on the one with the fewest calls open)' if st.get('grpcPick') == 'fewest' else ''}; Gatling {st['users']} concurrent shoppers (closed model) for {st['durationSeconds']} s after a "
              f"10 s ramp, think times {st['thinkMs']} ms.", "",
              "| measurement | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | ratio to ceiling |",
              "|---|---|---|---|---|---|---|---|---|"]

@@ -47,8 +47,9 @@ import java.util.concurrent.TimeoutException;
  * system call apiece, as the driver did before 2026-12-07 (BENCHMARKS.md compares the two).
  *
  * <p>The gRPC calls go out on {@link H2GrpcClient} ({@code --client h2}, the default): {@code --h2-connections}
- * connections (16 unless told), as many storefront processes with one channel each would hold, calls spread over them
- * in turn up to the server's limit of streams per connection, written straight on Netty's HTTP/2 codec on the driver's
+ * connections (16 unless told), as many storefront processes with one channel each would hold, each call on the one
+ * with the fewest calls open ({@code --h2-pick fewest}, the default; {@code turn} takes them in turn), up to the
+ * server's limit of streams per connection, written straight on Netty's HTTP/2 codec on the driver's
  * own event loop. The driver shares the machine with what it measures, and this client costs about half the CPU per
  * call of the Vert.x gRPC client ({@code --client vertx}, pooled over up to {@code --connections} connections), which
  * BENCHMARKS.md measured against it; the HTTP/JSON mapping always goes through the Vert.x HTTP client.
@@ -107,7 +108,8 @@ public final class LoadDriver {
             client = CartCalls.httpJson(http, options.address());
         } else if (options.h2Client()) {
             h2 = H2GrpcClient.connect(context.nettyEventLoop(), ((VertxInternal) vertx).transport().channelFactory(false),
-                options.address().host(), options.address().port(), options.h2Connections(), options.turnFlushes()).await();
+                options.address().host(), options.address().port(), options.h2Connections(), options.turnFlushes(), options.h2Pick())
+                .await();
             client = CartCalls.h2(h2);
         } else {
             http = grpcHttpClient(vertx, options);
@@ -357,7 +359,8 @@ public final class LoadDriver {
             .put("shoppers", options.shoppers())
             .put("connections", options.h2Client() ? options.h2Connections() : options.connections())
             .put("flushes", options.turnFlushes() && !options.httpJson() ? "turn" : "each")
-            .put("client", options.httpJson() ? "vertx-http" : options.h2Client() ? "h2" : "vertx-grpc");
+            .put("client", options.httpJson() ? "vertx-http" : options.h2Client() ? "h2" : "vertx-grpc")
+            .put("pick", options.h2Client() ? options.h2Pick().name().toLowerCase(java.util.Locale.ROOT) : "pool");
     }
 
     /** One shopper's position in their session. Touched only from the driver's event loop. */
@@ -431,7 +434,7 @@ public final class LoadDriver {
     record DriverOptions(String target, SocketAddress address, int rate, int durationSeconds, int warmupSeconds,
                          int shoppers, int connections, int streamsPerConnection, int maxItemsPerSession,
                          List<String> productIds, long seed, Path output, int closedLoop, boolean httpJson, long servicePid,
-                         int clockTicks, boolean turnFlushes, boolean h2Client, int h2Connections) {
+                         int clockTicks, boolean turnFlushes, boolean h2Client, int h2Connections, H2GrpcClient.Pick h2Pick) {
 
         static DriverOptions parse(String[] args) {
             String target = "127.0.0.1:9003";
@@ -452,6 +455,7 @@ public final class LoadDriver {
             String flushes = "turn";
             String client = "h2";
             int h2Connections = 16;
+            String h2Pick = "fewest";
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
@@ -473,6 +477,7 @@ public final class LoadDriver {
                     case "--flushes" -> flushes = value;
                     case "--client" -> client = value;
                     case "--h2-connections" -> h2Connections = Integer.parseInt(value);
+                    case "--h2-pick" -> h2Pick = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -494,7 +499,7 @@ public final class LoadDriver {
                 target.substring(0, colon));
             return new DriverOptions(target, address, rate, duration, warmup, shoppers, connections, streams, maxItems,
                 productRange(products), seed, output, closed, protocol.equals("http-json"), servicePid, clockTicks,
-                flushes.equals("turn"), client.equals("h2") && protocol.equals("grpc"), h2Connections);
+                flushes.equals("turn"), client.equals("h2") && protocol.equals("grpc"), h2Connections, H2GrpcClient.Pick.of(h2Pick));
         }
 
         /**

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.ContextInternal;
@@ -23,6 +24,8 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.StatusException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +74,58 @@ class H2GrpcClientTest {
     }
 
     @Test
+    void aCallGoesOnTheConnectionWithTheFewestCallsOpenOrOnTheNextInTurn() {
+        // GetCart is held by the server until the test ends; AddItem is answered. One GetCart holds a stream on one of
+        // two connections; the AddItems made one after another then go on the other one, where taken in turn half of
+        // them would queue on the connection holding the GetCart.
+        assertThat(connectionsOfTenAddsAfterAHeldGet(H2GrpcClient.Pick.FEWEST)).as("connections the AddItems went on")
+            .containsOnly("the other");
+        assertThat(connectionsOfTenAddsAfterAHeldGet(H2GrpcClient.Pick.TURN)).as("connections the AddItems went on")
+            .contains("the held one", "the other");
+    }
+
+    /** For ten AddItems made one after another while one GetCart is held: whether each went on the held one's connection. */
+    private List<String> connectionsOfTenAddsAfterAHeldGet(H2GrpcClient.Pick pick) {
+        GrpcServer grpc = GrpcServer.server(vertx);
+        grpc.addService(CartServiceGrpcService.of(new CartServiceService() {
+            @Override
+            public Future<Cart> getCart(GetCartRequest request) {
+                return Promise.<Cart>promise().future();
+            }
+
+            @Override
+            public Future<Cart> addItem(AddItemRequest request) {
+                return Future.succeededFuture(Cart.newBuilder().setCartId(request.getCartId()).build());
+            }
+        }));
+        List<Map.Entry<String, HttpConnection>> arrived = new CopyOnWriteArrayList<>();
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setHttp2ClearTextEnabled(true))
+            .requestHandler(request -> {
+                arrived.add(Map.entry(request.path(), request.connection()));
+                grpc.handle(request);
+            }).listen().await();
+        CartCalls carts = CartCalls.h2(connect(server, 2, pick));
+        onDriverLoop(() -> {
+            carts.get("held");
+            Future<Object> adds = Future.succeededFuture();
+            for (int i = 0; i < 10; i++) {
+                String cart = "cart-" + i;
+                adds = adds.compose(previous -> carts.add(cart, "1", 1).map(answered -> null));
+            }
+            return adds;
+        });
+        HttpConnection held = arrived.stream().filter(call -> call.getKey().endsWith("/GetCart")).findFirst().orElseThrow().getValue();
+        List<String> where = new ArrayList<>();
+        for (Map.Entry<String, HttpConnection> call : arrived) {
+            if (call.getKey().endsWith("/AddItem")) {
+                where.add(call.getValue() == held ? "the held one" : "the other");
+            }
+        }
+        assertThat(where).hasSize(10);
+        return where;
+    }
+
+    @Test
     void aCallWhoseConnectionClosesFailsAsUnavailable() {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setHttp2ClearTextEnabled(true))
             .requestHandler(request -> request.connection().close())
@@ -113,8 +168,12 @@ class H2GrpcClientTest {
     }
 
     private H2GrpcClient connect(HttpServer server, int connections) {
+        return connect(server, connections, H2GrpcClient.Pick.FEWEST);
+    }
+
+    private H2GrpcClient connect(HttpServer server, int connections, H2GrpcClient.Pick pick) {
         return H2GrpcClient.connect(driverContext.nettyEventLoop(), ((VertxInternal) vertx).transport().channelFactory(false),
-            "127.0.0.1", server.actualPort(), connections, true).await();
+            "127.0.0.1", server.actualPort(), connections, true, pick).await();
     }
 
     /** Runs {@code calls} on the driver's event loop, as the driver makes its calls, and waits for the outcome. */

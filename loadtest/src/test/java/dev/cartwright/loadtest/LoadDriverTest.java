@@ -63,6 +63,14 @@ class LoadDriverTest {
     }
 
     @Test
+    void theH2ClientPutsEachCallOnTheConnectionWithTheFewestOpenUnlessToldToTakeThemInTurn() {
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {}).h2Pick()).isEqualTo(H2GrpcClient.Pick.FEWEST);
+        assertThat(LoadDriver.DriverOptions.parse(new String[] {"--h2-pick", "turn"}).h2Pick()).isEqualTo(H2GrpcClient.Pick.TURN);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadDriver.DriverOptions.parse(new String[] {"--h2-pick", "random"}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("--h2-pick is fewest or turn, was random");
+    }
+
+    @Test
     void statsReportPercentilesThroughputAndErrorsByStatus() {
         RpcStats stats = new RpcStats();
         for (int i = 1; i <= 100; i++) {
