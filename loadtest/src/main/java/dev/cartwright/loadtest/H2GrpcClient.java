@@ -56,8 +56,8 @@ import java.util.Map;
  * it; connections taken in turn, blind to how many calls each holds, let the calls open on each loop drift apart
  * (nothing pulls them back while every loop is busy), and a call then waits as long as its loop's backlog. 1000
  * shoppers on connections of their own hold one call each, and the loops' backlogs stay even. At 1000 calls in flight
- * on 16 connections, the fewest-open choice narrowed p95 ÷ p50 from 1.64 to 1.68 to 1.48 to 1.54, as even as one
- * connection per call (1.55), without the service's cost of 1000 connections (BENCHMARKS.md).
+ * on 16 connections, the fewest-open choice narrowed p95 ÷ p50 from 1.63 to 1.68 to 1.48 to 1.54 (five pairs), as
+ * even as a connection per call (1.55 and 1.59), without the service's cost of 1000 connections (BENCHMARKS.md).
  *
  * <p>Every method is called on the connections' event loop, as the driver calls it.
  */
