@@ -3,6 +3,7 @@ package dev.cartwright.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cartwright.net.OnContext;
 import dev.cartwright.proto.checkout.v1.AddItemRequest;
 import dev.cartwright.proto.checkout.v1.Cart;
 import dev.cartwright.proto.checkout.v1.CartServiceService;
@@ -178,9 +179,7 @@ class H2GrpcClientTest {
 
     /** Runs {@code calls} on the driver's event loop, as the driver makes its calls, and waits for the outcome. */
     private <T> T onDriverLoop(Supplier<Future<T>> calls) {
-        Promise<T> outcome = Promise.promise();
-        driverContext.runOnContext(v -> calls.get().onComplete(outcome));
         // A failure comes out as a CompletionException whose cause is the call's.
-        return outcome.future().toCompletionStage().toCompletableFuture().join();
+        return OnContext.call(driverContext, calls).toCompletionStage().toCompletableFuture().join();
     }
 }

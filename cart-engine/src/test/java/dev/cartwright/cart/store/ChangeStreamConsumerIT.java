@@ -3,6 +3,7 @@ package dev.cartwright.cart.store;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.net.OnContext;
 import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,9 +95,7 @@ class ChangeStreamConsumerIT {
 
         /** Runs {@code action} on this verticle's context, where the consumer is driven. */
         <T> T onContext(Supplier<Future<T>> action) {
-            Promise<T> done = Promise.promise();
-            context.runOnContext(go -> action.get().onComplete(done));
-            return await(done.future());
+            return await(OnContext.call(context, action));
         }
 
         double acknowledged() {

@@ -3,11 +3,11 @@ package dev.cartwright.cart.store;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.net.OnContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -62,15 +62,7 @@ class PipelinedRedisIT {
 
     /** Runs {@code work} on {@code context} and waits for the future it returns. */
     private static <T> T on(Context context, Supplier<Future<T>> work) {
-        CompletableFuture<T> done = new CompletableFuture<>();
-        context.runOnContext(v -> work.get().onComplete(ar -> {
-            if (ar.succeeded()) {
-                done.complete(ar.result());
-            } else {
-                done.completeExceptionally(ar.cause());
-            }
-        }));
-        return await(Future.fromCompletionStage(done));
+        return await(OnContext.call(context, work));
     }
 
     /** The replies, in the order sent, as numbers. */

@@ -3,6 +3,7 @@ package dev.cartwright.cart.store;
 import static dev.cartwright.cart.store.StoreHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cartwright.net.OnContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -222,9 +223,7 @@ class RedisClusterCartStoreIT {
 
     /** What {@code call} answers, called on {@code loop} (so a lane carries it). */
     private static <T> io.vertx.core.Future<T> onLoop(io.vertx.core.Context loop, Supplier<io.vertx.core.Future<T>> call) {
-        io.vertx.core.Promise<T> answer = io.vertx.core.Promise.promise();
-        loop.runOnContext(v -> call.get().onComplete(answer));
-        return answer.future();
+        return OnContext.call(loop, call);
     }
 
     /**

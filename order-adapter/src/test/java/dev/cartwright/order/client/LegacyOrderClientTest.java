@@ -1,7 +1,7 @@
 package dev.cartwright.order.client;
 
+import dev.cartwright.net.OnContext;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -196,15 +196,7 @@ class LegacyOrderClientTest {
     }
 
     private <T> T call(Supplier<Future<T>> call) throws Exception {
-        CompletableFuture<T> done = new CompletableFuture<>();
-        context.runOnContext(v -> call.get().onComplete(r -> {
-            if (r.succeeded()) {
-                done.complete(r.result());
-            } else {
-                done.completeExceptionally(r.cause());
-            }
-        }));
-        return done.get(30, TimeUnit.SECONDS);
+        return OnContext.call(context, call).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static <T> T wait(Future<T> future) throws Exception {

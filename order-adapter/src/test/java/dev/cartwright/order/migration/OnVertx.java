@@ -1,11 +1,11 @@
 package dev.cartwright.order.migration;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import dev.cartwright.net.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,16 +20,8 @@ final class OnVertx implements AutoCloseable {
     private final Context context = vertx.getOrCreateContext();
 
     <T> T await(Supplier<Future<T>> call) {
-        CompletableFuture<T> done = new CompletableFuture<>();
-        context.runOnContext(v -> call.get().onComplete(r -> {
-            if (r.succeeded()) {
-                done.complete(r.result());
-            } else {
-                done.completeExceptionally(r.cause());
-            }
-        }));
         try {
-            return done.get(60, TimeUnit.SECONDS);
+            return OnContext.call(context, call).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("call failed: " + e.getCause(), e.getCause());
         } catch (Exception e) {
@@ -39,10 +31,10 @@ final class OnVertx implements AutoCloseable {
 
     /** The failure of a call that must fail. */
     Throwable failure(Supplier<Future<?>> call) {
-        CompletableFuture<Throwable> done = new CompletableFuture<>();
-        context.runOnContext(v -> call.get().onComplete(r -> done.complete(r.failed() ? r.cause() : null)));
         try {
-            Throwable cause = done.get(60, TimeUnit.SECONDS);
+            Throwable cause = OnContext.call(context, () -> call.get()
+                    .<Throwable>transform(r -> Future.succeededFuture(r.failed() ? r.cause() : null)))
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             if (cause == null) {
                 throw new AssertionError("the call succeeded; a failure was expected");
             }
